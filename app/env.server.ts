@@ -1,0 +1,66 @@
+import { z } from "zod";
+
+/*
+ * The environment, validated once. server.ts calls loadEnv() at boot so a bad setting stops the
+ * process with one clear line; the Remix build reads the same values through env().
+ */
+const intFromEnv = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+const EnvSchema = z
+  .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    PORT: intFromEnv(3000),
+    HOST: z.string().default("0.0.0.0"),
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, "DATABASE_URL must start with postgres:// or postgresql://")
+      .optional(),
+    BROEN_DATA_DIR: z.string().default("./data"),
+    SESSION_SECRET: z.string().min(32, "SESSION_SECRET must be at least 32 characters").optional(),
+    /** Public origin, e.g. https://broen.fjordvik.kommune.no; used for links and Origin checks. */
+    PUBLIC_URL: z.url().optional(),
+    LOG_LEVEL: z
+      .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])
+      .default("info"),
+    RATE_LIMIT_GENERAL_PER_MINUTE: intFromEnv(600),
+    RATE_LIMIT_MUTATIONS_PER_MINUTE: intFromEnv(120),
+    RATE_LIMIT_AUTH_PER_MINUTE: intFromEnv(20),
+  })
+  .superRefine((value, ctx) => {
+    // The embedded database keeps a generated secret in its data folder; a server database
+    // in production must be given one.
+    if (value.NODE_ENV === "production" && value.DATABASE_URL && !value.SESSION_SECRET) {
+      ctx.addIssue({
+        code: "custom",
+        message: "SESSION_SECRET is required in production with DATABASE_URL",
+      });
+    }
+  });
+
+export type Env = z.infer<typeof EnvSchema>;
+
+let cached: Env | undefined;
+
+export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const parsed = EnvSchema.safeParse(source);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const where = issue.path.join(".");
+      return where ? `${where}: ${issue.message}` : issue.message;
+    });
+    throw new Error(`Invalid configuration: ${problems.join("; ")}`);
+  }
+  cached = parsed.data;
+  return cached;
+}
+
+export function env(): Env {
+  return cached ?? loadEnv();
+}
+
+export const isProduction = () => env().NODE_ENV === "production";
+
+/** Secure cookies, HSTS and upgrade-insecure-requests only when Broen is served over https. */
+export function servedOverHttps(value: Env = env()): boolean {
+  return value.NODE_ENV === "production" && !!value.PUBLIC_URL?.startsWith("https://");
+}

@@ -1,0 +1,49 @@
+import { useRouteLoaderData } from "@remix-run/react";
+import { en } from "./en";
+import { nb, type MessageKey } from "./nb";
+
+export type Locale = "nb" | "en";
+export const locales: readonly Locale[] = ["nb", "en"];
+export const defaultLocale: Locale = "nb";
+export const TIME_ZONE = "Europe/Oslo";
+
+const catalogues: Record<Locale, Record<MessageKey, string>> = { nb, en };
+const intlLocale: Record<Locale, string> = { nb: "nb-NO", en: "en-GB" };
+
+export type Translate = (key: MessageKey, values?: Record<string, string | number>) => string;
+
+export function translator(locale: Locale): Translate {
+  const catalogue = catalogues[locale];
+  return (key, values) =>
+    catalogue[key].replace(/\{(\w+)\}/g, (match, name: string) =>
+      values && name in values ? String(values[name]) : match,
+    );
+}
+
+export function isLocale(value: unknown): value is Locale {
+  return typeof value === "string" && (locales as readonly string[]).includes(value);
+}
+
+export function formatDateTime(locale: Locale, value: Date | string): string {
+  return new Intl.DateTimeFormat(intlLocale[locale], {
+    dateStyle: "medium",
+    timeStyle: "short",
+    timeZone: TIME_ZONE,
+  }).format(new Date(value));
+}
+
+export function formatNumber(locale: Locale, value: number): string {
+  return new Intl.NumberFormat(intlLocale[locale]).format(value);
+}
+
+/** The locale chosen in the root loader; bokmål when the root has no data (e.g. errors). */
+export function useLocale(): Locale {
+  const data = useRouteLoaderData("root") as { locale?: Locale } | undefined;
+  return data?.locale ?? defaultLocale;
+}
+
+export function useT(): Translate {
+  return translator(useLocale());
+}
+
+export type { MessageKey };

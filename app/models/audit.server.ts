@@ -1,0 +1,124 @@
+import { and, desc, eq, gte, lt } from "drizzle-orm";
+import { getDatabase, type Database } from "../../db/client";
+import { auditLog, users } from "../../db/schema";
+
+export type AuditAction =
+  | "auth.login"
+  | "auth.login_failed"
+  | "auth.logout"
+  | "auth.logout_all"
+  | "user.create"
+  | "user.roles_change"
+  | "user.deactivate"
+  | "user.reactivate"
+  | "user.activation_link_issue"
+  | "user.activate"
+  | "audit.view"
+  | "audit.export";
+
+export interface AuditActor {
+  userId?: string | null;
+  /** For events without an account: "anonymous", "system", later "invitation:<id>". */
+  label?: string;
+  municipalityId?: string | null;
+  ip?: string | null;
+}
+
+export interface AuditEvent {
+  action: AuditAction;
+  subjectType?: string;
+  subjectId?: string;
+  /** The person (hovedperson) the event concerns; every read or change of their data sets it. */
+  personId?: string;
+  details?: Record<string, unknown>;
+}
+
+/**
+ * The one way to write to the audit log. Call it inside the same transaction as the change it
+ * records (pass `tx`), so a change and its log entry land together or not at all.
+ */
+export async function recordAudit(
+  actor: AuditActor,
+  event: AuditEvent,
+  tx: Database = getDatabase().db,
+): Promise<void> {
+  await tx.insert(auditLog).values({
+    actorUserId: actor.userId ?? null,
+    actorLabel: actor.userId ? "user" : (actor.label ?? "anonymous"),
+    municipalityId: actor.municipalityId ?? null,
+    ip: actor.ip ?? null,
+    action: event.action,
+    subjectType: event.subjectType ?? null,
+    subjectId: event.subjectId ?? null,
+    personId: event.personId ?? null,
+    details: event.details ?? {},
+  });
+}
+
+export interface AuditFilter {
+  municipalityId: string;
+  actorUserId?: string | null;
+  personId?: string | null;
+  /** Inclusive dates (yyyy-mm-dd) in Europe/Oslo. */
+  from?: string | null;
+  to?: string | null;
+}
+
+/** Start of a calendar day in Oslo, as an instant. */
+export function osloDayStart(date: string): Date {
+  const noonUtc = new Date(`${date}T12:00:00Z`);
+  const offset = new Intl.DateTimeFormat("en-GB", {
+    timeZone: "Europe/Oslo",
+    timeZoneName: "longOffset",
+  })
+    .formatToParts(noonUtc)
+    .find((part) => part.type === "timeZoneName")?.value; // "GMT+01:00"
+  const match = /GMT([+-])(\d{2}):(\d{2})/.exec(offset ?? "");
+  const minutes = match
+    ? (match[1] === "-" ? -1 : 1) * (Number(match[2]) * 60 + Number(match[3]))
+    : 0;
+  return new Date(Date.parse(`${date}T00:00:00Z`) - minutes * 60_000);
+}
+
+export async function queryAudit(filter: AuditFilter, limit: number) {
+  const { db } = getDatabase();
+  const conditions = [eq(auditLog.municipalityId, filter.municipalityId)];
+  if (filter.actorUserId) conditions.push(eq(auditLog.actorUserId, filter.actorUserId));
+  if (filter.personId) conditions.push(eq(auditLog.personId, filter.personId));
+  if (filter.from) conditions.push(gte(auditLog.at, osloDayStart(filter.from)));
+  if (filter.to) {
+    const next = new Date(Date.parse(`${filter.to}T00:00:00Z`) + 86_400_000)
+      .toISOString()
+      .slice(0, 10);
+    conditions.push(lt(auditLog.at, osloDayStart(next)));
+  }
+  return db
+    .select({
+      id: auditLog.id,
+      at: auditLog.at,
+      actorUserId: auditLog.actorUserId,
+      actorName: users.name,
+      actorLabel: auditLog.actorLabel,
+      action: auditLog.action,
+      subjectType: auditLog.subjectType,
+      subjectId: auditLog.subjectId,
+      personId: auditLog.personId,
+      ip: auditLog.ip,
+      details: auditLog.details,
+    })
+    .from(auditLog)
+    .leftJoin(users, eq(users.id, auditLog.actorUserId))
+    .where(and(...conditions))
+    .orderBy(desc(auditLog.id))
+    .limit(limit);
+}
+
+/** RFC 4180 CSV; cells that a spreadsheet would run as a formula are prefixed with '. */
+export function toCsv(rows: readonly (readonly (string | number | null)[])[]): string {
+  const cell = (value: string | number | null) => {
+    let text = value === null ? "" : String(value);
+    if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+    return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  };
+  return rows.map((row) => row.map(cell).join(",")).join("\r\n") + "\r\n";
+}

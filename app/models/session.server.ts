@@ -1,0 +1,188 @@
+import { createCookie, redirect } from "@remix-run/node";
+import { eq, lt, or, sql } from "drizzle-orm";
+import { getDatabase } from "../../db/client";
+import { roleAssignments, sessions, users, type Role } from "../../db/schema";
+import { env, servedOverHttps } from "../env.server";
+import { hashToken, newToken } from "../utils/tokens.server";
+import { can, type Permission } from "./permissions";
+
+export const SESSION_IDLE_MS = 30 * 60 * 1000;
+export const SESSION_ABSOLUTE_MS = 12 * 60 * 60 * 1000;
+/** lastSeenAt is written at most this often, so browsing does not write on every request. */
+const TOUCH_INTERVAL_MS = 60 * 1000;
+
+let cookie: ReturnType<typeof createCookie> | undefined;
+function sessionCookie() {
+  const secure = servedOverHttps(); // and then the __Host- prefix too
+  cookie ??= createCookie(secure ? "__Host-broen_session" : "broen_session", {
+    httpOnly: true,
+    sameSite: "lax",
+    secure,
+    path: "/",
+    maxAge: SESSION_ABSOLUTE_MS / 1000,
+    secrets: [env().SESSION_SECRET ?? ""],
+  });
+  return cookie;
+}
+
+export interface SessionUser {
+  id: string;
+  name: string;
+  email: string;
+  municipalityId: string;
+  partnerOrganisationId: string | null;
+  roles: Role[];
+  /** Units the user's role assignments are bound to (coordinators, leaders). */
+  unitIds: string[];
+  sessionIdHash: string;
+}
+
+/** Creates a session and returns the Set-Cookie header value. */
+export async function createSession(
+  userId: string,
+  meta: { ip: string; userAgent: string | null },
+): Promise<string> {
+  const { token, hash } = newToken();
+  const now = Date.now();
+  await getDatabase()
+    .db.insert(sessions)
+    .values({
+      idHash: hash,
+      userId,
+      lastSeenAt: new Date(now),
+      expiresAt: new Date(now + SESSION_ABSOLUTE_MS),
+      ip: meta.ip,
+      userAgent: meta.userAgent?.slice(0, 300) ?? null,
+    });
+  return sessionCookie().serialize(token);
+}
+
+export async function destroySessionCookie(): Promise<string> {
+  return sessionCookie().serialize("", { maxAge: 0 });
+}
+
+async function sessionTokenHash(request: Request): Promise<string | null> {
+  const token = await sessionCookie().parse(request.headers.get("Cookie"));
+  return typeof token === "string" && token.length > 0 ? hashToken(token) : null;
+}
+
+// Loaders of one request share the Request object: look the session up once per request.
+const perRequest = new WeakMap<Request, Promise<SessionUser | null>>();
+
+export function getSessionUser(request: Request): Promise<SessionUser | null> {
+  let pending = perRequest.get(request);
+  if (!pending) {
+    pending = loadSessionUser(request);
+    perRequest.set(request, pending);
+  }
+  return pending;
+}
+
+async function loadSessionUser(request: Request): Promise<SessionUser | null> {
+  const idHash = await sessionTokenHash(request);
+  if (!idHash) return null;
+  return sessionUserById(idHash);
+}
+
+/** Also used by the realtime server: a live connection keeps its session alive. */
+export async function sessionUserById(idHash: string): Promise<SessionUser | null> {
+  const { db } = getDatabase();
+  const [row] = await db
+    .select({ session: sessions, user: users })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(eq(sessions.idHash, idHash))
+    .limit(1);
+  if (!row) return null;
+
+  const now = Date.now();
+  const idle = row.session.lastSeenAt.getTime() + SESSION_IDLE_MS < now;
+  const expired = row.session.expiresAt.getTime() < now;
+  if (idle || expired || !row.user.active) {
+    await db.delete(sessions).where(eq(sessions.idHash, idHash));
+    return null;
+  }
+  if (now - row.session.lastSeenAt.getTime() > TOUCH_INTERVAL_MS) {
+    await db
+      .update(sessions)
+      .set({ lastSeenAt: new Date(now) })
+      .where(eq(sessions.idHash, idHash));
+  }
+  const assignments = await db
+    .select({ role: roleAssignments.role, unitId: roleAssignments.unitId })
+    .from(roleAssignments)
+    .where(eq(roleAssignments.userId, row.user.id));
+  return {
+    id: row.user.id,
+    name: row.user.name,
+    email: row.user.email,
+    municipalityId: row.user.municipalityId,
+    partnerOrganisationId: row.user.partnerOrganisationId,
+    roles: [...new Set(assignments.map((a) => a.role))],
+    unitIds: assignments.flatMap((a) => (a.unitId ? [a.unitId] : [])),
+    sessionIdHash: idHash,
+  };
+}
+
+function loginRedirect(request: Request) {
+  const url = new URL(request.url);
+  const back = url.pathname + url.search;
+  const query = back === "/" ? "" : `?redirectTo=${encodeURIComponent(back)}`;
+  return redirect(`/login${query}`);
+}
+
+export async function requireUser(request: Request): Promise<SessionUser> {
+  const user = await getSessionUser(request);
+  if (!user) throw loginRedirect(request);
+  return user;
+}
+
+/** Every protected loader and action starts here. */
+export async function requirePermission(
+  request: Request,
+  permission: Permission,
+): Promise<SessionUser> {
+  const user = await requireUser(request);
+  if (!can(user.roles, permission)) {
+    throw new Response("Forbidden", { status: 403 });
+  }
+  return user;
+}
+
+export async function endSession(idHash: string): Promise<void> {
+  await getDatabase().db.delete(sessions).where(eq(sessions.idHash, idHash));
+}
+
+export async function endAllSessions(userId: string): Promise<number> {
+  const removed = await getDatabase()
+    .db.delete(sessions)
+    .where(eq(sessions.userId, userId))
+    .returning({ idHash: sessions.idHash });
+  return removed.length;
+}
+
+export async function listSessions(userId: string) {
+  return getDatabase()
+    .db.select({
+      idHash: sessions.idHash,
+      createdAt: sessions.createdAt,
+      lastSeenAt: sessions.lastSeenAt,
+      userAgent: sessions.userAgent,
+    })
+    .from(sessions)
+    .where(eq(sessions.userId, userId))
+    .orderBy(sql`${sessions.lastSeenAt} desc`);
+}
+
+/** Removes sessions past their idle or absolute limit. */
+export async function pruneExpiredSessions(): Promise<void> {
+  const now = Date.now();
+  await getDatabase()
+    .db.delete(sessions)
+    .where(
+      or(
+        lt(sessions.expiresAt, new Date(now)),
+        lt(sessions.lastSeenAt, new Date(now - SESSION_IDLE_MS)),
+      ),
+    );
+}

@@ -1,0 +1,142 @@
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import {
+  Form,
+  Link,
+  Links,
+  Meta,
+  NavLink,
+  Outlet,
+  Scripts,
+  ScrollRestoration,
+  useLocation,
+  useRouteLoaderData,
+} from "@remix-run/react";
+import type { ReactNode } from "react";
+import { GeneralErrorBoundary } from "./components/error-boundary";
+import { useNonce } from "./components/nonce";
+import { useLocale, useT, type Locale } from "./i18n";
+import { getLocale } from "./i18n/locale.server";
+import { navigationFor } from "./models/permissions";
+import { getSessionUser } from "./models/session.server";
+import stylesheet from "./styles/app.css";
+
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: stylesheet },
+  { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
+];
+
+export const meta: MetaFunction = () => [{ title: "Broen" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const [locale, user] = await Promise.all([getLocale(request), getSessionUser(request)]);
+  return {
+    locale,
+    user: user ? { name: user.name, roles: user.roles } : null,
+    navigation: user ? navigationFor(user.roles).map(({ to, label }) => ({ to, label })) : [],
+  };
+}
+
+type RootData = Awaited<ReturnType<typeof loader>>;
+
+export function Layout({ children }: { children: ReactNode }) {
+  const nonce = useNonce();
+  const locale = useLocale();
+  return (
+    <html lang={locale === "nb" ? "nb" : "en"}>
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <Meta />
+        <Links />
+      </head>
+      <body>
+        <Shell>{children}</Shell>
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
+      </body>
+    </html>
+  );
+}
+
+function Shell({ children }: { children: ReactNode }) {
+  const t = useT();
+  const data = useRouteLoaderData("root") as RootData | undefined;
+  const location = useLocation();
+  const here = location.pathname + location.search;
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        {t("skip.toMain")}
+      </a>
+      <header className="site-header">
+        <div className="site-header-inner">
+          <Link to="/" className="brand">
+            {t("app.name")}
+          </Link>
+          <div className="header-tools">
+            <LanguageSwitch locale={data?.locale ?? "nb"} redirectTo={here} />
+            {data?.user ? (
+              <>
+                <Link to="/account" className="header-link">
+                  {t("nav.account")}
+                </Link>
+                <Form method="post" action="/logout">
+                  <button type="submit" className="link-button">
+                    {t("nav.logout")}
+                  </button>
+                </Form>
+              </>
+            ) : null}
+          </div>
+        </div>
+        {data?.user && data.navigation.length > 0 ? (
+          <nav aria-label={t("nav.label")} className="main-nav">
+            <ul>
+              <li>
+                <NavLink to="/" end>
+                  {t("nav.home")}
+                </NavLink>
+              </li>
+              {data.navigation.map((item) => (
+                <li key={item.to}>
+                  <NavLink to={item.to}>{t(item.label)}</NavLink>
+                </li>
+              ))}
+            </ul>
+          </nav>
+        ) : null}
+      </header>
+      <main id="main" tabIndex={-1}>
+        {children}
+      </main>
+      <footer className="site-footer">
+        <p>{t("app.tagline")}</p>
+      </footer>
+    </>
+  );
+}
+
+function LanguageSwitch({ locale, redirectTo }: { locale: Locale; redirectTo: string }) {
+  const t = useT();
+  const other: Locale = locale === "nb" ? "en" : "nb";
+  return (
+    <Form method="post" action="/language">
+      <input type="hidden" name="locale" value={other} />
+      <input type="hidden" name="redirectTo" value={redirectTo} />
+      <button
+        type="submit"
+        className="link-button"
+        lang={other}
+        aria-label={t("lang.switchButton")}
+      >
+        {t("lang.switchTo")}
+      </button>
+    </Form>
+  );
+}
+
+export default function App() {
+  return <Outlet />;
+}
+
+export const ErrorBoundary = GeneralErrorBoundary;

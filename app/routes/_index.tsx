@@ -1,0 +1,48 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { GeneralErrorBoundary } from "../components/error-boundary";
+import { useT } from "../i18n";
+import { navigationFor } from "../models/permissions";
+import { requireUser } from "../models/session.server";
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireUser(request);
+  return {
+    name: user.name,
+    roles: user.roles,
+    areas: navigationFor(user.roles).map(({ to, label }) => ({ to, label })),
+  };
+}
+
+export default function Home() {
+  const { name, roles, areas } = useLoaderData<typeof loader>();
+  const t = useT();
+  return (
+    <>
+      <h1>{t("home.title", { name })}</h1>
+      <p>{t("home.intro")}</p>
+      <h2>{t("home.roles")}</h2>
+      <p>
+        {roles.map((role) => (
+          <span key={role} className="tag">
+            {t(`role.${role}`)}
+          </span>
+        ))}
+      </p>
+      <h2>{t("home.areas")}</h2>
+      {areas.length === 0 ? (
+        <p>{t("home.noAreas")}</p>
+      ) : (
+        <ul className="card-list">
+          {areas.map((area) => (
+            <li key={area.to}>
+              <Link to={area.to}>{t(area.label)}</Link>
+            </li>
+          ))}
+        </ul>
+      )}
+    </>
+  );
+}
+
+export const ErrorBoundary = GeneralErrorBoundary;

@@ -1,0 +1,100 @@
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { Form, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
+import { GeneralErrorBoundary } from "../components/error-boundary";
+import { formatDateTime, useLocale, useT } from "../i18n";
+import { recordAudit } from "../models/audit.server";
+import {
+  destroySessionCookie,
+  endAllSessions,
+  listSessions,
+  requireUser,
+} from "../models/session.server";
+import { badRequest, formFields, readForm, validate } from "../utils/forms.server";
+import { message } from "../utils/validation";
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireUser(request);
+  const sessions = await listSessions(user.id);
+  return {
+    name: user.name,
+    email: user.email,
+    sessions: sessions.map((s) => ({
+      current: s.idHash === user.sessionIdHash,
+      createdAt: s.createdAt.toISOString(),
+      lastSeenAt: s.lastSeenAt.toISOString(),
+      userAgent: s.userAgent ?? "",
+    })),
+  };
+}
+
+const AccountForm = z.object({
+  intent: z.literal("logout-all", { error: message("form.unknownIntent") }),
+});
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const user = await requireUser(request);
+  const form = validate(AccountForm, formFields(await readForm(request)));
+  if (!form.ok) return badRequest(form.errors);
+  const ended = await endAllSessions(user.id);
+  await recordAudit(
+    { userId: user.id, municipalityId: user.municipalityId, ip: context.clientIp },
+    {
+      action: "auth.logout_all",
+      subjectType: "user",
+      subjectId: user.id,
+      details: { sessions: ended },
+    },
+  );
+  return redirect("/login?loggedOut=1", {
+    headers: { "Set-Cookie": await destroySessionCookie() },
+  });
+}
+
+export default function Account() {
+  const { name, email, sessions } = useLoaderData<typeof loader>();
+  const t = useT();
+  const locale = useLocale();
+  return (
+    <>
+      <h1>{t("account.title")}</h1>
+      <p>
+        {name} · {email}
+      </p>
+      <section className="panel" aria-labelledby="sessions-title">
+        <h2 id="sessions-title">{t("account.sessions")}</h2>
+        <p>{t("account.sessionsIntro")}</p>
+        <div className="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t("account.started")}</th>
+                <th scope="col">{t("account.lastSeen")}</th>
+                <th scope="col">{t("account.device")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {sessions.map((s) => (
+                <tr key={s.createdAt + s.userAgent}>
+                  <td>
+                    {formatDateTime(locale, s.createdAt)}
+                    {s.current ? <span className="tag">{t("account.thisSession")}</span> : null}
+                  </td>
+                  <td>{formatDateTime(locale, s.lastSeenAt)}</td>
+                  <td>{s.userAgent}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+        <Form method="post" className="actions">
+          <button type="submit" name="intent" value="logout-all">
+            {t("account.logoutAll")}
+          </button>
+        </Form>
+      </section>
+    </>
+  );
+}
+
+export const ErrorBoundary = GeneralErrorBoundary;

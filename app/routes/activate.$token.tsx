@@ -1,0 +1,92 @@
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
+import { ErrorSummary, Field } from "../components/forms";
+import { GeneralErrorBoundary } from "../components/error-boundary";
+import { useT } from "../i18n";
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "../models/password.server";
+import { activateAccount, findActivation } from "../models/users.server";
+import { badRequest, formFields, readForm, validate } from "../utils/forms.server";
+import { message, password } from "../utils/validation";
+
+const ActivationForm = z
+  .object({
+    password: password(PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH),
+    confirm: password(1, PASSWORD_MAX_LENGTH),
+  })
+  .refine((form) => form.password === form.confirm, {
+    path: ["confirm"],
+    message: message("form.passwordMismatch"),
+  });
+
+const plausibleToken = (token: string | undefined) =>
+  !!token && /^[A-Za-z0-9_-]{20,100}$/.test(token);
+
+export async function loader({ params }: LoaderFunctionArgs) {
+  const activation = plausibleToken(params.token) ? await findActivation(params.token!) : null;
+  if (!activation) return { valid: false as const };
+  return {
+    valid: true as const,
+    name: activation.name,
+    email: activation.email,
+    min: PASSWORD_MIN_LENGTH,
+  };
+}
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  if (!plausibleToken(params.token)) return badRequest({ form: [message("activate.invalid")] });
+  const form = validate(ActivationForm, formFields(await readForm(request)));
+  if (!form.ok) return badRequest(form.errors);
+  const activated = await activateAccount(params.token!, form.value.password, context.clientIp);
+  if (!activated) return badRequest({ form: [message("activate.invalid")] });
+  return redirect("/login?activated=1");
+}
+
+export default function Activate() {
+  const t = useT();
+  const loaded = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const errors = result && !result.ok ? result.errors : undefined;
+  return (
+    <section className="panel narrow" aria-labelledby="activate-title">
+      <h1 id="activate-title">{t("activate.title")}</h1>
+      {!loaded.valid ? (
+        <p>{t("activate.invalid")}</p>
+      ) : (
+        <>
+          <p>{t("activate.intro", { name: loaded.name, email: loaded.email, min: loaded.min })}</p>
+          <ErrorSummary errors={errors} />
+          <Form method="post" noValidate>
+            <input
+              type="text"
+              name="username"
+              autoComplete="username"
+              value={loaded.email}
+              readOnly
+              hidden
+            />
+            <Field
+              name="password"
+              type="password"
+              label={t("activate.password")}
+              autoComplete="new-password"
+              required
+              errors={errors}
+            />
+            <Field
+              name="confirm"
+              type="password"
+              label={t("activate.confirm")}
+              autoComplete="new-password"
+              required
+              errors={errors}
+            />
+            <button type="submit">{t("activate.submit")}</button>
+          </Form>
+        </>
+      )}
+    </section>
+  );
+}
+
+export const ErrorBoundary = GeneralErrorBoundary;

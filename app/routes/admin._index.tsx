@@ -1,0 +1,29 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { Link } from "@remix-run/react";
+import { GeneralErrorBoundary } from "../components/error-boundary";
+import { useT } from "../i18n";
+import { requirePermission } from "../models/session.server";
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requirePermission(request, "admin.users");
+  return null;
+}
+
+export default function AdminHome() {
+  const t = useT();
+  return (
+    <>
+      <h1>{t("admin.title")}</h1>
+      <ul className="card-list">
+        <li>
+          <Link to="/admin/users">{t("admin.users")}</Link>
+        </li>
+        <li>
+          <Link to="/admin/audit">{t("admin.audit")}</Link>
+        </li>
+      </ul>
+    </>
+  );
+}
+
+export const ErrorBoundary = GeneralErrorBoundary;

@@ -1,0 +1,63 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { parseAuditFilter } from "../models/audit-filter.server";
+import { queryAudit, recordAudit, toCsv } from "../models/audit.server";
+import { requirePermission } from "../models/session.server";
+
+const EXPORT_LIMIT = 100_000;
+
+/** CSV export of the audit log with the same filters as the page; the export is logged. */
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const admin = await requirePermission(request, "admin.audit");
+  const filter = parseAuditFilter(new URL(request.url));
+  if (!filter.ok) {
+    return new Response("Ugyldig filter. / Invalid filter.", {
+      status: 400,
+      headers: { "Content-Type": "text/plain; charset=utf-8" },
+    });
+  }
+  const { actor, person, from, to } = filter.value;
+  const rows = await queryAudit(
+    { municipalityId: admin.municipalityId, actorUserId: actor, personId: person, from, to },
+    EXPORT_LIMIT,
+  );
+  await recordAudit(
+    { userId: admin.id, municipalityId: admin.municipalityId, ip: context.clientIp },
+    {
+      action: "audit.export",
+      personId: person ?? undefined,
+      details: { filter: filter.value, rows: rows.length },
+    },
+  );
+  const csv = toCsv([
+    [
+      "time_utc",
+      "actor_id",
+      "actor",
+      "action",
+      "subject_type",
+      "subject_id",
+      "person_id",
+      "ip",
+      "details",
+    ],
+    ...rows.map((row) => [
+      row.at.toISOString(),
+      row.actorUserId,
+      row.actorName ?? row.actorLabel,
+      row.action,
+      row.subjectType,
+      row.subjectId,
+      row.personId,
+      row.ip,
+      JSON.stringify(row.details),
+    ]),
+  ]);
+  const stamp = new Date().toISOString().slice(0, 10);
+  return new Response("\uFEFF" + csv, {
+    headers: {
+      "Content-Type": "text/csv; charset=utf-8",
+      "Content-Disposition": `attachment; filename="broen-audit-${stamp}.csv"`,
+      "Cache-Control": "no-store",
+    },
+  });
+}

@@ -1,0 +1,160 @@
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { z } from "zod";
+import { GeneralErrorBoundary } from "../components/error-boundary";
+import { ErrorSummary } from "../components/forms";
+import { RoleFields } from "../components/role-fields";
+import { env } from "../env.server";
+import { formatDateTime, useLocale, useT } from "../i18n";
+import type { MessageKey } from "../i18n/nb";
+import { requirePermission } from "../models/session.server";
+import { parseRoleFields } from "../models/user-form.server";
+import {
+  getUserInMunicipality,
+  issueActivationLink,
+  municipalityChoices,
+  setActive,
+  setRoles,
+} from "../models/users.server";
+import { badRequest, formFields, readForm, validate } from "../utils/forms.server";
+import { message } from "../utils/validation";
+
+async function loadTarget(request: Request, userId: string | undefined) {
+  const admin = await requirePermission(request, "admin.users");
+  const target =
+    userId && z.uuid().safeParse(userId).success
+      ? await getUserInMunicipality(userId, admin.municipalityId)
+      : null;
+  if (!target) throw new Response("Not Found", { status: 404 });
+  return { admin, target };
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { admin, target } = await loadTarget(request, params.userId);
+  return {
+    user: target,
+    isSelf: admin.id === target.id,
+    ...(await municipalityChoices(admin.municipalityId)),
+  };
+}
+
+const Intent = z.object({
+  intent: z.enum(["save-roles", "deactivate", "reactivate", "issue-link"], {
+    error: message("form.unknownIntent"),
+  }),
+});
+
+type Done = { ok: true; notice: MessageKey; link?: string; expires?: string };
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const { admin, target } = await loadTarget(request, params.userId);
+  const form = await readForm(request);
+  const intent = validate(Intent, formFields(form));
+  if (!intent.ok) return badRequest(intent.errors);
+  const actor = { userId: admin.id, municipalityId: admin.municipalityId, ip: context.clientIp };
+
+  switch (intent.value.intent) {
+    case "save-roles": {
+      const parsed = parseRoleFields(form, await municipalityChoices(admin.municipalityId));
+      if (!parsed.ok) return badRequest(parsed.errors);
+      await setRoles(actor, target.id, parsed);
+      return data<Done>({ ok: true, notice: "users.rolesSaved" });
+    }
+    case "deactivate": {
+      if (target.id === admin.id)
+        return badRequest({ intent: [message("users.cannotDeactivateSelf")] });
+      await setActive(actor, target.id, false);
+      return data<Done>({ ok: true, notice: "users.deactivated" });
+    }
+    case "reactivate": {
+      await setActive(actor, target.id, true);
+      return data<Done>({ ok: true, notice: "users.reactivated" });
+    }
+    case "issue-link": {
+      const { token, expiresAt } = await issueActivationLink(actor, target.id);
+      const base = env().PUBLIC_URL ?? new URL(request.url).origin;
+      return data<Done>({
+        ok: true,
+        notice: "users.linkIssued",
+        link: new URL(`/activate/${token}`, base).href,
+        expires: expiresAt.toISOString(),
+      });
+    }
+  }
+}
+
+export default function EditUser() {
+  const { user, isSelf, units, organisations } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const [params] = useSearchParams();
+  const t = useT();
+  const locale = useLocale();
+  const errors = result && !result.ok ? result.errors : undefined;
+  const done = result && result.ok ? result : undefined;
+  return (
+    <>
+      <h1>{user.name}</h1>
+      <p>
+        {user.email} ·{" "}
+        {!user.active
+          ? t("users.inactive")
+          : user.activated
+            ? t("users.active")
+            : t("users.notActivated")}
+      </p>
+      {params.get("created") && !done ? (
+        <p className="notice" role="status">
+          {t("users.created")}
+        </p>
+      ) : null}
+      {done ? (
+        <div className="notice" role="status">
+          <p>
+            {t(done.notice, { expires: done.expires ? formatDateTime(locale, done.expires) : "" })}
+          </p>
+          {done.link ? <code className="secret">{done.link}</code> : null}
+        </div>
+      ) : null}
+      <ErrorSummary errors={errors} />
+      <section className="panel" aria-labelledby="roles-title">
+        <h2 id="roles-title">{t("users.roles")}</h2>
+        <Form method="post" noValidate>
+          <RoleFields
+            units={units}
+            organisations={organisations}
+            current={{ roles: user.roles, partnerOrganisationId: user.partnerOrganisationId }}
+            errors={errors}
+          />
+          <button type="submit" name="intent" value="save-roles">
+            {t("users.saveRoles")}
+          </button>
+        </Form>
+      </section>
+      <section className="panel actions" aria-label={t("users.status")}>
+        {user.active ? (
+          <Form method="post">
+            <button type="submit" name="intent" value="issue-link" className="secondary">
+              {t("users.issueLink")}
+            </button>
+          </Form>
+        ) : null}
+        {user.active && !isSelf ? (
+          <Form method="post">
+            <button type="submit" name="intent" value="deactivate" className="danger">
+              {t("users.deactivate")}
+            </button>
+          </Form>
+        ) : null}
+        {!user.active ? (
+          <Form method="post">
+            <button type="submit" name="intent" value="reactivate">
+              {t("users.reactivate")}
+            </button>
+          </Form>
+        ) : null}
+      </section>
+    </>
+  );
+}
+
+export const ErrorBoundary = GeneralErrorBoundary;

@@ -1,0 +1,60 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { GeneralErrorBoundary } from "../components/error-boundary";
+import { useT } from "../i18n";
+import { requirePermission } from "../models/session.server";
+import { listUsers } from "../models/users.server";
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const admin = await requirePermission(request, "admin.users");
+  return { users: await listUsers(admin.municipalityId) };
+}
+
+export default function Users() {
+  const { users } = useLoaderData<typeof loader>();
+  const t = useT();
+  return (
+    <>
+      <h1>{t("admin.users")}</h1>
+      <p className="actions">
+        <Link to="/admin/users/new" className="button">
+          {t("admin.newUser")}
+        </Link>
+      </p>
+      <div className="table-wrap">
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">{t("users.name")}</th>
+              <th scope="col">{t("users.email")}</th>
+              <th scope="col">{t("users.roles")}</th>
+              <th scope="col">{t("users.organisation")}</th>
+              <th scope="col">{t("users.status")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {users.map((user) => (
+              <tr key={user.id}>
+                <td>
+                  <Link to={`/admin/users/${user.id}`}>{user.name}</Link>
+                </td>
+                <td>{user.email}</td>
+                <td>{user.roles.map((role) => t(`role.${role}`)).join(", ")}</td>
+                <td>{user.organisation ?? ""}</td>
+                <td>
+                  {!user.active
+                    ? t("users.inactive")
+                    : user.activated
+                      ? t("users.active")
+                      : t("users.notActivated")}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </>
+  );
+}
+
+export const ErrorBoundary = GeneralErrorBoundary;

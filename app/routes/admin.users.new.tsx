@@ -1,0 +1,72 @@
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { GeneralErrorBoundary } from "../components/error-boundary";
+import { ErrorSummary, Field } from "../components/forms";
+import { RoleFields } from "../components/role-fields";
+import { useT } from "../i18n";
+import { requirePermission } from "../models/session.server";
+import { NewUserFields, parseRoleFields } from "../models/user-form.server";
+import { createUser, EmailTakenError, municipalityChoices } from "../models/users.server";
+import { badRequest, formFields, readForm, validate } from "../utils/forms.server";
+import { message } from "../utils/validation";
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const admin = await requirePermission(request, "admin.users");
+  return municipalityChoices(admin.municipalityId);
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const admin = await requirePermission(request, "admin.users");
+  const form = await readForm(request);
+  const basics = validate(NewUserFields, formFields(form));
+  const roleFields = parseRoleFields(form, await municipalityChoices(admin.municipalityId));
+  if (!basics.ok || !roleFields.ok) {
+    return badRequest({
+      ...(basics.ok ? {} : basics.errors),
+      ...(roleFields.ok ? {} : roleFields.errors),
+    });
+  }
+  try {
+    const userId = await createUser(
+      { userId: admin.id, municipalityId: admin.municipalityId, ip: context.clientIp },
+      {
+        ...basics.value,
+        roles: roleFields.roles,
+        partnerOrganisationId: roleFields.partnerOrganisationId,
+      },
+    );
+    return redirect(`/admin/users/${userId}?created=1`);
+  } catch (error) {
+    if (error instanceof EmailTakenError)
+      return badRequest({ email: [message("form.emailTaken")] });
+    throw error;
+  }
+}
+
+export default function NewUser() {
+  const choices = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const errors = result && !result.ok ? result.errors : undefined;
+  const t = useT();
+  return (
+    <section className="panel" aria-labelledby="new-user-title">
+      <h1 id="new-user-title">{t("admin.newUser")}</h1>
+      <ErrorSummary errors={errors} />
+      <Form method="post" noValidate>
+        <Field name="name" label={t("users.name")} autoComplete="off" required errors={errors} />
+        <Field
+          name="email"
+          label={t("users.email")}
+          type="email"
+          autoComplete="off"
+          required
+          errors={errors}
+        />
+        <RoleFields units={choices.units} organisations={choices.organisations} errors={errors} />
+        <button type="submit">{t("users.create")}</button>
+      </Form>
+    </section>
+  );
+}
+
+export const ErrorBoundary = GeneralErrorBoundary;

@@ -1,0 +1,95 @@
+import {
+  data,
+  redirect,
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
+import { Form, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
+import { z } from "zod";
+import { ErrorSummary, Field } from "../components/forms";
+import { GeneralErrorBoundary } from "../components/error-boundary";
+import { useT } from "../i18n";
+import { attemptLogin } from "../models/login.server";
+import { getSessionUser } from "../models/session.server";
+import { badRequest, formFields, readForm, validate } from "../utils/forms.server";
+import { email, message, password, safeReturnPath } from "../utils/validation";
+
+export const meta: MetaFunction = () => [{ title: "Logg inn – Broen" }];
+
+const LoginForm = z.object({
+  email: email(),
+  password: password(),
+  redirectTo: safeReturnPath(),
+});
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  if (await getSessionUser(request)) return redirect("/");
+  return null;
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const form = validate(LoginForm, formFields(await readForm(request)));
+  if (!form.ok) return badRequest(form.errors);
+  const result = await attemptLogin(form.value.email, form.value.password, {
+    ip: context.clientIp,
+    userAgent: request.headers.get("User-Agent"),
+  });
+  if (!result.ok) {
+    const key = result.reason === "throttled" ? "login.throttled" : "login.invalid";
+    return data(
+      { ok: false as const, errors: { form: [message(key)] } },
+      { status: result.reason === "throttled" ? 429 : 400 },
+    );
+  }
+  return redirect(form.value.redirectTo, { headers: { "Set-Cookie": result.setCookie } });
+}
+
+export default function Login() {
+  const t = useT();
+  const result = useActionData<typeof action>();
+  const [params] = useSearchParams();
+  const busy = useNavigation().state === "submitting";
+  const errors = result && !result.ok ? result.errors : undefined;
+  return (
+    <section className="panel narrow" aria-labelledby="login-title">
+      <h1 id="login-title">{t("login.title")}</h1>
+      {params.get("loggedOut") ? (
+        <p className="notice" role="status">
+          {t("login.loggedOut")}
+        </p>
+      ) : null}
+      {params.get("activated") ? (
+        <p className="notice" role="status">
+          {t("activate.done")}
+        </p>
+      ) : null}
+      <p>{t("login.intro")}</p>
+      <ErrorSummary errors={errors} />
+      <Form method="post" noValidate>
+        <input type="hidden" name="redirectTo" value={params.get("redirectTo") ?? "/"} />
+        <Field
+          name="email"
+          label={t("login.email")}
+          type="email"
+          autoComplete="username"
+          required
+          errors={errors}
+        />
+        <Field
+          name="password"
+          label={t("login.password")}
+          type="password"
+          autoComplete="current-password"
+          required
+          errors={errors}
+        />
+        <button type="submit" disabled={busy}>
+          {t("login.submit")}
+        </button>
+      </Form>
+    </section>
+  );
+}
+
+export const ErrorBoundary = GeneralErrorBoundary;

@@ -1,0 +1,15 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { AreaPlaceholder } from "../components/area-placeholder";
+import { GeneralErrorBoundary } from "../components/error-boundary";
+import { requirePermission } from "../models/session.server";
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requirePermission(request, "networks.view");
+  return null;
+}
+
+export default function NetworksPage() {
+  return <AreaPlaceholder title="nav.networks" what="area.networks" />;
+}
+
+export const ErrorBoundary = GeneralErrorBoundary;

@@ -1,0 +1,93 @@
+import { z } from "zod";
+import type { MessageKey } from "../i18n/nb";
+
+/*
+ * Field rules shared by server and browser. Messages are i18n keys (with values) packed
+ * into zod's message string, so the page shows them in the reader's language.
+ */
+export type FieldMessage = { key: MessageKey; values?: Record<string, string | number> };
+
+export const message = (key: MessageKey, values?: FieldMessage["values"]) =>
+  JSON.stringify({ key, values } satisfies FieldMessage);
+
+export function unpackMessage(packed: string): FieldMessage {
+  try {
+    const parsed = JSON.parse(packed) as FieldMessage;
+    if (parsed && typeof parsed.key === "string") return parsed;
+  } catch {
+    // fall through
+  }
+  return { key: "error.badRequestTitle" };
+}
+
+// U+FFFD is what undecodable (non-UTF-8) input turns into; control characters have no place
+// in a form field. Single-line fields also refuse line breaks and angle brackets.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL_OR_UNDECODABLE = /[\uFFFD\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+const LINE_BREAK_OR_MARKUP = /[\r\n<>]/;
+
+const base = (max: number) =>
+  z
+    .string({ error: message("form.required") })
+    .max(max, message("form.tooLong", { max }))
+    .refine((value) => !CONTROL_OR_UNDECODABLE.test(value), message("form.invalidChars"));
+
+/** A required single-line text such as a name. */
+export const singleLine = (max = 200) =>
+  base(max)
+    .refine((value) => !LINE_BREAK_OR_MARKUP.test(value), message("form.invalidChars"))
+    .transform((value) => value.trim())
+    .refine((value) => value.length > 0, message("form.required"));
+
+export const email = () =>
+  base(254)
+    .transform((value) => value.trim().toLowerCase())
+    .refine((value) => value.length > 0, message("form.required"))
+    .refine((value) => z.email().safeParse(value).success, message("form.invalidEmail"));
+
+/** Passwords are never shown, so any printable character is allowed. */
+export const password = (min = 1, max = 200) =>
+  base(max).refine(
+    (value) => value.length >= min,
+    message(min > 1 ? "form.passwordTooShort" : "form.required", { min }),
+  );
+
+export const uuidField = () =>
+  z
+    .string({ error: message("form.invalidId") })
+    .refine((value) => z.uuid().safeParse(value).success, message("form.invalidId"));
+
+/** An optional uuid from a select: "" means none. */
+export const optionalUuid = () =>
+  z
+    .string()
+    .optional()
+    .transform((value) => (value ? value : null))
+    .refine(
+      (value) => value === null || z.uuid().safeParse(value).success,
+      message("form.invalidChoice"),
+    );
+
+/** A yyyy-mm-dd date from an <input type=date>, optional. */
+export const optionalDate = () =>
+  z
+    .string()
+    .optional()
+    .transform((value) => (value ? value : null))
+    .refine(
+      (value) =>
+        value === null || (/^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(value))),
+      message("form.invalidDate"),
+    );
+
+/** A same-site path to return to after a form ("/" when absent); never an open redirect. */
+export const safeReturnPath = () =>
+  z
+    .string()
+    .max(2000, message("form.tooLong", { max: 2000 }))
+    .optional()
+    .transform((value) => value || "/")
+    .refine(
+      (value) => value.startsWith("/") && !value.startsWith("//") && !/[\\\s\p{Cc}\uFFFD]/u.test(value),
+      message("form.invalidChoice"),
+    );

@@ -1,0 +1,158 @@
+import { and, eq } from "drizzle-orm";
+import { hashPassword } from "../app/models/password.server";
+import type { Database } from "./client";
+import {
+  municipalities,
+  partnerOrganisations,
+  roleAssignments,
+  units,
+  users,
+  type PartnerOrganisationType,
+  type Role,
+} from "./schema";
+
+/* Fictional municipality, organisations and people: any likeness to real ones is chance. */
+export const DEMO_PASSWORD = "broen-demo-2026";
+
+export const demoAccounts: readonly {
+  email: string;
+  name: string;
+  role: Role;
+  unit?: string;
+  organisation?: string;
+}[] = [
+  { email: "admin@fjordvik.test", name: "Tove Aasland", role: "admin" },
+  {
+    email: "koordinator@fjordvik.test",
+    name: "Kari Nordvik",
+    role: "coordinator",
+    unit: "Mestringsenheten",
+  },
+  {
+    email: "leder@fjordvik.test",
+    name: "Lars Bakkevik",
+    role: "leader",
+    unit: "Oppfølgingsteam Nord",
+  },
+  {
+    email: "leder2@fjordvik.test",
+    name: "Sofie Lundheim",
+    role: "leader",
+    unit: "Oppfølgingsteam Sør",
+  },
+  {
+    email: "nav@fjordvik.test",
+    name: "Omar Haugland",
+    role: "partner",
+    organisation: "NAV Fjordvik",
+  },
+  {
+    email: "bolig@fjordvik.test",
+    name: "Eva Strandvik",
+    role: "partner",
+    organisation: "Boligteamet",
+  },
+  {
+    email: "frivillig@fjordvik.test",
+    name: "Jonas Bergheim",
+    role: "partner",
+    organisation: "Fjordvik frivilligsentral",
+  },
+];
+
+const demoOrganisations: readonly { name: string; type: PartnerOrganisationType }[] = [
+  { name: "NAV Fjordvik", type: "nav" },
+  { name: "Boligteamet", type: "housing" },
+  { name: "Fjordvik legesenter", type: "gp_office" },
+  { name: "DPS Fjordvik", type: "specialist_health" },
+  { name: "Fjordvik frivilligsentral", type: "volunteer_organisation" },
+  { name: "Fjordvik idrettslag", type: "volunteer_organisation" },
+  { name: "Erfaringsnettverket Fjordvik", type: "volunteer_organisation" },
+];
+
+/** Idempotent: running it again adds nothing and changes no password. */
+export async function seedDemoData(db: Database): Promise<{ createdAccounts: number }> {
+  await db
+    .insert(municipalities)
+    .values({ name: "Fjordvik kommune", slug: "fjordvik" })
+    .onConflictDoNothing();
+  const [municipality] = await db
+    .select()
+    .from(municipalities)
+    .where(eq(municipalities.slug, "fjordvik"));
+  const municipalityId = municipality!.id;
+
+  const unitId = async (name: string, parentUnitId: string | null) => {
+    await db.insert(units).values({ municipalityId, name, parentUnitId }).onConflictDoNothing();
+    const [row] = await db
+      .select({ id: units.id })
+      .from(units)
+      .where(and(eq(units.municipalityId, municipalityId), eq(units.name, name)));
+    return row!.id;
+  };
+  const unitIds = new Map<string, string>();
+  const mainUnit = await unitId("Mestringsenheten", null);
+  unitIds.set("Mestringsenheten", mainUnit);
+  for (const team of ["Oppfølgingsteam Nord", "Oppfølgingsteam Sør"]) {
+    unitIds.set(team, await unitId(team, mainUnit));
+  }
+
+  await db
+    .insert(partnerOrganisations)
+    .values(demoOrganisations.map((o) => ({ ...o, municipalityId })))
+    .onConflictDoNothing();
+  const organisations = await db
+    .select({ id: partnerOrganisations.id, name: partnerOrganisations.name })
+    .from(partnerOrganisations)
+    .where(eq(partnerOrganisations.municipalityId, municipalityId));
+  const organisationId = (name?: string) =>
+    name ? (organisations.find((o) => o.name === name)?.id ?? null) : null;
+
+  let createdAccounts = 0;
+  for (const account of demoAccounts) {
+    const [existing] = await db
+      .select({ id: users.id })
+      .from(users)
+      .where(eq(users.email, account.email));
+    if (existing) continue;
+    const [created] = await db
+      .insert(users)
+      .values({
+        municipalityId,
+        email: account.email,
+        name: account.name,
+        passwordHash: await hashPassword(DEMO_PASSWORD),
+        partnerOrganisationId: organisationId(account.organisation),
+      })
+      .returning({ id: users.id });
+    await db.insert(roleAssignments).values({
+      userId: created!.id,
+      municipalityId,
+      role: account.role,
+      unitId: account.unit ? (unitIds.get(account.unit) ?? null) : null,
+    });
+    createdAccounts++;
+  }
+  return { createdAccounts };
+}
+
+export async function hasDemoAccounts(db: Database): Promise<boolean> {
+  const [row] = await db
+    .select({ id: users.id })
+    .from(users)
+    .where(eq(users.email, demoAccounts[0]!.email))
+    .limit(1);
+  return !!row;
+}
+
+export async function isEmpty(db: Database): Promise<boolean> {
+  const [row] = await db.select({ id: municipalities.id }).from(municipalities).limit(1);
+  return !row;
+}
+
+export function demoLoginLines(): string[] {
+  return [
+    `Demo logins (password: ${DEMO_PASSWORD}):`,
+    ...demoAccounts.map((a) => `  ${a.email.padEnd(28)} ${a.role}`),
+  ];
+}

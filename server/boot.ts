@@ -1,0 +1,96 @@
+import http from "node:http";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import type { ServerBuild } from "@remix-run/node";
+import { loadEnv, type Env } from "../app/env.server";
+import { logger } from "../app/utils/logger.server";
+import { installDatabase, type DatabaseHandle } from "../db/client";
+import { demoLoginLines, hasDemoAccounts, isEmpty, seedDemoData } from "../db/seed";
+import { attachRealtime } from "../realtime/server";
+import { createApp } from "./app";
+import { ensureSessionSecret, openConfiguredDatabase } from "./database";
+
+const root = path.resolve(fileURLToPath(import.meta.url), "../..");
+export const BUILD_PATH = path.join(root, "build/index.js");
+export const PUBLIC_DIR = path.join(root, "public");
+
+export interface StartOptions {
+  /** Overrides on top of process.env (tests, benchmarks). */
+  env?: Record<string, string | undefined>;
+  /** An already opened and migrated database (tests); otherwise opened from the environment. */
+  database?: DatabaseHandle;
+  build?: ServerBuild | (() => Promise<ServerBuild>);
+  devSocketOrigin?: string;
+}
+
+export interface RunningServer {
+  url: string;
+  env: Env;
+  database: DatabaseHandle;
+  server: http.Server;
+  /** Stops accepting, lets running requests finish, then closes the database. */
+  close(): Promise<void>;
+}
+
+export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
+  const source = { ...process.env, ...options.env };
+  let env = loadEnv(source);
+  if (!env.SESSION_SECRET) {
+    source.SESSION_SECRET = ensureSessionSecret(env);
+  }
+  if (!source.PUBLIC_URL) source.PUBLIC_URL = `http://localhost:${env.PORT}`;
+  // The Remix build reads the environment too; give it the same values.
+  Object.assign(process.env, {
+    SESSION_SECRET: source.SESSION_SECRET,
+    PUBLIC_URL: source.PUBLIC_URL,
+  });
+  env = loadEnv(source);
+
+  const database = options.database ?? (await openConfiguredDatabase(env));
+  installDatabase(database);
+
+  let seeded = false;
+  if (!options.database && database.kind === "pglite" && (await isEmpty(database.db))) {
+    await seedDemoData(database.db);
+    seeded = true;
+  }
+
+  const build = options.build ?? ((await import(pathToFileURL(BUILD_PATH).href)) as ServerBuild);
+  const app = createApp({
+    env,
+    build,
+    publicDir: PUBLIC_DIR,
+    devSocketOrigin: options.devSocketOrigin,
+  });
+  const server = http.createServer(app);
+  attachRealtime(server);
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(env.PORT, env.HOST, () => resolve());
+  });
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : env.PORT;
+  const url = `http://localhost:${port}`;
+
+  if (!options.database) {
+    logger().info({ url, db: database.kind, seeded }, "Broen is listening");
+  }
+
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      if (!options.database) await database.close();
+    })();
+    return closing;
+  };
+  return { url, env, database, server, close };
+}
+
+export async function demoLoginsIfPresent(database: DatabaseHandle): Promise<string[]> {
+  return (await hasDemoAccounts(database.db)) ? demoLoginLines() : [];
+}

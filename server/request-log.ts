@@ -1,0 +1,25 @@
+import type { NextFunction, Request, Response } from "express";
+import { logger } from "../app/utils/logger.server";
+
+/** Paths whose last segment is a secret token: never written to a log. */
+const tokenPaths = /^\/(activate|i|calendar)\/[^/?]+/;
+
+export function redactPath(path: string): string {
+  return path.replace(tokenPaths, (_match, prefix: string) => `/${prefix}/[token]`);
+}
+
+export function requestLog(req: Request, res: Response, next: NextFunction) {
+  const started = process.hrtime.bigint();
+  res.on("finish", () => {
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    const entry = {
+      method: req.method,
+      path: redactPath(req.path),
+      status: res.statusCode,
+      ms: Math.round(ms * 10) / 10,
+    };
+    if (res.statusCode >= 500) logger().error(entry, "request failed");
+    else logger().debug(entry, "request");
+  });
+  next();
+}
