@@ -9,7 +9,7 @@ const intFromEnv = (fallback: number) => z.coerce.number().int().positive().defa
 const EnvSchema = z
   .object({
     NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
-    PORT: intFromEnv(3000),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     HOST: z.string().default("0.0.0.0"),
     DATABASE_URL: z
       .string()

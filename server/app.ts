@@ -5,7 +5,7 @@ import compression from "compression";
 import express, { type Request, type Response } from "express";
 import { getDatabase } from "../db/client";
 import type { Env } from "../app/env.server";
-import { cspNonce, installRateLimits, securityHeaders } from "./security";
+import { cspNonce, installRateLimits, refuseCrossOriginMutations, securityHeaders } from "./security";
 import { requestLog } from "./request-log";
 
 export interface AppOptions {
@@ -39,12 +39,14 @@ export function createApp({ env, build, publicDir, devSocketOrigin }: AppOptions
   app.use(securityHeaders(env, devSocketOrigin));
   installRateLimits(app, env);
   app.use(refuseHugeBodies);
+  app.use(refuseCrossOriginMutations);
 
   app.all(
     "*",
     createRequestHandler({
       build,
-      mode: env.NODE_ENV === "production" ? "production" : "development",
+      // Tests run as production does: no error details in responses.
+      mode: env.NODE_ENV === "development" ? "development" : "production",
       getLoadContext: (req, res) => ({
         cspNonce: res.locals.cspNonce as string,
         clientIp: req.ip ?? req.socket.remoteAddress ?? "unknown",

@@ -33,18 +33,16 @@ export interface RunningServer {
 }
 
 export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
-  const source = { ...process.env, ...options.env };
-  let env = loadEnv(source);
-  if (!env.SESSION_SECRET) {
-    source.SESSION_SECRET = ensureSessionSecret(env);
+  // Overrides go into process.env so the Remix build (which reads env() itself) sees them too.
+  for (const [key, value] of Object.entries(options.env ?? {})) {
+    if (value === undefined) delete process.env[key];
+    else process.env[key] = value;
   }
-  if (!source.PUBLIC_URL) source.PUBLIC_URL = `http://localhost:${env.PORT}`;
-  // The Remix build reads the environment too; give it the same values.
-  Object.assign(process.env, {
-    SESSION_SECRET: source.SESSION_SECRET,
-    PUBLIC_URL: source.PUBLIC_URL,
-  });
-  env = loadEnv(source);
+  let env = loadEnv();
+  if (!env.SESSION_SECRET) {
+    process.env.SESSION_SECRET = ensureSessionSecret(env);
+    env = loadEnv();
+  }
 
   const database = options.database ?? (await openConfiguredDatabase(env));
   installDatabase(database);

@@ -73,3 +73,20 @@ export function installRateLimits(app: Express, env: Env) {
     }),
   );
 }
+
+/**
+ * Defence in depth next to SameSite=Lax: a state-changing request that names another origin
+ * is refused.
+ */
+export function refuseCrossOriginMutations(req: Request, res: Response, next: NextFunction) {
+  const origin = req.headers.origin;
+  if (!isMutation(req) || !origin) return next();
+  let sameHost = false;
+  try {
+    sameHost = new URL(origin).host === req.headers.host;
+  } catch {
+    sameHost = false;
+  }
+  if (sameHost) return next();
+  res.status(403).type("text/plain; charset=utf-8").send("Forespørselen kom fra et annet nettsted. / Cross-site request refused.");
+}

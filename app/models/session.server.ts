@@ -144,7 +144,10 @@ export async function requirePermission(
 ): Promise<SessionUser> {
   const user = await requireUser(request);
   if (!can(user.roles, permission)) {
-    throw new Response("Forbidden", { status: 403 });
+    throw new Response("Ingen tilgang. / No access.", {
+      status: 403,
+      headers: { "Content-Type": "text/plain; charset=utf-8" },
+    });
   }
   return user;
 }

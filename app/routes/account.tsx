@@ -1,7 +1,8 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { Form, useLoaderData } from "@remix-run/react";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { GeneralErrorBoundary } from "../components/error-boundary";
+import { ErrorSummary } from "../components/forms";
 import { formatDateTime, useLocale, useT } from "../i18n";
 import { recordAudit } from "../models/audit.server";
 import {
@@ -53,6 +54,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
 export default function Account() {
   const { name, email, sessions } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
   const t = useT();
   const locale = useLocale();
   return (
@@ -61,6 +63,7 @@ export default function Account() {
       <p>
         {name} · {email}
       </p>
+      <ErrorSummary errors={result?.errors} />
       <section className="panel" aria-labelledby="sessions-title">
         <h2 id="sessions-title">{t("account.sessions")}</h2>
         <p>{t("account.sessionsIntro")}</p>

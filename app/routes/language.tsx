@@ -2,7 +2,7 @@ import { redirect, type ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import { locales } from "../i18n";
 import { localeCookie } from "../i18n/locale.server";
-import { badRequest, formFields, readForm, validate } from "../utils/forms.server";
+import { formFields, readForm, validate } from "../utils/forms.server";
 import { message, safeReturnPath } from "../utils/validation";
 
 const LanguageForm = z.object({
@@ -13,7 +13,13 @@ const LanguageForm = z.object({
 /** The language switch: a plain form post, so it works without JavaScript. */
 export async function action({ request }: ActionFunctionArgs) {
   const form = validate(LanguageForm, formFields(await readForm(request)));
-  if (!form.ok) return badRequest(form.errors);
+  if (!form.ok) {
+    // A resource route: the answer is plain text, not a page.
+    return new Response("Ugyldig språkvalg. / Invalid language choice.", {
+      status: 400,
+      headers: { "Content-Type": "text/plain; charset=utf-8" },
+    });
+  }
   return redirect(form.value.redirectTo, {
     headers: { "Set-Cookie": await localeCookie.serialize(form.value.locale) },
   });

@@ -1,0 +1,32 @@
+import { loadEnv } from "../app/env.server";
+import { demoLoginLines, seedDemoData } from "../db/seed";
+import { openConfiguredDatabase, StartupError } from "../server/database";
+
+/*
+ * `npm run seed [-- --force]`: adds the fictional demo municipality and accounts (idempotent).
+ * Demo accounts have a published password, so a production server database gets them only
+ * when --force says so.
+ */
+const force = process.argv.includes("--force");
+
+try {
+  const env = loadEnv();
+  if (env.DATABASE_URL && env.NODE_ENV === "production" && !force) {
+    process.stderr.write(
+      "Refusing to seed demo accounts (with a public password) into a production database. " +
+        "Run with --force if you really mean it.\n",
+    );
+    process.exit(2);
+  }
+  const database = await openConfiguredDatabase(env);
+  const { createdAccounts } = await seedDemoData(database.db);
+  await database.close();
+  process.stdout.write(
+    [`Demo data ready on ${database.kind} (${createdAccounts} new accounts).`, ...demoLoginLines(), ""].join("\n"),
+  );
+} catch (error) {
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`Seeding failed: ${message}\n`);
+  if (!(error instanceof StartupError)) process.exitCode = 1;
+  process.exit(1);
+}
