@@ -8,8 +8,15 @@ import { StartupError } from "./server/database";
  */
 const SHUTDOWN_GRACE_MS = 10_000;
 
+// A signal before the server is up: nothing to drain yet, just stop.
+const stopEarly = () => process.exit(143);
+process.once("SIGTERM", stopEarly);
+process.once("SIGINT", stopEarly);
+
 try {
   const running = await startServer();
+  process.off("SIGTERM", stopEarly);
+  process.off("SIGINT", stopEarly);
   const logins = await demoLoginsIfPresent(running.database);
   process.stdout.write(
     [`\nBroen: ${running.url}  (database: ${running.database.kind})`, ...logins, ""].join("\n"),

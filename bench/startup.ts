@@ -52,6 +52,16 @@ function positiveInt(value: string | undefined, fallback: number): number {
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** Waits for any of the promises or ms, whichever comes first; the timer never outlives it. */
+async function waitAtMost(ms: number, ...promises: Promise<void>[]): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([...promises, new Promise<void>((r) => (timer = setTimeout(r, ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Asks the OS for a free port by listening on port 0, then releases it. */
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -193,7 +203,7 @@ async function measureStart(kind: Kind, dataDir: string): Promise<StartResult> {
   // 2. Wait for the ready line: the SIGTERM handler is installed right after it is printed, so
   //    signalling earlier could kill the server mid-boot instead of shutting it down gracefully.
   const readyLeft = Math.max(0, deadline - performance.now());
-  await Promise.race([readySeen, exitSeen, sleep(readyLeft)]);
+  await waitAtMost(readyLeft, readySeen, exitSeen);
   if (exited) {
     throw new BenchError(
       `the server exited right after becoming healthy (${kind} start, exit code ` +
@@ -209,7 +219,7 @@ async function measureStart(kind: Kind, dataDir: string): Promise<StartResult> {
   // 3. Stop gracefully and wait for the exit, so the next run gets the data dir to itself.
   const stopAt = performance.now();
   child.kill("SIGTERM");
-  await Promise.race([exitSeen, sleep(STOP_TIMEOUT_MS)]);
+  await waitAtMost(STOP_TIMEOUT_MS, exitSeen);
   if (!exited) {
     killGroup(child);
     throw new BenchError(
@@ -246,8 +256,7 @@ function summarize(values: number[]): Summary | null {
   if (values.length === 0) return null;
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
-  const median =
-    sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  const median = sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
   return { median: round1(median), min: round1(sorted[0]!), max: round1(sorted.at(-1)!) };
 }
 
@@ -257,7 +266,9 @@ const fmt = (s: Summary | null) =>
 async function main() {
   if (!fs.existsSync(TSX)) throw new BenchError(`${TSX} not found; run npm install first`);
   if (!fs.existsSync(path.join(root, "build/index.js"))) {
-    throw new BenchError("build/index.js is missing; run `npm run build` (or npm run bench:startup)");
+    throw new BenchError(
+      "build/index.js is missing; run `npm run build` (or npm run bench:startup)",
+    );
   }
 
   console.log(
@@ -321,6 +332,12 @@ async function main() {
   );
 }
 
+// Whatever ends this process (including an uncaught error), no server or temp dir stays behind.
+process.once("exit", cleanUp);
+// A reader that goes away early (`| head`) must not crash the run before it cleans up.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code !== "EPIPE") throw error;
+});
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.once(signal, () => {
     cleanUp();

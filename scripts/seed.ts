@@ -22,7 +22,11 @@ try {
   const { createdAccounts } = await seedDemoData(database.db);
   await database.close();
   process.stdout.write(
-    [`Demo data ready on ${database.kind} (${createdAccounts} new accounts).`, ...demoLoginLines(), ""].join("\n"),
+    [
+      `Demo data ready on ${database.kind} (${createdAccounts} new accounts).`,
+      ...demoLoginLines(),
+      "",
+    ].join("\n"),
   );
 } catch (error) {
   const message = error instanceof Error ? error.message : String(error);

@@ -5,7 +5,12 @@ import compression from "compression";
 import express, { type Request, type Response } from "express";
 import { getDatabase } from "../db/client";
 import type { Env } from "../app/env.server";
-import { cspNonce, installRateLimits, refuseCrossOriginMutations, securityHeaders } from "./security";
+import {
+  cspNonce,
+  installRateLimits,
+  refuseCrossOriginMutations,
+  securityHeaders,
+} from "./security";
 import { requestLog } from "./request-log";
 
 export interface AppOptions {

@@ -88,5 +88,8 @@ export function refuseCrossOriginMutations(req: Request, res: Response, next: Ne
     sameHost = false;
   }
   if (sameHost) return next();
-  res.status(403).type("text/plain; charset=utf-8").send("Forespørselen kom fra et annet nettsted. / Cross-site request refused.");
+  res
+    .status(403)
+    .type("text/plain; charset=utf-8")
+    .send("Forespørselen kom fra et annet nettsted. / Cross-site request refused.");
 }

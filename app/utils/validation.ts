@@ -1,4 +1,8 @@
 import { z } from "zod";
+
+// Strict CSP (no unsafe-eval): stop zod probing `new Function`, which the browser reports as a
+// CSP violation. This is the shared browser/server zod module, evaluated before any schema.
+z.config({ jitless: true });
 import type { MessageKey } from "../i18n/nb";
 
 /*
@@ -88,6 +92,7 @@ export const safeReturnPath = () =>
     .optional()
     .transform((value) => value || "/")
     .refine(
-      (value) => value.startsWith("/") && !value.startsWith("//") && !/[\\\s\p{Cc}\uFFFD]/u.test(value),
+      (value) =>
+        value.startsWith("/") && !value.startsWith("//") && !/[\\\s\p{Cc}\uFFFD]/u.test(value),
       message("form.invalidChoice"),
     );

@@ -115,7 +115,10 @@ export async function axeViolations(page: Page): Promise<string[]> {
   const results = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
   return results.violations.map((violation) => {
     const nodes = violation.nodes
-      .map((node) => `    at ${node.target.join(" ")}\n      ${(node.failureSummary ?? "").replace(/\n/g, "\n      ")}`)
+      .map(
+        (node) =>
+          `    at ${node.target.join(" ")}\n      ${(node.failureSummary ?? "").replace(/\n/g, "\n      ")}`,
+      )
       .join("\n");
     return `${violation.id} (${violation.impact ?? "?"}): ${violation.help}\n    ${violation.helpUrl}\n${nodes}`;
   });

@@ -64,14 +64,17 @@ describe.skipIf(!hasChromium)("the application shell in a browser", () => {
     await waitForHydration(page);
   });
 
-  it.each(expectedNavigation)("shows %s exactly the main menu of their role", async (account, links) => {
-    const page = await open({ as: DEMO[account] });
-    await page.goto(`${server.url}/`);
-    expect(new URL(page.url()).pathname).toBe("/");
-    const menu = page.locator('nav[aria-label="Hovedmeny"]');
-    expect(await menu.getByRole("link").allTextContents()).toEqual(links);
-    await waitForHydration(page);
-  });
+  it.each(expectedNavigation)(
+    "shows %s exactly the main menu of their role",
+    async (account, links) => {
+      const page = await open({ as: DEMO[account] });
+      await page.goto(`${server.url}/`);
+      expect(new URL(page.url()).pathname).toBe("/");
+      const menu = page.locator('nav[aria-label="Hovedmeny"]');
+      expect(await menu.getByRole("link").allTextContents()).toEqual(links);
+      await waitForHydration(page);
+    },
+  );
 
   it("switches the language to English and back", async () => {
     const page = await open();
@@ -107,7 +110,10 @@ describe.skipIf(!hasChromium)("the application shell in a browser", () => {
     await waitForHydration(page);
     const skipLink = page.getByRole("link", { name: "Hopp til hovedinnholdet" });
     const hidden = await skipLink.boundingBox();
-    expect(hidden && hidden.y + hidden.height, "the skip link is off screen until focused").toBeLessThanOrEqual(0);
+    expect(
+      hidden && hidden.y + hidden.height,
+      "the skip link is off screen until focused",
+    ).toBeLessThanOrEqual(0);
 
     await page.keyboard.press("Tab");
     expect(await skipLink.evaluate((link) => link === document.activeElement)).toBe(true);

@@ -14,7 +14,8 @@ afterAll(() => server.close());
 const login = (email: string, password: string, extra: Record<string, string> = {}) =>
   server.post("/login", { email, password, ...extra });
 
-const sessionCookie = (response: Response) => response.headers.get("set-cookie")?.split(";")[0] ?? "";
+const sessionCookie = (response: Response) =>
+  response.headers.get("set-cookie")?.split(";")[0] ?? "";
 
 async function isLoggedIn(cookie: string) {
   const response = await server.fetch("/", { cookie });
@@ -115,7 +116,10 @@ describe("sessions", () => {
       .set({ lastSeenAt: new Date(Date.now() - 20 * 60 * 1000) })
       .where(eq(sessions.userId, userId));
     expect(await isLoggedIn(cookie)).toBe(true);
-    const [touched] = await server.database.db.select().from(sessions).where(eq(sessions.userId, userId));
+    const [touched] = await server.database.db
+      .select()
+      .from(sessions)
+      .where(eq(sessions.userId, userId));
     expect(Date.now() - touched!.lastSeenAt.getTime()).toBeLessThan(60_000);
 
     await server.database.db
@@ -185,7 +189,9 @@ describe("user administration and activation", () => {
     expect(again.status).toBe(400);
     expect(await again.text()).toContain("ugyldig, brukt eller utløpt");
 
-    expect((await login("nora.fjellstad@fjordvik.test", "et-langt-og-godt-passord")).status).toBe(302);
+    expect((await login("nora.fjellstad@fjordvik.test", "et-langt-og-godt-passord")).status).toBe(
+      302,
+    );
   });
 
   it("refuses an expired activation link", async () => {
@@ -225,8 +231,11 @@ describe("user administration and activation", () => {
     const userId = await server.userId(DEMO.leader);
     const leader = await server.cookieFor(DEMO.leader);
     expect((await server.fetch("/overview", { cookie: leader })).status).toBe(403);
-    const units = await server.database.db.execute(sql`select id from units where name = 'Mestringsenheten'`);
-    const unitId = ((units as unknown as { rows?: { id: string }[] }).rows ?? (units as unknown as { id: string }[]))[0]!.id;
+    const units = await server.database.db.execute(
+      sql`select id from units where name = 'Mestringsenheten'`,
+    );
+    const unitId = ((units as unknown as { rows?: { id: string }[] }).rows ??
+      (units as unknown as { id: string }[]))[0]!.id;
     const saved = await server.post(
       `/admin/users/${userId}`,
       [
@@ -243,7 +252,11 @@ describe("user administration and activation", () => {
 
   it("refuses an admin deactivating themselves", async () => {
     const admin = await server.cookieFor(DEMO.admin);
-    const response = await server.post(`/admin/users/${await server.userId(DEMO.admin)}`, { intent: "deactivate" }, admin);
+    const response = await server.post(
+      `/admin/users/${await server.userId(DEMO.admin)}`,
+      { intent: "deactivate" },
+      admin,
+    );
     expect(response.status).toBe(400);
   });
 

@@ -125,7 +125,11 @@ beforeAll(async () => {
   admin = await server.cookieFor(DEMO.admin);
   leaderCookie = await server.cookieFor(DEMO.leader);
   leaderId = await server.userId(DEMO.leader);
-  const issued = await server.post(`/admin/users/${await server.userId(DEMO.leader2)}`, { intent: "issue-link" }, admin);
+  const issued = await server.post(
+    `/admin/users/${await server.userId(DEMO.leader2)}`,
+    { intent: "issue-link" },
+    admin,
+  );
   activationToken = /\/activate\/([A-Za-z0-9_-]+)/.exec(await issued.text())![1]!;
 });
 afterAll(() => server.close());
@@ -134,7 +138,9 @@ const cases = forms.flatMap((form) => [
   ...form.required.flatMap((field) =>
     (["empty", "overlong", "not-utf8", "script"] as const).map((bad) => ({ form, field, bad })),
   ),
-  ...form.optional.flatMap((field) => (["overlong", "not-utf8", "script"] as const).map((bad) => ({ form, field, bad }))),
+  ...form.optional.flatMap((field) =>
+    (["overlong", "not-utf8", "script"] as const).map((bad) => ({ form, field, bad })),
+  ),
 ]);
 
 describe("bad input in every form field", () => {
@@ -149,7 +155,7 @@ describe("bad input in every form field", () => {
         method: "POST",
         cookie: form.cookie(),
         headers,
-        body: body(form.valid(), field, bad),
+        body: new Uint8Array(body(form.valid(), field, bad)),
       });
       expect(response.status).toBe(400);
       const text = await response.text();
@@ -160,7 +166,10 @@ describe("bad input in every form field", () => {
   );
 
   it("keeps what was saved: the leader's roles survive every bad edit", async () => {
-    const roles = await server.database.db.select().from(roleAssignments).where(eq(roleAssignments.userId, leaderId));
+    const roles = await server.database.db
+      .select()
+      .from(roleAssignments)
+      .where(eq(roleAssignments.userId, leaderId));
     expect(roles.map((r) => r.role)).toEqual(["leader"]);
     const [leader] = await server.database.db.select().from(users).where(eq(users.id, leaderId));
     expect(leader!.active).toBe(true);
@@ -202,7 +211,10 @@ describe("bad bodies and queries", () => {
     ["to", "a".repeat(5000)],
     ["from", "%FF%FE"],
   ])("audit filter %s gives 400 with a message (case %#)", async (name, value) => {
-    const query = name === "from" && value.startsWith("%") ? `${name}=${value}` : `${name}=${encodeURIComponent(value)}`;
+    const query =
+      name === "from" && value.startsWith("%")
+        ? `${name}=${value}`
+        : `${name}=${encodeURIComponent(value)}`;
     for (const path of ["/admin/audit", "/admin/audit.csv"]) {
       const response = await server.fetch(`${path}?${query}`, { cookie: admin });
       expect(response.status, path).toBe(400);
@@ -219,11 +231,17 @@ describe("bad bodies and queries", () => {
 
   it("answers unknown user ids and bad activation tokens with 4xx", async () => {
     expect((await server.fetch("/admin/users/not-a-uuid", { cookie: admin })).status).toBe(404);
-    expect((await server.fetch("/admin/users/00000000-0000-4000-8000-000000000000", { cookie: admin })).status).toBe(404);
+    expect(
+      (await server.fetch("/admin/users/00000000-0000-4000-8000-000000000000", { cookie: admin }))
+        .status,
+    ).toBe(404);
     const page = await server.fetch(`/activate/${"x".repeat(5000)}`);
     expect(page.status).toBe(200);
     expect(await page.text()).toContain("ugyldig, brukt eller utløpt");
-    const post = await server.post(`/activate/${encodeURIComponent(SCRIPT)}`, { password: "x", confirm: "x" });
+    const post = await server.post(`/activate/${encodeURIComponent(SCRIPT)}`, {
+      password: "x",
+      confirm: "x",
+    });
     expect(post.status).toBe(400);
   });
 });

@@ -38,7 +38,8 @@ let leaderId = "";
 
 beforeAll(async () => {
   server = await startTestServer();
-  for (const role of loggedIn) cookies.set(role, await server.cookieFor(accounts[role as keyof typeof accounts]));
+  for (const role of loggedIn)
+    cookies.set(role, await server.cookieFor(accounts[role as keyof typeof accounts]));
   leaderId = await server.userId(DEMO.leader);
 });
 afterAll(() => server.close());
@@ -79,18 +80,32 @@ describe("single-fetch data requests are guarded like pages", () => {
 
 describe("actions check the role too", () => {
   it.each(["coordinator", "leader", "partner"] as const)("%s cannot create users", async (role) => {
-    const response = await server.post("/admin/users/new", { name: "X", email: "x@fjordvik.test" }, cookies.get(role));
+    const response = await server.post(
+      "/admin/users/new",
+      { name: "X", email: "x@fjordvik.test" },
+      cookies.get(role),
+    );
     expect(response.status).toBe(403);
-    const [created] = await server.database.db.select().from(users).where(eq(users.email, "x@fjordvik.test"));
+    const [created] = await server.database.db
+      .select()
+      .from(users)
+      .where(eq(users.email, "x@fjordvik.test"));
     expect(created).toBeUndefined();
   });
 
-  it.each(["coordinator", "leader", "partner"] as const)("%s cannot deactivate a user", async (role) => {
-    const response = await server.post(`/admin/users/${leaderId}`, { intent: "deactivate" }, cookies.get(role));
-    expect(response.status).toBe(403);
-    const [leader] = await server.database.db.select().from(users).where(eq(users.id, leaderId));
-    expect(leader!.active).toBe(true);
-  });
+  it.each(["coordinator", "leader", "partner"] as const)(
+    "%s cannot deactivate a user",
+    async (role) => {
+      const response = await server.post(
+        `/admin/users/${leaderId}`,
+        { intent: "deactivate" },
+        cookies.get(role),
+      );
+      expect(response.status).toBe(403);
+      const [leader] = await server.database.db.select().from(users).where(eq(users.id, leaderId));
+      expect(leader!.active).toBe(true);
+    },
+  );
 
   it("anonymous posts are sent to the login page and change nothing", async () => {
     const response = await server.post(`/admin/users/${leaderId}`, { intent: "deactivate" });
@@ -103,7 +118,10 @@ describe("actions check the role too", () => {
     const response = await server.fetch(`/admin/users/${leaderId}`, {
       method: "POST",
       cookie: cookies.get("admin"),
-      headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: "https://evil.example" },
+      headers: {
+        "Content-Type": "application/x-www-form-urlencoded",
+        Origin: "https://evil.example",
+      },
       body: "intent=deactivate",
     });
     expect(response.status).toBe(403);
@@ -123,13 +141,19 @@ describe("another municipality's admin", () => {
       .insert(users)
       .values({ municipalityId: other!.id, email: "admin@nabovik.test", name: "Nina Nabo" })
       .returning({ id: users.id });
-    await db.insert(roleAssignments).values({ userId: otherAdmin!.id, municipalityId: other!.id, role: "admin" });
+    await db
+      .insert(roleAssignments)
+      .values({ userId: otherAdmin!.id, municipalityId: other!.id, role: "admin" });
     const cookie = await server.cookieFor("admin@nabovik.test");
 
     expect((await server.fetch(`/admin/users/${leaderId}`, { cookie })).status).toBe(404);
     const list = await (await server.fetch("/admin/users", { cookie })).text();
     expect(list).not.toContain("fjordvik.test");
-    const deactivate = await server.post(`/admin/users/${leaderId}`, { intent: "deactivate" }, cookie);
+    const deactivate = await server.post(
+      `/admin/users/${leaderId}`,
+      { intent: "deactivate" },
+      cookie,
+    );
     expect(deactivate.status).toBe(404);
     const csv = await (await server.fetch("/admin/audit.csv", { cookie })).text();
     expect(csv).not.toContain(leaderId);

@@ -23,7 +23,11 @@ export default async function setup(project: TestProject) {
     await admin.unsafe(`create database "${template}"`);
     const templateUrl = new URL(serverUrl);
     templateUrl.pathname = `/${template}`;
-    const handle = await openDatabase({ kind: "postgres", url: templateUrl.href, maxConnections: 1 });
+    const handle = await openDatabase({
+      kind: "postgres",
+      url: templateUrl.href,
+      maxConnections: 1,
+    });
     await migrateDatabase(handle);
     await seedDemoData(handle.db);
     await handle.close();
@@ -37,7 +41,8 @@ export default async function setup(project: TestProject) {
   const handle = await openDatabase({ kind: "pglite" });
   await migrateDatabase(handle);
   await seedDemoData(handle.db);
-  const client = (handle.db as unknown as { $client: { dumpDataDir(c: "none"): Promise<Blob> } }).$client;
+  const client = (handle.db as unknown as { $client: { dumpDataDir(c: "none"): Promise<Blob> } })
+    .$client;
   const dump = await client.dumpDataDir("none");
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "broen-test-")), "template.tar");
   fs.writeFileSync(file, Buffer.from(await dump.arrayBuffer()));

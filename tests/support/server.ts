@@ -25,7 +25,11 @@ export interface TestServer extends RunningServer {
   userId(email: string): Promise<string>;
   fetch(pathname: string, init?: RequestInit & { cookie?: string }): Promise<Response>;
   /** POST an urlencoded form (entries may repeat), like a browser without JavaScript. */
-  post(pathname: string, fields: [string, string][] | Record<string, string>, cookie?: string): Promise<Response>;
+  post(
+    pathname: string,
+    fields: [string, string][] | Record<string, string>,
+    cookie?: string,
+  ): Promise<Response>;
 }
 
 let build: Promise<ServerBuild> | undefined;
@@ -52,7 +56,10 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
   });
 
   const userId = async (email: string) => {
-    const [row] = await database.db.select({ id: users.id }).from(users).where(eq(users.email, email));
+    const [row] = await database.db
+      .select({ id: users.id })
+      .from(users)
+      .where(eq(users.email, email));
     if (!row) throw new Error(`no user ${email}`);
     return row.id;
   };
@@ -66,7 +73,10 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     ...running,
     userId,
     async cookieFor(email) {
-      const setCookie = await createSession(await userId(email), { ip: "127.0.0.1", userAgent: "test" });
+      const setCookie = await createSession(await userId(email), {
+        ip: "127.0.0.1",
+        userAgent: "test",
+      });
       return setCookie.split(";")[0]!;
     },
     fetch: fetchPath,
@@ -75,7 +85,9 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
         method: "POST",
         cookie,
         headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: running.url },
-        body: new URLSearchParams(Array.isArray(fields) ? fields : Object.entries(fields)).toString(),
+        body: new URLSearchParams(
+          Array.isArray(fields) ? fields : Object.entries(fields),
+        ).toString(),
       }),
     close: async () => {
       await running.close();

@@ -1,0 +1,131 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+
+/* The real entry point (`tsx server.ts`, as `npm start` runs it) in its own process. */
+const root = path.resolve(import.meta.dirname, "../..");
+const tsx = path.join(root, "node_modules/.bin/tsx");
+const dataDirs: string[] = [];
+afterAll(() => dataDirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+
+interface Started {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  exited: Promise<number | null>;
+}
+
+function launch(env: Record<string, string>): Started {
+  const cleanEnv = { ...process.env };
+  delete cleanEnv.DATABASE_URL;
+  delete cleanEnv.TEST_DATABASE_URL;
+  const child = spawn(tsx, ["server.ts"], {
+    cwd: root,
+    env: { ...cleanEnv, NODE_ENV: "production", HOST: "127.0.0.1", LOG_LEVEL: "warn", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  let err = "";
+  child.stdout!.on("data", (chunk) => (out += chunk));
+  child.stderr!.on("data", (chunk) => (err += chunk));
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  return { child, stdout: () => out, stderr: () => err, exited };
+}
+
+async function until<T>(
+  probe: () => Promise<T | undefined> | T | undefined,
+  what: string,
+  ms = 150_000,
+): Promise<T> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+async function freePort(): Promise<number> {
+  const net = await import("node:net");
+  return new Promise((resolve) => {
+    const server = net.createServer().listen(0, "127.0.0.1", () => {
+      const port = (server.address() as { port: number }).port;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+describe("the server process", () => {
+  it("stops with one clear line when the database cannot be reached", async () => {
+    const run = launch({
+      DATABASE_URL: "postgres://postgres:secret-pw@127.0.0.1:1/broen",
+      SESSION_SECRET: "a-long-enough-session-secret-for-tests-1234",
+      PORT: "0",
+    });
+    expect(await run.exited).toBe(1);
+    const lines = run.stderr().trim().split("\n");
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(
+      /^Broen could not start: Cannot reach the database at 127\.0\.0\.1:1\/broen/,
+    );
+    expect(run.stderr()).not.toContain("secret-pw");
+    expect(run.stderr()).not.toMatch(/\n\s+at /);
+  }, 60_000);
+
+  it("stops with one clear line on bad configuration", async () => {
+    const run = launch({ PORT: "not-a-port" });
+    expect(await run.exited).toBe(1);
+    expect(run.stderr().trim()).toMatch(/^Broen could not start: Invalid configuration: PORT: /);
+    expect(run.stderr().trim().split("\n")).toHaveLength(1);
+  }, 60_000);
+
+  it("seeds an empty embedded database, keeps its data across a restart, and shuts down cleanly", async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "broen-process-"));
+    dataDirs.push(dataDir);
+    const port = String(await freePort());
+    const base = `http://127.0.0.1:${port}`;
+
+    const first = launch({ BROEN_DATA_DIR: dataDir, PORT: port });
+    await until(() => (first.stdout().includes("Demo logins") ? true : undefined), "first start");
+    expect(first.stdout()).toContain("admin@fjordvik.test");
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+
+    const login = await fetch(`${base}/login`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body: "email=admin%40fjordvik.test&password=broen-demo-2026",
+    });
+    expect(login.status).toBe(302);
+    const cookie = login.headers.get("set-cookie")!.split(";")[0]!;
+    const created = await fetch(`${base}/admin/users/new`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { "Content-Type": "application/x-www-form-urlencoded", Cookie: cookie },
+      body: "name=Vidar+Varig&email=vidar%40fjordvik.test&role=leader",
+    });
+    expect(created.status).toBe(302);
+
+    first.child.kill("SIGTERM");
+    expect(await first.exited).toBe(0);
+
+    const second = launch({ BROEN_DATA_DIR: dataDir, PORT: port });
+    await until(async () => {
+      try {
+        return (await fetch(`${base}/healthz`)).status === 200 ? true : undefined;
+      } catch {
+        return undefined;
+      }
+    }, "second start");
+    // Same session secret and data: the old session still works and the user is still there.
+    const users = await (
+      await fetch(`${base}/admin/users`, { headers: { Cookie: cookie } })
+    ).text();
+    expect(users).toContain("Vidar Varig");
+    second.child.kill("SIGTERM");
+    expect(await second.exited).toBe(0);
+  }, 180_000);
+});
