@@ -3,6 +3,7 @@ import {
   Form,
   Link,
   Links,
+  LiveReload,
   Meta,
   NavLink,
   Outlet,
@@ -53,6 +54,7 @@ export function Layout({ children }: { children: ReactNode }) {
         <Shell>{children}</Shell>
         <ScrollRestoration nonce={nonce} />
         <Scripts nonce={nonce} />
+        <LiveReload nonce={nonce} />
       </body>
     </html>
   );

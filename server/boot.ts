@@ -9,6 +9,7 @@ import { demoLoginLines, hasDemoAccounts, isEmpty, seedDemoData } from "../db/se
 import { attachRealtime } from "../realtime/server";
 import { createApp } from "./app";
 import { ensureSessionSecret, openConfiguredDatabase } from "./database";
+import { watchDevBuild } from "./dev-build";
 
 const root = path.resolve(fileURLToPath(import.meta.url), "../..");
 export const BUILD_PATH = path.join(root, "build/index.js");
@@ -20,7 +21,6 @@ export interface StartOptions {
   /** An already opened and migrated database (tests); otherwise opened from the environment. */
   database?: DatabaseHandle;
   build?: ServerBuild | (() => Promise<ServerBuild>);
-  devSocketOrigin?: string;
 }
 
 export interface RunningServer {
@@ -53,13 +53,16 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     seeded = true;
   }
 
-  const build = options.build ?? ((await import(pathToFileURL(BUILD_PATH).href)) as ServerBuild);
-  const app = createApp({
-    env,
-    build,
-    publicDir: PUBLIC_DIR,
-    devSocketOrigin: options.devSocketOrigin,
-  });
+  // Under `remix dev` (REMIX_DEV_ORIGIN set) the build is reloaded on change and the page
+  // talks to the dev server's live-reload socket, which the CSP must then allow.
+  const devOrigin = env.NODE_ENV === "development" ? process.env.REMIX_DEV_ORIGIN : undefined;
+  const build =
+    options.build ??
+    (devOrigin
+      ? watchDevBuild(BUILD_PATH)
+      : ((await import(pathToFileURL(BUILD_PATH).href)) as ServerBuild));
+  const devSocketOrigin = devOrigin ? devOrigin.replace(/^http/, "ws") : undefined;
+  const app = createApp({ env, build, publicDir: PUBLIC_DIR, devSocketOrigin });
   const server = http.createServer(app);
   attachRealtime(server);
 

@@ -82,6 +82,20 @@ describe("the server process", () => {
     expect(run.stderr().trim().split("\n")).toHaveLength(1);
   }, 60_000);
 
+  it("stops with one clear line when migrations fail", async () => {
+    // An embedded database whose tables clash with Broen's first migration.
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "broen-clash-"));
+    dataDirs.push(dataDir);
+    const { PGlite } = await import("@electric-sql/pglite");
+    const clash = await PGlite.create({ dataDir: path.join(dataDir, "pglite") });
+    await clash.exec("create type role as enum ('other')");
+    await clash.close();
+    const run = launch({ BROEN_DATA_DIR: dataDir, PORT: "0" });
+    expect(await run.exited).toBe(1);
+    expect(run.stderr().trim()).toMatch(/^Broen could not start: Database migrations failed: /);
+    expect(run.stderr().trim().split("\n")).toHaveLength(1);
+  }, 60_000);
+
   it("seeds an empty embedded database, keeps its data across a restart, and shuts down cleanly", async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "broen-process-"));
     dataDirs.push(dataDir);
