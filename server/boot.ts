@@ -10,6 +10,7 @@ import { attachRealtime } from "../realtime/server";
 import { createApp } from "./app";
 import { ensureSessionSecret, openConfiguredDatabase } from "./database";
 import { watchDevBuild } from "./dev-build";
+import { startHousekeeping } from "./housekeeping";
 
 const root = path.resolve(fileURLToPath(import.meta.url), "../..");
 export const BUILD_PATH = path.join(root, "build/index.js");
@@ -78,9 +79,11 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     logger().info({ url, db: database.kind, seeded }, "Broen is listening");
   }
 
+  const stopHousekeeping = startHousekeeping();
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
+      stopHousekeeping();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();

@@ -33,7 +33,6 @@ export const en: Record<MessageKey, string> = {
   "role.coordinator": "Coordinator",
   "role.leader": "Meeting leader",
   "role.partner": "Partner",
-  "area.comingTitle": "{area}",
   "area.coming": "This part of Broen is being built. It will hold {what}.",
   "area.meetings": "planning of network and responsibility-group meetings, invitations and replies",
   "area.networks": "the networks around the people you work with, with their consents",

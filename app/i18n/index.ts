@@ -32,10 +32,6 @@ export function formatDateTime(locale: Locale, value: Date | string): string {
   }).format(new Date(value));
 }
 
-export function formatNumber(locale: Locale, value: number): string {
-  return new Intl.NumberFormat(intlLocale[locale]).format(value);
-}
-
 /** The locale chosen in the root loader; bokmål when the root has no data (e.g. errors). */
 export function useLocale(): Locale {
   const data = useRouteLoaderData("root") as { locale?: Locale } | undefined;

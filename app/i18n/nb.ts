@@ -32,7 +32,6 @@ export const nb = {
   "role.coordinator": "Koordinator",
   "role.leader": "Møteleder",
   "role.partner": "Samarbeidspartner",
-  "area.comingTitle": "{area}",
   "area.coming": "Denne delen av Broen er under arbeid. Her kommer {what}.",
   "area.meetings": "planlegging av nettverksmøter og ansvarsgruppemøter, innkallinger og svar",
   "area.networks": "nettverkene rundt personene du jobber med, med samtykker",

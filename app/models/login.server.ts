@@ -92,3 +92,15 @@ async function registerFailure(key: string, limit: number): Promise<void> {
       },
     });
 }
+
+/** Counters whose window and lock have both passed carry no information any more. */
+export async function pruneLoginThrottle(): Promise<void> {
+  const now = new Date();
+  const windowStart = new Date(now.getTime() - WINDOW_MS);
+  await getDatabase()
+    .db.delete(loginThrottle)
+    .where(
+      sql`${loginThrottle.windowStartedAt} < ${windowStart.toISOString()}::timestamptz
+        and (${loginThrottle.lockedUntil} is null or ${loginThrottle.lockedUntil} < ${now.toISOString()}::timestamptz)`,
+    );
+}

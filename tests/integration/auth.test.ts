@@ -129,6 +129,37 @@ describe("sessions", () => {
     expect(await isLoggedIn(cookie)).toBe(false);
   });
 
+  it("housekeeping removes expired sessions and stale login counters", async () => {
+    const { pruneExpiredSessions } = await import("../../app/models/session.server");
+    const { pruneLoginThrottle } = await import("../../app/models/login.server");
+    const cookie = await server.cookieFor(DEMO.coordinator);
+    const userId = await server.userId(DEMO.coordinator);
+    await server.database.db
+      .update(sessions)
+      .set({ lastSeenAt: new Date(Date.now() - 40 * 60 * 1000) })
+      .where(eq(sessions.userId, userId));
+    const old = new Date(Date.now() - 60 * 60 * 1000);
+    await server.database.db.insert(loginThrottle).values([
+      { key: "account:stale@fjordvik.test", failures: 2, windowStartedAt: old },
+      {
+        key: "account:locked@fjordvik.test",
+        failures: 5,
+        windowStartedAt: old,
+        lockedUntil: new Date(Date.now() + 60_000),
+      },
+    ]);
+    await pruneExpiredSessions();
+    await pruneLoginThrottle();
+    expect(
+      await server.database.db.select().from(sessions).where(eq(sessions.userId, userId)),
+    ).toHaveLength(0);
+    const keys = (await server.database.db.select().from(loginThrottle)).map((row) => row.key);
+    expect(keys).not.toContain("account:stale@fjordvik.test");
+    expect(keys).toContain("account:locked@fjordvik.test");
+    expect(await isLoggedIn(cookie)).toBe(false);
+    await server.database.db.delete(loginThrottle);
+  });
+
   it("ignores a forged or tampered cookie", async () => {
     const cookie = await server.cookieFor(DEMO.leader);
     const tampered = cookie.slice(0, -3) + (cookie.endsWith("a") ? "bbb" : "aaa");

@@ -82,6 +82,26 @@ describe("the server process", () => {
     expect(run.stderr().trim().split("\n")).toHaveLength(1);
   }, 60_000);
 
+  it("refuses to seed demo accounts into a production server database without --force", async () => {
+    const cleanEnv = { ...process.env };
+    delete cleanEnv.TEST_DATABASE_URL;
+    const child = spawn(tsx, ["scripts/seed.ts"], {
+      cwd: root,
+      env: {
+        ...cleanEnv,
+        NODE_ENV: "production",
+        DATABASE_URL: "postgres://postgres@127.0.0.1:1/none",
+        SESSION_SECRET: "x".repeat(40),
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let err = "";
+    child.stderr!.on("data", (chunk) => (err += chunk));
+    const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+    expect(code).toBe(2);
+    expect(err).toContain("Refusing to seed demo accounts");
+  }, 60_000);
+
   it("stops with one clear line when migrations fail", async () => {
     // An embedded database whose tables clash with Broen's first migration.
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "broen-clash-"));

@@ -1,0 +1,20 @@
+import { logger } from "../app/utils/logger.server";
+import { pruneLoginThrottle } from "../app/models/login.server";
+import { pruneExpiredSessions } from "../app/models/session.server";
+
+const EVERY_MS = 10 * 60 * 1000;
+
+/** Removes expired sessions and stale login counters now and then; returns a stop function. */
+export function startHousekeeping(): () => void {
+  const run = async () => {
+    try {
+      await pruneExpiredSessions();
+      await pruneLoginThrottle();
+    } catch (error) {
+      logger().warn({ err: error }, "housekeeping failed");
+    }
+  };
+  const timer = setInterval(() => void run(), EVERY_MS);
+  timer.unref();
+  return () => clearInterval(timer);
+}
