@@ -19,6 +19,8 @@ const EnvSchema = z
     SESSION_SECRET: z.string().min(32, "SESSION_SECRET must be at least 32 characters").optional(),
     /** Public origin, e.g. https://broen.fjordvik.kommune.no; used for links and Origin checks. */
     PUBLIC_URL: z.url().optional(),
+    /** Proxy hops in front of Broen whose X-Forwarded-For may be believed; 0 = none. */
+    TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
     LOG_LEVEL: z
       .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])
       .default("info"),
@@ -33,6 +35,13 @@ const EnvSchema = z
       ctx.addIssue({
         code: "custom",
         message: "SESSION_SECRET is required in production with DATABASE_URL",
+      });
+    }
+    // A real deployment must know its own address: links, secure cookies and Origin checks.
+    if (value.NODE_ENV === "production" && value.DATABASE_URL && !value.PUBLIC_URL) {
+      ctx.addIssue({
+        code: "custom",
+        message: "PUBLIC_URL is required in production with DATABASE_URL",
       });
     }
   });
@@ -57,8 +66,6 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
 export function env(): Env {
   return cached ?? loadEnv();
 }
-
-export const isProduction = () => env().NODE_ENV === "production";
 
 /** Secure cookies, HSTS and upgrade-insecure-requests only when Broen is served over https. */
 export function servedOverHttps(value: Env = env()): boolean {

@@ -170,6 +170,7 @@ export const auditLog = pgTable(
   },
   (t) => [
     index("audit_log_at_idx").on(t.at),
+    index("audit_log_municipality_idx").on(t.municipalityId, t.id),
     index("audit_log_actor_idx").on(t.actorUserId, t.at),
     index("audit_log_person_idx").on(t.personId, t.at),
   ],

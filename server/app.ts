@@ -2,13 +2,16 @@ import path from "node:path";
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import compression from "compression";
-import express, { type Request, type Response } from "express";
+import express, { type NextFunction, type Request, type Response } from "express";
 import { getDatabase } from "../db/client";
 import type { Env } from "../app/env.server";
+import { logger, safeError } from "../app/utils/logger.server";
 import {
   cspNonce,
   installRateLimits,
   refuseCrossOriginMutations,
+  refuseHugeBodies,
+  refuseMalformedHost,
   securityHeaders,
 } from "./security";
 import { requestLog } from "./request-log";
@@ -26,10 +29,13 @@ const HEALTH_TIMEOUT_MS = 2000;
 export function createApp({ env, build, publicDir, devSocketOrigin }: AppOptions) {
   const app = express();
   app.disable("x-powered-by");
-  app.set("trust proxy", process.env.TRUST_PROXY ? Number(process.env.TRUST_PROXY) || true : false);
+  app.set("trust proxy", env.TRUST_PROXY > 0 ? env.TRUST_PROXY : false);
 
   app.use(requestLog);
+  app.use(refuseMalformedHost);
   app.use(compression());
+  app.use(cspNonce);
+  app.use(securityHeaders(env, devSocketOrigin));
 
   // Fingerprinted assets never change under the same name.
   app.use(
@@ -40,11 +46,9 @@ export function createApp({ env, build, publicDir, devSocketOrigin }: AppOptions
 
   app.get("/healthz", healthCheck);
 
-  app.use(cspNonce);
-  app.use(securityHeaders(env, devSocketOrigin));
   installRateLimits(app, env);
   app.use(refuseHugeBodies);
-  app.use(refuseCrossOriginMutations);
+  app.use(refuseCrossOriginMutations(env));
 
   app.all(
     "*",
@@ -58,6 +62,15 @@ export function createApp({ env, build, publicDir, devSocketOrigin }: AppOptions
       }),
     }),
   );
+  // Anything that escapes Remix: log it (without request data) and answer calmly.
+  app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    logger().error({ err: safeError(error) }, "unhandled request error");
+    if (res.headersSent) return;
+    res
+      .status(500)
+      .type("text/plain; charset=utf-8")
+      .send("Noe gikk galt. Prøv igjen om litt. / Something went wrong. Please try again.");
+  });
   return app;
 }
 
@@ -77,18 +90,4 @@ async function healthCheck(_req: Request, res: Response) {
   } finally {
     clearTimeout(timer);
   }
-}
-
-/** No form in Broen needs more than 1 MiB; larger bodies are refused before anyone reads them. */
-const MAX_BODY_BYTES = 1024 * 1024;
-function refuseHugeBodies(req: Request, res: Response, next: () => void) {
-  const length = Number(req.headers["content-length"] ?? 0);
-  if (length > MAX_BODY_BYTES) {
-    res
-      .status(413)
-      .type("text/plain; charset=utf-8")
-      .send("Skjemaet er for stort. / The form is too large.");
-    return;
-  }
-  next();
 }

@@ -2,7 +2,7 @@ import http from "node:http";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { ServerBuild } from "@remix-run/node";
-import { loadEnv, type Env } from "../app/env.server";
+import { loadEnv, servedOverHttps, type Env } from "../app/env.server";
 import { logger } from "../app/utils/logger.server";
 import { installDatabase, type DatabaseHandle } from "../db/client";
 import { demoLoginLines, hasDemoAccounts, isEmpty, seedDemoData } from "../db/seed";
@@ -48,10 +48,23 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const database = options.database ?? (await openConfiguredDatabase(env));
   installDatabase(database);
 
+  // The demo data (with its published password) fills an empty embedded database only for a
+  // local install; a deployment served over https never gets it automatically.
   let seeded = false;
-  if (!options.database && database.kind === "pglite" && (await isEmpty(database.db))) {
+  const localInstall = !servedOverHttps(env);
+  if (
+    !options.database &&
+    database.kind === "pglite" &&
+    localInstall &&
+    (await isEmpty(database.db))
+  ) {
     await seedDemoData(database.db);
     seeded = true;
+  }
+  if (!localInstall && (await hasDemoAccounts(database.db))) {
+    logger().warn(
+      "demo accounts with the published password exist in a deployment served over https",
+    );
   }
 
   // Under `remix dev` (REMIX_DEV_ORIGIN set) the build is reloaded on change and the page

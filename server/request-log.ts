@@ -1,12 +1,5 @@
 import type { NextFunction, Request, Response } from "express";
-import { logger } from "../app/utils/logger.server";
-
-/** Paths whose last segment is a secret token: never written to a log. */
-const tokenPaths = /^\/(activate|i|calendar)\/[^/?]+/;
-
-export function redactPath(path: string): string {
-  return path.replace(tokenPaths, (_match, prefix: string) => `/${prefix}/[token]`);
-}
+import { logger, redactPath } from "../app/utils/logger.server";
 
 export function requestLog(req: Request, res: Response, next: NextFunction) {
   const started = process.hrtime.bigint();

@@ -46,8 +46,9 @@ const tooMany = (_req: Request, res: Response) => {
 };
 
 const isMutation = (req: Request) => !["GET", "HEAD", "OPTIONS"].includes(req.method);
-const isAuthPath = (req: Request) =>
-  isMutation(req) && (req.path === "/login" || req.path.startsWith("/activate/"));
+// Also the single-fetch form of each path (`/login.data`), which JavaScript clients post to.
+const AUTH_PATHS = /^\/(login|activate\/[^/]+)(\.data)?$/;
+const isAuthPath = (req: Request) => isMutation(req) && AUTH_PATHS.test(req.path);
 
 /** Three tiers: everything, state-changing requests, and the paths that take passwords. */
 export function installRateLimits(app: Express, env: Env) {
@@ -76,20 +77,52 @@ export function installRateLimits(app: Express, env: Env) {
 
 /**
  * Defence in depth next to SameSite=Lax: a state-changing request that names another origin
- * is refused.
+ * than Broen's own (PUBLIC_URL, or the Host header when that is not set) is refused.
  */
-export function refuseCrossOriginMutations(req: Request, res: Response, next: NextFunction) {
-  const origin = req.headers.origin;
-  if (!isMutation(req) || !origin) return next();
-  let sameHost = false;
-  try {
-    sameHost = new URL(origin).host === req.headers.host;
-  } catch {
-    sameHost = false;
+export function refuseCrossOriginMutations(env: Env) {
+  const publicOrigin = env.PUBLIC_URL ? new URL(env.PUBLIC_URL).origin : undefined;
+  return (req: Request, res: Response, next: NextFunction) => {
+    const origin = req.headers.origin;
+    if (!isMutation(req) || !origin) return next();
+    let allowed = false;
+    try {
+      allowed = publicOrigin ? origin === publicOrigin : new URL(origin).host === req.headers.host;
+    } catch {
+      allowed = false;
+    }
+    if (allowed) return next();
+    res
+      .status(403)
+      .type("text/plain; charset=utf-8")
+      .send("Forespørselen kom fra et annet nettsted. / Cross-site request refused.");
+  };
+}
+
+/** No form in Broen needs more than 1 MiB. A body without a declared length is refused too:
+ * Remix would read all of it into memory before any check could run. */
+const MAX_BODY_BYTES = 1024 * 1024;
+export function refuseHugeBodies(req: Request, res: Response, next: NextFunction) {
+  const declared = req.headers["content-length"];
+  if (isMutation(req) && declared === undefined && req.headers["transfer-encoding"]) {
+    res.status(411).type("text/plain; charset=utf-8").send("Lengden mangler. / Length required.");
+    return;
   }
-  if (sameHost) return next();
-  res
-    .status(403)
-    .type("text/plain; charset=utf-8")
-    .send("Forespørselen kom fra et annet nettsted. / Cross-site request refused.");
+  if (Number(declared ?? 0) > MAX_BODY_BYTES) {
+    res
+      .status(413)
+      .type("text/plain; charset=utf-8")
+      .send("Skjemaet er for stort. / The form is too large.");
+    return;
+  }
+  next();
+}
+
+/** A Host header that is not a host (Remix builds the request URL from it) is a bad request. */
+export function refuseMalformedHost(req: Request, res: Response, next: NextFunction) {
+  const host = req.headers.host ?? "";
+  if (!/^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/.test(host)) {
+    res.status(400).type("text/plain; charset=utf-8").send("Ugyldig Host. / Invalid Host header.");
+    return;
+  }
+  next();
 }

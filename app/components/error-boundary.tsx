@@ -14,12 +14,13 @@ export function GeneralErrorBoundary() {
     } else if (error.status === 403) {
       title = t("error.forbiddenTitle");
       body = t("error.forbidden");
+    } else if (error.status === 405) {
+      title = t("error.badRequestTitle");
+      body = t("error.methodNotAllowed");
     } else if (error.status === 400) {
       title = t("error.badRequestTitle");
       body = typeof error.data === "string" && error.data ? error.data : body;
     }
-  } else if (typeof document === "undefined") {
-    console.error(error);
   }
   return (
     <section className="panel" aria-labelledby="error-title">

@@ -1,8 +1,11 @@
-import { useId, type InputHTMLAttributes } from "react";
+import { useEffect, useRef, type InputHTMLAttributes } from "react";
 import { useT } from "../i18n";
 import { unpackMessage } from "../utils/validation";
 
 export type FieldErrors = Record<string, string[]> | undefined;
+
+/** The id of a form control for a field name: the error summary links to it. */
+export const fieldId = (name: string) => `field-${name}`;
 
 export function useFieldMessage() {
   const t = useT();
@@ -20,7 +23,7 @@ interface FieldProps extends InputHTMLAttributes<HTMLInputElement> {
 
 /** A labelled input whose errors are tied to it with aria-describedby and aria-invalid. */
 export function Field({ name, label, errors, ...input }: FieldProps) {
-  const id = useId();
+  const id = fieldId(name);
   const errorId = `${id}-error`;
   const fieldErrors = errors?.[name];
   const render = useFieldMessage();
@@ -43,17 +46,41 @@ export function Field({ name, label, errors, ...input }: FieldProps) {
   );
 }
 
-/** Lists every error at the top of a form, announced to screen readers. */
-export function ErrorSummary({ errors }: { errors: FieldErrors }) {
+/**
+ * Lists every error at the top of a form and takes focus, so keyboard and screen-reader users
+ * land on it after a failed submit. Errors of named fields link to the field.
+ */
+export function ErrorSummary({
+  errors,
+  labels = {},
+}: {
+  errors: FieldErrors;
+  labels?: Record<string, string>;
+}) {
   const t = useT();
   const render = useFieldMessage();
-  if (!errors || Object.keys(errors).length === 0) return null;
+  const box = useRef<HTMLDivElement>(null);
+  const hasErrors = !!errors && Object.keys(errors).length > 0;
+  useEffect(() => {
+    if (hasErrors) box.current?.focus();
+  }, [errors, hasErrors]);
+  if (!hasErrors) return null;
   return (
-    <div className="error-summary" role="alert">
+    <div className="error-summary" role="alert" tabIndex={-1} ref={box}>
       <p>{t("form.errorSummary")}</p>
       <ul>
         {Object.entries(errors).flatMap(([field, messages]) =>
-          messages.map((packed, index) => <li key={`${field}-${index}`}>{render(packed)}</li>),
+          messages.map((packed, index) => (
+            <li key={`${field}-${index}`}>
+              {labels[field] ? (
+                <a href={`#${fieldId(field)}`}>
+                  {labels[field]}: {render(packed)}
+                </a>
+              ) : (
+                render(packed)
+              )}
+            </li>
+          )),
         )}
       </ul>
     </div>

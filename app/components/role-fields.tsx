@@ -1,7 +1,6 @@
 import { useT } from "../i18n";
 import { roles, type Role } from "../../db/enums";
-import type { FieldErrors } from "./forms";
-import { useFieldMessage } from "./forms";
+import { fieldId, useFieldMessage, type FieldErrors } from "./forms";
 
 interface Props {
   units: { id: string; name: string }[];
@@ -13,22 +12,46 @@ interface Props {
   errors?: FieldErrors;
 }
 
+/** Labels of the user form's fields, for the error summary. */
+export function useUserFieldLabels(): Record<string, string> {
+  const t = useT();
+  return {
+    name: t("users.name"),
+    email: t("users.email"),
+    role: t("users.roles"),
+    unit_coordinator: t("users.unitFor", { role: t("role.coordinator") }),
+    unit_leader: t("users.unitFor", { role: t("role.leader") }),
+    partnerOrganisationId: t("users.organisation"),
+  };
+}
+
 /** Role checkboxes with the unit or organisation each role needs. */
 export function RoleFields({ units, organisations, current, errors }: Props) {
   const t = useT();
+  const labels = useUserFieldLabels();
   const render = useFieldMessage();
   const has = (role: Role) => current?.roles.some((r) => r.role === role) ?? false;
   const unitOf = (role: Role) => current?.roles.find((r) => r.role === role)?.unitId ?? "";
+  const errorId = (name: string) => `${fieldId(name)}-error`;
   const errorText = (name: string) =>
     errors?.[name] ? (
-      <p className="field-error" id={`${name}-error`}>
+      <p className="field-error" id={errorId(name)}>
         {errors[name]!.map(render).join(" ")}
       </p>
     ) : null;
+  const described = (name: string) => ({
+    "aria-invalid": errors?.[name] ? true : undefined,
+    "aria-describedby": errors?.[name] ? errorId(name) : undefined,
+  });
   return (
-    <fieldset>
+    <fieldset
+      id={fieldId("role")}
+      aria-describedby={`roles-hint${errors?.role ? ` ${errorId("role")}` : ""}`}
+    >
       <legend>{t("users.roles")}</legend>
-      <p className="muted">{t("users.roleUnitHint")}</p>
+      <p className="muted" id="roles-hint">
+        {t("users.roleUnitHint")}
+      </p>
       {errorText("role")}
       {roles.map((role) => (
         <div className="role-row" key={role}>
@@ -38,15 +61,14 @@ export function RoleFields({ units, organisations, current, errors }: Props) {
           </label>
           {role === "coordinator" || role === "leader" ? (
             <>
-              <label htmlFor={`unit_${role}`} className="muted">
-                {t("users.unit")}
+              <label htmlFor={fieldId(`unit_${role}`)} className="muted">
+                {labels[`unit_${role}`]}
               </label>
               <select
-                id={`unit_${role}`}
+                id={fieldId(`unit_${role}`)}
                 name={`unit_${role}`}
                 defaultValue={unitOf(role)}
-                aria-invalid={errors?.[`unit_${role}`] ? true : undefined}
-                aria-describedby={errors?.[`unit_${role}`] ? `unit_${role}-error` : undefined}
+                {...described(`unit_${role}`)}
               >
                 <option value="">{t("users.noUnit")}</option>
                 {units.map((unit) => (
@@ -60,17 +82,14 @@ export function RoleFields({ units, organisations, current, errors }: Props) {
           ) : null}
           {role === "partner" ? (
             <>
-              <label htmlFor="partnerOrganisationId" className="muted">
-                {t("users.organisation")}
+              <label htmlFor={fieldId("partnerOrganisationId")} className="muted">
+                {labels.partnerOrganisationId}
               </label>
               <select
-                id="partnerOrganisationId"
+                id={fieldId("partnerOrganisationId")}
                 name="partnerOrganisationId"
                 defaultValue={current?.partnerOrganisationId ?? ""}
-                aria-invalid={errors?.partnerOrganisationId ? true : undefined}
-                aria-describedby={
-                  errors?.partnerOrganisationId ? "partnerOrganisationId-error" : undefined
-                }
+                {...described("partnerOrganisationId")}
               >
                 <option value="">{t("users.noOrganisation")}</option>
                 {organisations.map((org) => (

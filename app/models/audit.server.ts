@@ -1,6 +1,8 @@
 import { and, desc, eq, gte, lt } from "drizzle-orm";
 import { getDatabase, type Database } from "../../db/client";
 import { auditLog, users } from "../../db/schema";
+import { osloDayEnd, osloDayStart } from "../utils/oslo-time";
+import type { AuditFilterValues } from "./audit-filter.server";
 
 export type AuditAction =
   | "auth.login"
@@ -22,6 +24,14 @@ export interface AuditActor {
   label?: string;
   municipalityId?: string | null;
   ip?: string | null;
+}
+
+/** The actor for an event done by a logged-in user in a request. */
+export function auditActor(
+  user: { id: string; municipalityId: string },
+  context: { clientIp: string },
+): AuditActor & { userId: string; municipalityId: string } {
+  return { userId: user.id, municipalityId: user.municipalityId, ip: context.clientIp };
 }
 
 export interface AuditEvent {
@@ -64,34 +74,13 @@ export interface AuditFilter {
   to?: string | null;
 }
 
-/** Start of a calendar day in Oslo, as an instant. */
-export function osloDayStart(date: string): Date {
-  const noonUtc = new Date(`${date}T12:00:00Z`);
-  const offset = new Intl.DateTimeFormat("en-GB", {
-    timeZone: "Europe/Oslo",
-    timeZoneName: "longOffset",
-  })
-    .formatToParts(noonUtc)
-    .find((part) => part.type === "timeZoneName")?.value; // "GMT+01:00"
-  const match = /GMT([+-])(\d{2}):(\d{2})/.exec(offset ?? "");
-  const minutes = match
-    ? (match[1] === "-" ? -1 : 1) * (Number(match[2]) * 60 + Number(match[3]))
-    : 0;
-  return new Date(Date.parse(`${date}T00:00:00Z`) - minutes * 60_000);
-}
-
 export async function queryAudit(filter: AuditFilter, limit: number) {
   const { db } = getDatabase();
   const conditions = [eq(auditLog.municipalityId, filter.municipalityId)];
   if (filter.actorUserId) conditions.push(eq(auditLog.actorUserId, filter.actorUserId));
   if (filter.personId) conditions.push(eq(auditLog.personId, filter.personId));
   if (filter.from) conditions.push(gte(auditLog.at, osloDayStart(filter.from)));
-  if (filter.to) {
-    const next = new Date(Date.parse(`${filter.to}T00:00:00Z`) + 86_400_000)
-      .toISOString()
-      .slice(0, 10);
-    conditions.push(lt(auditLog.at, osloDayStart(next)));
-  }
+  if (filter.to) conditions.push(lt(auditLog.at, osloDayEnd(filter.to)));
   return db
     .select({
       id: auditLog.id,
@@ -111,6 +100,29 @@ export async function queryAudit(filter: AuditFilter, limit: number) {
     .where(and(...conditions))
     .orderBy(desc(auditLog.id))
     .limit(limit);
+}
+
+/**
+ * Reads the log for an admin with a parsed filter and records that it was read: the page
+ * ("audit.view") and the CSV export ("audit.export") share this.
+ */
+export async function readAuditLog(
+  admin: { id: string; municipalityId: string },
+  context: { clientIp: string },
+  filter: AuditFilterValues,
+  options: { limit: number; action: "audit.view" | "audit.export" },
+) {
+  const { actor, person, from, to } = filter;
+  const rows = await queryAudit(
+    { municipalityId: admin.municipalityId, actorUserId: actor, personId: person, from, to },
+    options.limit,
+  );
+  await recordAudit(auditActor(admin, context), {
+    action: options.action,
+    personId: person ?? undefined,
+    details: { filter, rows: rows.length },
+  });
+  return rows;
 }
 
 /** RFC 4180 CSV; cells that a spreadsheet would run as a formula are prefixed with '. */

@@ -2,7 +2,7 @@ import type { Role } from "../../db/enums";
 
 /*
  * The one place that says which role may do what. Loaders and actions call
- * requirePermission() (auth.server.ts) with one of these names; the navigation is derived
+ * requirePermission() (session.server.ts) with one of these names; the navigation is derived
  * from the same table, so a link is shown exactly when its page would let you in.
  * Admins administer accounts and the audit log; they do not see health data by role alone.
  */

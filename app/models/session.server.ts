@@ -1,9 +1,10 @@
 import { createCookie, redirect } from "@remix-run/node";
 import { eq, lt, or, sql } from "drizzle-orm";
-import { getDatabase } from "../../db/client";
+import { getDatabase, type Database } from "../../db/client";
 import { roleAssignments, sessions, users, type Role } from "../../db/schema";
 import { env, servedOverHttps } from "../env.server";
 import { hashToken, newToken } from "../utils/tokens.server";
+import { auditActor, recordAudit } from "./audit.server";
 import { can, type Permission } from "./permissions";
 
 export const SESSION_IDLE_MS = 30 * 60 * 1000;
@@ -37,23 +38,28 @@ export interface SessionUser {
   sessionIdHash: string;
 }
 
-/** Creates a session and returns the Set-Cookie header value. */
+/**
+ * Creates a session and returns the Set-Cookie header value. A session the browser already
+ * had is ended, so a new login never keeps an old (possibly planted) session id alive.
+ */
 export async function createSession(
   userId: string,
-  meta: { ip: string; userAgent: string | null },
+  meta: { ip: string; userAgent: string | null; previousSessionHash?: string | null },
+  tx: Database = getDatabase().db,
 ): Promise<string> {
   const { token, hash } = newToken();
   const now = Date.now();
-  await getDatabase()
-    .db.insert(sessions)
-    .values({
-      idHash: hash,
-      userId,
-      lastSeenAt: new Date(now),
-      expiresAt: new Date(now + SESSION_ABSOLUTE_MS),
-      ip: meta.ip,
-      userAgent: meta.userAgent?.slice(0, 300) ?? null,
-    });
+  if (meta.previousSessionHash) {
+    await tx.delete(sessions).where(eq(sessions.idHash, meta.previousSessionHash));
+  }
+  await tx.insert(sessions).values({
+    idHash: hash,
+    userId,
+    lastSeenAt: new Date(now),
+    expiresAt: new Date(now + SESSION_ABSOLUTE_MS),
+    ip: meta.ip,
+    userAgent: meta.userAgent?.slice(0, 300) ?? null,
+  });
   return sessionCookie().serialize(token);
 }
 
@@ -61,7 +67,7 @@ export async function destroySessionCookie(): Promise<string> {
   return sessionCookie().serialize("", { maxAge: 0 });
 }
 
-async function sessionTokenHash(request: Request): Promise<string | null> {
+export async function sessionTokenHash(request: Request): Promise<string | null> {
   const token = await sessionCookie().parse(request.headers.get("Cookie"));
   return typeof token === "string" && token.length > 0 ? hashToken(token) : null;
 }
@@ -152,16 +158,39 @@ export async function requirePermission(
   return user;
 }
 
-export async function endSession(idHash: string): Promise<void> {
-  await getDatabase().db.delete(sessions).where(eq(sessions.idHash, idHash));
+/** Logout: ends this session, logged in the same transaction. */
+export async function logOut(user: SessionUser, context: { clientIp: string }): Promise<void> {
+  await getDatabase().db.transaction(async (tx) => {
+    await tx.delete(sessions).where(eq(sessions.idHash, user.sessionIdHash));
+    await recordAudit(
+      auditActor(user, context),
+      { action: "auth.logout", subjectType: "user", subjectId: user.id },
+      tx,
+    );
+  });
 }
 
-export async function endAllSessions(userId: string): Promise<number> {
-  const removed = await getDatabase()
-    .db.delete(sessions)
-    .where(eq(sessions.userId, userId))
-    .returning({ idHash: sessions.idHash });
-  return removed.length;
+/** "Log out all my sessions": ends every session of the user, this one included. */
+export async function logOutEverywhere(
+  user: SessionUser,
+  context: { clientIp: string },
+): Promise<void> {
+  await getDatabase().db.transaction(async (tx) => {
+    const removed = await tx
+      .delete(sessions)
+      .where(eq(sessions.userId, user.id))
+      .returning({ idHash: sessions.idHash });
+    await recordAudit(
+      auditActor(user, context),
+      {
+        action: "auth.logout_all",
+        subjectType: "user",
+        subjectId: user.id,
+        details: { sessions: removed.length },
+      },
+      tx,
+    );
+  });
 }
 
 export async function listSessions(userId: string) {

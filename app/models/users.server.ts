@@ -1,5 +1,5 @@
-import { and, asc, eq, gt, isNull } from "drizzle-orm";
-import { getDatabase } from "../../db/client";
+import { and, asc, eq, gt, isNull, sql } from "drizzle-orm";
+import { getDatabase, type Database } from "../../db/client";
 import {
   activationTokens,
   partnerOrganisations,
@@ -91,70 +91,102 @@ export async function municipalityChoices(municipalityId: string) {
 }
 
 export class EmailTakenError extends Error {}
+/** The user is not in the acting admin's municipality (or does not exist). */
+export class UnknownUserError extends Error {}
+/** The account already has a password; an activation link would be a silent takeover. */
+export class AlreadyActivatedError extends Error {}
+
+type AdminActor = AuditActor & { userId: string; municipalityId: string };
+
+const isUniqueViolation = (error: unknown) => {
+  const code =
+    (error as { code?: string; cause?: { code?: string } }).cause?.code ??
+    (error as { code?: string }).code;
+  return code === "23505";
+};
 
 export async function createUser(
-  actor: AuditActor & { userId: string; municipalityId: string },
+  actor: AdminActor,
   input: { name: string; email: string; partnerOrganisationId: string | null; roles: RoleChoice[] },
 ): Promise<string> {
-  const { db } = getDatabase();
-  const [existing] = await db
-    .select({ id: users.id })
-    .from(users)
-    .where(eq(users.email, input.email));
-  if (existing) throw new EmailTakenError();
-  return db.transaction(async (tx) => {
-    const [created] = await tx
-      .insert(users)
-      .values({
-        municipalityId: actor.municipalityId,
-        name: input.name,
-        email: input.email,
-        partnerOrganisationId: input.partnerOrganisationId,
-      })
-      .returning({ id: users.id });
-    const userId = created!.id;
-    if (input.roles.length > 0) {
-      await tx.insert(roleAssignments).values(
-        input.roles.map((choice) => ({
-          userId,
+  try {
+    return await getDatabase().db.transaction(async (tx) => {
+      const [created] = await tx
+        .insert(users)
+        .values({
           municipalityId: actor.municipalityId,
-          role: choice.role,
-          unitId: choice.unitId,
-        })),
+          name: input.name,
+          email: input.email,
+          partnerOrganisationId: input.partnerOrganisationId,
+        })
+        .returning({ id: users.id });
+      const userId = created!.id;
+      await insertRoles(tx, userId, actor.municipalityId, input.roles);
+      await recordAudit(
+        actor,
+        {
+          action: "user.create",
+          subjectType: "user",
+          subjectId: userId,
+          details: {
+            access: { roles: input.roles, partnerOrganisationId: input.partnerOrganisationId },
+          },
+        },
+        tx,
       );
-    }
-    await recordAudit(
-      actor,
-      {
-        action: "user.create",
-        subjectType: "user",
-        subjectId: userId,
-        details: { roles: input.roles.map((r) => r.role) },
-      },
-      tx,
-    );
-    return userId;
-  });
+      return userId;
+    });
+  } catch (error) {
+    // The unique index decides, so two admins creating the same e-mail at once get a clear answer.
+    if (isUniqueViolation(error)) throw new EmailTakenError();
+    throw error;
+  }
 }
 
+async function insertRoles(
+  tx: Database,
+  userId: string,
+  municipalityId: string,
+  roles: RoleChoice[],
+) {
+  if (roles.length === 0) return;
+  await tx
+    .insert(roleAssignments)
+    .values(
+      roles.map((choice) => ({ userId, municipalityId, role: choice.role, unitId: choice.unitId })),
+    );
+}
+
+/** Locks the user's row for this transaction; refuses users outside the actor's municipality. */
+async function lockUser(tx: Database, actor: AdminActor, userId: string) {
+  const [user] = await tx
+    .select({
+      id: users.id,
+      active: users.active,
+      passwordHash: users.passwordHash,
+      partnerOrganisationId: users.partnerOrganisationId,
+    })
+    .from(users)
+    .where(and(eq(users.id, userId), eq(users.municipalityId, actor.municipalityId)))
+    .for("update");
+  if (!user) throw new UnknownUserError();
+  return user;
+}
+
+/** Replaces a user's roles; the audit entry keeps both the old and the new access. */
 export async function setRoles(
-  actor: AuditActor & { userId: string; municipalityId: string },
+  actor: AdminActor,
   userId: string,
   input: { roles: RoleChoice[]; partnerOrganisationId: string | null },
 ): Promise<void> {
-  const { db } = getDatabase();
-  await db.transaction(async (tx) => {
+  await getDatabase().db.transaction(async (tx) => {
+    const user = await lockUser(tx, actor, userId);
+    const before = await tx
+      .select({ role: roleAssignments.role, unitId: roleAssignments.unitId })
+      .from(roleAssignments)
+      .where(eq(roleAssignments.userId, userId));
     await tx.delete(roleAssignments).where(eq(roleAssignments.userId, userId));
-    if (input.roles.length > 0) {
-      await tx.insert(roleAssignments).values(
-        input.roles.map((choice) => ({
-          userId,
-          municipalityId: actor.municipalityId,
-          role: choice.role,
-          unitId: choice.unitId,
-        })),
-      );
-    }
+    await insertRoles(tx, userId, actor.municipalityId, input.roles);
     await tx
       .update(users)
       .set({ partnerOrganisationId: input.partnerOrganisationId })
@@ -165,26 +197,34 @@ export async function setRoles(
         action: "user.roles_change",
         subjectType: "user",
         subjectId: userId,
-        details: { roles: input.roles.map((r) => r.role) },
+        details: {
+          before: { roles: before, partnerOrganisationId: user.partnerOrganisationId },
+          after: { roles: input.roles, partnerOrganisationId: input.partnerOrganisationId },
+        },
       },
       tx,
     );
   });
 }
 
-/** Deactivation ends every session of the user at once. */
-export async function setActive(
-  actor: AuditActor & { userId: string; municipalityId: string },
-  userId: string,
-  active: boolean,
-): Promise<void> {
-  const { db } = getDatabase();
-  await db.transaction(async (tx) => {
+/**
+ * Deactivation ends every session of the user at once and spends unused activation links, so
+ * a later reactivation does not revive them. Setting the state a user already has is a no-op.
+ */
+export async function setActive(actor: AdminActor, userId: string, active: boolean): Promise<void> {
+  await getDatabase().db.transaction(async (tx) => {
+    const user = await lockUser(tx, actor, userId);
+    if (user.active === active) return;
     await tx
       .update(users)
       .set({ active, deactivatedAt: active ? null : new Date() })
       .where(eq(users.id, userId));
-    if (!active) await tx.delete(sessions).where(eq(sessions.userId, userId));
+    if (!active) {
+      await tx.delete(sessions).where(eq(sessions.userId, userId));
+      await tx
+        .delete(activationTokens)
+        .where(and(eq(activationTokens.userId, userId), isNull(activationTokens.usedAt)));
+    }
     await recordAudit(
       actor,
       {
@@ -197,15 +237,19 @@ export async function setActive(
   });
 }
 
-/** A new link replaces any unused earlier one. Returns the token: shown once, stored hashed. */
+/**
+ * A one-time link with which a new user sets their first password. A new link replaces any
+ * unused earlier one. Returns the token: shown once, stored hashed.
+ */
 export async function issueActivationLink(
-  actor: AuditActor & { userId: string; municipalityId: string },
+  actor: AdminActor,
   userId: string,
 ): Promise<{ token: string; expiresAt: Date }> {
-  const { db } = getDatabase();
   const { token, hash } = newToken();
   const expiresAt = new Date(Date.now() + ACTIVATION_LINK_TTL_MS);
-  await db.transaction(async (tx) => {
+  await getDatabase().db.transaction(async (tx) => {
+    const user = await lockUser(tx, actor, userId);
+    if (user.passwordHash !== null) throw new AlreadyActivatedError();
     await tx
       .delete(activationTokens)
       .where(and(eq(activationTokens.userId, userId), isNull(activationTokens.usedAt)));
@@ -255,14 +299,22 @@ export async function activateAccount(
   const activation = await findActivation(token);
   if (!activation) return false;
   const passwordHash = await hashPassword(password);
-  const { db } = getDatabase();
-  return db.transaction(async (tx) => {
+  return getDatabase().db.transaction(async (tx) => {
+    // Checked again here: hashing took time, and the link may have expired, been used, or
+    // its user deactivated meanwhile.
     const spent = await tx
       .update(activationTokens)
       .set({ usedAt: new Date() })
-      .where(and(eq(activationTokens.id, activation.tokenId), isNull(activationTokens.usedAt)))
+      .where(
+        and(
+          eq(activationTokens.id, activation.tokenId),
+          isNull(activationTokens.usedAt),
+          gt(activationTokens.expiresAt, new Date()),
+          sql`exists (select 1 from ${users} where ${users.id} = ${activationTokens.userId} and ${users.active})`,
+        ),
+      )
       .returning({ id: activationTokens.id });
-    if (spent.length === 0) return false; // used by a concurrent request
+    if (spent.length === 0) return false;
     await tx.update(users).set({ passwordHash }).where(eq(users.id, activation.userId));
     // A new password ends sessions made with the old one.
     await tx.delete(sessions).where(eq(sessions.userId, activation.userId));

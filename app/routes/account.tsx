@@ -1,18 +1,25 @@
-import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import {
+  redirect,
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { GeneralErrorBoundary } from "../components/error-boundary";
 import { ErrorSummary } from "../components/forms";
 import { formatDateTime, useLocale, useT } from "../i18n";
-import { recordAudit } from "../models/audit.server";
 import {
   destroySessionCookie,
-  endAllSessions,
   listSessions,
+  logOutEverywhere,
   requireUser,
 } from "../models/session.server";
 import { badRequest, formFields, readForm, validate } from "../utils/forms.server";
 import { message } from "../utils/validation";
+import { pageTitle } from "../utils/meta";
+
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "account.title");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
@@ -37,16 +44,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request);
   const form = validate(AccountForm, formFields(await readForm(request)));
   if (!form.ok) return badRequest(form.errors);
-  const ended = await endAllSessions(user.id);
-  await recordAudit(
-    { userId: user.id, municipalityId: user.municipalityId, ip: context.clientIp },
-    {
-      action: "auth.logout_all",
-      subjectType: "user",
-      subjectId: user.id,
-      details: { sessions: ended },
-    },
-  );
+  await logOutEverywhere(user, context);
   return redirect("/login?loggedOut=1", {
     headers: { "Set-Cookie": await destroySessionCookie() },
   });
@@ -68,7 +66,7 @@ export default function Account() {
         <h2 id="sessions-title">{t("account.sessions")}</h2>
         <p>{t("account.sessionsIntro")}</p>
         <div className="table-wrap">
-          <table>
+          <table aria-labelledby="sessions-title">
             <thead>
               <tr>
                 <th scope="col">{t("account.started")}</th>

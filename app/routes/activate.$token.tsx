@@ -1,4 +1,9 @@
-import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import {
+  redirect,
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { ErrorSummary, Field } from "../components/forms";
@@ -8,6 +13,7 @@ import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "../models/password.ser
 import { activateAccount, findActivation } from "../models/users.server";
 import { badRequest, formFields, readForm, validate } from "../utils/forms.server";
 import { message, password } from "../utils/validation";
+import { pageTitle } from "../utils/meta";
 
 const ActivationForm = z
   .object({
@@ -21,6 +27,8 @@ const ActivationForm = z
 
 const plausibleToken = (token: string | undefined) =>
   !!token && /^[A-Za-z0-9_-]{20,100}$/.test(token);
+
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "activate.title");
 
 export async function loader({ params }: LoaderFunctionArgs) {
   const activation = plausibleToken(params.token) ? await findActivation(params.token!) : null;
@@ -55,7 +63,10 @@ export default function Activate() {
       ) : (
         <>
           <p>{t("activate.intro", { name: loaded.name, email: loaded.email, min: loaded.min })}</p>
-          <ErrorSummary errors={errors} />
+          <ErrorSummary
+            errors={errors}
+            labels={{ password: t("activate.password"), confirm: t("activate.confirm") }}
+          />
           <Form method="post" noValidate>
             <input
               type="text"

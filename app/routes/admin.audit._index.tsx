@@ -1,14 +1,24 @@
-import { data, type LoaderFunctionArgs } from "@remix-run/node";
+import { data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "../components/error-boundary";
-import { ErrorSummary, Field } from "../components/forms";
-import { formatDateTime, useLocale, useT } from "../i18n";
+import { ErrorSummary, Field, fieldId } from "../components/forms";
+import { formatDateTime, useLocale, useT, type MessageKey } from "../i18n";
 import { parseAuditFilter } from "../models/audit-filter.server";
-import { queryAudit, recordAudit } from "../models/audit.server";
+import { readAuditLog } from "../models/audit.server";
 import { requirePermission } from "../models/session.server";
 import { listUsers } from "../models/users.server";
+import { nb } from "../i18n/nb";
+import { pageTitle } from "../utils/meta";
 
 const PAGE_SIZE = 200;
+
+/** The translated name of an audit action; unknown codes (from later versions) show as they are. */
+function auditActionLabel(action: string): MessageKey {
+  const key = `auditAction.${action}`;
+  return (key in nb ? key : "audit.unknownAction") as MessageKey;
+}
+
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "audit.title");
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const admin = await requirePermission(request, "admin.audit");
@@ -24,16 +34,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       { status: 400 },
     );
   }
-  const { actor, person, from, to } = filter.value;
-  const rows = await queryAudit(
-    { municipalityId: admin.municipalityId, actorUserId: actor, personId: person, from, to },
-    PAGE_SIZE,
-  );
-  // Reading the log is itself logged: who looked, with which filter.
-  await recordAudit(
-    { userId: admin.id, municipalityId: admin.municipalityId, ip: context.clientIp },
-    { action: "audit.view", personId: person ?? undefined, details: { filter: filter.value } },
-  );
+  const rows = await readAuditLog(admin, context, filter.value, {
+    limit: PAGE_SIZE,
+    action: "audit.view",
+  });
   return {
     actors,
     query,
@@ -57,13 +61,21 @@ export default function AuditLog() {
   const locale = useLocale();
   return (
     <>
-      <h1>{t("audit.title")}</h1>
+      <h1 id="audit-title">{t("audit.title")}</h1>
       <p>{t("audit.intro")}</p>
-      <ErrorSummary errors={errors} />
+      <ErrorSummary
+        errors={errors}
+        labels={{
+          actor: t("audit.actor"),
+          person: t("audit.person"),
+          from: t("audit.from"),
+          to: t("audit.to"),
+        }}
+      />
       <Form method="get" className="panel filters">
         <div className="field">
-          <label htmlFor="audit-actor">{t("audit.actor")}</label>
-          <select id="audit-actor" name="actor" defaultValue={query.actor}>
+          <label htmlFor={fieldId("actor")}>{t("audit.actor")}</label>
+          <select id={fieldId("actor")} name="actor" defaultValue={query.actor}>
             <option value="">{t("audit.anyActor")}</option>
             {actors.map((actor) => (
               <option key={actor.id} value={actor.id}>
@@ -107,7 +119,7 @@ export default function AuditLog() {
         <>
           <p className="muted">{t("audit.showing", { count: rows.length })}</p>
           <div className="table-wrap">
-            <table>
+            <table aria-labelledby="audit-title">
               <thead>
                 <tr>
                   <th scope="col">{t("audit.when")}</th>
@@ -123,7 +135,7 @@ export default function AuditLog() {
                     <td>{formatDateTime(locale, row.at)}</td>
                     <td>{row.actor}</td>
                     <td>
-                      <code>{row.action}</code>
+                      {t(auditActionLabel(row.action))} <code className="muted">{row.action}</code>
                     </td>
                     <td>
                       {row.subject}

@@ -1,12 +1,19 @@
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import {
+  data,
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
 import { GeneralErrorBoundary } from "../components/error-boundary";
 import { ErrorSummary } from "../components/forms";
-import { RoleFields } from "../components/role-fields";
+import { RoleFields, useUserFieldLabels } from "../components/role-fields";
 import { env } from "../env.server";
+import { userStatusKey } from "../components/user-status";
 import { formatDateTime, useLocale, useT } from "../i18n";
 import type { MessageKey } from "../i18n/nb";
+import { auditActor } from "../models/audit.server";
 import { requirePermission } from "../models/session.server";
 import { parseRoleFields } from "../models/user-form.server";
 import {
@@ -18,6 +25,7 @@ import {
 } from "../models/users.server";
 import { badRequest, formFields, readForm, validate } from "../utils/forms.server";
 import { message } from "../utils/validation";
+import { pageTitle } from "../utils/meta";
 
 async function loadTarget(request: Request, userId: string | undefined) {
   const admin = await requirePermission(request, "admin.users");
@@ -28,6 +36,8 @@ async function loadTarget(request: Request, userId: string | undefined) {
   if (!target) throw new Response("Not Found", { status: 404 });
   return { admin, target };
 }
+
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "admin.users");
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { admin, target } = await loadTarget(request, params.userId);
@@ -51,10 +61,13 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const form = await readForm(request);
   const intent = validate(Intent, formFields(form));
   if (!intent.ok) return badRequest(intent.errors);
-  const actor = { userId: admin.id, municipalityId: admin.municipalityId, ip: context.clientIp };
+  const actor = auditActor(admin, context);
 
   switch (intent.value.intent) {
     case "save-roles": {
+      // Nobody widens (or drops) their own access: that takes a second admin.
+      if (target.id === admin.id)
+        return badRequest({ intent: [message("users.cannotEditOwnRoles")] });
       const parsed = parseRoleFields(form, await municipalityChoices(admin.municipalityId));
       if (!parsed.ok) return badRequest(parsed.errors);
       await setRoles(actor, target.id, parsed);
@@ -71,6 +84,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       return data<Done>({ ok: true, notice: "users.reactivated" });
     }
     case "issue-link": {
+      if (target.activated) return badRequest({ intent: [message("users.alreadyActivated")] });
       const { token, expiresAt } = await issueActivationLink(actor, target.id);
       const base = env().PUBLIC_URL ?? new URL(request.url).origin;
       return data<Done>({
@@ -95,12 +109,7 @@ export default function EditUser() {
     <>
       <h1>{user.name}</h1>
       <p>
-        {user.email} ·{" "}
-        {!user.active
-          ? t("users.inactive")
-          : user.activated
-            ? t("users.active")
-            : t("users.notActivated")}
+        {user.email} · {t(userStatusKey(user))}
       </p>
       {params.get("created") && !done ? (
         <p className="notice" role="status">
@@ -115,7 +124,7 @@ export default function EditUser() {
           {done.link ? <code className="secret">{done.link}</code> : null}
         </div>
       ) : null}
-      <ErrorSummary errors={errors} />
+      <ErrorSummary errors={errors} labels={useUserFieldLabels()} />
       <section className="panel" aria-labelledby="roles-title">
         <h2 id="roles-title">{t("users.roles")}</h2>
         <Form method="post" noValidate>
@@ -131,7 +140,7 @@ export default function EditUser() {
         </Form>
       </section>
       <section className="panel actions" aria-label={t("users.status")}>
-        {user.active ? (
+        {user.active && !user.activated ? (
           <Form method="post">
             <button type="submit" name="intent" value="issue-link" className="secondary">
               {t("users.issueLink")}

@@ -1,9 +1,13 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "../components/error-boundary";
+import { userStatusKey } from "../components/user-status";
 import { useT } from "../i18n";
 import { requirePermission } from "../models/session.server";
 import { listUsers } from "../models/users.server";
+import { pageTitle } from "../utils/meta";
+
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "admin.users");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const admin = await requirePermission(request, "admin.users");
@@ -15,14 +19,14 @@ export default function Users() {
   const t = useT();
   return (
     <>
-      <h1>{t("admin.users")}</h1>
+      <h1 id="users-title">{t("admin.users")}</h1>
       <p className="actions">
         <Link to="/admin/users/new" className="button">
           {t("admin.newUser")}
         </Link>
       </p>
       <div className="table-wrap">
-        <table>
+        <table aria-labelledby="users-title">
           <thead>
             <tr>
               <th scope="col">{t("users.name")}</th>
@@ -41,13 +45,7 @@ export default function Users() {
                 <td>{user.email}</td>
                 <td>{user.roles.map((role) => t(`role.${role}`)).join(", ")}</td>
                 <td>{user.organisation ?? ""}</td>
-                <td>
-                  {!user.active
-                    ? t("users.inactive")
-                    : user.activated
-                      ? t("users.active")
-                      : t("users.notActivated")}
-                </td>
+                <td>{t(userStatusKey(user))}</td>
               </tr>
             ))}
           </tbody>

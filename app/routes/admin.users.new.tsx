@@ -1,14 +1,23 @@
-import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import {
+  redirect,
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "../components/error-boundary";
 import { ErrorSummary, Field } from "../components/forms";
-import { RoleFields } from "../components/role-fields";
+import { RoleFields, useUserFieldLabels } from "../components/role-fields";
 import { useT } from "../i18n";
+import { auditActor } from "../models/audit.server";
 import { requirePermission } from "../models/session.server";
 import { NewUserFields, parseRoleFields } from "../models/user-form.server";
 import { createUser, EmailTakenError, municipalityChoices } from "../models/users.server";
 import { badRequest, formFields, readForm, validate } from "../utils/forms.server";
 import { message } from "../utils/validation";
+import { pageTitle } from "../utils/meta";
+
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "admin.newUser");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const admin = await requirePermission(request, "admin.users");
@@ -27,14 +36,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
     });
   }
   try {
-    const userId = await createUser(
-      { userId: admin.id, municipalityId: admin.municipalityId, ip: context.clientIp },
-      {
-        ...basics.value,
-        roles: roleFields.roles,
-        partnerOrganisationId: roleFields.partnerOrganisationId,
-      },
-    );
+    const userId = await createUser(auditActor(admin, context), {
+      ...basics.value,
+      roles: roleFields.roles,
+      partnerOrganisationId: roleFields.partnerOrganisationId,
+    });
     return redirect(`/admin/users/${userId}?created=1`);
   } catch (error) {
     if (error instanceof EmailTakenError)
@@ -51,7 +57,7 @@ export default function NewUser() {
   return (
     <section className="panel" aria-labelledby="new-user-title">
       <h1 id="new-user-title">{t("admin.newUser")}</h1>
-      <ErrorSummary errors={errors} />
+      <ErrorSummary errors={errors} labels={useUserFieldLabels()} />
       <Form method="post" noValidate>
         <Field name="name" label={t("users.name")} autoComplete="off" required errors={errors} />
         <Field

@@ -11,17 +11,19 @@ import { ErrorSummary, Field } from "../components/forms";
 import { GeneralErrorBoundary } from "../components/error-boundary";
 import { useT } from "../i18n";
 import { attemptLogin } from "../models/login.server";
-import { getSessionUser } from "../models/session.server";
+import { getSessionUser, sessionTokenHash } from "../models/session.server";
 import { badRequest, formFields, readForm, validate } from "../utils/forms.server";
-import { email, message, password, safeReturnPath } from "../utils/validation";
-
-export const meta: MetaFunction = () => [{ title: "Logg inn – Broen" }];
+import { email, message, password, returnPathOrHome } from "../utils/validation";
+import { pageTitle } from "../utils/meta";
 
 const LoginForm = z.object({
   email: email(),
   password: password(),
-  redirectTo: safeReturnPath(),
+  // A hidden field from the URL: an unusable value is ignored rather than blocking the login.
+  redirectTo: z.string().optional(),
 });
+
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "login.title");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   if (await getSessionUser(request)) return redirect("/");
@@ -34,6 +36,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const result = await attemptLogin(form.value.email, form.value.password, {
     ip: context.clientIp,
     userAgent: request.headers.get("User-Agent"),
+    previousSessionHash: await sessionTokenHash(request),
   });
   if (!result.ok) {
     const key = result.reason === "throttled" ? "login.throttled" : "login.invalid";
@@ -42,7 +45,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
       { status: result.reason === "throttled" ? 429 : 400 },
     );
   }
-  return redirect(form.value.redirectTo, { headers: { "Set-Cookie": result.setCookie } });
+  return redirect(returnPathOrHome(form.value.redirectTo), {
+    headers: { "Set-Cookie": result.setCookie },
+  });
 }
 
 export default function Login() {
@@ -65,7 +70,10 @@ export default function Login() {
         </p>
       ) : null}
       <p>{t("login.intro")}</p>
-      <ErrorSummary errors={errors} />
+      <ErrorSummary
+        errors={errors}
+        labels={{ email: t("login.email"), password: t("login.password") }}
+      />
       <Form method="post" noValidate>
         <input type="hidden" name="redirectTo" value={params.get("redirectTo") ?? "/"} />
         <Field

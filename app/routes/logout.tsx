@@ -1,16 +1,9 @@
 import { redirect, type ActionFunctionArgs } from "@remix-run/node";
-import { recordAudit } from "../models/audit.server";
-import { destroySessionCookie, endSession, getSessionUser } from "../models/session.server";
+import { destroySessionCookie, getSessionUser, logOut } from "../models/session.server";
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await getSessionUser(request);
-  if (user) {
-    await endSession(user.sessionIdHash);
-    await recordAudit(
-      { userId: user.id, municipalityId: user.municipalityId, ip: context.clientIp },
-      { action: "auth.logout", subjectType: "user", subjectId: user.id },
-    );
-  }
+  if (user) await logOut(user, context);
   return redirect("/login?loggedOut=1", {
     headers: { "Set-Cookie": await destroySessionCookie() },
   });

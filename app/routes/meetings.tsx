@@ -1,7 +1,10 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { AreaPlaceholder } from "../components/area-placeholder";
 import { GeneralErrorBoundary } from "../components/error-boundary";
 import { requirePermission } from "../models/session.server";
+import { pageTitle } from "../utils/meta";
+
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "nav.meetings");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requirePermission(request, "meetings.view");

@@ -21,3 +21,23 @@ export function logger(): pino.Logger {
   });
   return slot.__broenLogger;
 }
+
+/**
+ * An error fit for the log: name, message and code, with the SQL parameters that drizzle puts
+ * in its messages ("params: …") cut off, since they can hold names, e-mails and hashes.
+ */
+export function safeError(error: unknown): { name: string; message: string; code?: string } {
+  if (!(error instanceof Error)) return { name: "NonError", message: String(error).slice(0, 200) };
+  const cause = (error as { cause?: unknown }).cause;
+  const source = cause instanceof Error ? cause : error;
+  const message = source.message.split(/\nparams:/)[0]!.slice(0, 500);
+  const code = (source as { code?: unknown }).code;
+  return { name: source.name, message, ...(typeof code === "string" ? { code } : {}) };
+}
+
+/** Paths whose last segment is a secret token: never written to a log. */
+const TOKEN_PATHS = /^\/(activate|i|calendar)\/[^/?]+/;
+
+export function redactPath(path: string): string {
+  return path.replace(TOKEN_PATHS, (_match, prefix: string) => `/${prefix}/[token]`);
+}

@@ -4,6 +4,7 @@ import { z } from "zod";
 // CSP violation. This is the shared browser/server zod module, evaluated before any schema.
 z.config({ jitless: true });
 import type { MessageKey } from "../i18n/nb";
+import { isPlausibleDate } from "./oslo-time";
 
 /*
  * Field rules shared by server and browser. Messages are i18n keys (with values) packed
@@ -56,11 +57,6 @@ export const password = (min = 1, max = 200) =>
     message(min > 1 ? "form.passwordTooShort" : "form.required", { min }),
   );
 
-export const uuidField = () =>
-  z
-    .string({ error: message("form.invalidId") })
-    .refine((value) => z.uuid().safeParse(value).success, message("form.invalidId"));
-
 /** An optional uuid from a select: "" means none. */
 export const optionalUuid = () =>
   z
@@ -72,17 +68,13 @@ export const optionalUuid = () =>
       message("form.invalidChoice"),
     );
 
-/** A yyyy-mm-dd date from an <input type=date>, optional. */
+/** A yyyy-mm-dd date from an <input type=date>, optional; only real dates, years 2000–2100. */
 export const optionalDate = () =>
   z
     .string()
     .optional()
     .transform((value) => (value ? value : null))
-    .refine(
-      (value) =>
-        value === null || (/^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(value))),
-      message("form.invalidDate"),
-    );
+    .refine((value) => value === null || isPlausibleDate(value), message("form.invalidDate"));
 
 /** A same-site path to return to after a form ("/" when absent); never an open redirect. */
 export const safeReturnPath = () =>
@@ -96,3 +88,9 @@ export const safeReturnPath = () =>
         value.startsWith("/") && !value.startsWith("//") && !/[\\\s\p{Cc}\uFFFD]/u.test(value),
       message("form.invalidChoice"),
     );
+
+/** The return path if it is a safe one, else the start page. */
+export function returnPathOrHome(value: string | undefined): string {
+  const parsed = safeReturnPath().safeParse(value);
+  return parsed.success ? parsed.data : "/";
+}

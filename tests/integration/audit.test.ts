@@ -37,8 +37,7 @@ describe("audit log", () => {
   });
 
   it("shows admin events with who, what and from where", async () => {
-    const leaderId = await server.userId(DEMO.leader);
-    await server.post(`/admin/users/${leaderId}`, { intent: "issue-link" }, admin);
+    await server.activationLinkForNewUser("logg@fjordvik.test");
     const page = await (await server.fetch("/admin/audit", { cookie: admin })).text();
     expect(page).toContain("user.activation_link_issue");
     expect(page).toContain("Tove Aasland");

@@ -1,6 +1,6 @@
-import { eq, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { activationTokens, auditLog, loginThrottle, sessions, users } from "../../db/schema";
+import { activationTokens, auditLog, loginThrottle, sessions, units, users } from "../../db/schema";
 import { DEMO, startTestServer, type TestServer } from "../support/server";
 
 const PASSWORD = "broen-demo-2026";
@@ -37,8 +37,11 @@ describe("login", () => {
   });
 
   it("never redirects off-site after login", async () => {
-    const response = await login(DEMO.leader, PASSWORD, { redirectTo: "//evil.example/x" });
-    expect(response.status).toBe(400);
+    for (const target of ["//evil.example/x", "https://evil.example/", "/\\evil.example"]) {
+      const response = await login(DEMO.leader, PASSWORD, { redirectTo: target });
+      expect(response.status).toBe(302);
+      expect(response.headers.get("location")).toBe("/");
+    }
   });
 
   it("gives the same answer for a wrong password and an unknown e-mail", async () => {
@@ -226,10 +229,7 @@ describe("user administration and activation", () => {
   });
 
   it("refuses an expired activation link", async () => {
-    const admin = await server.cookieFor(DEMO.admin);
-    const userId = await server.userId(DEMO.leader2);
-    const issued = await server.post(`/admin/users/${userId}`, { intent: "issue-link" }, admin);
-    const token = /\/activate\/([A-Za-z0-9_-]+)/.exec(await issued.text())![1]!;
+    const { userId, token } = await server.activationLinkForNewUser("utlopt@fjordvik.test");
     await server.database.db
       .update(activationTokens)
       .set({ expiresAt: new Date(Date.now() - 1000) })
@@ -239,6 +239,78 @@ describe("user administration and activation", () => {
       confirm: "et-langt-og-godt-passord",
     });
     expect(response.status).toBe(400);
+  });
+
+  it("gives no activation link for an account that already has a password", async () => {
+    const admin = await server.cookieFor(DEMO.admin);
+    const response = await server.post(
+      `/admin/users/${await server.userId(DEMO.leader2)}`,
+      { intent: "issue-link" },
+      admin,
+    );
+    expect(response.status).toBe(400);
+    expect(await response.text()).toContain("allerede laget passord");
+  });
+
+  it("spends unused activation links when a user is deactivated", async () => {
+    const admin = await server.cookieFor(DEMO.admin);
+    const { userId, token } = await server.activationLinkForNewUser("deaktivert@fjordvik.test");
+    await server.post(`/admin/users/${userId}`, { intent: "deactivate" }, admin);
+    await server.post(`/admin/users/${userId}`, { intent: "reactivate" }, admin);
+    const response = await server.post(`/activate/${token}`, {
+      password: "et-langt-og-godt-passord",
+      confirm: "et-langt-og-godt-passord",
+    });
+    expect(response.status).toBe(400);
+  });
+
+  it("refuses an admin changing their own roles", async () => {
+    const admin = await server.cookieFor(DEMO.admin);
+    const response = await server.post(
+      `/admin/users/${await server.userId(DEMO.admin)}`,
+      [
+        ["intent", "save-roles"],
+        ["role", "admin"],
+        ["role", "leader"],
+      ],
+      admin,
+    );
+    expect(response.status).toBe(400);
+    expect(await response.text()).toContain("egne roller");
+    expect((await server.fetch("/meetings", { cookie: admin })).status).toBe(403);
+  });
+
+  it("keeps the old and new access in the audit entry of a role change", async () => {
+    const admin = await server.cookieFor(DEMO.admin);
+    const userId = await server.createUser("rolle@fjordvik.test", ["leader"]);
+    await server.post(
+      `/admin/users/${userId}`,
+      [
+        ["intent", "save-roles"],
+        ["role", "coordinator"],
+        ["unit_coordinator", ""],
+      ],
+      admin,
+    );
+    // A coordinator needs a unit: refused, nothing logged.
+    const [unit] = await server.database.db.select({ id: units.id }).from(units).limit(1);
+    await server.post(
+      `/admin/users/${userId}`,
+      [
+        ["intent", "save-roles"],
+        ["role", "coordinator"],
+        ["unit_coordinator", unit!.id],
+      ],
+      admin,
+    );
+    const [entry] = await server.database.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, "user.roles_change"), eq(auditLog.subjectId, userId)));
+    expect(entry!.details).toMatchObject({
+      before: { roles: [{ role: "leader", unitId: null }] },
+      after: { roles: [{ role: "coordinator", unitId: unit!.id }] },
+    });
   });
 
   it("ends every session of a user the moment they are deactivated", async () => {

@@ -40,7 +40,8 @@ const forms: FormCase[] = [
       ["redirectTo", "/"],
     ],
     required: ["email", "password"],
-    optional: ["redirectTo"],
+    // redirectTo is a hidden field copied from the URL: see the test below.
+    optional: [],
   },
   {
     name: "language switch",
@@ -125,12 +126,7 @@ beforeAll(async () => {
   admin = await server.cookieFor(DEMO.admin);
   leaderCookie = await server.cookieFor(DEMO.leader);
   leaderId = await server.userId(DEMO.leader);
-  const issued = await server.post(
-    `/admin/users/${await server.userId(DEMO.leader2)}`,
-    { intent: "issue-link" },
-    admin,
-  );
-  activationToken = /\/activate\/([A-Za-z0-9_-]+)/.exec(await issued.text())![1]!;
+  activationToken = (await server.activationLinkForNewUser("ny.bruker@fjordvik.test")).token;
 });
 afterAll(() => server.close());
 
@@ -176,6 +172,31 @@ describe("bad input in every form field", () => {
     // The leader's session was not ended by the refused "log out everywhere" posts.
     expect((await server.fetch("/", { cookie: leaderCookie })).status).toBe(200);
   });
+});
+
+describe("the login form's hidden return path", () => {
+  it.each(["overlong", "not-utf8", "script"] as const)(
+    "ignores an unusable redirectTo (%s) and goes to the start page instead of blocking the login",
+    async (bad) => {
+      const response = await server.fetch("/login", {
+        method: "POST",
+        headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: server.url },
+        body: new Uint8Array(
+          body(
+            [
+              ["email", DEMO.coordinator],
+              ["password", "broen-demo-2026"],
+              ["redirectTo", "/"],
+            ],
+            "redirectTo",
+            bad,
+          ),
+        ),
+      });
+      expect(response.status).toBe(302);
+      expect(response.headers.get("location")).toBe("/");
+    },
+  );
 });
 
 describe("bad bodies and queries", () => {

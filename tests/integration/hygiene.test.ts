@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { redactPath } from "../../server/request-log";
+import { redactPath } from "../../app/utils/logger.server";
 import { startTestServer, type TestServer } from "../support/server";
 
 let server: TestServer;

@@ -63,6 +63,7 @@ describe("the server process", () => {
     const run = launch({
       DATABASE_URL: "postgres://postgres:secret-pw@127.0.0.1:1/broen",
       SESSION_SECRET: "a-long-enough-session-secret-for-tests-1234",
+      PUBLIC_URL: "https://broen.fjordvik.test",
       PORT: "0",
     });
     expect(await run.exited).toBe(1);
@@ -92,6 +93,7 @@ describe("the server process", () => {
         NODE_ENV: "production",
         DATABASE_URL: "postgres://postgres@127.0.0.1:1/none",
         SESSION_SECRET: "x".repeat(40),
+        PUBLIC_URL: "https://broen.fjordvik.test",
       },
       stdio: ["ignore", "pipe", "pipe"],
     });

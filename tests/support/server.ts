@@ -5,24 +5,36 @@ import fs from "node:fs";
 import type { ServerBuild } from "@remix-run/node";
 import { eq } from "drizzle-orm";
 import { users } from "../../db/schema";
+import { demoAccounts } from "../../db/seed";
 import { createSession } from "../../app/models/session.server";
 import { BUILD_PATH, startServer, type RunningServer } from "../../server/boot";
 import { openTestDatabase } from "./database";
 
+/** The seeded demo accounts by role name (from db/seed.ts, the one list of them). */
 export const DEMO = {
-  admin: "admin@fjordvik.test",
-  coordinator: "koordinator@fjordvik.test",
-  leader: "leder@fjordvik.test",
-  leader2: "leder2@fjordvik.test",
-  nav: "nav@fjordvik.test",
-  housing: "bolig@fjordvik.test",
-  volunteer: "frivillig@fjordvik.test",
+  admin: demoEmail("admin"),
+  coordinator: demoEmail("koordinator"),
+  leader: demoEmail("leder"),
+  leader2: demoEmail("leder2"),
+  nav: demoEmail("nav"),
+  housing: demoEmail("bolig"),
+  volunteer: demoEmail("frivillig"),
 } as const;
+
+function demoEmail(localPart: string): string {
+  const account = demoAccounts.find((a) => a.email === `${localPart}@fjordvik.test`);
+  if (!account) throw new Error(`no demo account ${localPart}`);
+  return account.email;
+}
 
 export interface TestServer extends RunningServer {
   /** A Cookie header value for a fresh session of this user (the fixture login). */
   cookieFor(email: string): Promise<string>;
   userId(email: string): Promise<string>;
+  /** Creates a user through the admin form (as the demo admin) and returns their id. */
+  createUser(email: string, roles?: string[]): Promise<string>;
+  /** Creates a user who has not set a password yet and issues an activation link for them. */
+  activationLinkForNewUser(email: string): Promise<{ userId: string; token: string }>;
   fetch(pathname: string, init?: RequestInit & { cookie?: string }): Promise<Response>;
   /** POST an urlencoded form (entries may repeat), like a browser without JavaScript. */
   post(
@@ -69,7 +81,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     if (cookie) headers.set("Cookie", cookie);
     return fetch(new URL(pathname, running.url), { redirect: "manual", ...rest, headers });
   };
-  return {
+  const testServer: TestServer = {
     ...running,
     userId,
     async cookieFor(email) {
@@ -80,6 +92,34 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
       return setCookie.split(";")[0]!;
     },
     fetch: fetchPath,
+    async createUser(email, roles = ["leader"]) {
+      const admin = await testServer.cookieFor(DEMO.admin);
+      const response = await testServer.post(
+        "/admin/users/new",
+        [
+          ["name", "Test Testesen"],
+          ["email", email],
+          ...roles.map((role): [string, string] => ["role", role]),
+        ],
+        admin,
+      );
+      const location = response.headers.get("location") ?? "";
+      const id = /\/admin\/users\/([0-9a-f-]{36})/.exec(location)?.[1];
+      if (!id) throw new Error(`creating ${email} failed with ${response.status}`);
+      return id;
+    },
+    async activationLinkForNewUser(email) {
+      const userId = await testServer.createUser(email);
+      const admin = await testServer.cookieFor(DEMO.admin);
+      const issued = await testServer.post(
+        `/admin/users/${userId}`,
+        { intent: "issue-link" },
+        admin,
+      );
+      const token = /\/activate\/([A-Za-z0-9_-]+)/.exec(await issued.text())?.[1];
+      if (!token) throw new Error(`no activation link for ${email} (${issued.status})`);
+      return { userId, token };
+    },
     post: (pathname, fields, cookie) =>
       fetchPath(pathname, {
         method: "POST",
@@ -95,4 +135,5 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
+  return testServer;
 }
