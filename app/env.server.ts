@@ -48,7 +48,9 @@ const EnvSchema = z
 
 export type Env = z.infer<typeof EnvSchema>;
 
-let cached: Env | undefined;
+// Shared through globalThis: the Remix build bundles its own copy of this module, and both
+// copies must see the environment the server was started with.
+const slot = globalThis as typeof globalThis & { __broenEnv?: Env };
 
 export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
   const parsed = EnvSchema.safeParse(source);
@@ -59,12 +61,12 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
     });
     throw new Error(`Invalid configuration: ${problems.join("; ")}`);
   }
-  cached = parsed.data;
-  return cached;
+  slot.__broenEnv = parsed.data;
+  return parsed.data;
 }
 
 export function env(): Env {
-  return cached ?? loadEnv();
+  return slot.__broenEnv ?? loadEnv();
 }
 
 /** Secure cookies, HSTS and upgrade-insecure-requests only when Broen is served over https. */

@@ -7,6 +7,7 @@ import { eq } from "drizzle-orm";
 import { users } from "../../db/schema";
 import { demoAccounts } from "../../db/seed";
 import { createSession } from "../../app/models/session.server";
+import { loadEnv } from "../../app/env.server";
 import { BUILD_PATH, startServer, type RunningServer } from "../../server/boot";
 import { openTestDatabase } from "./database";
 
@@ -51,20 +52,23 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
   build ??= import(pathToFileURL(BUILD_PATH).href) as Promise<ServerBuild>;
   const database = await openTestDatabase();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "broen-data-"));
+  const overrides = {
+    NODE_ENV: "test",
+    PORT: "0",
+    HOST: "127.0.0.1",
+    BROEN_DATA_DIR: dataDir,
+    SESSION_SECRET: "test-secret-test-secret-test-secret-0123",
+    RATE_LIMIT_GENERAL_PER_MINUTE: "100000",
+    RATE_LIMIT_MUTATIONS_PER_MINUTE: "100000",
+    RATE_LIMIT_AUTH_PER_MINUTE: "100000",
+    ...env,
+  };
+  // startServer writes these into process.env; put the old values back when this server stops.
+  const previous = Object.fromEntries(Object.keys(overrides).map((key) => [key, process.env[key]]));
   const running = await startServer({
     database,
     build: await build,
-    env: {
-      NODE_ENV: "test",
-      PORT: "0",
-      HOST: "127.0.0.1",
-      BROEN_DATA_DIR: dataDir,
-      SESSION_SECRET: "test-secret-test-secret-test-secret-0123",
-      RATE_LIMIT_GENERAL_PER_MINUTE: "100000",
-      RATE_LIMIT_MUTATIONS_PER_MINUTE: "100000",
-      RATE_LIMIT_AUTH_PER_MINUTE: "100000",
-      ...env,
-    },
+    env: overrides,
   });
 
   const userId = async (email: string) => {
@@ -131,6 +135,11 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
       }),
     close: async () => {
       await running.close();
+      for (const [key, value] of Object.entries(previous)) {
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+      }
+      loadEnv();
       await database.drop();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },

@@ -1,0 +1,41 @@
+import fs from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { en } from "../../app/i18n/en";
+import { nb } from "../../app/i18n/nb";
+
+const appDir = path.resolve(import.meta.dirname, "../../app");
+const sources = (dir: string): string[] =>
+  fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) return entry.name === "i18n" ? [] : sources(full);
+    return /\.(ts|tsx)$/.test(entry.name) ? [fs.readFileSync(full, "utf8")] : [];
+  });
+
+// Keys built at run time from a value: `role.${role}`, `auditAction.${action}`, nav labels.
+const DYNAMIC_PREFIXES = ["role.", "auditAction.", "nav."];
+
+describe("the message catalogues", () => {
+  it("have the same keys in bokmål and English, none empty", () => {
+    expect(Object.keys(en).sort()).toEqual(Object.keys(nb).sort());
+    for (const [key, text] of [...Object.entries(nb), ...Object.entries(en)]) {
+      expect(text.trim(), key).not.toBe("");
+    }
+  });
+
+  it("hold no key the app never uses", () => {
+    const code = sources(appDir).join("\n");
+    const unused = Object.keys(nb).filter(
+      (key) =>
+        !code.includes(`"${key}"`) && !DYNAMIC_PREFIXES.some((prefix) => key.startsWith(prefix)),
+    );
+    expect(unused).toEqual([]);
+  });
+
+  it("keep the same placeholders in both languages", () => {
+    const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+    for (const key of Object.keys(nb) as (keyof typeof nb)[]) {
+      expect(placeholders(en[key]), key).toEqual(placeholders(nb[key]));
+    }
+  });
+});
