@@ -24,6 +24,14 @@ const EnvSchema = z
     LOG_LEVEL: z
       .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])
       .default("info"),
+    /** smtp://user:pass@host:port or smtps://…; unset: e-mail stays in the outbox, visible to admins. */
+    SMTP_URL: z
+      .string()
+      .regex(/^smtps?:\/\//, "SMTP_URL must start with smtp:// or smtps://")
+      .optional(),
+    MAIL_FROM: z.string().default("Broen <ikke-svar@broen.invalid>"),
+    /** How long an invitation link keeps working after its meeting has ended. */
+    INVITATION_LINK_DAYS_AFTER_MEETING: intFromEnv(14),
     RATE_LIMIT_GENERAL_PER_MINUTE: intFromEnv(600),
     RATE_LIMIT_MUTATIONS_PER_MINUTE: intFromEnv(120),
     RATE_LIMIT_AUTH_PER_MINUTE: intFromEnv(20),

@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import {
   bigserial,
   boolean,
+  date,
   index,
   integer,
   jsonb,
@@ -13,7 +14,20 @@ import {
   uuid,
   type AnyPgColumn,
 } from "drizzle-orm/pg-core";
-import { partnerOrganisationTypes, roles } from "./enums";
+import {
+  consentContents,
+  consentMethods,
+  contactChannels,
+  invitationResponses,
+  meetingKinds,
+  meetingStatuses,
+  memberRelations,
+  networkCircles,
+  networkKinds,
+  outboxStatuses,
+  partnerOrganisationTypes,
+  roles,
+} from "./enums";
 
 export { partnerOrganisationTypes, roles };
 export type { PartnerOrganisationType, Role } from "./enums";
@@ -174,4 +188,273 @@ export const auditLog = pgTable(
     index("audit_log_actor_idx").on(t.actorUserId, t.at),
     index("audit_log_person_idx").on(t.personId, t.at),
   ],
+);
+
+// ---------------------------------------------------------------------------------------------
+// People, networks and consent (issue 3). Minimal data: no national identity number, no diagnosis.
+
+export const contactChannelEnum = pgEnum("contact_channel", contactChannels);
+
+/** The person at the centre (hovedperson). */
+export const persons = pgTable(
+  "persons",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    municipalityId: uuid("municipality_id")
+      .notNull()
+      .references(() => municipalities.id),
+    unitId: uuid("unit_id")
+      .notNull()
+      .references(() => units.id),
+    name: text("name").notNull(),
+    preferredName: text("preferred_name"),
+    phone: text("phone"),
+    email: text("email"),
+    preferredChannel: contactChannelEnum("preferred_channel"),
+    language: text("language"),
+    createdByUserId: uuid("created_by_user_id").references(() => users.id),
+    createdAt: createdAt(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("persons_unit_idx").on(t.unitId)],
+);
+
+/** Leaders responsible for a person (tjenstlig behov: they see the person and their networks). */
+export const personLeaders = pgTable(
+  "person_leaders",
+  {
+    personId: uuid("person_id")
+      .notNull()
+      .references(() => persons.id, { onDelete: "cascade" }),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id),
+  },
+  (t) => [
+    uniqueIndex("person_leaders_pk").on(t.personId, t.userId),
+    index("person_leaders_user_idx").on(t.userId),
+  ],
+);
+
+export const networkKindEnum = pgEnum("network_kind", networkKinds);
+
+export const networks = pgTable(
+  "networks",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    personId: uuid("person_id")
+      .notNull()
+      .references(() => persons.id, { onDelete: "cascade" }),
+    kind: networkKindEnum("kind").notNull(),
+    /** When the plan is next revised; a follow-up series can run until then. */
+    planRevisionOn: date("plan_revision_on"),
+    createdByUserId: uuid("created_by_user_id").references(() => users.id),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("networks_person_kind_idx").on(t.personId, t.kind)],
+);
+
+/** Leaders of a network: up to two for network meetings, the coordinator for a responsibility group. */
+export const networkLeaders = pgTable(
+  "network_leaders",
+  {
+    networkId: uuid("network_id")
+      .notNull()
+      .references(() => networks.id, { onDelete: "cascade" }),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id),
+  },
+  (t) => [
+    uniqueIndex("network_leaders_pk").on(t.networkId, t.userId),
+    index("network_leaders_user_idx").on(t.userId),
+  ],
+);
+
+export const memberRelationEnum = pgEnum("member_relation", memberRelations);
+export const networkCircleEnum = pgEnum("network_circle", networkCircles);
+
+/** A member: a partner with an account, or a contact without one (relative, friend, …). */
+export const networkMembers = pgTable(
+  "network_members",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    networkId: uuid("network_id")
+      .notNull()
+      .references(() => networks.id, { onDelete: "cascade" }),
+    userId: uuid("user_id").references(() => users.id),
+    /** For contacts; for account members the user's own name is shown. */
+    name: text("name").notNull(),
+    relation: memberRelationEnum("relation").notNull(),
+    organisation: text("organisation"),
+    phone: text("phone"),
+    email: text("email"),
+    circle: networkCircleEnum("circle").notNull(),
+    /** The person's own choice: invite this member to meetings by default. */
+    wantsInvited: boolean("wants_invited").notNull().default(true),
+    removedAt: timestamp("removed_at", { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("network_members_network_idx").on(t.networkId),
+    index("network_members_user_idx").on(t.userId),
+  ],
+);
+
+export const consentContentEnum = pgEnum("consent_content", consentContents);
+export const consentMethodEnum = pgEnum("consent_method", consentMethods);
+
+/** Consent per member and kind of content; current while given, unexpired and not withdrawn. */
+export const consents = pgTable(
+  "consents",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    memberId: uuid("member_id")
+      .notNull()
+      .references(() => networkMembers.id, { onDelete: "cascade" }),
+    content: consentContentEnum("content").notNull(),
+    givenOn: date("given_on").notNull(),
+    expiresOn: date("expires_on"),
+    method: consentMethodEnum("method").notNull(),
+    recordedByUserId: uuid("recorded_by_user_id")
+      .notNull()
+      .references(() => users.id),
+    recordedAt: timestamp("recorded_at", { withTimezone: true }).notNull().defaultNow(),
+    withdrawnAt: timestamp("withdrawn_at", { withTimezone: true }),
+    withdrawnByUserId: uuid("withdrawn_by_user_id").references(() => users.id),
+  },
+  (t) => [index("consents_member_idx").on(t.memberId, t.content)],
+);
+
+// ---------------------------------------------------------------------------------------------
+// Meetings, invitations, calendar feeds and the e-mail outbox (issue 3).
+
+export const meetingKindEnum = pgEnum("meeting_kind", meetingKinds);
+export const meetingStatusEnum = pgEnum("meeting_status", meetingStatuses);
+
+/** "Every N weeks, K times" or "until a date"; each meeting in it can still be moved alone. */
+export const meetingSeries = pgTable("meeting_series", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  networkId: uuid("network_id")
+    .notNull()
+    .references(() => networks.id, { onDelete: "cascade" }),
+  everyWeeks: integer("every_weeks").notNull(),
+  count: integer("count"),
+  untilOn: date("until_on"),
+  createdAt: createdAt(),
+});
+
+export const meetings = pgTable(
+  "meetings",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    networkId: uuid("network_id")
+      .notNull()
+      .references(() => networks.id, { onDelete: "cascade" }),
+    seriesId: uuid("series_id").references(() => meetingSeries.id),
+    kind: meetingKindEnum("kind").notNull(),
+    startsAt: timestamp("starts_at", { withTimezone: true }).notNull(),
+    durationMinutes: integer("duration_minutes").notNull(),
+    place: text("place"),
+    videoLink: text("video_link"),
+    internalTitle: text("internal_title").notNull(),
+    /** What calendars and e-mails show: neutral unless a leader deliberately chooses otherwise. */
+    calendarTitle: text("calendar_title").notNull().default("Møte – Broen"),
+    /** A leader's deliberate choice to put the person's name / meeting kind in invites. */
+    detailsInInvites: boolean("details_in_invites").notNull().default(false),
+    status: meetingStatusEnum("status").notNull().default("scheduled"),
+    cancelledAt: timestamp("cancelled_at", { withTimezone: true }),
+    /** Stable iCalendar UID and SEQUENCE (raised on every material change). */
+    icalUid: text("ical_uid").notNull().unique(),
+    sequence: integer("sequence").notNull().default(0),
+    /** Optimistic concurrency: a save names the version it edited. */
+    version: integer("version").notNull().default(1),
+    createdByUserId: uuid("created_by_user_id").references(() => users.id),
+    createdAt: createdAt(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedByUserId: uuid("updated_by_user_id").references(() => users.id),
+  },
+  (t) => [
+    index("meetings_network_idx").on(t.networkId, t.startsAt),
+    index("meetings_starts_idx").on(t.startsAt),
+  ],
+);
+
+export const meetingLeaders = pgTable(
+  "meeting_leaders",
+  {
+    meetingId: uuid("meeting_id")
+      .notNull()
+      .references(() => meetings.id, { onDelete: "cascade" }),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id),
+  },
+  (t) => [
+    uniqueIndex("meeting_leaders_pk").on(t.meetingId, t.userId),
+    index("meeting_leaders_user_idx").on(t.userId),
+  ],
+);
+
+export const invitationResponseEnum = pgEnum("invitation_response", invitationResponses);
+
+/** A member's invitation to one meeting, with their personal link (stored hashed). */
+export const invitations = pgTable(
+  "invitations",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    meetingId: uuid("meeting_id")
+      .notNull()
+      .references(() => meetings.id, { onDelete: "cascade" }),
+    memberId: uuid("member_id")
+      .notNull()
+      .references(() => networkMembers.id),
+    tokenHash: text("token_hash").notNull().unique(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    revokedAt: timestamp("revoked_at", { withTimezone: true }),
+    response: invitationResponseEnum("response").notNull().default("needs_action"),
+    respondedAt: timestamp("responded_at", { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("invitations_meeting_member_idx").on(t.meetingId, t.memberId)],
+);
+
+/** A user's personal calendar subscription (webcal) secret, stored hashed; revocable. */
+export const calendarFeeds = pgTable("calendar_feeds", {
+  userId: uuid("user_id")
+    .primaryKey()
+    .references(() => users.id, { onDelete: "cascade" }),
+  tokenHash: text("token_hash").notNull().unique(),
+  createdAt: createdAt(),
+});
+
+export const outboxStatusEnum = pgEnum("outbox_status", outboxStatuses);
+
+/**
+ * E-mail waiting to be sent, written in the same transaction as the change it announces.
+ * Without SMTP_URL nothing is sent: admins read the messages in the app instead.
+ */
+export const outbox = pgTable(
+  "outbox",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    municipalityId: uuid("municipality_id").references(() => municipalities.id),
+    createdAt: createdAt(),
+    toAddress: text("to_address").notNull(),
+    toName: text("to_name"),
+    subject: text("subject").notNull(),
+    textBody: text("text_body").notNull(),
+    htmlBody: text("html_body").notNull(),
+    /** An iCalendar object sent as a text/calendar part, with its METHOD (REQUEST, CANCEL). */
+    calendar: text("calendar"),
+    calendarMethod: text("calendar_method"),
+    meetingId: uuid("meeting_id").references(() => meetings.id, { onDelete: "set null" }),
+    invitationId: uuid("invitation_id").references(() => invitations.id, { onDelete: "set null" }),
+    status: outboxStatusEnum("status").notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true }).notNull().defaultNow(),
+    lastError: text("last_error"),
+    sentAt: timestamp("sent_at", { withTimezone: true }),
+  },
+  (t) => [index("outbox_due_idx").on(t.status, t.nextAttemptAt)],
 );
