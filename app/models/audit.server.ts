@@ -16,7 +16,18 @@ export type AuditAction =
   | "user.activation_link_issue"
   | "user.activate"
   | "audit.view"
-  | "audit.export";
+  | "audit.export"
+  | "person.create"
+  | "person.view"
+  | "person.update"
+  | "network.create"
+  | "network.view"
+  | "network.update"
+  | "member.add"
+  | "member.update"
+  | "member.remove"
+  | "consent.record"
+  | "consent.withdraw";
 
 export interface AuditActor {
   userId?: string | null;

@@ -13,6 +13,8 @@ export const permissionRoles = {
   "networks.view": ["leader", "coordinator", "partner"],
   "offerings.view": ["leader", "coordinator", "partner"],
   "overview.view": ["coordinator"],
+  /** Register people and build their networks (leaders, and coordinators for their unit). */
+  "people.manage": ["leader", "coordinator"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof permissionRoles;

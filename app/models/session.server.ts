@@ -33,8 +33,8 @@ export interface SessionUser {
   municipalityId: string;
   partnerOrganisationId: string | null;
   roles: Role[];
-  /** Units the user's role assignments are bound to (coordinators, leaders). */
-  unitIds: string[];
+  /** Each role with the unit it is bound to (a coordinator's unit decides what they oversee). */
+  assignments: { role: Role; unitId: string | null }[];
   sessionIdHash: string;
 }
 
@@ -125,7 +125,7 @@ export async function sessionUserById(idHash: string): Promise<SessionUser | nul
     municipalityId: row.user.municipalityId,
     partnerOrganisationId: row.user.partnerOrganisationId,
     roles: [...new Set(assignments.map((a) => a.role))],
-    unitIds: assignments.flatMap((a) => (a.unitId ? [a.unitId] : [])),
+    assignments,
     sessionIdHash: idHash,
   };
 }

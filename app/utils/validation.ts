@@ -94,3 +94,65 @@ export function returnPathOrHome(value: string | undefined): string {
   const parsed = safeReturnPath().safeParse(value);
   return parsed.success ? parsed.data : "/";
 }
+
+/** An optional single-line text: empty means none (null). */
+export const optionalSingleLine = (max = 200) =>
+  z
+    .string()
+    .optional()
+    .transform((value) => value ?? "")
+    .pipe(
+      base(max)
+        .refine((value) => !LINE_BREAK_OR_MARKUP.test(value), message("form.invalidChars"))
+        .transform((value) => value.trim() || null),
+    );
+
+export const optionalEmail = () =>
+  z
+    .string()
+    .optional()
+    .transform((value) => value ?? "")
+    .pipe(
+      base(254)
+        .transform((value) => value.trim().toLowerCase())
+        .refine(
+          (value) => value === "" || z.email().safeParse(value).success,
+          message("form.invalidEmail"),
+        )
+        .transform((value) => value || null),
+    );
+
+/** Digits, spaces, +, - and parentheses: a phone number as people write it. */
+export const optionalPhone = () =>
+  z
+    .string()
+    .optional()
+    .transform((value) => value ?? "")
+    .pipe(
+      base(40)
+        .refine((value) => /^[0-9 +()-]*$/.test(value), message("form.invalidPhone"))
+        .transform((value) => value.trim() || null),
+    );
+
+/** One of a fixed list of values (a select or radio group). */
+export const choice = <const T extends readonly [string, ...string[]]>(values: T) =>
+  z.enum(values, { error: message("form.invalidChoice") });
+
+export const optionalChoice = <const T extends readonly [string, ...string[]]>(values: T) =>
+  z
+    .string()
+    .optional()
+    .transform((value) => value || null)
+    .refine(
+      (value): value is T[number] | null =>
+        value === null || (values as readonly string[]).includes(value),
+      message("form.invalidChoice"),
+    )
+    .transform((value) => value as T[number] | null);
+
+/** A required yyyy-mm-dd date (years 2000–2100). */
+export const requiredDate = () =>
+  z
+    .string({ error: message("form.required") })
+    .refine((value) => value.length > 0, message("form.required"))
+    .refine((value) => isPlausibleDate(value), message("form.invalidDate"));

@@ -29,7 +29,60 @@ interface FormCase {
   optional: string[];
 }
 
+let networkId = "";
+let memberId = "";
+let leaderSession = "";
+
 const forms: FormCase[] = [
+  {
+    name: "new person",
+    path: () => "/persons/new",
+    cookie: () => leaderSession,
+    valid: () => [
+      ["name", "Siri Testdal"],
+      ["preferredName", "Siri"],
+      ["phone", "+47 400 00 001"],
+      ["email", "siri@example.test"],
+      ["preferredChannel", "sms"],
+      ["language", "norsk"],
+      ["unitId", ""],
+    ],
+    required: ["name"],
+    optional: ["preferredName", "phone", "email", "preferredChannel", "language", "unitId"],
+  },
+  {
+    name: "add member",
+    path: () => `/networks/${networkId}`,
+    cookie: () => leaderSession,
+    valid: () => [
+      ["intent", "add-member"],
+      ["userId", ""],
+      ["name", "Per Testdal"],
+      ["relation", "friend"],
+      ["organisation", ""],
+      ["phone", ""],
+      ["email", ""],
+      ["circle", "family_friends"],
+      ["wantsInvited", "yes"],
+    ],
+    required: ["intent", "name", "relation", "circle"],
+    optional: ["userId", "organisation", "phone", "email", "wantsInvited"],
+  },
+  {
+    name: "record consent",
+    path: () => `/networks/${networkId}`,
+    cookie: () => leaderSession,
+    valid: () => [
+      ["intent", "record-consent"],
+      ["memberId", memberId],
+      ["content", "agenda"],
+      ["givenOn", "2026-01-05"],
+      ["expiresOn", "2026-12-31"],
+      ["method", "signed_paper"],
+    ],
+    required: ["intent", "memberId", "content", "givenOn", "method"],
+    optional: ["expiresOn"],
+  },
   {
     name: "login",
     path: () => "/login",
@@ -127,6 +180,29 @@ beforeAll(async () => {
   leaderCookie = await server.cookieFor(DEMO.leader);
   leaderId = await server.userId(DEMO.leader);
   activationToken = (await server.activationLinkForNewUser("ny.bruker@fjordvik.test")).token;
+  // A network with one member, built the way a leader does it.
+  leaderSession = await server.cookieFor(DEMO.leader2);
+  const person = await server.post("/persons/new", { name: "Nettverk Testdal" }, leaderSession);
+  const personPath = person.headers.get("location")!;
+  const network = await server.post(
+    personPath,
+    [
+      ["intent", "create-network"],
+      ["kind", "network_meeting_group"],
+      ["leaderId", await server.userId(DEMO.leader2)],
+    ],
+    leaderSession,
+  );
+  networkId = network.headers.get("location")!.split("/").pop()!;
+  await server.post(
+    `/networks/${networkId}`,
+    { intent: "add-member", name: "Ane Testdal", relation: "relative", circle: "family_friends" },
+    leaderSession,
+  );
+  const page = await (
+    await server.fetch(`/networks/${networkId}`, { cookie: leaderSession })
+  ).text();
+  memberId = /id="member-([0-9a-f-]{36})"/.exec(page)![1]!;
 });
 afterAll(() => server.close());
 

@@ -13,7 +13,17 @@ const sources = (dir: string): string[] =>
   });
 
 // Keys built at run time from a value: `role.${role}`, `auditAction.${action}`, nav labels.
-const DYNAMIC_PREFIXES = ["role.", "auditAction.", "nav."];
+const DYNAMIC_PREFIXES = [
+  "role.",
+  "auditAction.",
+  "nav.",
+  "networkKind.",
+  "relation.",
+  "circle.",
+  "channel.",
+  "consentContent.",
+  "consentMethod.",
+];
 
 describe("the message catalogues", () => {
   it("have the same keys in bokmål and English, none empty", () => {

@@ -24,6 +24,7 @@ const table: { path: string; allowed: Who[] }[] = [
   { path: "/networks", allowed: ["coordinator", "leader", "partner"] },
   { path: "/offerings", allowed: ["coordinator", "leader", "partner"] },
   { path: "/overview", allowed: ["coordinator"] },
+  { path: "/persons/new", allowed: ["coordinator", "leader"] },
   { path: "/admin", allowed: ["admin"] },
   { path: "/admin/users", allowed: ["admin"] },
   { path: "/admin/users/new", allowed: ["admin"] },

@@ -1,0 +1,109 @@
+import { contactChannels } from "../../db/enums";
+import { useT } from "../i18n";
+import { Field, fieldId, type FieldErrors } from "./forms";
+
+interface PersonValues {
+  name?: string | null;
+  preferredName?: string | null;
+  phone?: string | null;
+  email?: string | null;
+  preferredChannel?: string | null;
+  language?: string | null;
+  unitId?: string | null;
+}
+
+export function usePersonFieldLabels(): Record<string, string> {
+  const t = useT();
+  return {
+    name: t("people.name"),
+    preferredName: t("people.preferredName"),
+    phone: t("people.phone"),
+    email: t("people.email"),
+    preferredChannel: t("people.preferredChannel"),
+    language: t("people.language"),
+    unitId: t("people.unit"),
+  };
+}
+
+/** The person's details: minimal on purpose (no identity number, no diagnosis). */
+export function PersonFields({
+  values = {},
+  units,
+  errors,
+}: {
+  values?: PersonValues;
+  units: { id: string; name: string }[];
+  errors?: FieldErrors;
+}) {
+  const t = useT();
+  const labels = usePersonFieldLabels();
+  return (
+    <>
+      <p className="muted">{t("people.minimalData")}</p>
+      <Field
+        name="name"
+        label={labels.name!}
+        defaultValue={values.name ?? ""}
+        autoComplete="off"
+        required
+        errors={errors}
+      />
+      <Field
+        name="preferredName"
+        label={labels.preferredName!}
+        defaultValue={values.preferredName ?? ""}
+        autoComplete="off"
+        errors={errors}
+      />
+      <Field
+        name="phone"
+        type="tel"
+        label={labels.phone!}
+        defaultValue={values.phone ?? ""}
+        autoComplete="off"
+        errors={errors}
+      />
+      <Field
+        name="email"
+        type="email"
+        label={labels.email!}
+        defaultValue={values.email ?? ""}
+        autoComplete="off"
+        errors={errors}
+      />
+      <div className="field">
+        <label htmlFor={fieldId("preferredChannel")}>{labels.preferredChannel}</label>
+        <select
+          id={fieldId("preferredChannel")}
+          name="preferredChannel"
+          defaultValue={values.preferredChannel ?? ""}
+        >
+          <option value="">{t("channel.none")}</option>
+          {contactChannels.map((channel) => (
+            <option key={channel} value={channel}>
+              {t(`channel.${channel}`)}
+            </option>
+          ))}
+        </select>
+      </div>
+      <Field
+        name="language"
+        label={labels.language!}
+        defaultValue={values.language ?? ""}
+        autoComplete="off"
+        errors={errors}
+      />
+      <div className="field">
+        <label htmlFor={fieldId("unitId")}>{labels.unitId}</label>
+        <select id={fieldId("unitId")} name="unitId" defaultValue={values.unitId ?? ""}>
+          <option value="">{t("people.defaultUnit")}</option>
+          {units.map((unit) => (
+            <option key={unit.id} value={unit.id}>
+              {unit.name}
+            </option>
+          ))}
+        </select>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,128 @@
+import { and, eq, inArray, isNull, or, sql } from "drizzle-orm";
+import { getDatabase } from "../../db/client";
+import {
+  networkLeaders,
+  networkMembers,
+  networks,
+  personLeaders,
+  persons,
+  units,
+} from "../../db/schema";
+import type { SessionUser } from "./session.server";
+
+/*
+ * Who may see which person and network: the one place for these rules (tjenstlig behov).
+ * - "manage": a leader responsible for the person or leading one of their networks, or a
+ *   coordinator whose unit (or a team under it) the person belongs to.
+ * - "member": a partner with an account who is a current member of one of the person's
+ *   networks; they see only those networks, and only what consent allows.
+ * Admins get nothing here by role alone. No access looks like "not found" to the asker.
+ */
+export type PersonAccess =
+  { level: "manage" } | { level: "member"; networkIds: string[] } | { level: "none" };
+
+/** Units a coordinator oversees: their own and the teams directly under them. */
+async function coordinatedUnitIds(user: SessionUser): Promise<string[]> {
+  const own = user.assignments.flatMap((a) =>
+    a.role === "coordinator" && a.unitId ? [a.unitId] : [],
+  );
+  if (own.length === 0) return [];
+  const teams = await getDatabase()
+    .db.select({ id: units.id })
+    .from(units)
+    .where(inArray(units.parentUnitId, own));
+  return [...own, ...teams.map((t) => t.id)];
+}
+
+/** SQL condition: the person row `persons` is one this user manages. */
+async function managesPersonCondition(user: SessionUser) {
+  const unitIds = await coordinatedUnitIds(user);
+  const leads = or(
+    sql`exists (select 1 from ${personLeaders} where ${personLeaders.personId} = ${persons.id} and ${personLeaders.userId} = ${user.id})`,
+    sql`exists (select 1 from ${networks} join ${networkLeaders} on ${networkLeaders.networkId} = ${networks.id}
+        where ${networks.personId} = ${persons.id} and ${networkLeaders.userId} = ${user.id})`,
+  );
+  const managed = unitIds.length > 0 ? or(leads, inArray(persons.unitId, unitIds)) : leads;
+  return and(eq(persons.municipalityId, user.municipalityId), managed);
+}
+
+/** The networks of a person in which the user is a current member with an account. */
+async function memberNetworkIds(user: SessionUser, personId: string): Promise<string[]> {
+  const rows = await getDatabase()
+    .db.select({ id: networks.id })
+    .from(networks)
+    .innerJoin(networkMembers, eq(networkMembers.networkId, networks.id))
+    .where(
+      and(
+        eq(networks.personId, personId),
+        eq(networkMembers.userId, user.id),
+        isNull(networkMembers.removedAt),
+      ),
+    );
+  return rows.map((r) => r.id);
+}
+
+export async function personAccess(user: SessionUser, personId: string): Promise<PersonAccess> {
+  if (user.roles.includes("leader") || user.roles.includes("coordinator")) {
+    const [managed] = await getDatabase()
+      .db.select({ id: persons.id })
+      .from(persons)
+      .where(and(eq(persons.id, personId), await managesPersonCondition(user)))
+      .limit(1);
+    if (managed) return { level: "manage" };
+  }
+  const networkIds = await memberNetworkIds(user, personId);
+  return networkIds.length > 0 ? { level: "member", networkIds } : { level: "none" };
+}
+
+/** What the user may do with one network: manage it, see it as a member, or nothing. */
+export async function networkAccess(
+  user: SessionUser,
+  networkId: string,
+): Promise<{ level: "manage" | "member" | "none"; personId: string | null }> {
+  const [network] = await getDatabase()
+    .db.select({ personId: networks.personId })
+    .from(networks)
+    .where(eq(networks.id, networkId))
+    .limit(1);
+  if (!network) return { level: "none", personId: null };
+  const access = await personAccess(user, network.personId);
+  if (access.level === "manage") return { level: "manage", personId: network.personId };
+  if (access.level === "member" && access.networkIds.includes(networkId)) {
+    return { level: "member", personId: network.personId };
+  }
+  return { level: "none", personId: null };
+}
+
+/** Ids of every person the user may see at all (managed, or member of one of their networks). */
+export async function visiblePersonIds(
+  user: SessionUser,
+): Promise<{ managed: string[]; asMember: string[]; memberNetworkIds: string[] }> {
+  const { db } = getDatabase();
+  const managed =
+    user.roles.includes("leader") || user.roles.includes("coordinator")
+      ? (
+          await db
+            .select({ id: persons.id })
+            .from(persons)
+            .where(await managesPersonCondition(user))
+        ).map((r) => r.id)
+      : [];
+  const memberships = await db
+    .selectDistinct({ personId: networks.personId, networkId: networks.id })
+    .from(networks)
+    .innerJoin(networkMembers, eq(networkMembers.networkId, networks.id))
+    .where(and(eq(networkMembers.userId, user.id), isNull(networkMembers.removedAt)));
+  const asMember = [...new Set(memberships.map((m) => m.personId))].filter(
+    (id) => !managed.includes(id),
+  );
+  return { managed, asMember, memberNetworkIds: memberships.map((m) => m.networkId) };
+}
+
+/** Throws the "not found" answer used for anything the user may not see. */
+export function notFound(): never {
+  throw new Response("Ikke funnet. / Not found.", {
+    status: 404,
+    headers: { "Content-Type": "text/plain; charset=utf-8" },
+  });
+}

@@ -1,0 +1,395 @@
+import {
+  data,
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
+import { consentContents, consentMethods, memberRelations, networkCircles } from "../../db/enums";
+import { GeneralErrorBoundary } from "../components/error-boundary";
+import { ErrorSummary, Field, fieldId } from "../components/forms";
+import { NetworkMap } from "../components/network-map";
+import { useT } from "../i18n";
+import type { MessageKey } from "../i18n/nb";
+import { notFound } from "../models/access.server";
+import { auditActor } from "../models/audit.server";
+import { recordConsent, withdrawConsent, osloToday } from "../models/consent.server";
+import { parseConsentForm } from "../models/consent-form.server";
+import {
+  addMember,
+  DuplicateError,
+  LeaderChoiceError,
+  managedMember,
+  MemberFields,
+  MemberNameRequiredError,
+  partnerChoices,
+  removeMember,
+  setWantsInvited,
+  viewNetwork,
+} from "../models/networks.server";
+import { requirePermission } from "../models/session.server";
+import { badRequest, formFields, readForm, validate } from "../utils/forms.server";
+import { pageTitle } from "../utils/meta";
+import { message, optionalUuid } from "../utils/validation";
+
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "people.networks");
+
+function networkIdFrom(value: string | undefined): string {
+  if (!value || !z.uuid().safeParse(value).success) notFound();
+  return value;
+}
+
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const user = await requirePermission(request, "networks.view");
+  const view = await viewNetwork(user, context, networkIdFrom(params.networkId));
+  return {
+    ...view,
+    partners: view.manage ? await partnerChoices(user.municipalityId) : [],
+    today: osloToday(),
+  };
+}
+
+const Intent = z.object({
+  intent: z.enum(
+    ["add-member", "toggle-invited", "remove-member", "record-consent", "withdraw-consent"],
+    {
+      error: message("form.unknownIntent"),
+    },
+  ),
+});
+const MemberRef = z.object({
+  memberId: z.uuid({ error: message("form.invalidChoice") }),
+  consentId: optionalUuid(),
+});
+
+type Done = { ok: true; notice: MessageKey };
+const done = (notice: MessageKey) => data<Done>({ ok: true, notice });
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const user = await requirePermission(request, "people.manage");
+  const networkId = networkIdFrom(params.networkId);
+  const form = await readForm(request);
+  const intent = validate(Intent, formFields(form));
+  if (!intent.ok) return badRequest(intent.errors);
+
+  if (intent.value.intent === "add-member") {
+    const fields = validate(MemberFields, formFields(form));
+    if (!fields.ok) return badRequest(fields.errors);
+    try {
+      await addMember(user, context, networkId, fields.value);
+      return done("member.added");
+    } catch (error) {
+      if (error instanceof DuplicateError)
+        return badRequest({ userId: [message("member.duplicate")] });
+      if (error instanceof LeaderChoiceError)
+        return badRequest({ userId: [message("member.unknownPartner")] });
+      if (error instanceof MemberNameRequiredError)
+        return badRequest({ name: [message("member.nameRequired")] });
+      throw error;
+    }
+  }
+
+  const ref = validate(MemberRef, formFields(form));
+  if (!ref.ok) return badRequest(ref.errors);
+  const { memberId, consentId } = ref.value;
+  switch (intent.value.intent) {
+    case "toggle-invited": {
+      const member = await managedMember(user, networkId, memberId);
+      await setWantsInvited(user, context, networkId, memberId, !member.wantsInvited);
+      return done("member.updated");
+    }
+    case "remove-member":
+      await removeMember(user, context, networkId, memberId);
+      return done("member.removed");
+    case "record-consent": {
+      const member = await managedMember(user, networkId, memberId);
+      const consent = parseConsentForm(form);
+      if (!consent.ok) return badRequest(consent.errors, { memberId });
+      await recordConsent(
+        auditActor(user, context),
+        { id: member.id, personId: member.personId },
+        consent.value,
+      );
+      return done("consent.recorded");
+    }
+    case "withdraw-consent": {
+      const member = await managedMember(user, networkId, memberId);
+      if (
+        !consentId ||
+        !(await withdrawConsent(
+          auditActor(user, context),
+          { id: member.id, personId: member.personId },
+          consentId,
+        ))
+      ) {
+        return badRequest({ consentId: [message("form.invalidChoice")] });
+      }
+      return done("consent.withdrawn");
+    }
+  }
+  return badRequest({ intent: [message("form.unknownIntent")] });
+}
+
+export default function NetworkPage() {
+  const { manage, network, leaders, members, partners, today } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const errors = result && !result.ok ? result.errors : undefined;
+  const t = useT();
+  const personName = network.personPreferredName ?? network.personName;
+  return (
+    <>
+      <h1>{t("network.title", { kind: t(`networkKind.${network.kind}`), name: personName })}</h1>
+      <p className="muted">
+        {t("network.leaders")}: {leaders.map((l) => l.name).join(", ")}
+        {network.planRevisionOn ? ` · ${t("network.planRevision")}: ${network.planRevisionOn}` : ""}
+      </p>
+      {result && result.ok ? (
+        <p className="notice" role="status">
+          {t(result.notice)}
+        </p>
+      ) : null}
+      <ErrorSummary
+        errors={errors}
+        labels={{
+          userId: t("member.account"),
+          name: t("member.name"),
+          relation: t("member.relation"),
+          circle: t("member.circle"),
+          phone: t("people.phone"),
+          email: t("people.email"),
+          organisation: t("member.organisation"),
+          content: t("consent.contents"),
+          givenOn: t("consent.givenOn"),
+          expiresOn: t("consent.expiresOn"),
+          method: t("consent.method"),
+        }}
+      />
+      <div className="network-layout">
+        <NetworkMap
+          personName={personName}
+          members={members.map((m) => ({
+            id: m.id,
+            name: m.name,
+            circle: m.circle,
+            relationLabel: t(`relation.${m.relation}`),
+          }))}
+        />
+        <section aria-labelledby="members-title">
+          <h2 id="members-title">{t("network.members")}</h2>
+          {members.length === 0 ? <p>{t("network.noMembers")}</p> : null}
+          {networkCircles.map((circle) => {
+            const inCircle = members.filter((m) => m.circle === circle);
+            if (inCircle.length === 0) return null;
+            return (
+              <section key={circle} aria-labelledby={`circle-${circle}`}>
+                <h3 id={`circle-${circle}`}>{t(`circle.${circle}`)}</h3>
+                {inCircle.map((member) => (
+                  <article
+                    key={member.id}
+                    id={`member-${member.id}`}
+                    className="member-card"
+                    aria-labelledby={`member-name-${member.id}`}
+                  >
+                    <h4 id={`member-name-${member.id}`}>
+                      {member.name}
+                      {member.isMe ? ` (${t("member.you")})` : ""}
+                    </h4>
+                    <p>
+                      {t(`relation.${member.relation}`)}
+                      {member.organisation ? ` · ${member.organisation}` : ""}
+                      {" · "}
+                      {member.wantsInvited ? t("member.invited") : t("member.notInvited")}
+                    </p>
+                    {member.phone || member.email ? (
+                      <p>
+                        {t("member.contact")}:{" "}
+                        {[member.phone, member.email].filter(Boolean).join(" · ")}
+                      </p>
+                    ) : null}
+                    {manage ? <MemberAdmin member={member} today={today} /> : null}
+                  </article>
+                ))}
+              </section>
+            );
+          })}
+          {manage ? <AddMember partners={partners} errors={errors} /> : null}
+        </section>
+      </div>
+    </>
+  );
+}
+
+type LoadedMember = ReturnType<typeof useLoaderData<typeof loader>>["members"][number];
+
+function MemberAdmin({ member, today }: { member: LoadedMember; today: string }) {
+  const t = useT();
+  return (
+    <>
+      <h5>{t("consent.title")}</h5>
+      {member.consents.length === 0 ? <p>{t("consent.none")}</p> : null}
+      <ul>
+        {member.consents.map((consent) => (
+          <li key={consent.id}>
+            {t(`consentContent.${consent.content}`)} · {t("consent.givenOn")} {consent.givenOn} ·{" "}
+            {consent.expiresOn
+              ? `${t("consent.expiresOn")} ${consent.expiresOn}`
+              : t("consent.noExpiry")}{" "}
+            · {t(`consentMethod.${consent.method}`)}
+            <Form method="post" className="inline-form">
+              <input type="hidden" name="memberId" value={member.id} />
+              <input type="hidden" name="consentId" value={consent.id} />
+              <button type="submit" name="intent" value="withdraw-consent" className="link-button">
+                {t("consent.withdraw")}
+                <span className="visually-hidden">
+                  {" "}
+                  ({member.name}, {t(`consentContent.${consent.content}`)})
+                </span>
+              </button>
+            </Form>
+          </li>
+        ))}
+      </ul>
+      <details>
+        <summary>
+          {t("consent.record")}
+          <span className="visually-hidden"> ({member.name})</span>
+        </summary>
+        <Form method="post" noValidate>
+          <input type="hidden" name="memberId" value={member.id} />
+          <fieldset>
+            <legend>{t("consent.contents")}</legend>
+            {consentContents.map((content) => (
+              <label key={content} className="checkbox">
+                <input type="checkbox" name="content" value={content} />{" "}
+                {t(`consentContent.${content}`)}
+              </label>
+            ))}
+          </fieldset>
+          <div className="field">
+            <label htmlFor={`given-${member.id}`}>{t("consent.givenOn")}</label>
+            <input
+              id={`given-${member.id}`}
+              name="givenOn"
+              type="date"
+              defaultValue={today}
+              max={today}
+              required
+            />
+          </div>
+          <div className="field">
+            <label htmlFor={`expires-${member.id}`}>{t("consent.expiresOn")}</label>
+            <input id={`expires-${member.id}`} name="expiresOn" type="date" />
+          </div>
+          <div className="field">
+            <label htmlFor={`method-${member.id}`}>{t("consent.method")}</label>
+            <select id={`method-${member.id}`} name="method">
+              {consentMethods.map((method) => (
+                <option key={method} value={method}>
+                  {t(`consentMethod.${method}`)}
+                </option>
+              ))}
+            </select>
+          </div>
+          <button type="submit" name="intent" value="record-consent">
+            {t("consent.record")}
+          </button>
+        </Form>
+      </details>
+      <div className="actions">
+        <Form method="post">
+          <input type="hidden" name="memberId" value={member.id} />
+          <button type="submit" name="intent" value="toggle-invited" className="secondary">
+            {t("member.toggleInvited")}
+            <span className="visually-hidden"> ({member.name})</span>
+          </button>
+        </Form>
+        <Form method="post">
+          <input type="hidden" name="memberId" value={member.id} />
+          <button type="submit" name="intent" value="remove-member" className="danger">
+            {t("member.remove")}
+            <span className="visually-hidden"> ({member.name})</span>
+          </button>
+        </Form>
+      </div>
+    </>
+  );
+}
+
+function AddMember({
+  partners,
+  errors,
+}: {
+  partners: { id: string; name: string; organisation: string }[];
+  errors: Record<string, string[]> | undefined;
+}) {
+  const t = useT();
+  return (
+    <section className="panel" aria-labelledby="add-member-title">
+      <h3 id="add-member-title">{t("member.add")}</h3>
+      <Form method="post" noValidate>
+        <div className="field">
+          <label htmlFor={fieldId("userId")}>{t("member.account")}</label>
+          <select id={fieldId("userId")} name="userId" defaultValue="">
+            <option value="">{t("member.noAccount")}</option>
+            {partners.map((partner) => (
+              <option key={partner.id} value={partner.id}>
+                {partner.name} ({partner.organisation})
+              </option>
+            ))}
+          </select>
+        </div>
+        <Field name="name" label={t("member.name")} autoComplete="off" errors={errors} />
+        <div className="field">
+          <label htmlFor={fieldId("relation")}>{t("member.relation")}</label>
+          <select id={fieldId("relation")} name="relation">
+            {memberRelations.map((relation) => (
+              <option key={relation} value={relation}>
+                {t(`relation.${relation}`)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor={fieldId("circle")}>{t("member.circle")}</label>
+          <select id={fieldId("circle")} name="circle">
+            {networkCircles.map((circle) => (
+              <option key={circle} value={circle}>
+                {t(`circle.${circle}`)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <Field
+          name="organisation"
+          label={t("member.organisation")}
+          autoComplete="off"
+          errors={errors}
+        />
+        <Field
+          name="phone"
+          type="tel"
+          label={t("people.phone")}
+          autoComplete="off"
+          errors={errors}
+        />
+        <Field
+          name="email"
+          type="email"
+          label={t("people.email")}
+          autoComplete="off"
+          errors={errors}
+        />
+        <label className="checkbox">
+          <input type="checkbox" name="wantsInvited" value="yes" defaultChecked />{" "}
+          {t("member.wantsInvited")}
+        </label>
+        <button type="submit" name="intent" value="add-member">
+          {t("member.add")}
+        </button>
+      </Form>
+    </section>
+  );
+}
+
+export const ErrorBoundary = GeneralErrorBoundary;

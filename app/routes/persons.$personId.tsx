@@ -1,0 +1,187 @@
+import {
+  data,
+  redirect,
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
+import { GeneralErrorBoundary } from "../components/error-boundary";
+import { ErrorSummary, fieldId } from "../components/forms";
+import { PersonFields, usePersonFieldLabels } from "../components/person-fields";
+import { useT } from "../i18n";
+import type { MessageKey } from "../i18n/nb";
+import { notFound } from "../models/access.server";
+import {
+  createNetwork,
+  DuplicateError,
+  LeaderChoiceError,
+  leaderChoices,
+  NewNetworkFields,
+} from "../models/networks.server";
+import {
+  PersonFields as PersonSchema,
+  UnitRequiredError,
+  unitChoices,
+  updatePerson,
+  viewPerson,
+} from "../models/people.server";
+import { requirePermission } from "../models/session.server";
+import { badRequest, formFields, readForm, validate } from "../utils/forms.server";
+import { pageTitle } from "../utils/meta";
+import { message } from "../utils/validation";
+
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "people.title");
+
+function personIdFrom(value: string | undefined): string {
+  if (!value || !z.uuid().safeParse(value).success) notFound();
+  return value;
+}
+
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const user = await requirePermission(request, "networks.view");
+  const view = await viewPerson(user, context, personIdFrom(params.personId));
+  return {
+    ...view,
+    units: view.manage ? await unitChoices(user.municipalityId) : [],
+    leaderChoices: view.manage ? await leaderChoices(user.municipalityId) : [],
+    me: user.id,
+  };
+}
+
+const Intent = z.object({
+  intent: z.enum(["update", "create-network"], { error: message("form.unknownIntent") }),
+});
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const user = await requirePermission(request, "people.manage");
+  const personId = personIdFrom(params.personId);
+  const form = await readForm(request);
+  const intent = validate(Intent, formFields(form));
+  if (!intent.ok) return badRequest(intent.errors);
+  if (intent.value.intent === "update") {
+    const fields = validate(PersonSchema, formFields(form));
+    if (!fields.ok) return badRequest(fields.errors);
+    try {
+      await updatePerson(user, context, personId, fields.value);
+    } catch (error) {
+      if (error instanceof UnitRequiredError)
+        return badRequest({ unitId: [message("people.unitRequired")] });
+      throw error;
+    }
+    return data({ ok: true as const, notice: "people.saved" as MessageKey });
+  }
+  const fields = validate(NewNetworkFields, formFields(form));
+  if (!fields.ok) return badRequest(fields.errors);
+  const leaderIds = form
+    .getAll("leaderId")
+    .filter((v): v is string => typeof v === "string" && v.length > 0);
+  try {
+    const networkId = await createNetwork(user, context, personId, { ...fields.value, leaderIds });
+    return redirect(`/networks/${networkId}`);
+  } catch (error) {
+    if (error instanceof LeaderChoiceError)
+      return badRequest({ leaderId: [message("network.leadersInvalid")] });
+    if (error instanceof DuplicateError) return badRequest({ kind: [message("network.exists")] });
+    throw error;
+  }
+}
+
+export default function PersonPage() {
+  const { manage, person, networks, leaders, missingKinds, units, leaderChoices, me } =
+    useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const errors = result && !result.ok ? result.errors : undefined;
+  const t = useT();
+  const personLabels = usePersonFieldLabels();
+  return (
+    <>
+      <h1>
+        {person.name}
+        {person.preferredName ? ` (${person.preferredName})` : ""}
+      </h1>
+      {result && result.ok ? (
+        <p className="notice" role="status">
+          {t(result.notice)}
+        </p>
+      ) : null}
+      <ErrorSummary
+        errors={errors}
+        labels={{
+          ...personLabels,
+          kind: t("network.kind"),
+          leaderId: t("network.leaders"),
+          planRevisionOn: t("network.planRevision"),
+        }}
+      />
+      <section className="panel" aria-labelledby="networks-title">
+        <h2 id="networks-title">{t("people.networks")}</h2>
+        <ul>
+          {networks.map((network) => (
+            <li key={network.id}>
+              <Link to={`/networks/${network.id}`}>{t(`networkKind.${network.kind}`)}</Link>
+            </li>
+          ))}
+        </ul>
+        {manage && missingKinds.length > 0 ? (
+          <Form method="post" noValidate>
+            <h3>{t("network.create")}</h3>
+            <div className="field">
+              <label htmlFor={fieldId("kind")}>{t("network.kind")}</label>
+              <select id={fieldId("kind")} name="kind">
+                {missingKinds.map((kind) => (
+                  <option key={kind} value={kind}>
+                    {t(`networkKind.${kind}`)}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <fieldset id={fieldId("leaderId")} aria-describedby="leaders-hint">
+              <legend>{t("network.leaders")}</legend>
+              <p className="muted" id="leaders-hint">
+                {t("network.leadersHint")}
+              </p>
+              {leaderChoices.map((leader) => (
+                <label key={leader.id} className="checkbox">
+                  <input
+                    type="checkbox"
+                    name="leaderId"
+                    value={leader.id}
+                    defaultChecked={leader.id === me}
+                  />{" "}
+                  {leader.name}
+                </label>
+              ))}
+            </fieldset>
+            <div className="field">
+              <label htmlFor={fieldId("planRevisionOn")}>{t("network.planRevision")}</label>
+              <input id={fieldId("planRevisionOn")} name="planRevisionOn" type="date" />
+            </div>
+            <button type="submit" name="intent" value="create-network">
+              {t("network.create")}
+            </button>
+          </Form>
+        ) : null}
+      </section>
+      <section className="panel" aria-labelledby="details-title">
+        <h2 id="details-title">{manage ? t("people.edit") : t("people.name")}</h2>
+        {manage ? (
+          <Form method="post" noValidate>
+            <PersonFields values={person} units={units} errors={errors} />
+            <p className="muted">
+              {t("people.leaders")}: {leaders.map((l) => l.name).join(", ")}
+            </p>
+            <button type="submit" name="intent" value="update">
+              {t("people.save")}
+            </button>
+          </Form>
+        ) : (
+          <p>{person.unitName}</p>
+        )}
+      </section>
+    </>
+  );
+}
+
+export const ErrorBoundary = GeneralErrorBoundary;
