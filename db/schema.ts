@@ -410,6 +410,8 @@ export const invitations = pgTable(
       .notNull()
       .references(() => networkMembers.id),
     tokenHash: text("token_hash").notNull().unique(),
+    /** Raised to replace the link: the token is derived from (id, linkVersion) with a secret. */
+    linkVersion: integer("link_version").notNull().default(1),
     expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
     revokedAt: timestamp("revoked_at", { withTimezone: true }),
     response: invitationResponseEnum("response").notNull().default("needs_action"),

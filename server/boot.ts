@@ -11,6 +11,7 @@ import { createApp } from "./app";
 import { ensureSessionSecret, openConfiguredDatabase } from "./database";
 import { watchDevBuild } from "./dev-build";
 import { startHousekeeping } from "./housekeeping";
+import { startMailSender } from "./mail-sender";
 
 const root = path.resolve(fileURLToPath(import.meta.url), "../..");
 export const BUILD_PATH = path.join(root, "build/index.js");
@@ -93,10 +94,15 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   }
 
   const stopHousekeeping = startHousekeeping();
+  // Without SMTP_URL nothing leaves the machine: messages wait in the outbox for admins to read.
+  const mailSender = env.SMTP_URL
+    ? startMailSender({ smtpUrl: env.SMTP_URL, from: env.MAIL_FROM })
+    : null;
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
       stopHousekeeping();
+      await mailSender?.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();

@@ -27,7 +27,19 @@ export type AuditAction =
   | "member.update"
   | "member.remove"
   | "consent.record"
-  | "consent.withdraw";
+  | "consent.withdraw"
+  | "meeting.create"
+  | "meeting.view"
+  | "meeting.update"
+  | "meeting.cancel"
+  | "invitation.create"
+  | "invitation.revoke"
+  | "invitation.open"
+  | "invitation.respond"
+  | "invitation.calendar"
+  | "feed.create"
+  | "feed.revoke"
+  | "feed.fetch";
 
 export interface AuditActor {
   userId?: string | null;

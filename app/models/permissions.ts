@@ -9,6 +9,7 @@ import type { Role } from "../../db/enums";
 export const permissionRoles = {
   "admin.users": ["admin"],
   "admin.audit": ["admin"],
+  "admin.outbox": ["admin"],
   "meetings.view": ["leader", "coordinator", "partner"],
   "networks.view": ["leader", "coordinator", "partner"],
   "offerings.view": ["leader", "coordinator", "partner"],

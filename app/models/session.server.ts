@@ -130,6 +130,27 @@ export async function sessionUserById(idHash: string): Promise<SessionUser | nul
   };
 }
 
+/** A user as the access rules see them, without a session (calendar feeds, background work). */
+export async function accessUserById(userId: string): Promise<SessionUser | null> {
+  const { db } = getDatabase();
+  const [user] = await db.select().from(users).where(eq(users.id, userId)).limit(1);
+  if (!user || !user.active) return null;
+  const assignments = await db
+    .select({ role: roleAssignments.role, unitId: roleAssignments.unitId })
+    .from(roleAssignments)
+    .where(eq(roleAssignments.userId, user.id));
+  return {
+    id: user.id,
+    name: user.name,
+    email: user.email,
+    municipalityId: user.municipalityId,
+    partnerOrganisationId: user.partnerOrganisationId,
+    roles: [...new Set(assignments.map((a) => a.role))],
+    assignments,
+    sessionIdHash: "",
+  };
+}
+
 function loginRedirect(request: Request) {
   const url = new URL(request.url);
   const back = url.pathname + url.search;

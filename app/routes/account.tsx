@@ -1,4 +1,5 @@
 import {
+  data,
   redirect,
   type ActionFunctionArgs,
   type LoaderFunctionArgs,
@@ -9,6 +10,7 @@ import { z } from "zod";
 import { GeneralErrorBoundary } from "../components/error-boundary";
 import { ErrorSummary } from "../components/forms";
 import { formatDateTime, useLocale, useT } from "../i18n";
+import { createFeed, hasFeed, revokeFeed } from "../models/calendar-feed.server";
 import {
   destroySessionCookie,
   listSessions,
@@ -27,6 +29,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return {
     name: user.name,
     email: user.email,
+    hasFeed: await hasFeed(user.id),
     sessions: sessions.map((s) => ({
       current: s.idHash === user.sessionIdHash,
       createdAt: s.createdAt.toISOString(),
@@ -37,13 +40,22 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 const AccountForm = z.object({
-  intent: z.literal("logout-all", { error: message("form.unknownIntent") }),
+  intent: z.enum(["logout-all", "create-feed", "revoke-feed"], {
+    error: message("form.unknownIntent"),
+  }),
 });
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request);
   const form = validate(AccountForm, formFields(await readForm(request)));
   if (!form.ok) return badRequest(form.errors);
+  if (form.value.intent === "create-feed") {
+    return data({ ok: true as const, feed: await createFeed(user, context), errors: undefined });
+  }
+  if (form.value.intent === "revoke-feed") {
+    await revokeFeed(user, context);
+    return data({ ok: true as const, feed: null, errors: undefined });
+  }
   await logOutEverywhere(user, context);
   return redirect("/login?loggedOut=1", {
     headers: { "Set-Cookie": await destroySessionCookie() },
@@ -51,7 +63,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function Account() {
-  const { name, email, sessions } = useLoaderData<typeof loader>();
+  const { name, email, sessions, hasFeed } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const t = useT();
   const locale = useLocale();
@@ -62,6 +74,38 @@ export default function Account() {
         {name} · {email}
       </p>
       <ErrorSummary errors={result?.errors} />
+      <section className="panel" aria-labelledby="feed-title">
+        <h2 id="feed-title">{t("feed.title")}</h2>
+        <p>{t("feed.intro")}</p>
+        {result && "feed" in result && result.feed ? (
+          <div className="notice" role="status">
+            <p>{t("feed.linkShownOnce")}</p>
+            <code className="secret">{result.feed.webcal}</code>
+            <code className="secret">{result.feed.https}</code>
+          </div>
+        ) : null}
+        {result && "feed" in result && result.feed === null ? (
+          <p className="notice" role="status">
+            {t("feed.revoked")}
+          </p>
+        ) : null}
+        <p>{hasFeed ? t("feed.active") : t("feed.none")}</p>
+        <Form method="post" className="actions">
+          <button
+            type="submit"
+            name="intent"
+            value="create-feed"
+            className={hasFeed ? "secondary" : undefined}
+          >
+            {hasFeed ? t("feed.renew") : t("feed.create")}
+          </button>
+          {hasFeed ? (
+            <button type="submit" name="intent" value="revoke-feed" className="danger">
+              {t("feed.revoke")}
+            </button>
+          ) : null}
+        </Form>
+      </section>
       <section className="panel" aria-labelledby="sessions-title">
         <h2 id="sessions-title">{t("account.sessions")}</h2>
         <p>{t("account.sessionsIntro")}</p>

@@ -24,6 +24,9 @@ export default function AdminHome() {
         <li>
           <Link to="/admin/audit">{t("admin.audit")}</Link>
         </li>
+        <li>
+          <Link to="/admin/outbox">{t("admin.outbox")}</Link>
+        </li>
       </ul>
     </>
   );

@@ -4,7 +4,7 @@ import {
   type LoaderFunctionArgs,
   type MetaFunction,
 } from "@remix-run/node";
-import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { consentContents, consentMethods, memberRelations, networkCircles } from "../../db/enums";
 import { GeneralErrorBoundary } from "../components/error-boundary";
@@ -144,6 +144,13 @@ export default function NetworkPage() {
         {t("network.leaders")}: {leaders.map((l) => l.name).join(", ")}
         {network.planRevisionOn ? ` · ${t("network.planRevision")}: ${network.planRevisionOn}` : ""}
       </p>
+      {manage ? (
+        <p className="actions">
+          <Link to={`/meetings/new?networkId=${network.id}`} className="button">
+            {t("meetings.plan")}
+          </Link>
+        </p>
+      ) : null}
       {result && result.ok ? (
         <p className="notice" role="status">
           {t(result.notice)}

@@ -23,6 +23,10 @@ const DYNAMIC_PREFIXES = [
   "channel.",
   "consentContent.",
   "consentMethod.",
+  "outboxStatus.",
+  "meetingKind.",
+  "meetingStatus.",
+  "response.",
 ];
 
 describe("the message catalogues", () => {

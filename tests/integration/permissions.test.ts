@@ -31,6 +31,7 @@ const table: { path: string; allowed: Who[] }[] = [
   { path: "/admin/users/:leader", allowed: ["admin"] },
   { path: "/admin/audit", allowed: ["admin"] },
   { path: "/admin/audit.csv", allowed: ["admin"] },
+  { path: "/admin/outbox", allowed: ["admin"] },
 ];
 
 let server: TestServer;

@@ -1,0 +1,165 @@
+import { and, asc, eq, gt, isNull } from "drizzle-orm";
+import { getDatabase } from "../../db/client";
+import type { InvitationResponse } from "../../db/enums";
+import {
+  invitations,
+  meetingLeaders,
+  meetings,
+  networkMembers,
+  networks,
+  persons,
+  users,
+} from "../../db/schema";
+import { hashToken } from "../utils/tokens.server";
+import { recordAudit } from "./audit.server";
+import { invitationCalendar } from "./calendar.server";
+import { memberMaySee } from "./consent.server";
+import { invitationUrl } from "./invitation-links.server";
+import { calendarMeeting, type MailMeeting } from "./meeting-mail.server";
+
+/*
+ * What a holder of an invitation link may see: their own meeting only — when, where, who
+ * leads it — and, as far as consent allows, the agenda. Every opening is logged.
+ */
+const plausible = (token: string) => /^[A-Za-z0-9_-]{20,100}$/.test(token);
+
+async function findInvitation(token: string) {
+  if (!plausible(token)) return null;
+  const { db } = getDatabase();
+  const [row] = await db
+    .select({
+      invitation: invitations,
+      member: networkMembers,
+      meeting: meetings,
+      personId: persons.id,
+      personName: persons.name,
+      municipalityId: persons.municipalityId,
+    })
+    .from(invitations)
+    .innerJoin(networkMembers, eq(networkMembers.id, invitations.memberId))
+    .innerJoin(meetings, eq(meetings.id, invitations.meetingId))
+    .innerJoin(networks, eq(networks.id, meetings.networkId))
+    .innerJoin(persons, eq(persons.id, networks.personId))
+    .where(
+      and(
+        eq(invitations.tokenHash, hashToken(token)),
+        isNull(invitations.revokedAt),
+        isNull(networkMembers.removedAt),
+        gt(invitations.expiresAt, new Date()),
+      ),
+    )
+    .limit(1);
+  return row ?? null;
+}
+
+const actorFor = (invitationId: string, municipalityId: string, ip: string) => ({
+  label: `invitation:${invitationId}`,
+  municipalityId,
+  ip,
+});
+
+export async function openInvitation(token: string, ip: string) {
+  const found = await findInvitation(token);
+  if (!found) return null;
+  const { invitation, member, meeting } = found;
+  const leaders = await getDatabase()
+    .db.select({ name: users.name })
+    .from(meetingLeaders)
+    .innerJoin(users, eq(users.id, meetingLeaders.userId))
+    .where(eq(meetingLeaders.meetingId, meeting.id))
+    .orderBy(asc(users.name));
+  await recordAudit(actorFor(invitation.id, found.municipalityId, ip), {
+    action: "invitation.open",
+    subjectType: "invitation",
+    subjectId: invitation.id,
+    personId: found.personId,
+  });
+  return {
+    memberName: member.name,
+    title: meeting.detailsInInvites
+      ? `${meeting.internalTitle} (${found.personName})`
+      : meeting.calendarTitle,
+    startsAt: meeting.startsAt.toISOString(),
+    durationMinutes: meeting.durationMinutes,
+    place: meeting.place,
+    videoLink: meeting.videoLink,
+    cancelled: meeting.status === "cancelled",
+    leaders: leaders.map((l) => l.name),
+    response: invitation.response,
+    mayReadAgenda: await memberMaySee(member.id, "agenda"),
+  };
+}
+
+export async function respondToInvitation(
+  token: string,
+  response: Exclude<InvitationResponse, "needs_action">,
+  ip: string,
+) {
+  const found = await findInvitation(token);
+  if (!found || found.meeting.status === "cancelled") return false;
+  await getDatabase().db.transaction(async (tx) => {
+    await tx
+      .update(invitations)
+      .set({ response, respondedAt: new Date() })
+      .where(eq(invitations.id, found.invitation.id));
+    await recordAudit(
+      actorFor(found.invitation.id, found.municipalityId, ip),
+      {
+        action: "invitation.respond",
+        subjectType: "invitation",
+        subjectId: found.invitation.id,
+        personId: found.personId,
+        details: { response },
+      },
+      tx,
+    );
+  });
+  return true;
+}
+
+/** The invitation as a calendar file (REQUEST, or CANCEL once the meeting is cancelled). */
+export async function invitationIcs(token: string, ip: string): Promise<string | null> {
+  const found = await findInvitation(token);
+  if (!found) return null;
+  const { invitation, member, meeting } = found;
+  const { db } = getDatabase();
+  const [organizer] = await db
+    .select({ name: users.name, email: users.email })
+    .from(meetingLeaders)
+    .innerJoin(users, eq(users.id, meetingLeaders.userId))
+    .where(eq(meetingLeaders.meetingId, meeting.id))
+    .orderBy(asc(users.name))
+    .limit(1);
+  const [account] = member.userId
+    ? await db.select({ email: users.email }).from(users).where(eq(users.id, member.userId))
+    : [];
+  const cancelled = meeting.status === "cancelled";
+  const mail: MailMeeting = {
+    id: meeting.id,
+    icalUid: meeting.icalUid,
+    sequence: meeting.sequence,
+    startsAt: meeting.startsAt,
+    durationMinutes: meeting.durationMinutes,
+    place: meeting.place,
+    videoLink: meeting.videoLink,
+    title: meeting.detailsInInvites
+      ? `${meeting.internalTitle} (${found.personName})`
+      : meeting.calendarTitle,
+    cancelled,
+    municipalityId: found.municipalityId,
+    organizer: organizer ?? { name: "Broen", email: "ikke-svar@broen.invalid" },
+  };
+  const email = account?.email ?? member.email ?? `invitation-${invitation.id}@broen.invalid`;
+  await recordAudit(actorFor(invitation.id, found.municipalityId, ip), {
+    action: "invitation.calendar",
+    subjectType: "invitation",
+    subjectId: invitation.id,
+    personId: found.personId,
+  });
+  return invitationCalendar({
+    meeting: calendarMeeting(mail, invitationUrl(invitation.id, invitation.linkVersion)),
+    organizer: mail.organizer,
+    attendees: [{ name: member.name, email, partstat: invitation.response, rsvp: !cancelled }],
+    method: cancelled ? "CANCEL" : "REQUEST",
+  });
+}

@@ -1,0 +1,17 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { feedByToken } from "../models/calendar-feed.server";
+
+/** A personal calendar subscription (webcal/https): /calendar/<secret>.ics */
+export async function loader({ params, context }: LoaderFunctionArgs) {
+  const token = (params.token ?? "").replace(/\.ics$/, "");
+  const ics = await feedByToken(token, context.clientIp);
+  if (!ics) {
+    return new Response("Ukjent eller slettet abonnement. / Unknown or deleted subscription.", {
+      status: 404,
+      headers: { "Content-Type": "text/plain; charset=utf-8" },
+    });
+  }
+  return new Response(ics, {
+    headers: { "Content-Type": "text/calendar; charset=utf-8", "Cache-Control": "no-store" },
+  });
+}

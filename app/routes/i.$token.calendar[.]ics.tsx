@@ -1,0 +1,20 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { invitationIcs } from "../models/invitation-page.server";
+
+/** The invitation as a calendar file; the fetch is logged like an opening. */
+export async function loader({ params, context }: LoaderFunctionArgs) {
+  const ics = await invitationIcs(params.token ?? "", context.clientIp);
+  if (!ics) {
+    return new Response("Lenken er ugyldig eller utløpt. / The link is invalid or expired.", {
+      status: 404,
+      headers: { "Content-Type": "text/plain; charset=utf-8" },
+    });
+  }
+  return new Response(ics, {
+    headers: {
+      "Content-Type": "text/calendar; charset=utf-8; method=REQUEST",
+      "Content-Disposition": 'attachment; filename="mote.ics"',
+      "Cache-Control": "no-store",
+    },
+  });
+}

@@ -1,0 +1,119 @@
+import {
+  data,
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
+import { GeneralErrorBoundary } from "../components/error-boundary";
+import { ErrorSummary } from "../components/forms";
+import { formatDateTime, useLocale, useT } from "../i18n";
+import { openInvitation, respondToInvitation } from "../models/invitation-page.server";
+import { badRequest, formFields, readForm, validate } from "../utils/forms.server";
+import { pageTitle } from "../utils/meta";
+import { message } from "../utils/validation";
+
+/** The page behind a personal invitation link: no account needed, only this one meeting. */
+export const meta: MetaFunction = ({ matches }) => [
+  ...pageTitle(matches, "invitation.title"),
+  { name: "robots", content: "noindex" },
+];
+
+export async function loader({ params, context }: LoaderFunctionArgs) {
+  const invitation = await openInvitation(params.token ?? "", context.clientIp);
+  if (!invitation) return data({ invitation: null }, { status: 404 });
+  return { invitation };
+}
+
+const Answer = z.object({
+  response: z.enum(["accepted", "tentative", "declined"], { error: message("form.invalidChoice") }),
+});
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const answer = validate(Answer, formFields(await readForm(request)));
+  if (!answer.ok) return badRequest(answer.errors);
+  const saved = await respondToInvitation(
+    params.token ?? "",
+    answer.value.response,
+    context.clientIp,
+  );
+  if (!saved)
+    return data(
+      { ok: false as const, errors: { form: [message("invitation.invalid")] } },
+      { status: 404 },
+    );
+  return { ok: true as const };
+}
+
+export default function InvitationPage() {
+  const { invitation } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const t = useT();
+  const locale = useLocale();
+  if (!invitation) {
+    return (
+      <section className="panel narrow" aria-labelledby="invitation-title">
+        <h1 id="invitation-title">{t("invitation.title")}</h1>
+        <p>{t("invitation.invalid")}</p>
+      </section>
+    );
+  }
+  return (
+    <section className="panel narrow" aria-labelledby="invitation-title">
+      <h1 id="invitation-title">{invitation.title}</h1>
+      {result && result.ok ? (
+        <p className="notice" role="status">
+          {t("invitation.answered")}
+        </p>
+      ) : null}
+      <ErrorSummary errors={result && !result.ok ? result.errors : undefined} />
+      {invitation.cancelled ? <p className="notice">{t("invitation.cancelled")}</p> : null}
+      <dl className="facts">
+        <dt>{t("meeting.when")}</dt>
+        <dd>
+          {formatDateTime(locale, invitation.startsAt)} ({invitation.durationMinutes} min)
+        </dd>
+        <dt>{t("meeting.where")}</dt>
+        <dd>
+          {invitation.place}
+          {invitation.place && invitation.videoLink ? " · " : ""}
+          {invitation.videoLink ? <a href={invitation.videoLink}>{invitation.videoLink}</a> : null}
+        </dd>
+      </dl>
+      <p>{t("invitation.ledBy", { names: invitation.leaders.join(", ") })}</p>
+      {invitation.mayReadAgenda ? (
+        <section aria-labelledby="agenda-title">
+          <h2 id="agenda-title">{t("invitation.agenda")}</h2>
+          <p>{t("invitation.agendaComing")}</p>
+        </section>
+      ) : null}
+      {!invitation.cancelled ? (
+        <>
+          <h2>{t("invitation.yourAnswer")}</h2>
+          <p>{t(`response.${invitation.response}`)}</p>
+          <Form method="post" className="actions">
+            {(["accepted", "tentative", "declined"] as const).map((response) => (
+              <button
+                key={response}
+                type="submit"
+                name="response"
+                value={response}
+                className={response === invitation.response ? undefined : "secondary"}
+              >
+                {t(`response.${response}`)}
+              </button>
+            ))}
+          </Form>
+        </>
+      ) : null}
+      <p>
+        <a href="calendar.ics" download>
+          {t("invitation.download")}
+        </a>
+      </p>
+    </section>
+  );
+}
+
+export const ErrorBoundary = GeneralErrorBoundary;

@@ -1,0 +1,367 @@
+import {
+  data,
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { z } from "zod";
+import { invitationResponses } from "../../db/enums";
+import { GeneralErrorBoundary } from "../components/error-boundary";
+import { ErrorSummary } from "../components/forms";
+import { MeetingForm } from "../components/meeting-form";
+import { formatDateTime, useLocale, useT } from "../i18n";
+import type { MessageKey } from "../i18n/nb";
+import { notFound } from "../models/access.server";
+import { osloDateTime, parseMeetingForm } from "../models/meeting-form.server";
+import {
+  cancelMeeting,
+  EDITABLE,
+  MeetingCancelledError,
+  MeetingChoiceError,
+  newInvitationLink,
+  planningChoices,
+  respondAsUser,
+  snapshotOf,
+  updateMeeting,
+  viewMeeting,
+  type MeetingSnapshot,
+} from "../models/meetings.server";
+import { requirePermission } from "../models/session.server";
+import { badRequest, formFields, readForm, validate } from "../utils/forms.server";
+import { pageTitle } from "../utils/meta";
+import { message } from "../utils/validation";
+
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "meetings.title");
+
+function meetingIdFrom(value: string | undefined): string {
+  if (!value || !z.uuid().safeParse(value).success) notFound();
+  return value;
+}
+
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const user = await requirePermission(request, "meetings.view");
+  const view = await viewMeeting(user, context, meetingIdFrom(params.meetingId));
+  const m = view.meeting;
+  const planning = view.manage ? await planningChoices(user, m.networkId) : null;
+  const { date, time } = osloDateTime(m.startsAt);
+  return {
+    manage: view.manage,
+    personName: view.manage ? view.personName : null,
+    meeting: {
+      id: m.id,
+      networkId: m.networkId,
+      kind: m.kind,
+      startsAt: m.startsAt.toISOString(),
+      durationMinutes: m.durationMinutes,
+      place: m.place,
+      videoLink: m.videoLink,
+      title: view.manage ? m.internalTitle : m.calendarTitle,
+      status: m.status,
+      seriesId: m.seriesId,
+    },
+    leaders: view.leaders,
+    invited: view.invited.map((i) => ({ ...i, respondedAt: i.respondedAt?.toISOString() ?? null })),
+    ownInvitationId: view.ownInvitationId,
+    edit: planning
+      ? {
+          members: planning.members.map(({ id, name }) => ({ id, name })),
+          leaders: planning.leaderChoices,
+          hidden: { version: String(m.version), startedFrom: JSON.stringify(snapshotOf(m)) },
+          values: {
+            kind: m.kind,
+            date,
+            time,
+            durationMinutes: m.durationMinutes,
+            place: m.place ?? "",
+            videoLink: m.videoLink ?? "",
+            internalTitle: m.internalTitle,
+            calendarTitle: m.calendarTitle,
+            detailsInInvites: m.detailsInInvites,
+            memberIds: view.invited.map((i) => i.memberId),
+            leaderIds: view.leaders.map((l) => l.id),
+          },
+        }
+      : null,
+  };
+}
+
+const Intent = z.object({
+  intent: z.enum(["update", "cancel", "new-link", "respond"], {
+    error: message("form.unknownIntent"),
+  }),
+});
+const Version = z.object({
+  version: z.coerce
+    .number()
+    .int()
+    .positive({ error: message("form.invalidChoice") }),
+});
+const LinkFor = z.object({ invitationId: z.uuid({ error: message("form.invalidChoice") }) });
+const Respond = z.object({
+  response: z.enum(
+    invitationResponses.filter((r) => r !== "needs_action") as [
+      "accepted",
+      "tentative",
+      "declined",
+    ],
+    {
+      error: message("form.invalidChoice"),
+    },
+  ),
+});
+
+function startedFrom(raw: string | undefined): Partial<MeetingSnapshot> | null {
+  try {
+    const parsed = JSON.parse(raw ?? "") as unknown;
+    if (!parsed || typeof parsed !== "object") return null;
+    return Object.fromEntries(
+      EDITABLE.map((field) => [field, String((parsed as Record<string, unknown>)[field] ?? "")]),
+    ) as Partial<MeetingSnapshot>;
+  } catch {
+    return null;
+  }
+}
+
+type Done = { ok: true; notice: MessageKey; link?: string; linkFor?: string };
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const user = await requirePermission(request, "meetings.view");
+  const meetingId = meetingIdFrom(params.meetingId);
+  const form = await readForm(request);
+  const fields = formFields(form);
+  const intent = validate(Intent, fields);
+  if (!intent.ok) return badRequest(intent.errors);
+
+  if (intent.value.intent === "respond") {
+    const answer = validate(Respond, fields);
+    if (!answer.ok) return badRequest(answer.errors);
+    await respondAsUser(user, context, meetingId, answer.value.response);
+    return data<Done>({ ok: true, notice: "invitation.answered" });
+  }
+  // Everything else changes the meeting: only for those who manage its network.
+  const manager = await requirePermission(request, "people.manage");
+  try {
+    switch (intent.value.intent) {
+      case "update": {
+        const version = validate(Version, fields);
+        const parsed = parseMeetingForm(form);
+        if (!version.ok || !parsed.ok) {
+          return badRequest({
+            ...(version.ok ? {} : version.errors),
+            ...(parsed.ok ? {} : parsed.errors),
+          });
+        }
+        const result = await updateMeeting(manager, context, meetingId, {
+          expectedVersion: version.value.version,
+          startedFrom: startedFrom(fields.startedFrom),
+          input: parsed.meeting,
+        });
+        if (!result.ok) {
+          return data(
+            { ok: false as const, conflict: result.changedByOthers, errors: undefined },
+            { status: 409 },
+          );
+        }
+        return data<Done>({ ok: true, notice: "meeting.saved" });
+      }
+      case "cancel":
+        await cancelMeeting(manager, context, meetingId);
+        return data<Done>({ ok: true, notice: "meeting.cancelled" });
+      case "new-link": {
+        const target = validate(LinkFor, fields);
+        if (!target.ok) return badRequest(target.errors);
+        const link = await newInvitationLink(
+          manager,
+          context,
+          meetingId,
+          target.value.invitationId,
+        );
+        return data<Done>({
+          ok: true,
+          notice: "meeting.linkShownOnce",
+          link,
+          linkFor: target.value.invitationId,
+        });
+      }
+    }
+  } catch (error) {
+    if (error instanceof MeetingCancelledError)
+      return badRequest({ intent: [message("meeting.alreadyCancelled")] });
+    if (error instanceof MeetingChoiceError) {
+      return badRequest({
+        [error.field]: [
+          message(error.field === "memberId" ? "meeting.unknownMember" : "meeting.unknownLeader"),
+        ],
+      });
+    }
+    throw error;
+  }
+  return badRequest({ intent: [message("form.unknownIntent")] });
+}
+
+const FIELD_LABEL: Record<(typeof EDITABLE)[number], MessageKey> = {
+  startsAt: "meeting.when",
+  durationMinutes: "meeting.duration",
+  place: "meeting.place",
+  videoLink: "meeting.videoLink",
+  kind: "meeting.kind",
+  internalTitle: "meeting.internalTitle",
+  calendarTitle: "meeting.calendarTitle",
+  detailsInInvites: "meeting.detailsInInvites",
+};
+
+export default function MeetingPage() {
+  const { manage, personName, meeting, leaders, invited, ownInvitationId, edit } =
+    useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const [params] = useSearchParams();
+  const t = useT();
+  const locale = useLocale();
+  const done = result && result.ok ? (result as Done) : null;
+  const conflict = result && !result.ok && "conflict" in result ? result.conflict : null;
+  const errors = result && !result.ok && "errors" in result ? result.errors : undefined;
+  const cancelled = meeting.status === "cancelled";
+  const own = invited.find((i) => i.id === ownInvitationId);
+  return (
+    <>
+      <h1>
+        {meeting.title}
+        {personName ? ` – ${personName}` : ""}
+      </h1>
+      {params.get("created") && !result ? (
+        <p className="notice" role="status">
+          {t("meeting.created")}
+        </p>
+      ) : null}
+      {done ? (
+        <div className="notice" role="status">
+          <p>{t(done.notice, { name: invited.find((i) => i.id === done.linkFor)?.name ?? "" })}</p>
+          {done.link ? <code className="secret">{done.link}</code> : null}
+        </div>
+      ) : null}
+      {conflict ? (
+        <div className="error-summary" role="alert">
+          <p>{t("meeting.conflict")}</p>
+          <p>
+            {t("meeting.changedFields", {
+              fields: conflict.map((f) => t(FIELD_LABEL[f])).join(", "),
+            })}
+          </p>
+        </div>
+      ) : null}
+      {!edit ? <ErrorSummary errors={errors} /> : null}
+      <dl className="facts">
+        <dt>{t("meeting.status")}</dt>
+        <dd>{t(`meetingStatus.${meeting.status}`)}</dd>
+        <dt>{t("meeting.kind")}</dt>
+        <dd>{t(`meetingKind.${meeting.kind}`)}</dd>
+        <dt>{t("meeting.when")}</dt>
+        <dd>
+          {formatDateTime(locale, meeting.startsAt)} ({meeting.durationMinutes} min)
+        </dd>
+        <dt>{t("meeting.where")}</dt>
+        <dd>{[meeting.place, meeting.videoLink].filter(Boolean).join(" · ")}</dd>
+        <dt>{t("meeting.leaders")}</dt>
+        <dd>{leaders.map((l) => l.name).join(", ")}</dd>
+        {meeting.seriesId ? (
+          <>
+            <dt>{t("meeting.repeat")}</dt>
+            <dd>{t("meeting.series")}</dd>
+          </>
+        ) : null}
+      </dl>
+      {own && !cancelled ? (
+        <section className="panel" aria-labelledby="answer-title">
+          <h2 id="answer-title">{t("invitation.yourAnswer")}</h2>
+          <p>{t(`response.${own.response}`)}</p>
+          <Form method="post" className="actions">
+            <input type="hidden" name="intent" value="respond" />
+            {(["accepted", "tentative", "declined"] as const).map((response) => (
+              <button
+                key={response}
+                type="submit"
+                name="response"
+                value={response}
+                className={response === own.response ? undefined : "secondary"}
+              >
+                {t(`response.${response}`)}
+              </button>
+            ))}
+          </Form>
+        </section>
+      ) : null}
+      {manage ? (
+        <section className="panel" aria-labelledby="answers-title">
+          <h2 id="answers-title">{t("meeting.answers")}</h2>
+          <div className="table-wrap">
+            <table aria-labelledby="answers-title">
+              <thead>
+                <tr>
+                  <th scope="col">{t("member.name")}</th>
+                  <th scope="col">{t("meeting.answers")}</th>
+                  <th scope="col">{t("meeting.invited")}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {invited.map((i) => (
+                  <tr key={i.id}>
+                    <td>{i.name}</td>
+                    <td>
+                      {t(`response.${i.response}`)}
+                      {i.respondedAt
+                        ? ` (${t("meeting.answeredAt", { when: formatDateTime(locale, i.respondedAt) })})`
+                        : ""}
+                    </td>
+                    <td>
+                      {!i.hasEmail ? <span className="muted">{t("meeting.noEmail")} </span> : null}
+                      {!cancelled ? (
+                        <Form method="post" className="inline-form">
+                          <input type="hidden" name="invitationId" value={i.id} />
+                          <button
+                            type="submit"
+                            name="intent"
+                            value="new-link"
+                            className="link-button"
+                          >
+                            {t("meeting.newLink")}
+                            <span className="visually-hidden"> ({i.name})</span>
+                          </button>
+                        </Form>
+                      ) : null}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </section>
+      ) : null}
+      {edit && !cancelled ? (
+        <section className="panel" aria-labelledby="edit-title">
+          <h2 id="edit-title">{t("meeting.edit")}</h2>
+          <MeetingForm
+            values={edit.values}
+            members={edit.members}
+            leaders={edit.leaders}
+            errors={errors}
+            intent="update"
+            hidden={edit.hidden}
+          />
+          <Form method="post" className="actions">
+            <button type="submit" name="intent" value="cancel" className="danger">
+              {t("meeting.cancel")}
+            </button>
+          </Form>
+        </section>
+      ) : null}
+      {manage ? (
+        <p>
+          <Link to={`/networks/${meeting.networkId}`}>{t("meeting.network")}</Link>
+        </p>
+      ) : null}
+    </>
+  );
+}
+
+export const ErrorBoundary = GeneralErrorBoundary;

@@ -1,0 +1,303 @@
+import { data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { DateTime } from "luxon";
+import { z } from "zod";
+import { meetingKinds } from "../../db/enums";
+import { GeneralErrorBoundary } from "../components/error-boundary";
+import { ErrorSummary, fieldId } from "../components/forms";
+import { formatDateTime, useLocale, useT, type Locale } from "../i18n";
+import { listMeetings } from "../models/meetings.server";
+import { listPeople } from "../models/people.server";
+import { requirePermission } from "../models/session.server";
+import { validate } from "../utils/forms.server";
+import { pageTitle } from "../utils/meta";
+import { OSLO } from "../utils/oslo-time";
+import { optionalChoice, optionalDate, optionalUuid } from "../utils/validation";
+
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "meetings.title");
+
+const Query = z.object({
+  view: optionalChoice(["list", "week", "month"] as const),
+  tab: optionalChoice(["upcoming", "past", "cancelled"] as const),
+  network: optionalUuid(),
+  kind: optionalChoice(meetingKinds),
+  date: optionalDate(),
+});
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requirePermission(request, "meetings.view");
+  const url = new URL(request.url);
+  const query = validate(Query, Object.fromEntries(url.searchParams));
+  const people = await listPeople(user);
+  const networks = people.flatMap((p) =>
+    p.networks.map((n) => ({
+      id: n.id,
+      label: `${p.name} – ${n.kind}`,
+      kind: n.kind,
+      person: p.name,
+    })),
+  );
+  if (!query.ok) {
+    return data(
+      {
+        errors: query.errors,
+        view: "list" as const,
+        tab: "upcoming" as const,
+        networks,
+        meetings: [],
+        range: null,
+        filter: {},
+      },
+      { status: 400 },
+    );
+  }
+  const view = query.value.view ?? "list";
+  const tab = query.value.tab ?? "upcoming";
+  const filter = { networkId: query.value.network, kind: query.value.kind };
+  let range: { from: string; to: string; anchor: string } | null = null;
+  let from: Date | undefined;
+  let to: Date | undefined;
+  if (view !== "list") {
+    const anchor = DateTime.fromISO(query.value.date ?? DateTime.now().setZone(OSLO).toISODate()!, {
+      zone: OSLO,
+    });
+    const start =
+      view === "week" ? anchor.startOf("week") : anchor.startOf("month").startOf("week");
+    const end =
+      view === "week"
+        ? start.plus({ weeks: 1 })
+        : anchor.endOf("month").endOf("week").plus({ milliseconds: 1 });
+    range = { from: start.toISODate()!, to: end.toISODate()!, anchor: anchor.toISODate()! };
+    from = start.toJSDate();
+    to = end.toJSDate();
+  }
+  const rows = await listMeetings(user, {
+    tab: view === "list" ? tab : "upcoming",
+    ...filter,
+    from,
+    to,
+  });
+  const inRange =
+    view === "list"
+      ? rows
+      : (await listMeetings(user, { tab: "past", ...filter, from, to })).concat(rows);
+  return {
+    errors: undefined,
+    view,
+    tab,
+    networks,
+    range,
+    filter: { network: filter.networkId ?? "", kind: filter.kind ?? "" },
+    meetings: inRange.map((m) => ({ ...m, startsAt: m.startsAt.toISOString() })),
+  };
+}
+
+type Loaded = ReturnType<typeof useLoaderData<typeof loader>>;
+
+export default function Meetings() {
+  const loaded = useLoaderData<typeof loader>();
+  const t = useT();
+  const tabs = ["upcoming", "past", "cancelled"] as const;
+  const params = (extra: Record<string, string>) =>
+    "?" +
+    new URLSearchParams({
+      ...("network" in loaded.filter ? loaded.filter : {}),
+      ...extra,
+    }).toString();
+  return (
+    <>
+      <h1>{t("meetings.title")}</h1>
+      <p className="muted">{t("meetings.newFromNetwork")}</p>
+      <ErrorSummary errors={loaded.errors} />
+      <nav aria-label={t("meetings.title")} className="actions">
+        <Link
+          to={params({ view: "list", tab: "upcoming" })}
+          aria-current={loaded.view === "list" ? "page" : undefined}
+        >
+          {t("meetings.list")}
+        </Link>
+        <Link
+          to={params({ view: "week" })}
+          aria-current={loaded.view === "week" ? "page" : undefined}
+        >
+          {t("meetings.week")}
+        </Link>
+        <Link
+          to={params({ view: "month" })}
+          aria-current={loaded.view === "month" ? "page" : undefined}
+        >
+          {t("meetings.month")}
+        </Link>
+      </nav>
+      <Form method="get" className="panel filters">
+        <input type="hidden" name="view" value={loaded.view} />
+        {loaded.view === "list" ? <input type="hidden" name="tab" value={loaded.tab} /> : null}
+        <div className="field">
+          <label htmlFor={fieldId("network")}>{t("meeting.network")}</label>
+          <select
+            id={fieldId("network")}
+            name="network"
+            defaultValue={"network" in loaded.filter ? loaded.filter.network : ""}
+          >
+            <option value="">{t("meetings.allNetworks")}</option>
+            {loaded.networks.map((n) => (
+              <option key={n.id} value={n.id}>
+                {n.person} – {t(`networkKind.${n.kind}`)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor={fieldId("kind")}>{t("meeting.kind")}</label>
+          <select
+            id={fieldId("kind")}
+            name="kind"
+            defaultValue={"kind" in loaded.filter ? loaded.filter.kind : ""}
+          >
+            <option value="">{t("meetings.allKinds")}</option>
+            {meetingKinds.map((kind) => (
+              <option key={kind} value={kind}>
+                {t(`meetingKind.${kind}`)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="actions">
+          <button type="submit">{t("meetings.filter")}</button>
+        </div>
+      </Form>
+      {loaded.view === "list" ? (
+        <>
+          <ul className="tabs">
+            {tabs.map((tab) => (
+              <li key={tab}>
+                <Link
+                  to={params({ view: "list", tab })}
+                  aria-current={loaded.tab === tab ? "page" : undefined}
+                >
+                  {t(
+                    tab === "cancelled"
+                      ? "meetings.cancelledList"
+                      : tab === "past"
+                        ? "meetings.past"
+                        : "meetings.upcoming",
+                  )}
+                </Link>
+              </li>
+            ))}
+          </ul>
+          <MeetingList meetings={loaded.meetings} />
+        </>
+      ) : (
+        <CalendarView loaded={loaded} params={params} />
+      )}
+    </>
+  );
+}
+
+function MeetingList({ meetings }: { meetings: Loaded["meetings"] }) {
+  const t = useT();
+  const locale = useLocale();
+  if (meetings.length === 0) return <p>{t("meetings.none")}</p>;
+  return (
+    <ul className="meeting-list">
+      {meetings.map((m) => (
+        <li key={m.id}>
+          <Link to={`/meetings/${m.id}`}>
+            {m.manage ? m.internalTitle : t(`meetingKind.${m.kind}`)}
+          </Link>{" "}
+          <span>{formatDateTime(locale, m.startsAt)}</span> · <span>{m.personName}</span> ·{" "}
+          <span className="muted">{t(`meetingKind.${m.kind}`)}</span>
+          {m.status === "cancelled" ? (
+            <span className="tag">{t("meetingStatus.cancelled")}</span>
+          ) : null}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function CalendarView({
+  loaded,
+  params,
+}: {
+  loaded: Loaded;
+  params: (extra: Record<string, string>) => string;
+}) {
+  const t = useT();
+  const locale = useLocale();
+  const range = loaded.range!;
+  const start = DateTime.fromISO(range.from, { zone: OSLO });
+  const end = DateTime.fromISO(range.to, { zone: OSLO });
+  const days: DateTime[] = [];
+  for (let d = start; d < end; d = d.plus({ days: 1 })) days.push(d);
+  const weeks: DateTime[][] = [];
+  for (let i = 0; i < days.length; i += 7) weeks.push(days.slice(i, i + 7));
+  const step = loaded.view === "week" ? { weeks: 1 } : { months: 1 };
+  const anchor = DateTime.fromISO(range.anchor, { zone: OSLO });
+  const period =
+    loaded.view === "week"
+      ? `${start.setLocale(intl(locale)).toFormat("d. LLL")} – ${end.minus({ days: 1 }).setLocale(intl(locale)).toFormat("d. LLL yyyy")}`
+      : anchor.setLocale(intl(locale)).toFormat("LLLL yyyy");
+  return (
+    <section aria-labelledby="calendar-caption">
+      <div className="actions">
+        <Link to={params({ view: loaded.view, date: anchor.minus(step).toISODate()! })}>
+          {t("meetings.previous")}
+        </Link>
+        <Link to={params({ view: loaded.view, date: anchor.plus(step).toISODate()! })}>
+          {t("meetings.next")}
+        </Link>
+      </div>
+      <div className="table-wrap">
+        <table className="calendar">
+          <caption id="calendar-caption">{t("meetings.calendarFor", { period })}</caption>
+          <thead>
+            <tr>
+              {weeks[0]!.map((day) => (
+                <th key={day.toISODate()} scope="col">
+                  {day.setLocale(intl(locale)).toFormat("ccc")}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {weeks.map((week) => (
+              <tr key={week[0]!.toISODate()}>
+                {week.map((day) => {
+                  const onDay = loaded.meetings.filter((m) =>
+                    DateTime.fromISO(m.startsAt, { zone: OSLO }).hasSame(day, "day"),
+                  );
+                  return (
+                    <td
+                      key={day.toISODate()}
+                      className={
+                        day.month === anchor.month || loaded.view === "week" ? undefined : "muted"
+                      }
+                    >
+                      <span className="day-number">{day.day}.</span>
+                      <ul>
+                        {onDay.map((m) => (
+                          <li key={m.id}>
+                            <Link to={`/meetings/${m.id}`}>
+                              {DateTime.fromISO(m.startsAt, { zone: OSLO }).toFormat("HH:mm")}{" "}
+                              {m.manage ? m.internalTitle : t(`meetingKind.${m.kind}`)}
+                            </Link>
+                            {m.status === "cancelled" ? ` (${t("meetingStatus.cancelled")})` : ""}
+                          </li>
+                        ))}
+                      </ul>
+                    </td>
+                  );
+                })}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}
+
+const intl = (locale: Locale) => (locale === "nb" ? "nb" : "en-GB");
+export const ErrorBoundary = GeneralErrorBoundary;

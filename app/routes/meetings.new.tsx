@@ -1,0 +1,101 @@
+import {
+  redirect,
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
+import { useActionData, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
+import { GeneralErrorBoundary } from "../components/error-boundary";
+import { MeetingForm } from "../components/meeting-form";
+import { useT } from "../i18n";
+import { notFound } from "../models/access.server";
+import { NEUTRAL_CALENDAR_TITLE, parseMeetingForm } from "../models/meeting-form.server";
+import { createMeetings, MeetingChoiceError, planningChoices } from "../models/meetings.server";
+import { osloToday } from "../models/consent.server";
+import { requirePermission } from "../models/session.server";
+import { badRequest, readForm } from "../utils/forms.server";
+import { pageTitle } from "../utils/meta";
+import { message } from "../utils/validation";
+
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "meeting.new");
+
+function networkIdFrom(request: Request): string {
+  const id = new URL(request.url).searchParams.get("networkId");
+  if (!id || !z.uuid().safeParse(id).success) notFound();
+  return id;
+}
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requirePermission(request, "people.manage");
+  const network = await planningChoices(user, networkIdFrom(request));
+  const networkLeaderIds = network.leaderChoices.filter((l) => l.id === user.id).map((l) => l.id);
+  return {
+    personName: network.personName,
+    networkKind: network.kind,
+    members: network.members.map(({ id, name }) => ({ id, name })),
+    leaders: network.leaderChoices,
+    values: {
+      kind:
+        network.kind === "responsibility_group"
+          ? "responsibility_group_meeting"
+          : "network_meeting",
+      date: osloToday(),
+      time: "10:00",
+      durationMinutes: 90,
+      place: "",
+      videoLink: "",
+      internalTitle: "",
+      calendarTitle: NEUTRAL_CALENDAR_TITLE,
+      detailsInInvites: false,
+      memberIds: network.members.filter((m) => m.wantsInvited).map((m) => m.id),
+      leaderIds: networkLeaderIds,
+    },
+  };
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const user = await requirePermission(request, "people.manage");
+  const networkId = networkIdFrom(request);
+  const parsed = parseMeetingForm(await readForm(request));
+  if (!parsed.ok) return badRequest(parsed.errors);
+  try {
+    const [first] = await createMeetings(user, context, networkId, parsed.meeting, parsed.series);
+    return redirect(`/meetings/${first}?created=1`);
+  } catch (error) {
+    if (error instanceof MeetingChoiceError) {
+      const key = {
+        memberId: "meeting.unknownMember",
+        leaderId: "meeting.unknownLeader",
+        repeat: "meeting.noRevisionDate",
+      } as const;
+      return badRequest({
+        [error.field === "repeat" ? "repeatCount" : error.field]: [message(key[error.field])],
+      });
+    }
+    throw error;
+  }
+}
+
+export default function NewMeeting() {
+  const { personName, members, leaders, values } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const t = useT();
+  return (
+    <section className="panel" aria-labelledby="new-meeting-title">
+      <h1 id="new-meeting-title">
+        {t("meeting.new")} – {personName}
+      </h1>
+      <MeetingForm
+        values={values}
+        members={members}
+        leaders={leaders}
+        errors={result?.errors}
+        intent="create"
+        allowSeries
+      />
+    </section>
+  );
+}
+
+export const ErrorBoundary = GeneralErrorBoundary;
