@@ -208,7 +208,14 @@ export function startMailSender(options: MailSenderOptions): MailSender {
       );
       return;
     }
-    await settle(message, { status: "sent", sentAt: sql`now()` });
+    // Once delivered, the personal link has no reason to stay readable in the database.
+    await settle(message, {
+      status: "sent",
+      sentAt: sql`now()`,
+      textBody: sql`regexp_replace(${outbox.textBody}, '/i/[A-Za-z0-9_-]+', '/i/[sendt]', 'g')`,
+      htmlBody: sql`regexp_replace(${outbox.htmlBody}, '/i/[A-Za-z0-9_-]+', '/i/[sendt]', 'g')`,
+      calendar: sql`regexp_replace(${outbox.calendar}, '/i/[A-Za-z0-9_-]+', '/i/[sendt]', 'g')`,
+    });
     log.info({ outboxId: message.id, attempts: message.attempts }, "e-mail sent");
   }
 

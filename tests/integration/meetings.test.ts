@@ -549,3 +549,18 @@ describe("calendar subscription feeds", () => {
     expect((await server.fetch("/calendar/not-a-real-token-at-all-xxxxxxxx.ics")).status).toBe(404);
   });
 });
+
+describe("the outbox without SMTP", () => {
+  it("shows admins each message as it would be sent, and nobody else", async () => {
+    const [first] = await mail();
+    const list = await (await server.fetch("/admin/outbox", { cookie: cookie.admin })).text();
+    expect(list).toContain("Ingen e-postserver er satt opp");
+    expect(list).toContain(`/admin/outbox/${first!.id}`);
+    const detail = await (await server.fetch(`/admin/outbox/${first!.id}`, { cookie: cookie.admin })).text();
+    expect(detail).toContain("BEGIN:VCALENDAR");
+    expect(detail).toContain("METHOD:REQUEST");
+    expect((await server.fetch(`/admin/outbox/${first!.id}`, { cookie: cookie.leader })).status).toBe(403);
+    expect((await server.fetch("/admin/outbox/999999", { cookie: cookie.admin })).status).toBe(404);
+    expect((await server.fetch("/admin/outbox/abc", { cookie: cookie.admin })).status).toBe(404);
+  });
+});

@@ -253,6 +253,22 @@ describe("mail sender", () => {
     expect(await sender.runOnce()).toBe(0);
   });
 
+  it("sends the personal link, then keeps only a redacted copy of it", async () => {
+    const token = "Abc123_-Abc123_-Abc123_-Abc123";
+    const id = await enqueue(
+      email({
+        text: `Svar her: https://broen.invalid/i/${token}`,
+        html: `<p>https://broen.invalid/i/${token}</p>`,
+      }),
+    );
+    await newSender().runOnce();
+    expect(smtp.received[0]!.raw).toContain(token);
+    const stored = await row(id);
+    expect(stored.status).toBe("sent");
+    expect(stored.textBody).toBe("Svar her: https://broen.invalid/i/[sendt]");
+    expect(stored.htmlBody).not.toContain(token);
+  });
+
   it("carries METHOD:CANCEL", async () => {
     const id = await enqueue(email({ calendar: { method: "CANCEL", ics: ICS_CANCEL } }));
     await newSender().runOnce();
