@@ -2,7 +2,15 @@ import { and, eq } from "drizzle-orm";
 import { hashPassword } from "../app/models/password.server";
 import type { Database } from "./client";
 import {
+  consents,
+  meetingLeaders,
+  meetings,
   municipalities,
+  networkLeaders,
+  networkMembers,
+  networks,
+  personLeaders,
+  persons,
   partnerOrganisations,
   roleAssignments,
   units,
@@ -133,8 +141,97 @@ export async function seedDemoData(db: Database): Promise<{ createdAccounts: num
     });
     createdAccounts++;
   }
+  await seedDemoNetwork(db, municipalityId, unitIds.get("Oppfølgingsteam Nord")!);
   return { createdAccounts };
 }
+
+/**
+ * One fictional person with a network, consent and an upcoming meeting, so a leader who logs
+ * in to the demo has something to look at. Written directly (no e-mails are queued).
+ */
+async function seedDemoNetwork(db: Database, municipalityId: string, unitId: string) {
+  const [existing] = await db
+    .select({ id: persons.id })
+    .from(persons)
+    .where(and(eq(persons.municipalityId, municipalityId), eq(persons.name, DEMO_PERSON)));
+  if (existing) return;
+  const userId = async (email: string) =>
+    (await db.select({ id: users.id }).from(users).where(eq(users.email, email)))[0]!.id;
+  const leader = await userId("leder@fjordvik.test");
+  const nav = await userId("nav@fjordvik.test");
+  await db.transaction(async (tx) => {
+    const [person] = await tx
+      .insert(persons)
+      .values({
+        municipalityId,
+        unitId,
+        name: DEMO_PERSON,
+        preferredName: "Siri",
+        preferredChannel: "sms",
+        createdByUserId: leader,
+      })
+      .returning({ id: persons.id });
+    await tx.insert(personLeaders).values({ personId: person!.id, userId: leader });
+    const [network] = await tx
+      .insert(networks)
+      .values({ personId: person!.id, kind: "network_meeting_group", createdByUserId: leader })
+      .returning({ id: networks.id });
+    await tx.insert(networkLeaders).values({ networkId: network!.id, userId: leader });
+    const members = await tx
+      .insert(networkMembers)
+      .values([
+        {
+          networkId: network!.id,
+          name: "Per Havdal",
+          relation: "relative",
+          circle: "family_friends",
+          phone: "+47 400 00 111",
+        },
+        {
+          networkId: network!.id,
+          userId: nav,
+          name: "Omar Haugland",
+          relation: "nav",
+          circle: "services",
+        },
+        {
+          networkId: network!.id,
+          name: "Fjordvik idrettslag",
+          relation: "volunteer",
+          circle: "community",
+          organisation: "Fjordvik idrettslag",
+        },
+      ])
+      .returning({ id: networkMembers.id });
+    const today = new Date().toISOString().slice(0, 10);
+    await tx.insert(consents).values(
+      members.slice(0, 2).map((member) => ({
+        memberId: member.id,
+        content: "agenda" as const,
+        givenOn: today,
+        method: "verbal_in_meeting" as const,
+        recordedByUserId: leader,
+      })),
+    );
+    const meetingId = crypto.randomUUID();
+    const inTwoWeeks = new Date(Date.now() + 14 * 86_400_000);
+    inTwoWeeks.setUTCHours(9, 0, 0, 0);
+    await tx.insert(meetings).values({
+      id: meetingId,
+      networkId: network!.id,
+      kind: "network_meeting",
+      startsAt: inTwoWeeks,
+      durationMinutes: 90,
+      place: "Fjordvik bibliotek, møterom 2",
+      internalTitle: "Første nettverksmøte",
+      icalUid: `${meetingId}@broen`,
+      createdByUserId: leader,
+    });
+    await tx.insert(meetingLeaders).values({ meetingId, userId: leader });
+  });
+}
+
+const DEMO_PERSON = "Siri Havdal";
 
 export async function hasDemoAccounts(db: Database): Promise<boolean> {
   const [row] = await db

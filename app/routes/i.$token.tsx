@@ -4,7 +4,7 @@ import {
   type LoaderFunctionArgs,
   type MetaFunction,
 } from "@remix-run/node";
-import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, useActionData, useLoaderData, useParams } from "@remix-run/react";
 import { z } from "zod";
 import { GeneralErrorBoundary } from "../components/error-boundary";
 import { ErrorSummary } from "../components/forms";
@@ -48,6 +48,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 
 export default function InvitationPage() {
   const { invitation } = useLoaderData<typeof loader>();
+  const { token } = useParams();
   const result = useActionData<typeof action>();
   const t = useT();
   const locale = useLocale();
@@ -108,7 +109,7 @@ export default function InvitationPage() {
         </>
       ) : null}
       <p>
-        <a href="calendar.ics" download>
+        <a href={`/i/${token}/calendar.ics`} download>
           {t("invitation.download")}
         </a>
       </p>

@@ -556,10 +556,14 @@ describe("the outbox without SMTP", () => {
     const list = await (await server.fetch("/admin/outbox", { cookie: cookie.admin })).text();
     expect(list).toContain("Ingen e-postserver er satt opp");
     expect(list).toContain(`/admin/outbox/${first!.id}`);
-    const detail = await (await server.fetch(`/admin/outbox/${first!.id}`, { cookie: cookie.admin })).text();
+    const detail = await (
+      await server.fetch(`/admin/outbox/${first!.id}`, { cookie: cookie.admin })
+    ).text();
     expect(detail).toContain("BEGIN:VCALENDAR");
     expect(detail).toContain("METHOD:REQUEST");
-    expect((await server.fetch(`/admin/outbox/${first!.id}`, { cookie: cookie.leader })).status).toBe(403);
+    expect(
+      (await server.fetch(`/admin/outbox/${first!.id}`, { cookie: cookie.leader })).status,
+    ).toBe(403);
     expect((await server.fetch("/admin/outbox/999999", { cookie: cookie.admin })).status).toBe(404);
     expect((await server.fetch("/admin/outbox/abc", { cookie: cookie.admin })).status).toBe(404);
   });

@@ -1,0 +1,550 @@
+/*
+ * Calendar benchmark: `npm run bench:calendar`.
+ *
+ * Against the production build (NODE_ENV=production, `tsx server.ts` as a child process) on a
+ * PostgreSQL database created for the run (`broen_bench_<random>` on 127.0.0.1:5432, dropped at
+ * the end, also on failure; the embedded PGlite when PostgreSQL does not answer, reported as
+ * "db": "pglite"). The demo leader gets a person, a network with one member and meetings
+ * inserted with SQL (100 in the last four weeks, the rest in the next six months, every 20th
+ * cancelled — all inside the feed's window) until the feed holds 500 (the demo seed may already
+ * give the leader a few), then:
+ *   - feed_500_ms: median time of an HTTP GET of the leader's subscription feed (/calendar/<token>
+ *     .ics, end to end: token lookup, access rules, queries, audit row, iCalendar text, gzip);
+ *   - feed_builder_ms: median time of the pure builder feedCalendar() for the same 500 meetings,
+ *     in this process, alternated (A B B A …) with its peer, ical-generator's own toString();
+ *   - list_rps / list_p95_ms: GET /meetings as the leader with 20 concurrent connections for
+ *     10 s (autocannon). autocannon reports p97.5 but no p95: list_p95_ms is computed exactly from
+ *     every 2xx response time autocannon emits; its own p97.5/p99 are reported alongside.
+ * Timings are only reported, never asserted. The last line printed is one JSON object.
+ * Knobs: BENCH_FEED_REQUESTS (30), BENCH_BUILDER_ROUNDS (60), BENCH_LIST_SECONDS (10),
+ * BENCH_DB=pglite (skip PostgreSQL), BENCH_PG_URL (postgres://postgres@127.0.0.1:5432/postgres).
+ */
+import crypto from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { performance } from "node:perf_hooks";
+import { fileURLToPath } from "node:url";
+import autocannon from "autocannon";
+import { DateTime } from "luxon";
+import {
+  feedCalendar,
+  feedCalendarObject,
+  type CalendarMeeting,
+  type FeedInput,
+} from "../app/models/calendar.server";
+import { openBenchDatabase, type BenchDatabase } from "./lib/bench-database";
+import { ACCEPT_ENCODING, BroenClient, summary } from "./lib/broen-client";
+import { BenchError, freePort, killChildren, runScript, startServer } from "./lib/processes";
+import type { ServerProcess } from "./lib/processes";
+import { describeSummary, round1, round2, summarize, verdict, type Summary } from "./lib/stats";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const TSX = path.join(root, "node_modules/.bin/tsx");
+const LEADER = { email: "leder@fjordvik.test", password: "broen-demo-2026" };
+const MEETINGS = 500;
+const PAST_MEETINGS = 100;
+const FEED_TARGET_MS = 50;
+const LIST_P95_TARGET_MS = 100;
+const FEED_WARMUP = 5;
+const FEED_REQUESTS = positiveInt(process.env.BENCH_FEED_REQUESTS, 30);
+const BUILDER_WARMUP = 10;
+const BUILDER_ROUNDS = positiveInt(process.env.BENCH_BUILDER_ROUNDS, 60);
+const LIST_SINGLE_REQUESTS = 20;
+const LIST_CONNECTIONS = 20;
+const LIST_SECONDS = positiveInt(process.env.BENCH_LIST_SECONDS, 10);
+const START_TIMEOUT_MS = 60_000;
+
+/** The 1-minute load average: on a shared machine other work competes for the CPUs. */
+const loadAverage = () => round2(os.loadavg()[0]!);
+
+function positiveInt(value: string | undefined, fallback: number): number {
+  const parsed = Number(value);
+  return Number.isInteger(parsed) && parsed > 0 ? parsed : fallback;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Data
+
+interface PlannedMeeting {
+  id: string;
+  kind: string;
+  startsAt: Date;
+  durationMinutes: number;
+  place: string;
+  videoLink: string | null;
+  internalTitle: string;
+  cancelled: boolean;
+}
+
+const KINDS = ["network_meeting", "follow_up_meeting", "evaluation_meeting"] as const;
+const TITLES = ["Nettverksmøte", "Oppfølgingsmøte", "Evalueringsmøte"] as const;
+
+/** 100 meetings over the last 28 days, 400 over the next 180, office hours in Oslo. */
+function planMeetings(): PlannedMeeting[] {
+  const today = DateTime.now().setZone("Europe/Oslo").startOf("day");
+  return Array.from({ length: MEETINGS }, (_, i) => {
+    const day =
+      i < PAST_MEETINGS
+        ? -28 + Math.floor((i * 28) / PAST_MEETINGS)
+        : 1 + Math.floor(((i - PAST_MEETINGS) * 180) / (MEETINGS - PAST_MEETINGS));
+    const start = today.plus({ days: day }).set({ hour: 8 + (i % 8), minute: (i % 4) * 15 });
+    return {
+      id: crypto.randomUUID(),
+      kind: KINDS[i % 3]!,
+      startsAt: start.toJSDate(),
+      durationMinutes: i % 2 ? 60 : 90,
+      place: `Fjordvik helsehus, møterom ${(i % 5) + 1}`,
+      videoLink: i % 4 === 0 ? `https://video.fjordvik.test/rom/${i}` : null,
+      internalTitle: TITLES[i % 3]!,
+      cancelled: i % 20 === 19,
+    };
+  });
+}
+
+const ROW_CHUNK = 100;
+
+/** Inserts the meetings and their leader (tables meetings, meeting_leaders in db/schema.ts). */
+async function insertMeetings(
+  db: BenchDatabase,
+  planned: PlannedMeeting[],
+  networkId: string,
+  leaderId: string,
+) {
+  const now = new Date().toISOString();
+  for (let offset = 0; offset < planned.length; offset += ROW_CHUNK) {
+    const chunk = planned.slice(offset, offset + ROW_CHUNK);
+    const params: (string | null)[] = [];
+    const rows = chunk.map((m) => {
+      const at = params.length;
+      params.push(
+        m.id,
+        networkId,
+        m.kind,
+        m.startsAt.toISOString(),
+        String(m.durationMinutes),
+        m.place,
+        m.videoLink,
+        m.internalTitle,
+        m.cancelled ? "cancelled" : "scheduled",
+        m.cancelled ? now : null,
+        `${m.id}@broen`,
+        m.cancelled ? "1" : "0",
+        leaderId,
+      );
+      const p = (n: number) => `$${at + n}`;
+      return (
+        `(${p(1)}::uuid, ${p(2)}::uuid, ${p(3)}::meeting_kind, ${p(4)}::timestamptz, ` +
+        `${p(5)}::int, ${p(6)}, ${p(7)}, ${p(8)}, ${p(9)}::meeting_status, ` +
+        `${p(10)}::timestamptz, ${p(11)}, ${p(12)}::int, ${p(13)}::uuid, ${p(13)}::uuid)`
+      );
+    });
+    await db.query(
+      `insert into meetings (id, network_id, kind, starts_at, duration_minutes, place, ` +
+        `video_link, internal_title, status, cancelled_at, ical_uid, sequence, ` +
+        `created_by_user_id, updated_by_user_id) values ${rows.join(", ")}`,
+      params,
+    );
+    await db.query(
+      `insert into meeting_leaders (meeting_id, user_id) values ` +
+        chunk.map((_, i) => `($${i + 2}::uuid, $1::uuid)`).join(", "),
+      [leaderId, ...chunk.map((m) => m.id)],
+    );
+  }
+}
+
+const countEvents = (ics: string) => ics.split("BEGIN:VEVENT").length - 1;
+
+/** The same meetings as calendar-feed.server.ts hands them to feedCalendar(). */
+function feedInput(planned: PlannedMeeting[], origin: string): FeedInput {
+  const meetings: CalendarMeeting[] = planned.map((m) => {
+    const url = new URL(`/meetings/${m.id}`, origin).href;
+    return {
+      uid: `${m.id}@broen`,
+      sequence: m.cancelled ? 1 : 0,
+      startsAt: m.startsAt,
+      durationMinutes: m.durationMinutes,
+      title: "Møte – Broen",
+      place: m.place,
+      videoLink: m.videoLink,
+      description: `Se møtet i Broen / See the meeting in Broen: ${url}`,
+      url,
+      cancelled: m.cancelled,
+    };
+  });
+  return { name: "Broen", meetings, stamp: new Date() };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Measurements
+
+/** Sequential GETs, each timed from the request to the last byte of the (decoded) body. */
+async function timeGets(url: string, cookie: string, warmup: number, count: number) {
+  const headers: Record<string, string> = { "Accept-Encoding": ACCEPT_ENCODING };
+  if (cookie) headers.Cookie = cookie;
+  const times: number[] = [];
+  let body = "";
+  for (let i = 0; i < warmup + count; i++) {
+    const startedAt = performance.now();
+    const response = await fetch(url, { headers, signal: AbortSignal.timeout(30_000) });
+    body = await response.text();
+    const ms = performance.now() - startedAt;
+    if (response.status !== 200) {
+      throw new BenchError(`GET ${new URL(url).pathname} answered HTTP ${response.status}`);
+    }
+    if (i >= warmup) times.push(ms);
+  }
+  return { summary: summarize(times), body };
+}
+
+/** feedCalendar() against ical-generator's own toString(), alternating A B B A … */
+function timeBuilder(input: FeedInput) {
+  const ours = () => feedCalendar(input);
+  const peer = () => feedCalendarObject(input).toString() + "\r\n";
+  const matches = ours() === peer();
+  for (let i = 0; i < BUILDER_WARMUP; i++) {
+    ours();
+    peer();
+  }
+  const oursMs: number[] = [];
+  const peerMs: number[] = [];
+  const time = (run: () => string, into: number[]) => {
+    const startedAt = performance.now();
+    run();
+    into.push(performance.now() - startedAt);
+  };
+  for (let i = 0; i < BUILDER_ROUNDS; i++) {
+    if (i % 2 === 0) {
+      time(ours, oursMs);
+      time(peer, peerMs);
+    } else {
+      time(peer, peerMs);
+      time(ours, oursMs);
+    }
+  }
+  return { ours: summarize(oursMs, round2), peer: summarize(peerMs, round2), matches };
+}
+
+async function loadTest(url: string, cookie: string) {
+  const latencies: number[] = [];
+  const instance = autocannon({
+    url,
+    connections: LIST_CONNECTIONS,
+    duration: LIST_SECONDS,
+    headers: { cookie, "accept-encoding": ACCEPT_ENCODING },
+  });
+  instance.on("response", (_client: unknown, status: number, _bytes: number, ms: number) => {
+    if (status >= 200 && status < 300) latencies.push(ms);
+  });
+  const result = await instance;
+  if (result["2xx"] === 0) {
+    throw new BenchError(
+      `GET /meetings under load got no 2xx answer within ${LIST_SECONDS} s ` +
+        `(status counts ${JSON.stringify(result.statusCodeStats)}, ${result.errors} errors)`,
+    );
+  }
+  return { result, latency: summarize(latencies) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Run
+
+let database: BenchDatabase | undefined;
+let server: ServerProcess | undefined;
+
+async function main() {
+  const began = performance.now();
+  if (!fs.existsSync(TSX)) throw new BenchError(`${TSX} not found; run npm install first`);
+  if (!fs.existsSync(path.join(root, "build/index.js"))) {
+    throw new BenchError(
+      "build/index.js is missing; run `npm run build` (or npm run bench:calendar)",
+    );
+  }
+
+  const loadStart = loadAverage();
+  database = await openBenchDatabase();
+  const db = database;
+  const port = await freePort();
+  const origin = `http://127.0.0.1:${port}`;
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: "production",
+    ...db.serverEnv,
+    SESSION_SECRET: crypto.randomBytes(30).toString("base64url"), // 40 characters
+    PUBLIC_URL: origin,
+    PORT: String(port),
+    HOST: "127.0.0.1",
+    LOG_LEVEL: "warn",
+    SMTP_URL: undefined, // e-mails for the new member stay in the outbox
+    RATE_LIMIT_GENERAL_PER_MINUTE: "10000000",
+    RATE_LIMIT_MUTATIONS_PER_MINUTE: "10000000",
+    RATE_LIMIT_AUTH_PER_MINUTE: "10000000",
+  };
+  for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
+
+  console.log(
+    `Broen calendar benchmark: production build, ${db.label}, node ${process.version}, ` +
+      `${os.cpus().length} CPU(s), load average ${loadStart}`,
+  );
+  if (db.fallbackReason) {
+    console.log(`NOTE: using the embedded database (PGlite), not PostgreSQL: ${db.fallbackReason}`);
+  }
+
+  // Migrations and demo accounts (refused in production without --force: a throw-away database).
+  const seed = await runScript(
+    "seeding (tsx scripts/seed.ts --force)",
+    TSX,
+    ["scripts/seed.ts", "--force"],
+    { cwd: root, env, timeoutMs: 60_000 },
+  );
+  const [leader] = await db.query<{ id: string }>("select id from users where email = $1", [
+    LEADER.email,
+  ]);
+  if (!leader) throw new BenchError(`the seed created no ${LEADER.email}`);
+  await db.release();
+
+  const boot = () =>
+    startServer({
+      command: TSX,
+      args: ["server.ts"],
+      cwd: root,
+      env,
+      origin,
+      timeoutMs: START_TIMEOUT_MS,
+    });
+  server = await boot();
+  const firstHealthyMs = server.healthyMs;
+
+  const client = new BroenClient(origin);
+  await client.logIn(LEADER.email, LEADER.password);
+  const personId = await client.createAndFollow(
+    "creating a person",
+    "/persons/new",
+    { name: "Benk Markussen" },
+    "/persons",
+  );
+  const networkId = await client.createAndFollow(
+    "creating a network",
+    `/persons/${personId}`,
+    { intent: "create-network", kind: "network_meeting_group", leaderId: leader.id },
+    "/networks",
+  );
+  await client.postExpectingPage("adding a member", `/networks/${networkId}`, {
+    intent: "add-member",
+    name: "Test",
+    relation: "friend",
+    circle: "family_friends",
+    wantsInvited: "yes",
+  });
+
+  // The demo seed may already give the leader meetings: top the feed up to exactly 500.
+  const feedUrl = await client.createFeed();
+  const seededEvents = countEvents((await client.get(new URL(feedUrl).pathname)).body);
+  if (seededEvents > MEETINGS) {
+    throw new BenchError(
+      `the leader's feed already holds ${seededEvents} meetings (> ${MEETINGS})`,
+    );
+  }
+  const planned = planMeetings();
+  const inserted = planned.slice(0, MEETINGS - seededEvents);
+  if (db.exclusive) {
+    // PGlite is one process at a time: insert while the server is stopped, then start it again.
+    await server.stop();
+    server = undefined;
+  }
+  await insertMeetings(db, inserted, networkId, leader.id);
+  await db.release();
+  server ??= await boot();
+  const running = server;
+  const setupS = round1((performance.now() - began) / 1000);
+  const past = inserted.filter((m) => m.startsAt.getTime() < Date.now()).length;
+  const cancelled = inserted.filter((m) => m.cancelled).length;
+  console.log(
+    `setup: seeded in ${round1(seed.ms / 1000)} s, server healthy after ` +
+      `${round1(firstHealthyMs / 1000)} s; ${inserted.length} meetings inserted for ` +
+      `${LEADER.email} (${past} in the last 4 weeks, ${inserted.length - past} in the next ` +
+      `6 months, ${cancelled} cancelled) next to ${seededEvents} from the demo seed; ready ` +
+      `after ${setupS} s`,
+  );
+
+  // 1. The feed over HTTP.
+  const feedPath = new URL(feedUrl).pathname;
+  const feedGet = await timeGets(new URL(feedPath, origin).href, "", FEED_WARMUP, FEED_REQUESTS);
+  const feedEvents = countEvents(feedGet.body);
+  const feedCancelled = feedGet.body.split("STATUS:CANCELLED").length - 1;
+  const feedBytes = Buffer.byteLength(feedGet.body);
+
+  // 2. The list page: one client, then 20 connections.
+  const listUrl = new URL("/meetings", origin).href;
+  const firstList = await client.get("/meetings");
+  if (firstList.status !== 200) {
+    throw new BenchError(`GET /meetings as the leader: ${summary(firstList)}`);
+  }
+  const listRows = new Set(firstList.body.match(/\/meetings\/[0-9a-f-]{36}/g) ?? []).size;
+  const listSingle = await timeGets(listUrl, client.cookie, 5, LIST_SINGLE_REQUESTS);
+  const load = await loadTest(listUrl, client.cookie);
+
+  // 3. The server is done: stop it before timing the builder in this process.
+  const stopped = await running.stop();
+  server = undefined;
+  const builder = timeBuilder(feedInput(planned, origin));
+
+  await db.drop();
+  database = undefined;
+
+  // Report.
+  const r = load.result;
+  const listRps = round1(r["2xx"] / r.duration);
+  const feedHttp = feedGet.summary;
+  const ratio = round2(builder.ours.median / builder.peer.median);
+  console.log("");
+  console.log(
+    `Calendar feed, ${MEETINGS} meetings (${feedEvents} VEVENTs, ${feedCancelled} ` +
+      `cancelled, ${round1(feedBytes / 1024)} KiB of text, sent gzip-compressed)`,
+  );
+  console.log(
+    `  HTTP GET ${feedPath.replace(/[^/]+\.ics$/, "<token>.ics")}, end to end ` +
+      `(${FEED_REQUESTS} sequential requests after ${FEED_WARMUP} warm-up):`,
+  );
+  console.log(`    ${describeSummary(feedHttp)}`);
+  console.log(
+    `  feedCalendar() in-process (${BUILDER_ROUNDS} runs after ${BUILDER_WARMUP} warm-up):`,
+  );
+  console.log(`    ${describeSummary(builder.ours)}`);
+  console.log(`  peer, ical-generator's own toString() (alternated A B B A with the above):`);
+  console.log(`    ${describeSummary(builder.peer)}`);
+  console.log(
+    `    ratio ours/peer (medians): ${ratio}; same text as the peer: ${builder.matches ? "yes" : "NO"}`,
+  );
+  console.log(
+    `  target: feed < ${FEED_TARGET_MS} ms (HTTP median): ${verdict(feedHttp.median, FEED_TARGET_MS)}`,
+  );
+  console.log("");
+  console.log(
+    `Meetings list, GET /meetings as the leader (${listRows} meetings linked on the page)`,
+  );
+  console.log(`  one client, ${LIST_SINGLE_REQUESTS} sequential requests after 5 warm-up:`);
+  console.log(`    ${describeSummary(listSingle.summary)}`);
+  console.log(
+    `  ${LIST_CONNECTIONS} connections for ${r.duration} s (autocannon): ${listRps} req/s ` +
+      `(${r["2xx"]} 2xx responses; non-2xx ${r.non2xx}, errors ${r.errors}, timeouts ${r.timeouts})`,
+  );
+  console.log(
+    `    latency: p50 ${load.latency.median} ms, p95 ${load.latency.p95} ms, p99 ` +
+      `${load.latency.p99} ms, max ${load.latency.max} ms (from every 2xx response time)`,
+  );
+  console.log(
+    `    autocannon's own histogram (whole ms; it has no p95): p50 ${r.latency.p50}, p97.5 ` +
+      `${r.latency.p97_5}, p99 ${r.latency.p99}, mean ${r.latency.mean}, ` +
+      `req/s per-second mean ${r.requests.average}`,
+  );
+  console.log(
+    `  target: list page p95 < ${LIST_P95_TARGET_MS} ms under ${LIST_CONNECTIONS} connections: ` +
+      verdict(load.latency.p95, LIST_P95_TARGET_MS),
+  );
+  if (r.non2xx > 0 || r.errors > 0) {
+    console.log(`  WARNING: ${r.non2xx} non-2xx answers and ${r.errors} errors under load`);
+  }
+  if (feedEvents !== MEETINGS) {
+    console.log(`  WARNING: the feed held ${feedEvents} events, not ${MEETINGS}`);
+  }
+  if (stopped.code !== 0) {
+    console.log(`  WARNING: the server exited with code ${stopped.code ?? "none"} after SIGTERM`);
+  }
+  console.log(
+    `(server stopped in ${round1(stopped.ms)} ms; database dropped; load average at the end ` +
+      `${loadAverage()}; total ${round1((performance.now() - began) / 1000)} s)`,
+  );
+
+  const range = (s: Summary, prefix: string) => ({
+    [`${prefix}_p95_ms`]: s.p95,
+    [`${prefix}_p99_ms`]: s.p99,
+    [`${prefix}_min_ms`]: s.min,
+    [`${prefix}_max_ms`]: s.max,
+  });
+  console.log(
+    JSON.stringify({
+      feed_500_ms: feedHttp.median,
+      list_rps: listRps,
+      list_p95_ms: load.latency.p95,
+      ...range(feedHttp, "feed_http"),
+      feed_http_requests: feedHttp.n,
+      feed_builder_ms: builder.ours.median,
+      ...range(builder.ours, "feed_builder"),
+      feed_builder_runs: builder.ours.n,
+      feed_library_ms: builder.peer.median,
+      feed_builder_ratio: ratio,
+      feed_builder_matches_library: builder.matches,
+      feed_events: feedEvents,
+      feed_bytes: feedBytes,
+      feed_target_ms: FEED_TARGET_MS,
+      feed_target_met: feedHttp.median < FEED_TARGET_MS,
+      list_p50_ms: load.latency.median,
+      list_p99_ms: load.latency.p99,
+      list_max_ms: load.latency.max,
+      list_p95_source: "exact, from every 2xx response time (autocannon reports no p95)",
+      list_autocannon_p97_5_ms: r.latency.p97_5,
+      list_autocannon_p99_ms: r.latency.p99,
+      list_requests: r["2xx"],
+      list_non2xx: r.non2xx,
+      list_errors: r.errors,
+      list_connections: LIST_CONNECTIONS,
+      list_duration_s: r.duration,
+      list_single_ms: listSingle.summary.median,
+      list_page_meetings: listRows,
+      list_p95_target_ms: LIST_P95_TARGET_MS,
+      list_p95_target_met: load.latency.p95 < LIST_P95_TARGET_MS,
+      meetings: MEETINGS,
+      meetings_inserted: inserted.length,
+      meetings_from_seed: seededEvents,
+      db: db.kind,
+      cpus: os.cpus().length,
+      load_avg_1m_start: loadStart,
+      load_avg_1m_end: loadAverage(),
+      server_exit_code: stopped.code,
+    }),
+  );
+}
+
+/** Stops the server gracefully if it still runs, then drops the database. */
+async function cleanUp() {
+  const running = server;
+  server = undefined;
+  await running?.stop().catch(() => {});
+  killChildren();
+  const db = database;
+  database = undefined;
+  await db?.drop().catch((error: unknown) => {
+    process.stderr.write(`warning: could not drop the bench database: ${String(error)}\n`);
+  });
+}
+
+// Whatever ends this process, no server or database stays behind.
+process.once("exit", () => {
+  killChildren();
+  database?.dropSync();
+});
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code !== "EPIPE") throw error;
+});
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    killChildren();
+    server = undefined;
+    process.stderr.write(`bench:calendar interrupted (${signal}); cleaning up\n`);
+    void cleanUp().finally(() => process.exit(130));
+  });
+}
+
+try {
+  await main();
+} catch (error) {
+  await cleanUp();
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`bench:calendar failed: ${message}\n`);
+  if (!(error instanceof BenchError) && error instanceof Error && error.stack) {
+    process.stderr.write(`${error.stack}\n`);
+  }
+  process.exitCode = 1;
+}
+await cleanUp();
