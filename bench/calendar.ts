@@ -26,15 +26,10 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
-import { DateTime } from "luxon";
-import {
-  feedCalendar,
-  feedCalendarObject,
-  type CalendarMeeting,
-  type FeedInput,
-} from "../app/models/calendar.server";
+import { feedCalendar, feedCalendarObject, type FeedInput } from "../app/models/calendar.server";
 import { openBenchDatabase, type BenchDatabase } from "./lib/bench-database";
 import { ACCEPT_ENCODING, BroenClient, summary } from "./lib/broen-client";
+import { countEvents, feedInput, insertMeetings, planMeetings } from "./lib/calendar-data";
 import { BenchError, freePort, killChildren, runScript, startServer } from "./lib/processes";
 import type { ServerProcess } from "./lib/processes";
 import { describeSummary, round1, round2, summarize, verdict, type Summary } from "./lib/stats";
@@ -61,118 +56,6 @@ const loadAverage = () => round2(os.loadavg()[0]!);
 function positiveInt(value: string | undefined, fallback: number): number {
   const parsed = Number(value);
   return Number.isInteger(parsed) && parsed > 0 ? parsed : fallback;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Data
-
-interface PlannedMeeting {
-  id: string;
-  kind: string;
-  startsAt: Date;
-  durationMinutes: number;
-  place: string;
-  videoLink: string | null;
-  internalTitle: string;
-  cancelled: boolean;
-}
-
-const KINDS = ["network_meeting", "follow_up_meeting", "evaluation_meeting"] as const;
-const TITLES = ["Nettverksmøte", "Oppfølgingsmøte", "Evalueringsmøte"] as const;
-
-/** 100 meetings over the last 28 days, 400 over the next 180, office hours in Oslo. */
-function planMeetings(): PlannedMeeting[] {
-  const today = DateTime.now().setZone("Europe/Oslo").startOf("day");
-  return Array.from({ length: MEETINGS }, (_, i) => {
-    const day =
-      i < PAST_MEETINGS
-        ? -28 + Math.floor((i * 28) / PAST_MEETINGS)
-        : 1 + Math.floor(((i - PAST_MEETINGS) * 180) / (MEETINGS - PAST_MEETINGS));
-    const start = today.plus({ days: day }).set({ hour: 8 + (i % 8), minute: (i % 4) * 15 });
-    return {
-      id: crypto.randomUUID(),
-      kind: KINDS[i % 3]!,
-      startsAt: start.toJSDate(),
-      durationMinutes: i % 2 ? 60 : 90,
-      place: `Fjordvik helsehus, møterom ${(i % 5) + 1}`,
-      videoLink: i % 4 === 0 ? `https://video.fjordvik.test/rom/${i}` : null,
-      internalTitle: TITLES[i % 3]!,
-      cancelled: i % 20 === 19,
-    };
-  });
-}
-
-const ROW_CHUNK = 100;
-
-/** Inserts the meetings and their leader (tables meetings, meeting_leaders in db/schema.ts). */
-async function insertMeetings(
-  db: BenchDatabase,
-  planned: PlannedMeeting[],
-  networkId: string,
-  leaderId: string,
-) {
-  const now = new Date().toISOString();
-  for (let offset = 0; offset < planned.length; offset += ROW_CHUNK) {
-    const chunk = planned.slice(offset, offset + ROW_CHUNK);
-    const params: (string | null)[] = [];
-    const rows = chunk.map((m) => {
-      const at = params.length;
-      params.push(
-        m.id,
-        networkId,
-        m.kind,
-        m.startsAt.toISOString(),
-        String(m.durationMinutes),
-        m.place,
-        m.videoLink,
-        m.internalTitle,
-        m.cancelled ? "cancelled" : "scheduled",
-        m.cancelled ? now : null,
-        `${m.id}@broen`,
-        m.cancelled ? "1" : "0",
-        leaderId,
-      );
-      const p = (n: number) => `$${at + n}`;
-      return (
-        `(${p(1)}::uuid, ${p(2)}::uuid, ${p(3)}::meeting_kind, ${p(4)}::timestamptz, ` +
-        `${p(5)}::int, ${p(6)}, ${p(7)}, ${p(8)}, ${p(9)}::meeting_status, ` +
-        `${p(10)}::timestamptz, ${p(11)}, ${p(12)}::int, ${p(13)}::uuid, ${p(13)}::uuid)`
-      );
-    });
-    await db.query(
-      `insert into meetings (id, network_id, kind, starts_at, duration_minutes, place, ` +
-        `video_link, internal_title, status, cancelled_at, ical_uid, sequence, ` +
-        `created_by_user_id, updated_by_user_id) values ${rows.join(", ")}`,
-      params,
-    );
-    await db.query(
-      `insert into meeting_leaders (meeting_id, user_id) values ` +
-        chunk.map((_, i) => `($${i + 2}::uuid, $1::uuid)`).join(", "),
-      [leaderId, ...chunk.map((m) => m.id)],
-    );
-  }
-}
-
-const countEvents = (ics: string) => ics.split("BEGIN:VEVENT").length - 1;
-
-/** The same meetings as calendar-feed.server.ts hands them to feedCalendar(). */
-function feedInput(planned: PlannedMeeting[], origin: string): FeedInput {
-  const meetings: CalendarMeeting[] = planned.map((m) => {
-    const url = new URL(`/meetings/${m.id}`, origin).href;
-    return {
-      uid: `${m.id}@broen`,
-      sequence: m.cancelled ? 1 : 0,
-      startsAt: m.startsAt,
-      durationMinutes: m.durationMinutes,
-      title: "Møte – Broen",
-      place: m.place,
-      videoLink: m.videoLink,
-      description: `Se møtet i Broen / See the meeting in Broen: ${url}`,
-      url,
-      cancelled: m.cancelled,
-    };
-  });
-  return { name: "Broen", meetings, stamp: new Date() };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -339,13 +222,15 @@ async function main() {
 
   // The demo seed may already give the leader meetings: top the feed up to exactly 500.
   const feedUrl = await client.createFeed();
-  const seededEvents = countEvents((await client.get(new URL(feedUrl).pathname)).body);
+  const seededFeed = await client.get(new URL(feedUrl).pathname);
+  if (seededFeed.status !== 200) throw new BenchError(`GET the new feed: ${summary(seededFeed)}`);
+  const seededEvents = countEvents(seededFeed.body);
   if (seededEvents > MEETINGS) {
     throw new BenchError(
       `the leader's feed already holds ${seededEvents} meetings (> ${MEETINGS})`,
     );
   }
-  const planned = planMeetings();
+  const planned = planMeetings(MEETINGS, PAST_MEETINGS);
   const inserted = planned.slice(0, MEETINGS - seededEvents);
   if (db.exclusive) {
     // PGlite is one process at a time: insert while the server is stopped, then start it again.

@@ -20,7 +20,7 @@ import { auditActor, recordAudit } from "./audit.server";
 import { invitationTokenHash, invitationUrl } from "./invitation-links.server";
 import type { MeetingInput, SeriesInput } from "./meeting-form.server";
 import { queueInvitationMail, type MailInvitee, type MailMeeting } from "./meeting-mail.server";
-import { leaderChoices } from "./networks.server";
+import { leaderChoices } from "./choices.server";
 import type { SessionUser } from "./session.server";
 
 type Context = { clientIp: string };
@@ -462,7 +462,8 @@ export async function updateMeeting(
       meetingId,
       removed.map((i) => i.id),
     );
-    await queueInvitationMail(tx, { ...mail, cancelled: true }, removedInvitees, "cancellation");
+    // Uninviting some attendees: a CANCEL for them without STATUS:CANCELLED (RFC 5546 3.2.5).
+    await queueInvitationMail(tx, mail, removedInvitees, "cancellation");
     const invited = await invitees(tx, meetingId);
     if (material) await queueInvitationMail(tx, mail, invited, "update");
     else
@@ -720,4 +721,41 @@ export async function respondAsUser(
       tx,
     );
   });
+}
+
+/**
+ * A member who leaves the network is uninvited from every coming meeting: the invitation is
+ * revoked, the meeting's SEQUENCE raised, and a CANCEL queued for them. Returns how many.
+ */
+export async function revokeMemberInvitations(tx: Database, memberId: string): Promise<number> {
+  const coming = await tx
+    .select({ invitationId: invitations.id, meetingId: meetings.id })
+    .from(invitations)
+    .innerJoin(meetings, eq(meetings.id, invitations.meetingId))
+    .where(
+      and(
+        eq(invitations.memberId, memberId),
+        isNull(invitations.revokedAt),
+        eq(meetings.status, "scheduled"),
+        gte(meetings.startsAt, new Date()),
+      ),
+    );
+  for (const { invitationId, meetingId } of coming) {
+    await tx
+      .update(invitations)
+      .set({ revokedAt: new Date() })
+      .where(eq(invitations.id, invitationId));
+    await tx
+      .update(meetings)
+      .set({ sequence: sql`${meetings.sequence} + 1`, version: sql`${meetings.version} + 1` })
+      .where(eq(meetings.id, meetingId));
+    const mail = await mailContext(tx, meetingId);
+    await queueInvitationMail(
+      tx,
+      mail,
+      await invitees(tx, meetingId, [invitationId]),
+      "cancellation",
+    );
+  }
+  return coming.length;
 }

@@ -7,9 +7,7 @@ import {
   networkLeaders,
   networkMembers,
   networks,
-  partnerOrganisations,
   persons,
-  roleAssignments,
   users,
 } from "../../db/schema";
 import {
@@ -22,6 +20,10 @@ import {
   requiredDate,
 } from "../utils/validation";
 import { networkAccess, notFound, personAccess } from "./access.server";
+import { leaderChoices, partnerChoices } from "./choices.server";
+import { revokeMemberInvitations } from "./meetings.server";
+
+export { leaderChoices, partnerChoices };
 import { auditActor, recordAudit } from "./audit.server";
 import { consentInForce } from "./consent.server";
 import type { SessionUser } from "./session.server";
@@ -33,32 +35,6 @@ export const MAX_LEADERS: Record<NetworkKind, number> = {
   network_meeting_group: 2,
   responsibility_group: 1,
 };
-
-/** Users who can lead: leaders and coordinators of the municipality. */
-export async function leaderChoices(municipalityId: string) {
-  return getDatabase()
-    .db.selectDistinct({ id: users.id, name: users.name })
-    .from(users)
-    .innerJoin(roleAssignments, eq(roleAssignments.userId, users.id))
-    .where(
-      and(
-        eq(users.municipalityId, municipalityId),
-        eq(users.active, true),
-        inArray(roleAssignments.role, ["leader", "coordinator"]),
-      ),
-    )
-    .orderBy(asc(users.name));
-}
-
-/** Partner accounts that can be members: active users with an organisation. */
-export async function partnerChoices(municipalityId: string) {
-  return getDatabase()
-    .db.select({ id: users.id, name: users.name, organisation: partnerOrganisations.name })
-    .from(users)
-    .innerJoin(partnerOrganisations, eq(partnerOrganisations.id, users.partnerOrganisationId))
-    .where(and(eq(users.municipalityId, municipalityId), eq(users.active, true)))
-    .orderBy(asc(users.name));
-}
 
 export class LeaderChoiceError extends Error {}
 export class DuplicateError extends Error {}
@@ -334,6 +310,8 @@ export async function removeMember(
       .update(networkMembers)
       .set({ removedAt: new Date() })
       .where(eq(networkMembers.id, member.id));
+    // Their invitations to coming meetings end too, with a cancellation to their calendar.
+    const cancelled = await revokeMemberInvitations(tx, member.id);
     await recordAudit(
       auditActor(user, context),
       {
@@ -341,6 +319,7 @@ export async function removeMember(
         subjectType: "member",
         subjectId: member.id,
         personId: member.personId,
+        details: { cancelledInvitations: cancelled },
       },
       tx,
     );

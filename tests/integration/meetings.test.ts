@@ -568,3 +568,28 @@ describe("the outbox without SMTP", () => {
     expect((await server.fetch("/admin/outbox/abc", { cookie: cookie.admin })).status).toBe(404);
   });
 });
+
+describe("a member leaving the network", () => {
+  it("is uninvited from every coming meeting with a CANCEL, and their links stop working", async () => {
+    const navLinks = (await mail())
+      .filter((m) => m.toAddress === DEMO.nav && m.calendarMethod === "REQUEST")
+      .map((m) => tokenIn(m.textBody));
+    const queued = (await mail()).length;
+    const response = await server.post(
+      `/networks/${networkId}`,
+      { intent: "remove-member", memberId: navMemberId },
+      cookie.leader,
+    );
+    expect(response.status).toBe(200);
+    const cancels = (await mail()).slice(queued);
+    expect(cancels.length).toBe(8); // the two series (3 + 5); the cancelled meeting needs none
+    for (const cancel of cancels) {
+      expect(cancel.toAddress).toBe(DEMO.nav);
+      const ics = parseIcs(cancel.calendar!);
+      expect(ics.method).toBe("CANCEL");
+      // Uninviting one attendee is not cancelling the meeting (RFC 5546 3.2.5).
+      expect(ics.event.getFirstPropertyValue("status")).not.toBe("CANCELLED");
+    }
+    for (const token of navLinks) expect((await server.fetch(`/i/${token}`)).status).toBe(404);
+  });
+});
