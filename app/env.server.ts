@@ -30,6 +30,8 @@ const EnvSchema = z
       .regex(/^smtps?:\/\//, "SMTP_URL must start with smtp:// or smtps://")
       .optional(),
     MAIL_FROM: z.string().default("Broen <ikke-svar@broen.invalid>"),
+    /** How often each server process looks for e-mail to send. */
+    MAIL_POLL_MS: intFromEnv(5000),
     /** How long an invitation link keeps working after its meeting has ended. */
     INVITATION_LINK_DAYS_AFTER_MEETING: intFromEnv(14),
     RATE_LIMIT_GENERAL_PER_MINUTE: intFromEnv(600),

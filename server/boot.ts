@@ -96,7 +96,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const stopHousekeeping = startHousekeeping();
   // Without SMTP_URL nothing leaves the machine: messages wait in the outbox for admins to read.
   const mailSender = env.SMTP_URL
-    ? startMailSender({ smtpUrl: env.SMTP_URL, from: env.MAIL_FROM })
+    ? startMailSender({ smtpUrl: env.SMTP_URL, from: env.MAIL_FROM, pollMs: env.MAIL_POLL_MS })
     : null;
   let closing: Promise<void> | undefined;
   const close = () => {
