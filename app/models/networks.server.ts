@@ -21,7 +21,7 @@ import {
 } from "../utils/validation";
 import { networkAccess, notFound, personAccess } from "./access.server";
 import { leaderChoices, partnerChoices } from "./choices.server";
-import { revokeMemberInvitations } from "./meetings.server";
+import { revokeMemberInvitations } from "./meeting-changes.server";
 
 export { leaderChoices, partnerChoices };
 import { auditActor, recordAudit } from "./audit.server";

@@ -16,14 +16,16 @@ import { notFound } from "../models/access.server";
 import { osloDateTime, parseMeetingForm } from "../models/meeting-form.server";
 import {
   cancelMeeting,
+  newInvitationLink,
+  planningChoices,
+  updateMeeting,
+} from "../models/meeting-changes.server";
+import {
   EDITABLE,
   MeetingCancelledError,
   MeetingChoiceError,
-  newInvitationLink,
-  planningChoices,
   respondAsUser,
   snapshotOf,
-  updateMeeting,
   viewMeeting,
   type MeetingSnapshot,
 } from "../models/meetings.server";
