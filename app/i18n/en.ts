@@ -374,5 +374,6 @@ export const en: Record<MessageKey, string> = {
   "auditAction.feed.create": "Calendar subscription made",
   "auditAction.feed.revoke": "Calendar subscription deleted",
   "auditAction.feed.fetch": "Calendar subscription fetched",
+  "meetings.pages": "Pages",
   "form.unknownIntent": "Unknown action.",
 };

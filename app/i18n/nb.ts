@@ -370,6 +370,7 @@ export const nb = {
   "auditAction.feed.create": "Kalenderabonnement laget",
   "auditAction.feed.revoke": "Kalenderabonnement slettet",
   "auditAction.feed.fetch": "Kalenderabonnement hentet",
+  "meetings.pages": "Sider",
   "form.unknownIntent": "Ukjent handling.",
 } as const;
 

@@ -146,6 +146,9 @@ export interface MeetingFilter {
   kind?: MeetingKind | null;
   from?: Date;
   to?: Date;
+  /** Paging for the list view; calendar views are bounded by their date range instead. */
+  limit?: number;
+  offset?: number;
 }
 
 /** Meetings in networks the user manages, and meetings they are invited to as a partner. */
@@ -210,7 +213,8 @@ export async function listMeetings(user: SessionUser, filter: MeetingFilter) {
     .innerJoin(persons, eq(persons.id, networks.personId))
     .where(and(...conditions))
     .orderBy(filter.tab === "upcoming" ? asc(meetings.startsAt) : desc(meetings.startsAt))
-    .limit(500);
+    .limit(Math.min(filter.limit ?? 500, 500))
+    .offset(filter.offset ?? 0);
   return rows.map((r) => ({ ...r, manage: managedNetworkIds.includes(r.networkId) }));
 }
 

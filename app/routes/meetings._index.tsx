@@ -12,7 +12,7 @@ import { requirePermission } from "../models/session.server";
 import { validate } from "../utils/forms.server";
 import { pageTitle } from "../utils/meta";
 import { OSLO } from "../utils/oslo-time";
-import { optionalChoice, optionalDate, optionalUuid } from "../utils/validation";
+import { message, optionalChoice, optionalDate, optionalUuid } from "../utils/validation";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "meetings.title");
 
@@ -22,7 +22,15 @@ const Query = z.object({
   network: optionalUuid(),
   kind: optionalChoice(meetingKinds),
   date: optionalDate(),
+  page: z
+    .string()
+    .optional()
+    .transform((v) => (v ? Number(v) : 1))
+    .refine((v) => Number.isInteger(v) && v >= 1 && v <= 1000, message("form.invalidChoice")),
 });
+
+/** Meetings per page in the list view. */
+const PAGE_SIZE = 50;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "meetings.view");
@@ -47,6 +55,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
         meetings: [],
         range: null,
         filter: {},
+        page: 1,
+        hasMore: false,
       },
       { status: 400 },
     );
@@ -71,12 +81,17 @@ export async function loader({ request }: LoaderFunctionArgs) {
     from = start.toJSDate();
     to = end.toJSDate();
   }
-  const rows = await listMeetings(user, {
+  const page = query.value.page;
+  const paging = view === "list" ? { limit: PAGE_SIZE + 1, offset: (page - 1) * PAGE_SIZE } : {};
+  const found = await listMeetings(user, {
     tab: view === "list" ? tab : "upcoming",
     ...filter,
     from,
     to,
+    ...paging,
   });
+  const hasMore = view === "list" && found.length > PAGE_SIZE;
+  const rows = hasMore ? found.slice(0, PAGE_SIZE) : found;
   const inRange =
     view === "list"
       ? rows
@@ -88,6 +103,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
     networks,
     range,
     filter: { network: filter.networkId ?? "", kind: filter.kind ?? "" },
+    page,
+    hasMore,
     meetings: inRange.map((m) => ({ ...m, startsAt: m.startsAt.toISOString() })),
   };
 }
@@ -187,6 +204,20 @@ export default function Meetings() {
             ))}
           </ul>
           <MeetingList meetings={loaded.meetings} />
+          {loaded.page > 1 || loaded.hasMore ? (
+            <nav aria-label={t("meetings.pages")} className="actions">
+              {loaded.page > 1 ? (
+                <Link to={params({ view: "list", tab: loaded.tab, page: String(loaded.page - 1) })}>
+                  {t("meetings.previous")}
+                </Link>
+              ) : null}
+              {loaded.hasMore ? (
+                <Link to={params({ view: "list", tab: loaded.tab, page: String(loaded.page + 1) })}>
+                  {t("meetings.next")}
+                </Link>
+              ) : null}
+            </nav>
+          ) : null}
         </>
       ) : (
         <CalendarView loaded={loaded} params={params} />

@@ -550,6 +550,48 @@ describe("calendar subscription feeds", () => {
   });
 });
 
+describe("the meetings list", () => {
+  it("filters by tab, network and kind, and pages", async () => {
+    const upcoming = await (await server.fetch("/meetings", { cookie: cookie.leader })).text();
+    expect(upcoming).toContain("Oppfølgingsmøte");
+    const cancelled = await (
+      await server.fetch("/meetings?tab=cancelled", { cookie: cookie.leader })
+    ).text();
+    expect(cancelled).toContain(`/meetings/${meetingId}`);
+    expect(upcoming).not.toContain(`/meetings/${meetingId}"`);
+    const byKind = await (
+      await server.fetch("/meetings?kind=evaluation_meeting", { cookie: cookie.leader })
+    ).text();
+    expect(byKind).toContain("Ingen møter her");
+    expect((await server.fetch("/meetings?page=2", { cookie: cookie.leader })).status).toBe(200);
+    for (const bad of [
+      "page=0",
+      "page=abc",
+      "network=x",
+      "kind=party",
+      "view=year",
+      "date=2027-02-30",
+    ]) {
+      expect((await server.fetch(`/meetings?${bad}`, { cookie: cookie.leader })).status, bad).toBe(
+        400,
+      );
+    }
+  });
+
+  it("shows a month and a week as calendar tables", async () => {
+    const month = await (
+      await server.fetch("/meetings?view=month&date=2027-01-14", { cookie: cookie.leader })
+    ).text();
+    expect(month).toContain("<caption");
+    expect(month).toContain("januar 2027");
+    expect(month).toMatch(/Oppfølgingsmøte|Nettverksmøte med|Nytt navn/);
+    const week = await (
+      await server.fetch("/meetings?view=week&date=2027-01-05", { cookie: cookie.leader })
+    ).text();
+    expect(week).toContain("<caption");
+  });
+});
+
 describe("the outbox without SMTP", () => {
   it("shows admins each message as it would be sent, and nobody else", async () => {
     const [first] = await mail();
