@@ -375,5 +375,8 @@ export const en: Record<MessageKey, string> = {
   "auditAction.feed.revoke": "Calendar subscription deleted",
   "auditAction.feed.fetch": "Calendar subscription fetched",
   "meetings.pages": "Pages",
+  "people.saveLeaders": "Save responsible",
+  "network.saveLeaders": "Save leaders",
+  "people.leadersInvalid": "Choose at least one responsible person who can lead meetings.",
   "form.unknownIntent": "Unknown action.",
 };

@@ -371,6 +371,9 @@ export const nb = {
   "auditAction.feed.revoke": "Kalenderabonnement slettet",
   "auditAction.feed.fetch": "Kalenderabonnement hentet",
   "meetings.pages": "Sider",
+  "people.saveLeaders": "Lagre ansvarlige",
+  "network.saveLeaders": "Lagre ledere",
+  "people.leadersInvalid": "Velg minst én ansvarlig som kan lede møter.",
   "form.unknownIntent": "Ukjent handling.",
 } as const;
 

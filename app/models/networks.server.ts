@@ -325,3 +325,43 @@ export async function removeMember(
     );
   });
 }
+
+/** Replaces a network's leaders: one or two for network meetings, one for a responsibility group. */
+export async function setNetworkLeaders(
+  user: SessionUser,
+  context: Context,
+  networkId: string,
+  leaderIds: string[],
+) {
+  const access = await networkAccess(user, networkId);
+  if (access.level !== "manage" || !access.personId) notFound();
+  const { db } = getDatabase();
+  const [network] = await db
+    .select({ kind: networks.kind })
+    .from(networks)
+    .where(eq(networks.id, networkId));
+  const chosen = [...new Set(leaderIds)];
+  const allowed = await leaderChoices(user.municipalityId);
+  if (
+    chosen.length === 0 ||
+    chosen.length > MAX_LEADERS[network!.kind] ||
+    !chosen.every((id) => allowed.some((a) => a.id === id))
+  ) {
+    throw new LeaderChoiceError();
+  }
+  await db.transaction(async (tx) => {
+    await tx.delete(networkLeaders).where(eq(networkLeaders.networkId, networkId));
+    await tx.insert(networkLeaders).values(chosen.map((userId) => ({ networkId, userId })));
+    await recordAudit(
+      auditActor(user, context),
+      {
+        action: "network.update",
+        subjectType: "network",
+        subjectId: networkId,
+        personId: access.personId!,
+        details: { leaders: chosen },
+      },
+      tx,
+    );
+  });
+}

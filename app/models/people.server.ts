@@ -13,6 +13,7 @@ import {
 } from "../utils/validation";
 import { notFound, personAccess, visiblePersonIds } from "./access.server";
 import { auditActor, recordAudit } from "./audit.server";
+import { leaderChoices } from "./choices.server";
 import type { SessionUser } from "./session.server";
 
 type Context = { clientIp: string };
@@ -214,4 +215,35 @@ export async function listPeople(user: SessionUser) {
         leaders: leaderRows.filter((l) => l.networkId === n.id).map((l) => l.name),
       })),
   }));
+}
+
+export class LeadersInvalidError extends Error {}
+
+/** Replaces the leaders responsible for a person (at least one, all able to lead). */
+export async function setPersonLeaders(
+  user: SessionUser,
+  context: Context,
+  personId: string,
+  leaderIds: string[],
+) {
+  if ((await personAccess(user, personId)).level !== "manage") notFound();
+  const chosen = [...new Set(leaderIds)];
+  const allowed = await leaderChoices(user.municipalityId);
+  if (chosen.length === 0 || !chosen.every((id) => allowed.some((a) => a.id === id)))
+    throw new LeadersInvalidError();
+  await getDatabase().db.transaction(async (tx) => {
+    await tx.delete(personLeaders).where(eq(personLeaders.personId, personId));
+    await tx.insert(personLeaders).values(chosen.map((userId) => ({ personId, userId })));
+    await recordAudit(
+      auditActor(user, context),
+      {
+        action: "person.update",
+        subjectType: "person",
+        subjectId: personId,
+        personId,
+        details: { leaders: chosen },
+      },
+      tx,
+    );
+  });
 }

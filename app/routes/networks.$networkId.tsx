@@ -20,11 +20,13 @@ import {
   addMember,
   DuplicateError,
   LeaderChoiceError,
+  leaderChoices,
   managedMember,
   MemberFields,
   MemberNameRequiredError,
   partnerChoices,
   removeMember,
+  setNetworkLeaders,
   setWantsInvited,
   viewNetwork,
 } from "../models/networks.server";
@@ -46,13 +48,21 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return {
     ...view,
     partners: view.manage ? await partnerChoices(user.municipalityId) : [],
+    leaderChoices: view.manage ? await leaderChoices(user.municipalityId) : [],
     today: osloToday(),
   };
 }
 
 const Intent = z.object({
   intent: z.enum(
-    ["add-member", "toggle-invited", "remove-member", "record-consent", "withdraw-consent"],
+    [
+      "add-member",
+      "toggle-invited",
+      "remove-member",
+      "record-consent",
+      "withdraw-consent",
+      "set-leaders",
+    ],
     {
       error: message("form.unknownIntent"),
     },
@@ -86,6 +96,20 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         return badRequest({ userId: [message("member.unknownPartner")] });
       if (error instanceof MemberNameRequiredError)
         return badRequest({ name: [message("member.nameRequired")] });
+      throw error;
+    }
+  }
+
+  if (intent.value.intent === "set-leaders") {
+    const leaderIds = form
+      .getAll("leaderId")
+      .filter((v): v is string => typeof v === "string" && v.length > 0);
+    try {
+      await setNetworkLeaders(user, context, networkId, leaderIds);
+      return done("people.saved");
+    } catch (error) {
+      if (error instanceof LeaderChoiceError)
+        return badRequest({ leaderId: [message("network.leadersInvalid")] });
       throw error;
     }
   }
@@ -132,7 +156,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function NetworkPage() {
-  const { manage, network, leaders, members, partners, today } = useLoaderData<typeof loader>();
+  const { manage, network, leaders, members, partners, leaderChoices, today } =
+    useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const errors = result && !result.ok ? result.errors : undefined;
   const t = useT();
@@ -221,6 +246,33 @@ export default function NetworkPage() {
             );
           })}
           {manage ? <AddMember partners={partners} errors={errors} /> : null}
+          {manage ? (
+            <section className="panel" aria-labelledby="network-leaders-title">
+              <h3 id="network-leaders-title">{t("network.leaders")}</h3>
+              <Form method="post">
+                <fieldset aria-describedby="network-leaders-hint">
+                  <legend>{t("network.leaders")}</legend>
+                  <p className="muted" id="network-leaders-hint">
+                    {t("network.leadersHint")}
+                  </p>
+                  {leaderChoices.map((leader) => (
+                    <label key={leader.id} className="checkbox">
+                      <input
+                        type="checkbox"
+                        name="leaderId"
+                        value={leader.id}
+                        defaultChecked={leaders.some((l) => l.id === leader.id)}
+                      />{" "}
+                      {leader.name}
+                    </label>
+                  ))}
+                </fieldset>
+                <button type="submit" name="intent" value="set-leaders">
+                  {t("network.saveLeaders")}
+                </button>
+              </Form>
+            </section>
+          ) : null}
         </section>
       </div>
     </>

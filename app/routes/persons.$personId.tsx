@@ -21,7 +21,9 @@ import {
   NewNetworkFields,
 } from "../models/networks.server";
 import {
+  LeadersInvalidError,
   PersonFields as PersonSchema,
+  setPersonLeaders,
   UnitRequiredError,
   unitChoices,
   updatePerson,
@@ -51,7 +53,9 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 }
 
 const Intent = z.object({
-  intent: z.enum(["update", "create-network"], { error: message("form.unknownIntent") }),
+  intent: z.enum(["update", "create-network", "set-leaders"], {
+    error: message("form.unknownIntent"),
+  }),
 });
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
@@ -60,6 +64,19 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const form = await readForm(request);
   const intent = validate(Intent, formFields(form));
   if (!intent.ok) return badRequest(intent.errors);
+  if (intent.value.intent === "set-leaders") {
+    const leaderIds = form
+      .getAll("leaderId")
+      .filter((v): v is string => typeof v === "string" && v.length > 0);
+    try {
+      await setPersonLeaders(user, context, personId, leaderIds);
+    } catch (error) {
+      if (error instanceof LeadersInvalidError)
+        return badRequest({ leaderId: [message("people.leadersInvalid")] });
+      throw error;
+    }
+    return data({ ok: true as const, notice: "people.saved" as MessageKey });
+  }
   if (intent.value.intent === "update") {
     const fields = validate(PersonSchema, formFields(form));
     if (!fields.ok) return badRequest(fields.errors);
@@ -169,9 +186,6 @@ export default function PersonPage() {
         {manage ? (
           <Form method="post" noValidate>
             <PersonFields values={person} units={units} errors={errors} />
-            <p className="muted">
-              {t("people.leaders")}: {leaders.map((l) => l.name).join(", ")}
-            </p>
             <button type="submit" name="intent" value="update">
               {t("people.save")}
             </button>
@@ -180,6 +194,34 @@ export default function PersonPage() {
           <p>{person.unitName}</p>
         )}
       </section>
+      {manage ? (
+        <section className="panel" aria-labelledby="leaders-title">
+          <h2 id="leaders-title">{t("people.leaders")}</h2>
+          <Form method="post">
+            <fieldset>
+              <legend>{t("people.leaders")}</legend>
+              {leaderChoices.map((leader) => (
+                <label key={leader.id} className="checkbox">
+                  <input
+                    type="checkbox"
+                    name="leaderId"
+                    value={leader.id}
+                    defaultChecked={leaders.some((l) => l.id === leader.id)}
+                  />{" "}
+                  {leader.name}
+                </label>
+              ))}
+            </fieldset>
+            <button type="submit" name="intent" value="set-leaders">
+              {t("people.saveLeaders")}
+            </button>
+          </Form>
+        </section>
+      ) : (
+        <p>
+          {t("people.leaders")}: {leaders.map((l) => l.name).join(", ")}
+        </p>
+      )}
     </>
   );
 }

@@ -1,7 +1,7 @@
 import ICAL from "ical.js";
 import { and, asc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { auditLog, meetings, outbox } from "../../db/schema";
+import { auditLog, invitations, meetings, outbox } from "../../db/schema";
 import { DEMO, startTestServer, type TestServer } from "../support/server";
 
 let server: TestServer;
@@ -187,6 +187,27 @@ describe("the invitation link", () => {
     expect((await server.fetch(`/i/${"a".repeat(5000)}`)).status).toBe(404);
     expect((await server.post(`/i/${token}`, { response: "maybe-later" })).status).toBe(400);
     expect((await server.post(`/i/${token}x`, { response: "accepted" })).status).toBe(404);
+  });
+
+  it("stops working once expired", async () => {
+    const message = (await mail()).find((m) => m.toAddress === "knut@example.test")!;
+    const token = tokenIn(message.textBody);
+    const [invitation] = await server.database.db
+      .select()
+      .from(invitations)
+      .where(eq(invitations.id, message.invitationId!));
+    await server.database.db
+      .update(invitations)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(eq(invitations.id, invitation!.id));
+    expect((await server.fetch(`/i/${token}`)).status).toBe(404);
+    expect((await server.fetch(`/i/${token}/calendar.ics`)).status).toBe(404);
+    expect((await server.post(`/i/${token}`, { response: "declined" })).status).toBe(404);
+    await server.database.db
+      .update(invitations)
+      .set({ expiresAt: invitation!.expiresAt })
+      .where(eq(invitations.id, invitation!.id));
+    expect((await server.fetch(`/i/${token}`)).status).toBe(200);
   });
 
   it("lets an account user answer inside Broen", async () => {

@@ -394,3 +394,72 @@ describe("removing a member", () => {
     expect((await server.fetch(`/persons/${personId}`, { cookie: cookie.nav })).status).toBe(404);
   });
 });
+
+describe("changing who leads", () => {
+  it("sets the leaders responsible for a person; none is refused", async () => {
+    const coordinatorId = await server.userId(DEMO.coordinator);
+    const leaderId = await server.userId(DEMO.leader);
+    const none = await server.post(
+      `/persons/${personId}`,
+      { intent: "set-leaders" },
+      cookie.leader,
+    );
+    expect(none.status).toBe(400);
+    const volunteer = await server.post(
+      `/persons/${personId}`,
+      [
+        ["intent", "set-leaders"],
+        ["leaderId", await server.userId(DEMO.volunteer)],
+      ],
+      cookie.leader,
+    );
+    expect(volunteer.status).toBe(400); // a partner cannot be responsible
+    const both = await server.post(
+      `/persons/${personId}`,
+      [
+        ["intent", "set-leaders"],
+        ["leaderId", leaderId],
+        ["leaderId", coordinatorId],
+      ],
+      cookie.leader,
+    );
+    expect(both.status).toBe(200);
+    const page = await (
+      await server.fetch(`/persons/${personId}`, { cookie: cookie.leader })
+    ).text();
+    expect(page).toContain(`checked="" value="${coordinatorId}"`);
+  });
+
+  it("changes a network's leaders within the limit of its kind", async () => {
+    const leaderId = await server.userId(DEMO.leader);
+    const three = await server.post(
+      `/networks/${networkId}`,
+      [
+        ["intent", "set-leaders"],
+        ["leaderId", leaderId],
+        ["leaderId", await server.userId(DEMO.leader2)],
+        ["leaderId", await server.userId(DEMO.coordinator)],
+      ],
+      cookie.leader,
+    );
+    expect(three.status).toBe(400);
+    const one = await server.post(
+      `/networks/${networkId}`,
+      [
+        ["intent", "set-leaders"],
+        ["leaderId", leaderId],
+      ],
+      cookie.leader,
+    );
+    expect(one.status).toBe(200);
+    // leader2 led only through the network (not responsible for the person): no longer sees it.
+    expect((await server.fetch(`/networks/${networkId}`, { cookie: cookie.leader2 })).status).toBe(
+      404,
+    );
+    const logged = await server.database.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, "network.update"), eq(auditLog.subjectId, networkId)));
+    expect(logged).toHaveLength(1);
+  });
+});
