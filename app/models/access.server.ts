@@ -94,8 +94,23 @@ export async function networkAccess(
   return { level: "none", personId: null };
 }
 
+type Visible = { managed: string[]; asMember: string[]; memberNetworkIds: string[] };
+
+// A user object lives for one request (or one feed fetch): several loaders asking the same
+// question share one answer.
+const visibleCache = new WeakMap<SessionUser, Promise<Visible>>();
+
 /** Ids of every person the user may see at all (managed, or member of one of their networks). */
-export async function visiblePersonIds(
+export function visiblePersonIds(user: SessionUser): Promise<Visible> {
+  let pending = visibleCache.get(user);
+  if (!pending) {
+    pending = loadVisiblePersonIds(user);
+    visibleCache.set(user, pending);
+  }
+  return pending;
+}
+
+async function loadVisiblePersonIds(
   user: SessionUser,
 ): Promise<{ managed: string[]; asMember: string[]; memberNetworkIds: string[] }> {
   const { db } = getDatabase();

@@ -1,6 +1,6 @@
-import { eq, inArray } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { getDatabase } from "../../db/client";
-import { calendarFeeds, meetings } from "../../db/schema";
+import { calendarFeeds } from "../../db/schema";
 import { hashToken, newToken } from "../utils/tokens.server";
 import { auditActor, recordAudit } from "./audit.server";
 import { feedCalendar } from "./calendar.server";
@@ -11,6 +11,8 @@ import { accessUserById, type SessionUser } from "./session.server";
 type Context = { clientIp: string };
 /** How far back a feed reaches: recent meetings stay visible for a while. */
 const RECENT_DAYS = 30;
+/** More than anyone has in a few months; a bound so one feed cannot grow without limit. */
+const FEED_LIMIT = 2000;
 
 export async function hasFeed(userId: string): Promise<boolean> {
   const [row] = await getDatabase()
@@ -71,17 +73,7 @@ export async function feedByToken(token: string, ip: string): Promise<string | n
   const user = await accessUserById(feed.userId);
   if (!user) return null;
   const from = new Date(Date.now() - RECENT_DAYS * 86_400_000);
-  const visible = [
-    ...(await listMeetings(user, { tab: "upcoming", from })),
-    ...(await listMeetings(user, { tab: "past", from })),
-    ...(await listMeetings(user, { tab: "cancelled", from })),
-  ];
-  const rows = visible.length
-    ? await db
-        .select()
-        .from(meetings)
-        .where(inArray(meetings.id, [...new Set(visible.map((m) => m.id))]))
-    : [];
+  const rows = await listMeetings(user, { tab: "all", from, limit: FEED_LIMIT });
   await recordAudit(
     { userId: user.id, municipalityId: user.municipalityId, ip },
     {

@@ -141,7 +141,8 @@ export async function viewMeeting(user: SessionUser, context: Context, meetingId
 }
 
 export interface MeetingFilter {
-  tab: "upcoming" | "past" | "cancelled";
+  /** "all": every status and time (feeds), within from/to. */
+  tab: "upcoming" | "past" | "cancelled" | "all";
   networkId?: string | null;
   kind?: MeetingKind | null;
   from?: Date;
@@ -187,7 +188,7 @@ export async function listMeetings(user: SessionUser, filter: MeetingFilter) {
   if (filter.from) conditions.push(gte(meetings.startsAt, filter.from));
   if (filter.to) conditions.push(lt(meetings.startsAt, filter.to));
   if (filter.tab === "cancelled") conditions.push(eq(meetings.status, "cancelled"));
-  else {
+  else if (filter.tab !== "all") {
     conditions.push(eq(meetings.status, "scheduled"));
     conditions.push(
       filter.tab === "upcoming"
@@ -204,6 +205,9 @@ export async function listMeetings(user: SessionUser, filter: MeetingFilter) {
       place: meetings.place,
       videoLink: meetings.videoLink,
       internalTitle: meetings.internalTitle,
+      calendarTitle: meetings.calendarTitle,
+      icalUid: meetings.icalUid,
+      sequence: meetings.sequence,
       status: meetings.status,
       networkId: meetings.networkId,
       personName: persons.name,
@@ -212,8 +216,12 @@ export async function listMeetings(user: SessionUser, filter: MeetingFilter) {
     .innerJoin(networks, eq(networks.id, meetings.networkId))
     .innerJoin(persons, eq(persons.id, networks.personId))
     .where(and(...conditions))
-    .orderBy(filter.tab === "upcoming" ? asc(meetings.startsAt) : desc(meetings.startsAt))
-    .limit(Math.min(filter.limit ?? 500, 500))
+    .orderBy(
+      filter.tab === "upcoming" || filter.tab === "all"
+        ? asc(meetings.startsAt)
+        : desc(meetings.startsAt),
+    )
+    .limit(Math.min(filter.limit ?? 500, 2000))
     .offset(filter.offset ?? 0);
   return rows.map((r) => ({ ...r, manage: managedNetworkIds.includes(r.networkId) }));
 }
