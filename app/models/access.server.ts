@@ -134,6 +134,14 @@ async function loadVisiblePersonIds(
   return { managed, asMember, memberNetworkIds: memberships.map((m) => m.networkId) };
 }
 
+/** An id from the URL: a uuid, or the same "not found" as an object the user may not see. */
+export function idFromUrl(value: string | null | undefined): string {
+  if (!value || !UUID.test(value)) notFound();
+  return value;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** Throws the "not found" answer used for anything the user may not see. */
 export function notFound(): never {
   throw new Response("Ikke funnet. / Not found.", {

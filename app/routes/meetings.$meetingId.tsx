@@ -12,7 +12,7 @@ import { ErrorSummary } from "../components/forms";
 import { MeetingForm } from "../components/meeting-form";
 import { formatDateTime, useLocale, useT } from "../i18n";
 import type { MessageKey } from "../i18n/nb";
-import { notFound } from "../models/access.server";
+import { idFromUrl } from "../models/access.server";
 import { osloDateTime, parseMeetingForm } from "../models/meeting-form.server";
 import {
   cancelMeeting,
@@ -36,14 +36,9 @@ import { message } from "../utils/validation";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "meetings.title");
 
-function meetingIdFrom(value: string | undefined): string {
-  if (!value || !z.uuid().safeParse(value).success) notFound();
-  return value;
-}
-
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "meetings.view");
-  const view = await viewMeeting(user, context, meetingIdFrom(params.meetingId));
+  const view = await viewMeeting(user, context, idFromUrl(params.meetingId));
   const m = view.meeting;
   const planning = view.manage ? await planningChoices(user, m.networkId) : null;
   const { date, time } = osloDateTime(m.startsAt);
@@ -129,7 +124,7 @@ type Done = { ok: true; notice: MessageKey; link?: string; linkFor?: string };
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requirePermission(request, "meetings.view");
-  const meetingId = meetingIdFrom(params.meetingId);
+  const meetingId = idFromUrl(params.meetingId);
   const form = await readForm(request);
   const fields = formFields(form);
   const intent = validate(Intent, fields);

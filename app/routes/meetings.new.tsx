@@ -5,11 +5,10 @@ import {
   type MetaFunction,
 } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
-import { z } from "zod";
 import { GeneralErrorBoundary } from "../components/error-boundary";
 import { MeetingForm } from "../components/meeting-form";
 import { useT } from "../i18n";
-import { notFound } from "../models/access.server";
+import { idFromUrl } from "../models/access.server";
 import { NEUTRAL_CALENDAR_TITLE, parseMeetingForm } from "../models/meeting-form.server";
 import { createMeetings, planningChoices } from "../models/meeting-changes.server";
 import { MeetingChoiceError } from "../models/meetings.server";
@@ -21,11 +20,8 @@ import { message } from "../utils/validation";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "meeting.new");
 
-function networkIdFrom(request: Request): string {
-  const id = new URL(request.url).searchParams.get("networkId");
-  if (!id || !z.uuid().safeParse(id).success) notFound();
-  return id;
-}
+const networkIdFrom = (request: Request) =>
+  idFromUrl(new URL(request.url).searchParams.get("networkId"));
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "people.manage");

@@ -12,7 +12,7 @@ import { ErrorSummary, Field, fieldId } from "../components/forms";
 import { NetworkMap } from "../components/network-map";
 import { useT } from "../i18n";
 import type { MessageKey } from "../i18n/nb";
-import { notFound } from "../models/access.server";
+import { idFromUrl } from "../models/access.server";
 import { auditActor } from "../models/audit.server";
 import { recordConsent, withdrawConsent, osloToday } from "../models/consent.server";
 import { parseConsentForm } from "../models/consent-form.server";
@@ -37,14 +37,9 @@ import { message, optionalUuid } from "../utils/validation";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "people.networks");
 
-function networkIdFrom(value: string | undefined): string {
-  if (!value || !z.uuid().safeParse(value).success) notFound();
-  return value;
-}
-
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "networks.view");
-  const view = await viewNetwork(user, context, networkIdFrom(params.networkId));
+  const view = await viewNetwork(user, context, idFromUrl(params.networkId));
   return {
     ...view,
     partners: view.manage ? await partnerChoices(user.municipalityId) : [],
@@ -78,7 +73,7 @@ const done = (notice: MessageKey) => data<Done>({ ok: true, notice });
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requirePermission(request, "people.manage");
-  const networkId = networkIdFrom(params.networkId);
+  const networkId = idFromUrl(params.networkId);
   const form = await readForm(request);
   const intent = validate(Intent, formFields(form));
   if (!intent.ok) return badRequest(intent.errors);

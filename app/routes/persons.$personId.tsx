@@ -12,7 +12,7 @@ import { ErrorSummary, fieldId } from "../components/forms";
 import { PersonFields, usePersonFieldLabels } from "../components/person-fields";
 import { useT } from "../i18n";
 import type { MessageKey } from "../i18n/nb";
-import { notFound } from "../models/access.server";
+import { idFromUrl } from "../models/access.server";
 import {
   createNetwork,
   DuplicateError,
@@ -36,14 +36,9 @@ import { message } from "../utils/validation";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "people.title");
 
-function personIdFrom(value: string | undefined): string {
-  if (!value || !z.uuid().safeParse(value).success) notFound();
-  return value;
-}
-
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "networks.view");
-  const view = await viewPerson(user, context, personIdFrom(params.personId));
+  const view = await viewPerson(user, context, idFromUrl(params.personId));
   return {
     ...view,
     units: view.manage ? await unitChoices(user.municipalityId) : [],
@@ -60,7 +55,7 @@ const Intent = z.object({
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requirePermission(request, "people.manage");
-  const personId = personIdFrom(params.personId);
+  const personId = idFromUrl(params.personId);
   const form = await readForm(request);
   const intent = validate(Intent, formFields(form));
   if (!intent.ok) return badRequest(intent.errors);
