@@ -247,3 +247,18 @@ export async function setPersonLeaders(
     );
   });
 }
+
+/** The networks the user can see, labelled by person, for filters (one query). */
+export async function networkChoices(user: SessionUser) {
+  const { managed, asMember, memberNetworkIds } = await visiblePersonIds(user);
+  if (managed.length === 0 && asMember.length === 0) return [];
+  const rows = await getDatabase()
+    .db.select({ id: networks.id, kind: networks.kind, personId: persons.id, person: persons.name })
+    .from(networks)
+    .innerJoin(persons, eq(persons.id, networks.personId))
+    .where(inArray(persons.id, [...managed, ...asMember]))
+    .orderBy(asc(persons.name));
+  return rows
+    .filter((row) => managed.includes(row.personId) || memberNetworkIds.includes(row.id))
+    .map(({ id, kind, person }) => ({ id, kind, person }));
+}

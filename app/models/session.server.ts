@@ -93,8 +93,16 @@ async function loadSessionUser(request: Request): Promise<SessionUser | null> {
 /** Also used by the realtime server: a live connection keeps its session alive. */
 export async function sessionUserById(idHash: string): Promise<SessionUser | null> {
   const { db } = getDatabase();
+  // One round trip for the session, the user and their roles: it runs on every request.
   const [row] = await db
-    .select({ session: sessions, user: users })
+    .select({
+      session: sessions,
+      user: users,
+      assignments: sql<{ role: Role; unitId: string | null }[]>`coalesce((
+        select json_agg(json_build_object('role', ${roleAssignments.role}, 'unitId', ${roleAssignments.unitId}))
+        from ${roleAssignments} where ${roleAssignments.userId} = ${users.id}
+      ), '[]'::json)`,
+    })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
     .where(eq(sessions.idHash, idHash))
@@ -114,10 +122,9 @@ export async function sessionUserById(idHash: string): Promise<SessionUser | nul
       .set({ lastSeenAt: new Date(now) })
       .where(eq(sessions.idHash, idHash));
   }
-  const assignments = await db
-    .select({ role: roleAssignments.role, unitId: roleAssignments.unitId })
-    .from(roleAssignments)
-    .where(eq(roleAssignments.userId, row.user.id));
+  // postgres.js parses json; PGlite may hand it over as text.
+  const assignments: { role: Role; unitId: string | null }[] =
+    typeof row.assignments === "string" ? JSON.parse(row.assignments) : row.assignments;
   return {
     id: row.user.id,
     name: row.user.name,

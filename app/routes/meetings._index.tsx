@@ -7,7 +7,7 @@ import { GeneralErrorBoundary } from "../components/error-boundary";
 import { ErrorSummary, fieldId } from "../components/forms";
 import { formatDateTime, useLocale, useT, type Locale } from "../i18n";
 import { listMeetings } from "../models/meetings.server";
-import { listPeople } from "../models/people.server";
+import { networkChoices } from "../models/people.server";
 import { requirePermission } from "../models/session.server";
 import { validate } from "../utils/forms.server";
 import { pageTitle } from "../utils/meta";
@@ -36,15 +36,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "meetings.view");
   const url = new URL(request.url);
   const query = validate(Query, Object.fromEntries(url.searchParams));
-  const people = await listPeople(user);
-  const networks = people.flatMap((p) =>
-    p.networks.map((n) => ({
-      id: n.id,
-      label: `${p.name} – ${n.kind}`,
-      kind: n.kind,
-      person: p.name,
-    })),
-  );
+  const networks = await networkChoices(user);
   if (!query.ok) {
     return data(
       {
