@@ -161,6 +161,7 @@ async function invitees(
   meetingId: string,
   invitationIds?: string[],
 ): Promise<MailInvitee[]> {
+  if (invitationIds?.length === 0) return [];
   const rows = await tx
     .select({
       invitationId: invitations.id,
@@ -176,9 +177,7 @@ async function invitees(
     .where(
       and(
         eq(invitations.meetingId, meetingId),
-        invitationIds
-          ? inArray(invitations.id, invitationIds.length ? invitationIds : [crypto.randomUUID()])
-          : isNull(invitations.revokedAt),
+        invitationIds ? inArray(invitations.id, invitationIds) : isNull(invitations.revokedAt),
       ),
     );
   return rows.map((r) => ({

@@ -190,18 +190,18 @@ export async function listPeople(user: SessionUser) {
     .select({ id: networks.id, personId: networks.personId, kind: networks.kind })
     .from(networks)
     .where(inArray(networks.personId, ids));
-  const leaderRows = await db
-    .select({ networkId: networkLeaders.networkId, name: users.name })
-    .from(networkLeaders)
-    .innerJoin(users, eq(users.id, networkLeaders.userId))
-    .where(
-      inArray(
-        networkLeaders.networkId,
-        networkRows.length
-          ? networkRows.map((n) => n.id)
-          : ["00000000-0000-0000-0000-000000000000"],
-      ),
-    );
+  const leaderRows = networkRows.length
+    ? await db
+        .select({ networkId: networkLeaders.networkId, name: users.name })
+        .from(networkLeaders)
+        .innerJoin(users, eq(users.id, networkLeaders.userId))
+        .where(
+          inArray(
+            networkLeaders.networkId,
+            networkRows.map((n) => n.id),
+          ),
+        )
+    : [];
   return rows.map((row) => ({
     ...row,
     manage: managed.includes(row.id),
