@@ -86,3 +86,96 @@ export function ErrorSummary({
     </div>
   );
 }
+
+interface Option {
+  value: string;
+  label: string;
+}
+
+/** A labelled select; its errors are tied to it like a Field's. */
+export function SelectField({
+  name,
+  label,
+  options,
+  defaultValue,
+  emptyLabel,
+  errors,
+  id = fieldId(name),
+}: {
+  name: string;
+  label: string;
+  options: Option[];
+  defaultValue?: string;
+  /** A first option meaning "none", with the value "". */
+  emptyLabel?: string;
+  errors?: FieldErrors;
+  id?: string;
+}) {
+  const render = useFieldMessage();
+  const fieldErrors = errors?.[name];
+  const errorId = `${id}-error`;
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <select
+        id={id}
+        name={name}
+        defaultValue={defaultValue}
+        aria-invalid={fieldErrors ? true : undefined}
+        aria-describedby={fieldErrors ? errorId : undefined}
+      >
+        {emptyLabel !== undefined ? <option value="">{emptyLabel}</option> : null}
+        {options.map((option) => (
+          <option key={option.value} value={option.value}>
+            {option.label}
+          </option>
+        ))}
+      </select>
+      {fieldErrors ? (
+        <p id={errorId} className="field-error">
+          {fieldErrors.map(render).join(" ")}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+/** A fieldset of checkboxes sharing one name (several values may be sent). */
+export function CheckboxGroup({
+  name,
+  legend,
+  options,
+  checked = [],
+  hint,
+  id,
+}: {
+  name: string;
+  legend: string;
+  options: Option[];
+  checked?: readonly string[];
+  hint?: string;
+  id?: string;
+}) {
+  const hintId = hint ? `${id ?? name}-hint` : undefined;
+  return (
+    <fieldset id={id} aria-describedby={hintId}>
+      <legend>{legend}</legend>
+      {hint ? (
+        <p className="muted" id={hintId}>
+          {hint}
+        </p>
+      ) : null}
+      {options.map((option) => (
+        <label key={option.value} className="checkbox">
+          <input
+            type="checkbox"
+            name={name}
+            value={option.value}
+            defaultChecked={checked.includes(option.value)}
+          />{" "}
+          {option.label}
+        </label>
+      ))}
+    </fieldset>
+  );
+}

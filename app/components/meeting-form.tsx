@@ -1,7 +1,14 @@
 import { Form } from "@remix-run/react";
 import { meetingKinds } from "../../db/enums";
 import { useT } from "../i18n";
-import { ErrorSummary, Field, fieldId, type FieldErrors } from "./forms";
+import {
+  CheckboxGroup,
+  ErrorSummary,
+  Field,
+  fieldId,
+  SelectField,
+  type FieldErrors,
+} from "./forms";
 
 export interface MeetingFormValues {
   kind: string;
@@ -60,16 +67,13 @@ export function MeetingForm({
         {Object.entries(hidden).map(([name, value]) => (
           <input key={name} type="hidden" name={name} value={value} />
         ))}
-        <div className="field">
-          <label htmlFor={fieldId("kind")}>{labels.kind}</label>
-          <select id={fieldId("kind")} name="kind" defaultValue={values.kind}>
-            {meetingKinds.map((kind) => (
-              <option key={kind} value={kind}>
-                {t(`meetingKind.${kind}`)}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectField
+          name="kind"
+          label={labels.kind!}
+          defaultValue={values.kind}
+          options={meetingKinds.map((kind) => ({ value: kind, label: t(`meetingKind.${kind}`) }))}
+          errors={errors}
+        />
         <Field
           name="date"
           type="date"
@@ -126,51 +130,35 @@ export function MeetingForm({
           <input type="checkbox" name="detailsInInvites" defaultChecked={values.detailsInInvites} />{" "}
           {t("meeting.detailsInInvites")}
         </label>
-        <fieldset id={fieldId("memberId")} aria-describedby="invited-hint">
-          <legend>{labels.memberId}</legend>
-          <p className="muted" id="invited-hint">
-            {t("meeting.invitedHint")}
-          </p>
-          {members.map((member) => (
-            <label key={member.id} className="checkbox">
-              <input
-                type="checkbox"
-                name="memberId"
-                value={member.id}
-                defaultChecked={values.memberIds.includes(member.id)}
-              />{" "}
-              {member.name}
-            </label>
-          ))}
-        </fieldset>
-        <fieldset id={fieldId("leaderId")}>
-          <legend>{labels.leaderId}</legend>
-          {leaders.map((leader) => (
-            <label key={leader.id} className="checkbox">
-              <input
-                type="checkbox"
-                name="leaderId"
-                value={leader.id}
-                defaultChecked={values.leaderIds.includes(leader.id)}
-              />{" "}
-              {leader.name}
-            </label>
-          ))}
-        </fieldset>
+        <CheckboxGroup
+          id={fieldId("memberId")}
+          name="memberId"
+          legend={labels.memberId!}
+          hint={t("meeting.invitedHint")}
+          options={members.map((m) => ({ value: m.id, label: m.name }))}
+          checked={values.memberIds}
+        />
+        <CheckboxGroup
+          id={fieldId("leaderId")}
+          name="leaderId"
+          legend={labels.leaderId!}
+          options={leaders.map((l) => ({ value: l.id, label: l.name }))}
+          checked={values.leaderIds}
+        />
         {allowSeries ? (
           <fieldset>
             <legend>{t("meeting.repeat")}</legend>
-            <div className="field">
-              <label htmlFor={fieldId("repeatEveryWeeks")}>{labels.repeatEveryWeeks}</label>
-              <select id={fieldId("repeatEveryWeeks")} name="repeatEveryWeeks" defaultValue="">
-                <option value="">{t("meeting.noRepeat")}</option>
-                {[1, 2, 3, 4, 6, 8, 12].map((weeks) => (
-                  <option key={weeks} value={weeks}>
-                    {weeks}
-                  </option>
-                ))}
-              </select>
-            </div>
+            <SelectField
+              name="repeatEveryWeeks"
+              label={labels.repeatEveryWeeks!}
+              defaultValue=""
+              emptyLabel={t("meeting.noRepeat")}
+              options={[1, 2, 3, 4, 6, 8, 12].map((weeks) => ({
+                value: String(weeks),
+                label: String(weeks),
+              }))}
+              errors={errors}
+            />
             <Field
               name="repeatCount"
               type="number"

@@ -1,6 +1,6 @@
 import { contactChannels } from "../../db/enums";
 import { useT } from "../i18n";
-import { Field, fieldId, type FieldErrors } from "./forms";
+import { Field, SelectField, type FieldErrors } from "./forms";
 
 interface PersonValues {
   name?: string | null;
@@ -71,21 +71,17 @@ export function PersonFields({
         autoComplete="off"
         errors={errors}
       />
-      <div className="field">
-        <label htmlFor={fieldId("preferredChannel")}>{labels.preferredChannel}</label>
-        <select
-          id={fieldId("preferredChannel")}
-          name="preferredChannel"
-          defaultValue={values.preferredChannel ?? ""}
-        >
-          <option value="">{t("channel.none")}</option>
-          {contactChannels.map((channel) => (
-            <option key={channel} value={channel}>
-              {t(`channel.${channel}`)}
-            </option>
-          ))}
-        </select>
-      </div>
+      <SelectField
+        name="preferredChannel"
+        label={labels.preferredChannel!}
+        defaultValue={values.preferredChannel ?? ""}
+        emptyLabel={t("channel.none")}
+        options={contactChannels.map((channel) => ({
+          value: channel,
+          label: t(`channel.${channel}`),
+        }))}
+        errors={errors}
+      />
       <Field
         name="language"
         label={labels.language!}
@@ -93,17 +89,14 @@ export function PersonFields({
         autoComplete="off"
         errors={errors}
       />
-      <div className="field">
-        <label htmlFor={fieldId("unitId")}>{labels.unitId}</label>
-        <select id={fieldId("unitId")} name="unitId" defaultValue={values.unitId ?? ""}>
-          <option value="">{t("people.defaultUnit")}</option>
-          {units.map((unit) => (
-            <option key={unit.id} value={unit.id}>
-              {unit.name}
-            </option>
-          ))}
-        </select>
-      </div>
+      <SelectField
+        name="unitId"
+        label={labels.unitId!}
+        defaultValue={values.unitId ?? ""}
+        emptyLabel={t("people.defaultUnit")}
+        options={units.map((unit) => ({ value: unit.id, label: unit.name }))}
+        errors={errors}
+      />
     </>
   );
 }

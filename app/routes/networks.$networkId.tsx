@@ -8,7 +8,7 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { consentContents, consentMethods, memberRelations, networkCircles } from "../../db/enums";
 import { GeneralErrorBoundary } from "../components/error-boundary";
-import { ErrorSummary, Field, fieldId } from "../components/forms";
+import { CheckboxGroup, ErrorSummary, Field, SelectField } from "../components/forms";
 import { NetworkMap } from "../components/network-map";
 import { useT } from "../i18n";
 import type { MessageKey } from "../i18n/nb";
@@ -245,23 +245,14 @@ export default function NetworkPage() {
             <section className="panel" aria-labelledby="network-leaders-title">
               <h3 id="network-leaders-title">{t("network.leaders")}</h3>
               <Form method="post">
-                <fieldset aria-describedby="network-leaders-hint">
-                  <legend>{t("network.leaders")}</legend>
-                  <p className="muted" id="network-leaders-hint">
-                    {t("network.leadersHint")}
-                  </p>
-                  {leaderChoices.map((leader) => (
-                    <label key={leader.id} className="checkbox">
-                      <input
-                        type="checkbox"
-                        name="leaderId"
-                        value={leader.id}
-                        defaultChecked={leaders.some((l) => l.id === leader.id)}
-                      />{" "}
-                      {leader.name}
-                    </label>
-                  ))}
-                </fieldset>
+                <CheckboxGroup
+                  id="network-leaders"
+                  name="leaderId"
+                  legend={t("network.leaders")}
+                  hint={t("network.leadersHint")}
+                  options={leaderChoices.map((l) => ({ value: l.id, label: l.name }))}
+                  checked={leaders.map((l) => l.id)}
+                />
                 <button type="submit" name="intent" value="set-leaders">
                   {t("network.saveLeaders")}
                 </button>
@@ -311,15 +302,14 @@ function MemberAdmin({ member, today }: { member: LoadedMember; today: string })
         </summary>
         <Form method="post" noValidate>
           <input type="hidden" name="memberId" value={member.id} />
-          <fieldset>
-            <legend>{t("consent.contents")}</legend>
-            {consentContents.map((content) => (
-              <label key={content} className="checkbox">
-                <input type="checkbox" name="content" value={content} />{" "}
-                {t(`consentContent.${content}`)}
-              </label>
-            ))}
-          </fieldset>
+          <CheckboxGroup
+            name="content"
+            legend={t("consent.contents")}
+            options={consentContents.map((content) => ({
+              value: content,
+              label: t(`consentContent.${content}`),
+            }))}
+          />
           <div className="field">
             <label htmlFor={`given-${member.id}`}>{t("consent.givenOn")}</label>
             <input
@@ -335,16 +325,15 @@ function MemberAdmin({ member, today }: { member: LoadedMember; today: string })
             <label htmlFor={`expires-${member.id}`}>{t("consent.expiresOn")}</label>
             <input id={`expires-${member.id}`} name="expiresOn" type="date" />
           </div>
-          <div className="field">
-            <label htmlFor={`method-${member.id}`}>{t("consent.method")}</label>
-            <select id={`method-${member.id}`} name="method">
-              {consentMethods.map((method) => (
-                <option key={method} value={method}>
-                  {t(`consentMethod.${method}`)}
-                </option>
-              ))}
-            </select>
-          </div>
+          <SelectField
+            id={`method-${member.id}`}
+            name="method"
+            label={t("consent.method")}
+            options={consentMethods.map((method) => ({
+              value: method,
+              label: t(`consentMethod.${method}`),
+            }))}
+          />
           <button type="submit" name="intent" value="record-consent">
             {t("consent.record")}
           </button>
@@ -382,38 +371,33 @@ function AddMember({
     <section className="panel" aria-labelledby="add-member-title">
       <h3 id="add-member-title">{t("member.add")}</h3>
       <Form method="post" noValidate>
-        <div className="field">
-          <label htmlFor={fieldId("userId")}>{t("member.account")}</label>
-          <select id={fieldId("userId")} name="userId" defaultValue="">
-            <option value="">{t("member.noAccount")}</option>
-            {partners.map((partner) => (
-              <option key={partner.id} value={partner.id}>
-                {partner.name} ({partner.organisation})
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectField
+          name="userId"
+          label={t("member.account")}
+          defaultValue=""
+          emptyLabel={t("member.noAccount")}
+          options={partners.map((p) => ({ value: p.id, label: `${p.name} (${p.organisation})` }))}
+          errors={errors}
+        />
         <Field name="name" label={t("member.name")} autoComplete="off" errors={errors} />
-        <div className="field">
-          <label htmlFor={fieldId("relation")}>{t("member.relation")}</label>
-          <select id={fieldId("relation")} name="relation">
-            {memberRelations.map((relation) => (
-              <option key={relation} value={relation}>
-                {t(`relation.${relation}`)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor={fieldId("circle")}>{t("member.circle")}</label>
-          <select id={fieldId("circle")} name="circle">
-            {networkCircles.map((circle) => (
-              <option key={circle} value={circle}>
-                {t(`circle.${circle}`)}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectField
+          name="relation"
+          label={t("member.relation")}
+          options={memberRelations.map((relation) => ({
+            value: relation,
+            label: t(`relation.${relation}`),
+          }))}
+          errors={errors}
+        />
+        <SelectField
+          name="circle"
+          label={t("member.circle")}
+          options={networkCircles.map((circle) => ({
+            value: circle,
+            label: t(`circle.${circle}`),
+          }))}
+          errors={errors}
+        />
         <Field
           name="organisation"
           label={t("member.organisation")}

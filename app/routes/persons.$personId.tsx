@@ -8,7 +8,7 @@ import {
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { GeneralErrorBoundary } from "../components/error-boundary";
-import { ErrorSummary, fieldId } from "../components/forms";
+import { CheckboxGroup, ErrorSummary, Field, fieldId, SelectField } from "../components/forms";
 import { PersonFields, usePersonFieldLabels } from "../components/person-fields";
 import { useT } from "../i18n";
 import type { MessageKey } from "../i18n/nb";
@@ -107,6 +107,7 @@ export default function PersonPage() {
   const errors = result && !result.ok ? result.errors : undefined;
   const t = useT();
   const personLabels = usePersonFieldLabels();
+  const leaderOptions = leaderChoices.map((l) => ({ value: l.id, label: l.name }));
   return (
     <>
       <h1>
@@ -139,37 +140,29 @@ export default function PersonPage() {
         {manage && missingKinds.length > 0 ? (
           <Form method="post" noValidate>
             <h3>{t("network.create")}</h3>
-            <div className="field">
-              <label htmlFor={fieldId("kind")}>{t("network.kind")}</label>
-              <select id={fieldId("kind")} name="kind">
-                {missingKinds.map((kind) => (
-                  <option key={kind} value={kind}>
-                    {t(`networkKind.${kind}`)}
-                  </option>
-                ))}
-              </select>
-            </div>
-            <fieldset id={fieldId("leaderId")} aria-describedby="leaders-hint">
-              <legend>{t("network.leaders")}</legend>
-              <p className="muted" id="leaders-hint">
-                {t("network.leadersHint")}
-              </p>
-              {leaderChoices.map((leader) => (
-                <label key={leader.id} className="checkbox">
-                  <input
-                    type="checkbox"
-                    name="leaderId"
-                    value={leader.id}
-                    defaultChecked={leader.id === me}
-                  />{" "}
-                  {leader.name}
-                </label>
-              ))}
-            </fieldset>
-            <div className="field">
-              <label htmlFor={fieldId("planRevisionOn")}>{t("network.planRevision")}</label>
-              <input id={fieldId("planRevisionOn")} name="planRevisionOn" type="date" />
-            </div>
+            <SelectField
+              name="kind"
+              label={t("network.kind")}
+              options={missingKinds.map((kind) => ({
+                value: kind,
+                label: t(`networkKind.${kind}`),
+              }))}
+              errors={errors}
+            />
+            <CheckboxGroup
+              id={fieldId("leaderId")}
+              name="leaderId"
+              legend={t("network.leaders")}
+              hint={t("network.leadersHint")}
+              options={leaderOptions}
+              checked={[me]}
+            />
+            <Field
+              name="planRevisionOn"
+              type="date"
+              label={t("network.planRevision")}
+              errors={errors}
+            />
             <button type="submit" name="intent" value="create-network">
               {t("network.create")}
             </button>
@@ -193,20 +186,12 @@ export default function PersonPage() {
         <section className="panel" aria-labelledby="leaders-title">
           <h2 id="leaders-title">{t("people.leaders")}</h2>
           <Form method="post">
-            <fieldset>
-              <legend>{t("people.leaders")}</legend>
-              {leaderChoices.map((leader) => (
-                <label key={leader.id} className="checkbox">
-                  <input
-                    type="checkbox"
-                    name="leaderId"
-                    value={leader.id}
-                    defaultChecked={leaders.some((l) => l.id === leader.id)}
-                  />{" "}
-                  {leader.name}
-                </label>
-              ))}
-            </fieldset>
+            <CheckboxGroup
+              name="leaderId"
+              legend={t("people.leaders")}
+              options={leaderOptions}
+              checked={leaders.map((l) => l.id)}
+            />
             <button type="submit" name="intent" value="set-leaders">
               {t("people.saveLeaders")}
             </button>
