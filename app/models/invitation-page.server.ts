@@ -15,7 +15,7 @@ import { recordAudit } from "./audit.server";
 import { invitationCalendar } from "./calendar.server";
 import { memberMaySee } from "./consent.server";
 import { invitationUrl } from "./invitation-links.server";
-import { calendarMeeting, type MailMeeting } from "./meeting-mail.server";
+import { calendarMeeting, invitationTitle, loadMailMeeting } from "./meeting-mail.server";
 
 /*
  * What a holder of an invitation link may see: their own meeting only — when, where, who
@@ -76,9 +76,7 @@ export async function openInvitation(token: string, ip: string) {
   });
   return {
     memberName: member.name,
-    title: meeting.detailsInInvites
-      ? `${meeting.internalTitle} (${found.personName})`
-      : meeting.calendarTitle,
+    title: invitationTitle(meeting, found.personName),
     startsAt: meeting.startsAt.toISOString(),
     durationMinutes: meeting.durationMinutes,
     place: meeting.place,
@@ -123,32 +121,12 @@ export async function invitationIcs(token: string, ip: string): Promise<string |
   if (!found) return null;
   const { invitation, member, meeting } = found;
   const { db } = getDatabase();
-  const [organizer] = await db
-    .select({ name: users.name, email: users.email })
-    .from(meetingLeaders)
-    .innerJoin(users, eq(users.id, meetingLeaders.userId))
-    .where(eq(meetingLeaders.meetingId, meeting.id))
-    .orderBy(asc(users.name))
-    .limit(1);
   const [account] = member.userId
     ? await db.select({ email: users.email }).from(users).where(eq(users.id, member.userId))
     : [];
-  const cancelled = meeting.status === "cancelled";
-  const mail: MailMeeting = {
-    id: meeting.id,
-    icalUid: meeting.icalUid,
-    sequence: meeting.sequence,
-    startsAt: meeting.startsAt,
-    durationMinutes: meeting.durationMinutes,
-    place: meeting.place,
-    videoLink: meeting.videoLink,
-    title: meeting.detailsInInvites
-      ? `${meeting.internalTitle} (${found.personName})`
-      : meeting.calendarTitle,
-    cancelled,
-    municipalityId: found.municipalityId,
-    organizer: organizer ?? { name: "Broen", email: "ikke-svar@broen.invalid" },
-  };
+  const mail = await loadMailMeeting(db, meeting.id);
+  const cancelled = mail.cancelled;
+
   const email = account?.email ?? member.email ?? `invitation-${invitation.id}@broen.invalid`;
   await recordAudit(actorFor(invitation.id, found.municipalityId, ip), {
     action: "invitation.calendar",

@@ -18,7 +18,7 @@ import { networkAccess, notFound } from "./access.server";
 import { auditActor, recordAudit } from "./audit.server";
 import { invitationTokenHash, invitationUrl } from "./invitation-links.server";
 import type { MeetingInput, SeriesInput } from "./meeting-form.server";
-import { queueInvitationMail, type MailInvitee, type MailMeeting } from "./meeting-mail.server";
+import { loadMailMeeting, queueInvitationMail, type MailInvitee } from "./meeting-mail.server";
 import { leaderChoices } from "./choices.server";
 import type { SessionUser } from "./session.server";
 import {
@@ -124,38 +124,6 @@ function newInvitations(
   });
 }
 
-/** Everything the e-mails of a meeting need, read inside the transaction that changes it. */
-async function mailContext(tx: Database, meetingId: string) {
-  const [row] = await tx
-    .select({ meeting: meetings, personName: persons.name, municipalityId: persons.municipalityId })
-    .from(meetings)
-    .innerJoin(networks, eq(networks.id, meetings.networkId))
-    .innerJoin(persons, eq(persons.id, networks.personId))
-    .where(eq(meetings.id, meetingId));
-  const [organizer] = await tx
-    .select({ name: users.name, email: users.email })
-    .from(meetingLeaders)
-    .innerJoin(users, eq(users.id, meetingLeaders.userId))
-    .where(eq(meetingLeaders.meetingId, meetingId))
-    .orderBy(asc(users.name))
-    .limit(1);
-  const m = row!.meeting;
-  const mail: MailMeeting = {
-    id: m.id,
-    icalUid: m.icalUid,
-    sequence: m.sequence,
-    startsAt: m.startsAt,
-    durationMinutes: m.durationMinutes,
-    place: m.place,
-    videoLink: m.videoLink,
-    title: m.detailsInInvites ? `${m.internalTitle} (${row!.personName})` : m.calendarTitle,
-    cancelled: m.status === "cancelled",
-    municipalityId: row!.municipalityId,
-    organizer: organizer ?? { name: "Broen", email: "ikke-svar@broen.invalid" },
-  };
-  return mail;
-}
-
 async function invitees(
   tx: Database,
   meetingId: string,
@@ -235,7 +203,7 @@ export async function createMeetings(
           .values(newInvitations(id, memberIds, startsAt, input.durationMinutes));
       await queueInvitationMail(
         tx,
-        await mailContext(tx, id),
+        await loadMailMeeting(tx, id),
         await invitees(tx, id),
         "invitation",
       );
@@ -345,7 +313,7 @@ export async function updateMeeting(
         .set({ expiresAt: linkExpiry(fields.startsAt, fields.durationMinutes) })
         .where(eq(invitations.meetingId, meetingId));
     }
-    const mail = await mailContext(tx, meetingId);
+    const mail = await loadMailMeeting(tx, meetingId);
     const removedInvitees = await invitees(
       tx,
       meetingId,
@@ -452,7 +420,7 @@ export async function cancelMeeting(
       .where(eq(meetings.id, meetingId));
     await queueInvitationMail(
       tx,
-      await mailContext(tx, meetingId),
+      await loadMailMeeting(tx, meetingId),
       await invitees(tx, meetingId),
       "cancellation",
     );
@@ -536,7 +504,7 @@ export async function revokeMemberInvitations(tx: Database, memberId: string): P
       .update(meetings)
       .set({ sequence: sql`${meetings.sequence} + 1`, version: sql`${meetings.version} + 1` })
       .where(eq(meetings.id, meetingId));
-    const mail = await mailContext(tx, meetingId);
+    const mail = await loadMailMeeting(tx, meetingId);
     await queueInvitationMail(
       tx,
       mail,

@@ -1,5 +1,7 @@
 import { DateTime } from "luxon";
+import { asc, eq } from "drizzle-orm";
 import type { Database } from "../../db/client";
+import { meetingLeaders, meetings, networks, persons, users } from "../../db/schema";
 import type { InvitationResponse } from "../../db/enums";
 import { OSLO } from "../utils/oslo-time";
 import { invitationCalendar, type CalendarMeeting } from "./calendar.server";
@@ -38,6 +40,52 @@ const when = (meeting: MailMeeting) => {
     en: `${start.setLocale("en-GB").toFormat("cccc d LLLL yyyy, HH:mm")}–${end.toFormat("HH:mm")} (Oslo time)`,
   };
 };
+
+/**
+ * What invitations call a meeting: the neutral calendar title, unless a leader deliberately
+ * chose to show the Broen title and the person's name.
+ */
+export function invitationTitle(
+  meeting: { detailsInInvites: boolean; internalTitle: string; calendarTitle: string },
+  personName: string,
+): string {
+  return meeting.detailsInInvites
+    ? `${meeting.internalTitle} (${personName})`
+    : meeting.calendarTitle;
+}
+
+const NO_ORGANIZER = { name: "Broen", email: "ikke-svar@broen.invalid" };
+
+/** Everything invitation e-mails and calendar files say about a meeting, read in `tx`. */
+export async function loadMailMeeting(tx: Database, meetingId: string): Promise<MailMeeting> {
+  const [row] = await tx
+    .select({ meeting: meetings, personName: persons.name, municipalityId: persons.municipalityId })
+    .from(meetings)
+    .innerJoin(networks, eq(networks.id, meetings.networkId))
+    .innerJoin(persons, eq(persons.id, networks.personId))
+    .where(eq(meetings.id, meetingId));
+  const [organizer] = await tx
+    .select({ name: users.name, email: users.email })
+    .from(meetingLeaders)
+    .innerJoin(users, eq(users.id, meetingLeaders.userId))
+    .where(eq(meetingLeaders.meetingId, meetingId))
+    .orderBy(asc(users.name))
+    .limit(1);
+  const m = row!.meeting;
+  return {
+    id: m.id,
+    icalUid: m.icalUid,
+    sequence: m.sequence,
+    startsAt: m.startsAt,
+    durationMinutes: m.durationMinutes,
+    place: m.place,
+    videoLink: m.videoLink,
+    title: invitationTitle(m, row!.personName),
+    cancelled: m.status === "cancelled",
+    municipalityId: row!.municipalityId,
+    organizer: organizer ?? NO_ORGANIZER,
+  };
+}
 
 export function calendarMeeting(meeting: MailMeeting, url: string): CalendarMeeting {
   return {
