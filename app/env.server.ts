@@ -37,6 +37,18 @@ const EnvSchema = z
     RATE_LIMIT_GENERAL_PER_MINUTE: intFromEnv(600),
     RATE_LIMIT_MUTATIONS_PER_MINUTE: intFromEnv(120),
     RATE_LIMIT_AUTH_PER_MINUTE: intFromEnv(20),
+    /** Realtime (docs/realtime.md): the largest WebSocket frame accepted, in bytes. */
+    REALTIME_MAX_PAYLOAD: intFromEnv(2 * 1024 * 1024),
+    /** Messages one connection may send per second (a burst of three seconds' worth is allowed). */
+    REALTIME_MESSAGES_PER_SECOND: intFromEnv(100),
+    /** A document nobody has open stays loaded this long before it is compacted and unloaded. */
+    REALTIME_UNLOAD_GRACE_MS: intFromEnv(30_000),
+    /** Ping interval; a connection that has not answered the previous ping is cut. */
+    REALTIME_HEARTBEAT_MS: intFromEnv(30_000),
+    /** Every open connection's permission is checked again this often (expiry by date). */
+    REALTIME_RECHECK_MS: intFromEnv(60_000),
+    /** Stored updates of one document beyond which it is compacted to one row. */
+    REALTIME_COMPACT_AFTER: intFromEnv(500),
   })
   .superRefine((value, ctx) => {
     // The embedded database keeps a generated secret in its data folder; a server database

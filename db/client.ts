@@ -14,6 +14,16 @@ export interface DatabaseHandle {
   kind: DatabaseKind;
   /** Throws when the database does not answer. */
   ping(): Promise<void>;
+  /**
+   * LISTEN on a channel (NOTIFY is sent with pg_notify in SQL, so it is delivered on commit).
+   * `onListen` runs whenever listening (re)starts: a caller can catch up on what it missed.
+   * Returns the function that stops listening.
+   */
+  listen(
+    channel: string,
+    onMessage: (payload: string) => void,
+    onListen?: () => void,
+  ): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -35,6 +45,10 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
       ping: async () => {
         await db.execute(sql`select 1`);
       },
+      listen: async (channel, onMessage, onListen) => {
+        const { unlisten } = await client.listen(channel, onMessage, onListen);
+        return unlisten;
+      },
       close: () => client.end({ timeout: 5 }),
     };
   }
@@ -49,6 +63,11 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
     kind: "pglite",
     ping: async () => {
       await db.execute(sql`select 1`);
+    },
+    listen: async (channel, onMessage, onListen) => {
+      const unlisten = await client.listen(channel, onMessage);
+      onListen?.();
+      return unlisten;
     },
     close: () => client.close(),
   };

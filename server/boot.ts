@@ -6,7 +6,7 @@ import { loadEnv, servedOverHttps, type Env } from "../app/env.server";
 import { logger } from "../app/utils/logger.server";
 import { installDatabase, type DatabaseHandle } from "../db/client";
 import { demoLoginLines, hasDemoAccounts, isEmpty, seedDemoData } from "../db/seed";
-import { attachRealtime } from "../realtime/server";
+import { attachRealtime, type RealtimeServer } from "../realtime/server";
 import { createApp } from "./app";
 import { ensureSessionSecret, openConfiguredDatabase } from "./database";
 import { watchDevBuild } from "./dev-build";
@@ -30,6 +30,7 @@ export interface RunningServer {
   env: Env;
   database: DatabaseHandle;
   server: http.Server;
+  realtime: RealtimeServer;
   /** Stops accepting, lets running requests finish, then closes the database. */
   close(): Promise<void>;
 }
@@ -79,7 +80,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const devSocketOrigin = devOrigin ? devOrigin.replace(/^http/, "ws") : undefined;
   const app = createApp({ env, build, publicDir: PUBLIC_DIR, devSocketOrigin });
   const server = http.createServer(app);
-  attachRealtime(server);
+  const realtime = await attachRealtime(server, { database, env });
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -103,6 +104,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     closing ??= (async () => {
       stopHousekeeping();
       await mailSender?.stop();
+      await realtime.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
@@ -111,7 +113,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     })();
     return closing;
   };
-  return { url, env, database, server, close };
+  return { url, env, database, server, realtime, close };
 }
 
 export async function demoLoginsIfPresent(database: DatabaseHandle): Promise<string[]> {

@@ -75,22 +75,27 @@ export function installRateLimits(app: Express, env: Env) {
   );
 }
 
+/** Broen's own origin: PUBLIC_URL, or the Host the request was sent to when that is not set.
+ * Also the rule for WebSocket upgrades (realtime/server.ts). */
+export function isOwnOrigin(env: Env, origin: string, host: string | undefined): boolean {
+  try {
+    return env.PUBLIC_URL
+      ? origin === new URL(env.PUBLIC_URL).origin
+      : new URL(origin).host === host;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Defence in depth next to SameSite=Lax: a state-changing request that names another origin
  * than Broen's own (PUBLIC_URL, or the Host header when that is not set) is refused.
  */
 export function refuseCrossOriginMutations(env: Env) {
-  const publicOrigin = env.PUBLIC_URL ? new URL(env.PUBLIC_URL).origin : undefined;
   return (req: Request, res: Response, next: NextFunction) => {
     const origin = req.headers.origin;
     if (!isMutation(req) || !origin) return next();
-    let allowed = false;
-    try {
-      allowed = publicOrigin ? origin === publicOrigin : new URL(origin).host === req.headers.host;
-    } catch {
-      allowed = false;
-    }
-    if (allowed) return next();
+    if (isOwnOrigin(env, origin, req.headers.host)) return next();
     res
       .status(403)
       .type("text/plain; charset=utf-8")

@@ -374,6 +374,8 @@ export const en: Record<MessageKey, string> = {
   "auditAction.feed.create": "Calendar subscription made",
   "auditAction.feed.revoke": "Calendar subscription deleted",
   "auditAction.feed.fetch": "Calendar subscription fetched",
+  "auditAction.document.open": "Live document opened",
+  "auditAction.document.snapshot": "Document snapshot saved",
   "meetings.pages": "Pages",
   "people.saveLeaders": "Save responsible",
   "network.saveLeaders": "Save leaders",

@@ -370,6 +370,8 @@ export const nb = {
   "auditAction.feed.create": "Kalenderabonnement laget",
   "auditAction.feed.revoke": "Kalenderabonnement slettet",
   "auditAction.feed.fetch": "Kalenderabonnement hentet",
+  "auditAction.document.open": "Levende dokument åpnet",
+  "auditAction.document.snapshot": "Øyeblikksbilde av dokument lagret",
   "meetings.pages": "Sider",
   "people.saveLeaders": "Lagre ansvarlige",
   "network.saveLeaders": "Lagre ledere",

@@ -39,7 +39,9 @@ export type AuditAction =
   | "invitation.calendar"
   | "feed.create"
   | "feed.revoke"
-  | "feed.fetch";
+  | "feed.fetch"
+  | "document.open"
+  | "document.snapshot";
 
 export interface AuditActor {
   userId?: string | null;

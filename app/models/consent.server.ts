@@ -5,6 +5,7 @@ import type { ConsentContent, ConsentMethod } from "../../db/enums";
 import { consents, networkMembers, networks, persons } from "../../db/schema";
 import { OSLO } from "../utils/oslo-time";
 import { recordAudit, type AuditActor } from "./audit.server";
+import { announceAccessChange } from "./access-events.server";
 
 /** Today's date in Oslo (yyyy-mm-dd): consent dates are calendar dates there. */
 export function osloToday(now: Date = new Date()): string {
@@ -112,6 +113,7 @@ export async function withdrawConsent(
       },
       tx,
     );
+    await announceAccessChange(tx, { personId: member.personId });
     return true;
   });
 }

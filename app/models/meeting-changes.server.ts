@@ -30,6 +30,7 @@ import {
   snapshotOf,
   type MeetingSnapshot,
 } from "./meetings.server";
+import { announceAccessChange } from "./access-events.server";
 
 type Context = { clientIp: string };
 
@@ -341,6 +342,7 @@ export async function updateMeeting(
       },
       tx,
     );
+    if (removed.length > 0) await announceAccessChange(tx, { personId: network.personId });
     return { ok: true };
   });
 }
@@ -434,6 +436,7 @@ export async function cancelMeeting(
       },
       tx,
     );
+    await announceAccessChange(tx, { personId: network.personId });
   });
 }
 
@@ -474,6 +477,7 @@ export async function newInvitationLink(
       },
       tx,
     );
+    await announceAccessChange(tx, { personId: access.personId });
     return invitationUrl(row.id, row.linkVersion);
   });
 }

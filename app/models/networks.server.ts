@@ -27,6 +27,7 @@ export { leaderChoices, partnerChoices };
 import { auditActor, recordAudit } from "./audit.server";
 import { consentInForce } from "./consent.server";
 import type { SessionUser } from "./session.server";
+import { announceAccessChange } from "./access-events.server";
 
 type Context = { clientIp: string };
 
@@ -323,6 +324,7 @@ export async function removeMember(
       },
       tx,
     );
+    await announceAccessChange(tx, { personId: member.personId });
   });
 }
 
@@ -363,5 +365,6 @@ export async function setNetworkLeaders(
       },
       tx,
     );
+    await announceAccessChange(tx, { personId: access.personId! });
   });
 }

@@ -15,6 +15,7 @@ import { notFound, personAccess, visiblePersonIds } from "./access.server";
 import { auditActor, recordAudit } from "./audit.server";
 import { leaderChoices } from "./choices.server";
 import type { SessionUser } from "./session.server";
+import { announceAccessChange } from "./access-events.server";
 
 type Context = { clientIp: string };
 
@@ -109,6 +110,8 @@ export async function updatePerson(
       },
       tx,
     );
+    // A new unit changes which coordinators oversee the person.
+    if (unitId) await announceAccessChange(tx, { personId });
   });
 }
 
@@ -245,6 +248,7 @@ export async function setPersonLeaders(
       },
       tx,
     );
+    await announceAccessChange(tx, { personId });
   });
 }
 

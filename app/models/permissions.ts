@@ -10,6 +10,8 @@ export const permissionRoles = {
   "admin.users": ["admin"],
   "admin.audit": ["admin"],
   "admin.outbox": ["admin"],
+  /** Counts and rates of the realtime server; never document content. */
+  "admin.realtime": ["admin"],
   "meetings.view": ["leader", "coordinator", "partner"],
   "networks.view": ["leader", "coordinator", "partner"],
   "offerings.view": ["leader", "coordinator", "partner"],

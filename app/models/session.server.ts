@@ -6,6 +6,7 @@ import { env, servedOverHttps } from "../env.server";
 import { hashToken, newToken } from "../utils/tokens.server";
 import { auditActor, recordAudit } from "./audit.server";
 import { can, type Permission } from "./permissions";
+import { announceAccessChange } from "./access-events.server";
 
 export const SESSION_IDLE_MS = 30 * 60 * 1000;
 export const SESSION_ABSOLUTE_MS = 12 * 60 * 60 * 1000;
@@ -195,6 +196,7 @@ export async function logOut(user: SessionUser, context: { clientIp: string }): 
       { action: "auth.logout", subjectType: "user", subjectId: user.id },
       tx,
     );
+    await announceAccessChange(tx, { userId: user.id });
   });
 }
 
@@ -218,6 +220,7 @@ export async function logOutEverywhere(
       },
       tx,
     );
+    await announceAccessChange(tx, { userId: user.id });
   });
 }
 

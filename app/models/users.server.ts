@@ -12,6 +12,7 @@ import {
 import { recordAudit, type AuditActor } from "./audit.server";
 import { hashPassword } from "./password.server";
 import { hashToken, newToken } from "../utils/tokens.server";
+import { announceAccessChange } from "./access-events.server";
 
 export const ACTIVATION_LINK_TTL_MS = 72 * 60 * 60 * 1000;
 
@@ -204,6 +205,7 @@ export async function setRoles(
       },
       tx,
     );
+    await announceAccessChange(tx, { userId });
   });
 }
 
@@ -234,6 +236,7 @@ export async function setActive(actor: AdminActor, userId: string, active: boole
       },
       tx,
     );
+    await announceAccessChange(tx, { userId });
   });
 }
 

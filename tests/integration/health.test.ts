@@ -55,28 +55,3 @@ describe("health and shell", () => {
     expect(response.headers.get("cache-control")).toContain("immutable");
   });
 });
-
-describe("realtime placeholder", () => {
-  it("answers WebSocket upgrades on /realtime/ with a clean 503, and others with 404", async () => {
-    const http = await import("node:http");
-    const upgrade = (path: string) =>
-      new Promise<number>((resolve, reject) => {
-        const request = http.request(new URL(path, server.url), {
-          headers: {
-            Connection: "Upgrade",
-            Upgrade: "websocket",
-            "Sec-WebSocket-Version": "13",
-            "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==",
-          },
-        });
-        request.on("response", (response) => resolve(response.statusCode ?? 0));
-        request.on("upgrade", () => reject(new Error("upgraded")));
-        request.on("error", reject);
-        request.end();
-      });
-    expect(await upgrade("/realtime/agenda:1")).toBe(503);
-    expect(await upgrade("/elsewhere")).toBe(404);
-    // The server is still fine afterwards.
-    expect((await server.fetch("/healthz")).status).toBe(200);
-  });
-});

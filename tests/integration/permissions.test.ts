@@ -32,6 +32,7 @@ const table: { path: string; allowed: Who[] }[] = [
   { path: "/admin/audit", allowed: ["admin"] },
   { path: "/admin/audit.csv", allowed: ["admin"] },
   { path: "/admin/outbox", allowed: ["admin"] },
+  { path: "/admin/realtime.json", allowed: ["admin"] },
 ];
 
 let server: TestServer;

@@ -1,62 +1,13 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { freePort, healthy, launch, root, tsx } from "../support/processes";
+import { until } from "../support/until";
 
-/* The real entry point (`tsx server.ts`, as `npm start` runs it) in its own process. */
-const root = path.resolve(import.meta.dirname, "../..");
-const tsx = path.join(root, "node_modules/.bin/tsx");
 const dataDirs: string[] = [];
 afterAll(() => dataDirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
-
-interface Started {
-  child: ChildProcess;
-  stdout: () => string;
-  stderr: () => string;
-  exited: Promise<number | null>;
-}
-
-function launch(env: Record<string, string>): Started {
-  const cleanEnv = { ...process.env };
-  delete cleanEnv.DATABASE_URL;
-  delete cleanEnv.TEST_DATABASE_URL;
-  const child = spawn(tsx, ["server.ts"], {
-    cwd: root,
-    env: { ...cleanEnv, NODE_ENV: "production", HOST: "127.0.0.1", LOG_LEVEL: "warn", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let out = "";
-  let err = "";
-  child.stdout!.on("data", (chunk) => (out += chunk));
-  child.stderr!.on("data", (chunk) => (err += chunk));
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  return { child, stdout: () => out, stderr: () => err, exited };
-}
-
-async function until<T>(
-  probe: () => Promise<T | undefined> | T | undefined,
-  what: string,
-  ms = 150_000,
-): Promise<T> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
-async function freePort(): Promise<number> {
-  const net = await import("node:net");
-  return new Promise((resolve) => {
-    const server = net.createServer().listen(0, "127.0.0.1", () => {
-      const port = (server.address() as { port: number }).port;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 describe("the server process", () => {
   it("stops with one clear line when the database cannot be reached", async () => {
@@ -125,7 +76,11 @@ describe("the server process", () => {
     const base = `http://127.0.0.1:${port}`;
 
     const first = launch({ BROEN_DATA_DIR: dataDir, PORT: port });
-    await until(() => (first.stdout().includes("Demo logins") ? true : undefined), "first start");
+    await until(
+      () => (first.stdout().includes("Demo logins") ? true : undefined),
+      "first start",
+      150_000,
+    );
     expect(first.stdout()).toContain("admin@fjordvik.test");
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
 
@@ -149,13 +104,7 @@ describe("the server process", () => {
     expect(await first.exited).toBe(0);
 
     const second = launch({ BROEN_DATA_DIR: dataDir, PORT: port });
-    await until(async () => {
-      try {
-        return (await fetch(`${base}/healthz`)).status === 200 ? true : undefined;
-      } catch {
-        return undefined;
-      }
-    }, "second start");
+    await healthy(base, "second start");
     // Same session secret and data: the old session still works and the user is still there.
     const users = await (
       await fetch(`${base}/admin/users`, { headers: { Cookie: cookie } })

@@ -5,7 +5,9 @@ import { inject } from "vitest";
 import { openDatabase, type DatabaseHandle } from "../../db/client";
 
 /** A fresh copy of the migrated, seeded template: PGlite in memory, or a server database. */
-export async function openTestDatabase(): Promise<DatabaseHandle & { drop(): Promise<void> }> {
+export async function openTestDatabase(): Promise<
+  DatabaseHandle & { drop(): Promise<void>; url?: string }
+> {
   const serverUrl = process.env.TEST_DATABASE_URL;
   const template = inject("templateDatabase");
   if (serverUrl && template) {
@@ -17,6 +19,7 @@ export async function openTestDatabase(): Promise<DatabaseHandle & { drop(): Pro
     const handle = await openDatabase({ kind: "postgres", url: url.href, maxConnections: 5 });
     return {
       ...handle,
+      url: url.href,
       drop: async () => {
         await handle.close();
         await admin.unsafe(`drop database if exists "${name}" with (force)`);

@@ -1,0 +1,116 @@
+import { WebSocket } from "ws";
+import type { DocumentAsker, DocumentPermission } from "../app/models/document-access.server";
+
+/*
+ * Close codes a client can show (docs/realtime.md). 1009 (frame too large) comes from ws itself
+ * through maxPayload.
+ */
+export const CLOSE = {
+  goingAway: { code: 1001, reason: "server shutting down" },
+  malformed: { code: 1007, reason: "malformed message" },
+  rateLimited: { code: 1008, reason: "too many messages" },
+  awarenessTooLarge: { code: 1009, reason: "awareness state too large" },
+  loadFailed: { code: 1011, reason: "document could not be loaded" },
+  busy: { code: 1013, reason: "try again later" },
+  sessionEnded: { code: 4401, reason: "session ended" },
+  accessWithdrawn: { code: 4403, reason: "access withdrawn" },
+} as const;
+
+export type CloseReason = (typeof CLOSE)[keyof typeof CLOSE];
+
+/** Frames and bytes held for a connection while its document loads. */
+const MAX_QUEUED_FRAMES = 64;
+const MAX_QUEUED_BYTES = 4 * 1024 * 1024;
+/** A reader this far behind is cut off rather than buffered without end. */
+const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
+
+export interface ConnectionIdentity {
+  asker: DocumentAsker;
+  /** For a logged-in user: their session, checked again on every access change. */
+  sessionIdHash: string | null;
+  userId: string | null;
+  ip: string;
+}
+
+export type FrameHandler = (connection: Connection, frame: Uint8Array) => void;
+
+/** One client's socket on one document: permission, rate limit, queued frames, awareness ids. */
+export class Connection {
+  /** Awareness client ids this connection introduced; removed for everyone when it closes. */
+  readonly awarenessIds = new Set<number>();
+  permission: Exclude<DocumentPermission, "none">;
+  personId: string;
+  alive = true;
+  toldReadOnly = false;
+  closed = false;
+  private tokens: number;
+  private refilledAt = performance.now();
+  private queue: Uint8Array[] | null = [];
+  private queuedBytes = 0;
+  private handler: FrameHandler | null = null;
+
+  constructor(
+    readonly socket: WebSocket,
+    readonly identity: ConnectionIdentity,
+    grant: { permission: Exclude<DocumentPermission, "none">; personId: string },
+    private readonly messagesPerSecond: number,
+    private readonly onRefused: (reason: CloseReason) => void,
+  ) {
+    this.permission = grant.permission;
+    this.personId = grant.personId;
+    this.tokens = messagesPerSecond * 3;
+  }
+
+  /** A frame from the socket: rate-limited, then queued until the document is ready. */
+  receive(frame: Uint8Array): void {
+    if (this.closed) return;
+    if (!this.takeToken()) return this.refuse(CLOSE.rateLimited);
+    if (this.handler) return this.handler(this, frame);
+    this.queuedBytes += frame.length;
+    if (this.queue!.length >= MAX_QUEUED_FRAMES || this.queuedBytes > MAX_QUEUED_BYTES) {
+      return this.refuse(CLOSE.busy);
+    }
+    this.queue!.push(frame);
+  }
+
+  /** The document is loaded: handle what waited, then every later frame directly. */
+  start(handler: FrameHandler): void {
+    const waiting = this.queue ?? [];
+    this.queue = null;
+    this.queuedBytes = 0;
+    this.handler = handler;
+    for (const frame of waiting) {
+      if (this.closed) return;
+      handler(this, frame);
+    }
+  }
+
+  send(frame: Uint8Array): void {
+    if (this.closed || this.socket.readyState !== WebSocket.OPEN) return;
+    if (this.socket.bufferedAmount > MAX_BUFFERED_BYTES) return this.refuse(CLOSE.busy);
+    this.socket.send(frame);
+  }
+
+  /** Closes with a code and reason the client can show. */
+  refuse(reason: CloseReason): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.onRefused(reason);
+    this.socket.close(reason.code, reason.reason);
+    // A peer that does not complete the closing handshake is cut off.
+    setTimeout(() => this.socket.terminate(), 2000).unref();
+  }
+
+  private takeToken(): boolean {
+    const now = performance.now();
+    const burst = this.messagesPerSecond * 3;
+    this.tokens = Math.min(
+      burst,
+      this.tokens + ((now - this.refilledAt) / 1000) * this.messagesPerSecond,
+    );
+    this.refilledAt = now;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+}

@@ -1,0 +1,350 @@
+import * as awarenessProtocol from "y-protocols/awareness";
+import * as Y from "yjs";
+import { logger, safeError } from "../app/utils/logger.server";
+import { CLOSE, type Connection } from "./connection";
+import type { RealtimeMetrics } from "./metrics";
+import {
+  awarenessFrame,
+  awarenessStatesFrame,
+  decodeClientFrame,
+  encodeAwarenessEntries,
+  isEmptyUpdate,
+  MalformedFrame,
+  permissionDeniedFrame,
+  syncStep1Frame,
+  syncStep2Frame,
+  updateFrame,
+  type AwarenessEntry,
+} from "./protocol";
+import type { UpdateLog } from "./update-log";
+
+/** Transaction origins that are not a local client. */
+const LOADED = Symbol("loaded from the update log");
+export const REMOTE = Symbol("from another server process");
+
+/** The largest awareness state (cursor, name, colour) one client may publish. */
+const MAX_AWARENESS_STATE = 16 * 1024;
+/** Awareness client ids one connection may introduce (one per tab is normal). */
+const MAX_AWARENESS_IDS = 8;
+
+export interface DocumentSettings {
+  unloadGraceMs: number;
+  compactAfter: number;
+}
+
+export interface CrossProcess {
+  publishAwareness(documentName: string, update: Uint8Array): void;
+}
+
+/*
+ * One loaded document: the Yjs state, its awareness, its connections. Nothing is answered until
+ * the stored state is loaded. Loading, compaction and unloading run one at a time (`serial`).
+ */
+export class LiveDocument {
+  readonly doc = new Y.Doc();
+  readonly awareness = new awarenessProtocol.Awareness(this.doc);
+  readonly connections = new Set<Connection>();
+  readonly ready: Promise<void>;
+  isReady = false;
+  unloading: Promise<void> | null = null;
+  private storedRows = 0;
+  private chain: Promise<unknown> = Promise.resolve();
+  private unloadTimer: NodeJS.Timeout | null = null;
+  private awarenessOwners = new Map<number, Connection>();
+
+  constructor(
+    readonly name: string,
+    private readonly log: UpdateLog,
+    private readonly metrics: RealtimeMetrics,
+    private readonly settings: DocumentSettings,
+    private readonly crossProcess: CrossProcess | null,
+    private readonly onUnloaded: (document: LiveDocument) => void,
+  ) {
+    this.awareness.setLocalState(null); // the server itself is not a participant
+    this.doc.on("update", (update: Uint8Array, origin: unknown) => this.onUpdate(update, origin));
+    this.awareness.on("update", (change: AwarenessChange, origin: unknown) =>
+      this.onAwareness(change, origin),
+    );
+    this.ready = this.serial(() => this.load());
+    this.ready.catch(() => {}); // failures are handled where the connections wait for it
+  }
+
+  private async load(): Promise<void> {
+    const stored = await this.log.load(this.name);
+    Y.transact(
+      this.doc,
+      () => {
+        for (const update of stored.state) Y.applyUpdate(this.doc, update);
+      },
+      LOADED,
+    );
+    this.storedRows = stored.rows;
+    this.isReady = true;
+    if (this.storedRows > this.settings.compactAfter) void this.compact();
+  }
+
+  /** Attaches a connection; it is answered once the document is loaded. */
+  attach(connection: Connection): void {
+    this.connections.add(connection);
+    if (this.unloadTimer) clearTimeout(this.unloadTimer);
+    this.unloadTimer = null;
+    this.ready.then(
+      () => {
+        if (connection.closed) return;
+        connection.send(syncStep1Frame(this.doc));
+        if (this.awareness.getStates().size > 0) {
+          connection.send(awarenessStatesFrame(this.awareness));
+        }
+        if (connection.permission === "read") this.tellReadOnly(connection);
+        connection.start((c, frame) => this.handle(c, frame));
+      },
+      (error: unknown) => {
+        logger().error(
+          { err: safeError(error), document: this.name },
+          "realtime: loading a document failed",
+        );
+        connection.refuse(CLOSE.loadFailed);
+      },
+    );
+  }
+
+  detach(connection: Connection): void {
+    if (!this.connections.delete(connection)) return;
+    const ids = [...connection.awarenessIds].filter(
+      (id) => this.awarenessOwners.get(id) === connection,
+    );
+    if (ids.length > 0) awarenessProtocol.removeAwarenessStates(this.awareness, ids, connection);
+    if (this.connections.size === 0 && !this.unloading) {
+      this.unloadTimer = setTimeout(() => void this.unload(), this.settings.unloadGraceMs);
+      this.unloadTimer.unref();
+    }
+  }
+
+  /** An update stored by another server process. */
+  applyRemote(update: Uint8Array): void {
+    if (!this.isReady) return;
+    Y.applyUpdate(this.doc, update, REMOTE);
+  }
+
+  applyRemoteAwareness(update: Uint8Array): void {
+    if (!this.isReady) return;
+    awarenessProtocol.applyAwarenessUpdate(this.awareness, update, REMOTE);
+  }
+
+  private handle(connection: Connection, frame: Uint8Array): void {
+    let message;
+    try {
+      message = decodeClientFrame(frame);
+    } catch (error) {
+      if (!(error instanceof MalformedFrame)) throw error;
+      this.metrics.closed.malformed++;
+      return connection.refuse(CLOSE.malformed);
+    }
+    switch (message.type) {
+      case "sync-step1":
+        return connection.send(syncStep2Frame(this.doc, message.stateVector));
+      case "update":
+        return this.receiveUpdate(connection, message.update);
+      case "awareness":
+        return this.receiveAwareness(connection, message.entries);
+      case "query-awareness":
+        return connection.send(awarenessStatesFrame(this.awareness));
+      case "auth":
+        return; // only the server sends these
+    }
+  }
+
+  private receiveUpdate(connection: Connection, update: Uint8Array): void {
+    if (connection.permission !== "edit") {
+      // A read-only client's edits are never applied; its empty "nothing new" answers are normal.
+      if (!isEmptyUpdate(update)) {
+        this.metrics.droppedFrames.readOnly++;
+        this.tellReadOnly(connection);
+      }
+      return;
+    }
+    this.metrics.recordReceived(update.length);
+    try {
+      Y.applyUpdate(this.doc, update, connection);
+    } catch {
+      this.metrics.closed.malformed++;
+      connection.refuse(CLOSE.malformed);
+    }
+  }
+
+  /** Tells a read-only client once that its edits are not kept (y-websocket: permission-denied). */
+  tellReadOnly(connection: Connection): void {
+    if (connection.toldReadOnly) return;
+    connection.toldReadOnly = true;
+    connection.send(permissionDeniedFrame("read-only"));
+  }
+
+  private receiveAwareness(connection: Connection, entries: AwarenessEntry[]): void {
+    const kept: AwarenessEntry[] = [];
+    for (const entry of entries) {
+      if (entry.state.length > MAX_AWARENESS_STATE) {
+        this.metrics.closed.tooLarge++;
+        return connection.refuse(CLOSE.awarenessTooLarge);
+      }
+      const owner = this.awarenessOwners.get(entry.clientId);
+      if (owner === connection) kept.push(entry);
+      else if (!owner && entry.state !== "null") {
+        // A new client id: it belongs to this connection from now on. Others cannot touch it.
+        if (connection.awarenessIds.size >= MAX_AWARENESS_IDS) continue;
+        this.awarenessOwners.set(entry.clientId, connection);
+        connection.awarenessIds.add(entry.clientId);
+        kept.push(entry);
+      }
+    }
+    if (kept.length === 0) return;
+    awarenessProtocol.applyAwarenessUpdate(
+      this.awareness,
+      encodeAwarenessEntries(kept),
+      connection,
+    );
+  }
+
+  private onUpdate(update: Uint8Array, origin: unknown): void {
+    if (origin === LOADED) return;
+    const frame = updateFrame(update);
+    for (const connection of this.connections) {
+      if (connection !== origin) connection.send(frame);
+    }
+    if (origin === REMOTE) return; // stored by the process that received it
+    this.log.append(this.name, update);
+    this.storedRows++;
+    if (this.storedRows > this.settings.compactAfter && !this.compacting) void this.compact();
+  }
+
+  private onAwareness(change: AwarenessChange, origin: unknown): void {
+    for (const id of change.removed) {
+      const owner = this.awarenessOwners.get(id);
+      owner?.awarenessIds.delete(id);
+      this.awarenessOwners.delete(id);
+    }
+    const changed = [...change.added, ...change.updated, ...change.removed];
+    const update = awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed);
+    const frame = awarenessFrame(update);
+    for (const connection of this.connections) connection.send(frame);
+    if (origin !== REMOTE) this.crossProcess?.publishAwareness(this.name, update);
+  }
+
+  private compacting = false;
+
+  private compact(): Promise<void> {
+    this.compacting = true;
+    return this.serial(async () => {
+      try {
+        const { before, after } = await this.log.compact(this.name);
+        this.storedRows = Math.max(this.storedRows - before, 0) + after;
+      } catch (error) {
+        logger().error(
+          { err: safeError(error), document: this.name },
+          "realtime: compaction failed",
+        );
+      } finally {
+        this.compacting = false;
+      }
+    });
+  }
+
+  /** Unloads when nobody has come back: stored updates are flushed and compacted first. */
+  private unload(): Promise<void> {
+    if (this.connections.size > 0 || this.unloading) return this.unloading ?? Promise.resolve();
+    this.unloading = this.serial(async () => {
+      try {
+        await this.log.flush();
+        if (this.isReady && this.storedRows > 1) {
+          const { before, after } = await this.log.compact(this.name);
+          this.storedRows = Math.max(this.storedRows - before, 0) + after;
+        }
+      } catch (error) {
+        logger().error({ err: safeError(error), document: this.name }, "realtime: unload failed");
+      } finally {
+        this.destroy();
+        this.onUnloaded(this);
+      }
+    });
+    return this.unloading;
+  }
+
+  private destroyed = false;
+
+  destroy(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    if (this.unloadTimer) clearTimeout(this.unloadTimer);
+    this.awareness.destroy();
+    this.doc.destroy();
+  }
+
+  private serial<T>(operation: () => Promise<T>): Promise<T> {
+    const next = this.chain.then(operation, operation);
+    this.chain = next.catch(() => {});
+    return next;
+  }
+}
+
+interface AwarenessChange {
+  added: number[];
+  updated: number[];
+  removed: number[];
+}
+
+/** The loaded documents of this process. */
+export class DocumentRegistry {
+  private readonly documents = new Map<string, LiveDocument>();
+
+  constructor(
+    private readonly create: (name: string, onUnloaded: (d: LiveDocument) => void) => LiveDocument,
+    private readonly metrics: RealtimeMetrics,
+  ) {}
+
+  /** Attaches the connection to the document, loading it (or waiting for an unload) first. */
+  async attach(name: string, connection: Connection): Promise<LiveDocument> {
+    for (;;) {
+      const existing = this.documents.get(name);
+      if (existing?.unloading) {
+        await existing.unloading;
+        continue;
+      }
+      const document = existing ?? this.load(name);
+      document.attach(connection); // synchronously, so an unload cannot slip in between
+      return document;
+    }
+  }
+
+  private load(name: string): LiveDocument {
+    const document = this.create(name, (gone) => {
+      if (this.documents.get(name) === gone) {
+        this.documents.delete(name);
+        this.metrics.documents = this.documents.size;
+      }
+    });
+    this.documents.set(name, document);
+    this.metrics.documents = this.documents.size;
+    // A failed load is not kept: the next connection tries again.
+    document.ready.catch(() => {
+      if (this.documents.get(name) === document) {
+        this.documents.delete(name);
+        this.metrics.documents = this.documents.size;
+        document.destroy();
+      }
+    });
+    return document;
+  }
+
+  get(name: string): LiveDocument | undefined {
+    return this.documents.get(name);
+  }
+
+  all(): LiveDocument[] {
+    return [...this.documents.values()];
+  }
+
+  destroyAll(): void {
+    for (const document of this.documents.values()) document.destroy();
+    this.documents.clear();
+    this.metrics.documents = 0;
+  }
+}

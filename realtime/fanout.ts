@@ -1,0 +1,124 @@
+import crypto from "node:crypto";
+import { sql } from "drizzle-orm";
+import * as Y from "yjs";
+import { logger, safeError } from "../app/utils/logger.server";
+import type { Database, DatabaseHandle } from "../db/client";
+import type { CrossProcess, DocumentRegistry } from "./documents";
+import type { OnStored, UpdateLog } from "./update-log";
+
+/*
+ * Several server processes on one PostgreSQL: each process announces what it stored with
+ * NOTIFY on one channel, inside the transaction that stored it (so it arrives on commit), and
+ * the others apply it to the documents they have loaded. Small updates travel inline; larger
+ * ones are read back from the update log. Awareness (who is here, cursors) travels inline and
+ * is never stored. On the embedded database there is one process and none of this runs.
+ */
+export const DOCUMENTS_CHANNEL = "broen_documents";
+/** NOTIFY payloads must stay under 8000 bytes. */
+const MAX_INLINE_BASE64 = 6000;
+
+type Message =
+  | { p: string; k: "u"; d: string; f: number; u?: string }
+  | { p: string; k: "a"; d: string; a: string };
+
+export class Fanout implements CrossProcess {
+  readonly processId = crypto.randomUUID();
+  private unlisten: (() => Promise<void>) | null = null;
+  private listenedBefore = false;
+
+  constructor(
+    private readonly database: DatabaseHandle,
+    private readonly registry: () => DocumentRegistry,
+    private readonly log: () => UpdateLog,
+  ) {}
+
+  async start(): Promise<void> {
+    this.unlisten = await this.database.listen(
+      DOCUMENTS_CHANNEL,
+      (payload) => this.receive(payload),
+      () => {
+        // After a lost connection to the database: catch up on everything stored meanwhile.
+        if (this.listenedBefore) void this.catchUp();
+        this.listenedBefore = true;
+      },
+    );
+  }
+
+  async stop(): Promise<void> {
+    await this.unlisten?.();
+    this.unlisten = null;
+  }
+
+  /** Runs in the update log's write transaction. */
+  readonly onStored: OnStored = async (tx: Database, stored) => {
+    for (const { documentName, firstId, updates } of stored) {
+      const inline = Buffer.from(Y.mergeUpdates(updates)).toString("base64");
+      const message: Message = {
+        p: this.processId,
+        k: "u",
+        d: documentName,
+        f: firstId,
+        ...(inline.length <= MAX_INLINE_BASE64 ? { u: inline } : {}),
+      };
+      await tx.execute(sql`select pg_notify(${DOCUMENTS_CHANNEL}, ${JSON.stringify(message)})`);
+    }
+  };
+
+  publishAwareness(documentName: string, update: Uint8Array): void {
+    const encoded = Buffer.from(update).toString("base64");
+    if (encoded.length > MAX_INLINE_BASE64) return; // one client's state is capped far below
+    const message: Message = { p: this.processId, k: "a", d: documentName, a: encoded };
+    this.database.db
+      .execute(sql`select pg_notify(${DOCUMENTS_CHANNEL}, ${JSON.stringify(message)})`)
+      .catch((error: unknown) =>
+        logger().warn({ err: safeError(error) }, "realtime: sharing awareness failed"),
+      );
+  }
+
+  private receive(payload: string): void {
+    let message: Message;
+    try {
+      message = JSON.parse(payload) as Message;
+    } catch {
+      return;
+    }
+    if (message.p === this.processId) return;
+    const document = this.registry().get(message.d);
+    if (!document) return; // not loaded here: it is read from the log when someone opens it
+    // Loading may have read the log before this commit: apply once loading is done.
+    void document.ready
+      .then(async () => {
+        if (message.k === "a") {
+          document.applyRemoteAwareness(Buffer.from(message.a, "base64"));
+        } else if (message.u) {
+          document.applyRemote(Buffer.from(message.u, "base64"));
+        } else {
+          for (const update of await this.log().since(message.d, message.f)) {
+            document.applyRemote(update);
+          }
+        }
+      })
+      .catch((error: unknown) =>
+        logger().warn(
+          { err: safeError(error), document: message.d },
+          "realtime: applying another process's update failed",
+        ),
+      );
+  }
+
+  private async catchUp(): Promise<void> {
+    for (const document of this.registry().all()) {
+      if (!document.isReady) continue;
+      try {
+        for (const update of await this.log().since(document.name, 0)) {
+          document.applyRemote(update);
+        }
+      } catch (error) {
+        logger().warn(
+          { err: safeError(error), document: document.name },
+          "realtime: catch-up failed",
+        );
+      }
+    }
+  }
+}

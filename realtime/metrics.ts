@@ -1,0 +1,72 @@
+/*
+ * Counters for the realtime server, read by the admin-only metrics route
+ * (app/routes/admin.realtime.tsx). Counts and sizes only: never document content or names.
+ */
+export class RealtimeMetrics {
+  connections = 0;
+  documents = 0;
+  updatesReceived = 0;
+  updateBytesReceived = 0;
+  updatesPersisted = 0;
+  bytesPersisted = 0;
+  pendingWrites = 0;
+  writeErrors = 0;
+  compactions = 0;
+  /** Frames not applied: a read-only connection's edits, frames past the rate limit. */
+  droppedFrames = { readOnly: 0, rateLimited: 0, queueFull: 0 };
+  closed = { malformed: 0, tooLarge: 0, rateLimited: 0, revoked: 0, heartbeat: 0 };
+  refusedUpgrades = 0;
+  private lagWindow: number[] = [];
+  private lastPersistLagMs = 0;
+  private samples: { at: number; received: number; bytes: number }[] = [];
+
+  recordReceived(bytes: number): void {
+    this.updatesReceived++;
+    this.updateBytesReceived += bytes;
+  }
+
+  recordPersisted(bytes: number, lagMs: number): void {
+    this.updatesPersisted++;
+    this.bytesPersisted += bytes;
+    this.lastPersistLagMs = lagMs;
+    this.lagWindow.push(lagMs);
+    if (this.lagWindow.length > 1000) this.lagWindow.splice(0, this.lagWindow.length - 1000);
+  }
+
+  /** Rates over the last ten seconds: the route samples on every read, and so does a timer. */
+  sample(now = Date.now()): void {
+    this.samples.push({ at: now, received: this.updatesReceived, bytes: this.updateBytesReceived });
+    while (this.samples.length > 2 && this.samples[0]!.at < now - 10_000) this.samples.shift();
+  }
+
+  snapshot() {
+    this.sample();
+    const first = this.samples[0]!;
+    const last = this.samples[this.samples.length - 1]!;
+    const seconds = Math.max((last.at - first.at) / 1000, 1);
+    const sorted = [...this.lagWindow].sort((a, b) => a - b);
+    const p99 = sorted.length
+      ? sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))]!
+      : 0;
+    return {
+      documentsLoaded: this.documents,
+      connections: this.connections,
+      updatesPerSecond: round((last.received - first.received) / seconds),
+      bytesPerSecond: round((last.bytes - first.bytes) / seconds),
+      updatesReceived: this.updatesReceived,
+      updatesPersisted: this.updatesPersisted,
+      bytesPersisted: this.bytesPersisted,
+      pendingWrites: this.pendingWrites,
+      persistenceLagMs: { last: round(this.lastPersistLagMs), p99: round(p99) },
+      writeErrors: this.writeErrors,
+      compactions: this.compactions,
+      droppedFrames: { ...this.droppedFrames },
+      closedConnections: { ...this.closed },
+      refusedUpgrades: this.refusedUpgrades,
+    };
+  }
+}
+
+const round = (value: number) => Math.round(value * 10) / 10;
+
+export type RealtimeMetricsSnapshot = ReturnType<RealtimeMetrics["snapshot"]>;

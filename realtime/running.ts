@@ -1,0 +1,21 @@
+import type { RealtimeMetrics } from "./metrics";
+
+/** What the rest of the process may ask of the running realtime server. */
+export interface RealtimeHandle {
+  metrics: RealtimeMetrics;
+  /** Stores everything received so far. */
+  flush(): Promise<void>;
+  /** The live state of a document if this process has it loaded (for snapshots). */
+  liveState(documentName: string): Uint8Array | null;
+}
+
+// The Remix build bundles its own copy of app code; both reach the one server through globalThis.
+const slot = globalThis as typeof globalThis & { __broenRealtime?: RealtimeHandle };
+
+export function installRealtime(handle: RealtimeHandle | undefined): void {
+  slot.__broenRealtime = handle;
+}
+
+export function runningRealtime(): RealtimeHandle | undefined {
+  return slot.__broenRealtime;
+}
