@@ -204,4 +204,20 @@ describe("revocation is live", () => {
     expect(member!.removedAt).not.toBeNull();
     await until(() => (again.closeCodes.includes(4403) ? true : undefined), "closed at removal");
   });
+
+  it("deactivating a user closes their open sockets at once", async () => {
+    const editor = client(server.url, docs.agenda, { cookie: cookie.coordinator });
+    await editor.synced();
+    const coordinatorId = await server.userId(DEMO.coordinator);
+    const response = await server.post(
+      `/admin/users/${coordinatorId}`,
+      { intent: "deactivate" },
+      cookie.admin,
+    );
+    expect(response.status).toBeLessThan(400);
+    await until(
+      () => (editor.closeCodes.includes(4401) ? true : undefined),
+      "closed at deactivation",
+    );
+  });
 });

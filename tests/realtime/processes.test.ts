@@ -126,8 +126,10 @@ describe("persistence across processes", () => {
     );
     const expected = Y.encodeStateAsUpdate(writer.doc);
     writer.destroy();
-    watcher.destroy();
+    // Shutdown closes open sockets with "going away" (1001) after storing what is pending.
     expect(await stop(first, "SIGTERM")).toBe(0);
+    expect(watcher.closeCodes[0]).toBe(1001);
+    watcher.destroy();
 
     const second = await start(site, port);
     const reader = client(second.base, name, leader, site.publicUrl);
