@@ -14,6 +14,7 @@ import { hashToken } from "../utils/tokens.server";
 import { recordAudit } from "./audit.server";
 import { invitationCalendar } from "./calendar.server";
 import { memberMaySee } from "./consent.server";
+import { issueTicket, TICKET_LIFETIME_MS } from "./document-access.server";
 import { invitationUrl } from "./invitation-links.server";
 import { calendarMeeting, invitationTitle, loadMailMeeting } from "./meeting-mail.server";
 
@@ -140,4 +141,22 @@ export async function invitationIcs(token: string, ip: string): Promise<string |
     attendees: [{ name: member.name, email, partstat: invitation.response, rsvp: !cancelled }],
     method: cancelled ? "CANCEL" : "REQUEST",
   });
+}
+
+/**
+ * A short-lived ticket with which the link holder's browser opens the live agenda (read-only),
+ * or null when the link does not work or the member has no consent for the agenda. The
+ * realtime server checks the invitation and the consent again at every connection.
+ */
+export async function agendaTicket(
+  token: string,
+): Promise<{ document: string; ticket: string; expiresInSeconds: number } | null> {
+  const found = await findInvitation(token);
+  if (!found || !(await memberMaySee(found.member.id, "agenda"))) return null;
+  const document = `agenda:${found.meeting.id}`;
+  return {
+    document,
+    ticket: issueTicket(found.invitation.id, document),
+    expiresInSeconds: TICKET_LIFETIME_MS / 1000,
+  };
 }

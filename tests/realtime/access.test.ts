@@ -2,6 +2,7 @@ import { and, eq, isNull } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditLog, consents, networkMembers } from "../../db/schema";
 import { issueTicket, TICKET_LIFETIME_MS } from "../../app/models/document-access.server";
+import { invitationToken } from "../../app/models/invitation-links.server";
 import { osloToday, recordConsent, withdrawConsent } from "../../app/models/consent.server";
 import { DEMO, startTestServer, type TestServer } from "../support/server";
 import {
@@ -99,6 +100,21 @@ describe("who may connect", () => {
   });
 });
 
+describe("tickets from the invitation page", () => {
+  it("a link holder with consent gets a ticket for the agenda and reads it; a broken link gets none", async () => {
+    const token = invitationToken(docs.relativeInvitationId, 1);
+    const response = await server.fetch(`/i/${token}/ticket`);
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { document: string; ticket: string };
+    expect(body.document).toBe(docs.agenda);
+    const holder = client(server.url, body.document, { ticket: body.ticket });
+    await holder.synced();
+    expect(holder.provider.wsconnected).toBe(true);
+    holder.destroy();
+    expect((await server.fetch(`/i/${token.slice(0, -3)}xyz/ticket`)).status).toBe(404);
+  });
+});
+
 describe("read-only", () => {
   it("a partner with consent reads live; their edits never reach anyone", async () => {
     const editor = client(server.url, docs.agenda, { cookie: cookie.leader });
@@ -166,6 +182,8 @@ describe("revocation is live", () => {
     );
     // They stay out: y-websocket does not retry a 44xx close, and a new attempt is refused.
     expect(await upgradeStatus(`/realtime/${docs.agenda}`, { Cookie: cookie.nav! })).toBe(403);
+    const relativeToken = invitationToken(docs.relativeInvitationId, 1);
+    expect((await server.fetch(`/i/${relativeToken}/ticket`)).status).toBe(404);
 
     // Consent given again (and for the plan): back in.
     await recordConsent(
