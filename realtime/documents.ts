@@ -85,6 +85,8 @@ export class LiveDocument {
 
   /** Attaches a connection; it is answered once the document is loaded. */
   attach(connection: Connection): void {
+    // Closed while waiting for an earlier unload: nothing to attach, but do not stay loaded.
+    if (connection.closed) return this.unloadWhenIdle();
     this.connections.add(connection);
     if (this.unloadTimer) clearTimeout(this.unloadTimer);
     this.unloadTimer = null;
@@ -114,10 +116,16 @@ export class LiveDocument {
       (id) => this.awarenessOwners.get(id) === connection,
     );
     if (ids.length > 0) awarenessProtocol.removeAwarenessStates(this.awareness, ids, connection);
-    if (this.connections.size === 0 && !this.unloading) {
-      this.unloadTimer = setTimeout(() => void this.unload(), this.settings.unloadGraceMs);
-      this.unloadTimer.unref();
-    }
+    this.unloadWhenIdle();
+  }
+
+  private unloadWhenIdle(): void {
+    if (this.connections.size > 0 || this.unloading || this.unloadTimer) return;
+    this.unloadTimer = setTimeout(() => {
+      this.unloadTimer = null;
+      void this.unload();
+    }, this.settings.unloadGraceMs);
+    this.unloadTimer.unref();
   }
 
   /** An update stored by another server process. */
