@@ -1,4 +1,4 @@
-import { createCookie, redirect } from "@remix-run/node";
+import { createCookie, redirect, type AppLoadContext } from "@remix-run/node";
 import { eq, lt, or, sql } from "drizzle-orm";
 import { getDatabase, type Database } from "../../db/client";
 import { roleAssignments, sessions, users, type Role } from "../../db/schema";
@@ -72,15 +72,24 @@ export async function sessionTokenHash(request: Request): Promise<string | null>
   return typeof token === "string" && token.length > 0 ? hashToken(token) : null;
 }
 
-// Loaders of one request share the Request object: look the session up once per request.
+// Remix hands each loader of a request its own copy of the Request, but the same load context.
+// For GET and HEAD the root and the page loader share one lookup through the context. Not for
+// other methods: there the action runs first and may end or change the session (log out,
+// roles) before the loaders read it again.
 const perRequest = new WeakMap<Request, Promise<SessionUser | null>>();
 
-export function getSessionUser(request: Request): Promise<SessionUser | null> {
+export function getSessionUser(
+  request: Request,
+  context: AppLoadContext,
+): Promise<SessionUser | null> {
+  const shared = request.method === "GET" || request.method === "HEAD";
+  if (shared && context.sessionUser) return context.sessionUser;
   let pending = perRequest.get(request);
   if (!pending) {
     pending = loadSessionUser(request);
     perRequest.set(request, pending);
   }
+  if (shared) context.sessionUser = pending;
   return pending;
 }
 
@@ -165,8 +174,8 @@ function loginRedirect(request: Request) {
   return redirect(`/login${query}`);
 }
 
-export async function requireUser(request: Request): Promise<SessionUser> {
-  const user = await getSessionUser(request);
+export async function requireUser(request: Request, context: AppLoadContext): Promise<SessionUser> {
+  const user = await getSessionUser(request, context);
   if (!user) throw loginRedirect(request);
   return user;
 }
@@ -174,9 +183,10 @@ export async function requireUser(request: Request): Promise<SessionUser> {
 /** Every protected loader and action starts here. */
 export async function requirePermission(
   request: Request,
+  context: AppLoadContext,
   permission: Permission,
 ): Promise<SessionUser> {
-  const user = await requireUser(request);
+  const user = await requireUser(request, context);
   if (!can(user.roles, permission)) {
     throw new Response("Ingen tilgang. / No access.", {
       status: 403,

@@ -32,8 +32,8 @@ const Query = z.object({
 /** Meetings per page in the list view. */
 const PAGE_SIZE = 50;
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  const user = await requirePermission(request, "meetings.view");
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const user = await requirePermission(request, context, "meetings.view");
   const url = new URL(request.url);
   const query = validate(Query, Object.fromEntries(url.searchParams));
   const networks = await networkChoices(user);
