@@ -10,7 +10,7 @@ import {
   persons,
   users,
 } from "../../db/schema";
-import { networkAccess, notFound, visiblePersonIds } from "./access.server";
+import { networkAccess, notFound, visibleNetworks } from "./access.server";
 import { auditActor, recordAudit } from "./audit.server";
 import type { SessionUser } from "./session.server";
 
@@ -154,17 +154,10 @@ export interface MeetingFilter {
 
 /** Meetings in networks the user manages, and meetings they are invited to as a partner. */
 export async function listMeetings(user: SessionUser, filter: MeetingFilter) {
-  const { managed, memberNetworkIds } = await visiblePersonIds(user);
+  const networksSeen = await visibleNetworks(user);
+  const managedNetworkIds = networksSeen.filter((n) => n.manage).map((n) => n.id);
   const { db } = getDatabase();
-  const managedNetworkIds = managed.length
-    ? (
-        await db
-          .select({ id: networks.id })
-          .from(networks)
-          .where(inArray(networks.personId, managed))
-      ).map((n) => n.id)
-    : [];
-  const invitedMeetingIds = memberNetworkIds.length
+  const invitedMeetingIds = networksSeen.some((n) => n.member)
     ? (
         await db
           .select({ id: invitations.meetingId })
