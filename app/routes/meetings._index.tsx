@@ -97,7 +97,17 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     filter: { network: filter.networkId ?? "", kind: filter.kind ?? "" },
     page,
     hasMore,
-    meetings: inRange.map((m) => ({ ...m, startsAt: m.startsAt.toISOString() })),
+    // Only what the page shows: every field here is encoded into the page for hydration.
+    // The internal title only for those who manage the meeting (others see its kind).
+    meetings: inRange.map((m) => ({
+      id: m.id,
+      kind: m.kind,
+      startsAt: m.startsAt.toISOString(),
+      internalTitle: m.manage ? m.internalTitle : "",
+      status: m.status,
+      personName: m.personName,
+      manage: m.manage,
+    })),
   };
 }
 
