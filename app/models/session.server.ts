@@ -99,33 +99,53 @@ async function loadSessionUser(request: Request): Promise<SessionUser | null> {
   return sessionUserById(idHash);
 }
 
-/** Also used by the realtime server: a live connection keeps its session alive. */
-export async function sessionUserById(idHash: string): Promise<SessionUser | null> {
-  const { db } = getDatabase();
-  // One round trip for the session, the user and their roles: it runs on every request.
-  const [row] = await db
+/*
+ * One round trip for the session, the user and their roles: it runs on every request. Built
+ * once per database (drizzle's query building costs more than PostgreSQL answering it).
+ */
+function buildSessionQuery(db: Database) {
+  return db
     .select({
-      session: sessions,
-      user: users,
-      assignments: sql<{ role: Role; unitId: string | null }[]>`coalesce((
+      lastSeenAt: sessions.lastSeenAt,
+      expiresAt: sessions.expiresAt,
+      id: users.id,
+      name: users.name,
+      email: users.email,
+      municipalityId: users.municipalityId,
+      partnerOrganisationId: users.partnerOrganisationId,
+      active: users.active,
+      assignments: sql<{ role: Role; unitId: string | null }[] | string>`coalesce((
         select json_agg(json_build_object('role', ${roleAssignments.role}, 'unitId', ${roleAssignments.unitId}))
         from ${roleAssignments} where ${roleAssignments.userId} = ${users.id}
       ), '[]'::json)`,
     })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
-    .where(eq(sessions.idHash, idHash))
-    .limit(1);
+    .where(eq(sessions.idHash, sql.placeholder("idHash")))
+    .limit(1)
+    .prepare("session_user");
+}
+const sessionQueries = new WeakMap<Database, ReturnType<typeof buildSessionQuery>>();
+
+/** Also used by the realtime server: a live connection keeps its session alive. */
+export async function sessionUserById(idHash: string): Promise<SessionUser | null> {
+  const { db } = getDatabase();
+  let query = sessionQueries.get(db);
+  if (!query) {
+    query = buildSessionQuery(db);
+    sessionQueries.set(db, query);
+  }
+  const [row] = await query.execute({ idHash });
   if (!row) return null;
 
   const now = Date.now();
-  const idle = row.session.lastSeenAt.getTime() + SESSION_IDLE_MS < now;
-  const expired = row.session.expiresAt.getTime() < now;
-  if (idle || expired || !row.user.active) {
+  const idle = row.lastSeenAt.getTime() + SESSION_IDLE_MS < now;
+  const expired = row.expiresAt.getTime() < now;
+  if (idle || expired || !row.active) {
     await db.delete(sessions).where(eq(sessions.idHash, idHash));
     return null;
   }
-  if (now - row.session.lastSeenAt.getTime() > TOUCH_INTERVAL_MS) {
+  if (now - row.lastSeenAt.getTime() > TOUCH_INTERVAL_MS) {
     await db
       .update(sessions)
       .set({ lastSeenAt: new Date(now) })
@@ -135,11 +155,11 @@ export async function sessionUserById(idHash: string): Promise<SessionUser | nul
   const assignments: { role: Role; unitId: string | null }[] =
     typeof row.assignments === "string" ? JSON.parse(row.assignments) : row.assignments;
   return {
-    id: row.user.id,
-    name: row.user.name,
-    email: row.user.email,
-    municipalityId: row.user.municipalityId,
-    partnerOrganisationId: row.user.partnerOrganisationId,
+    id: row.id,
+    name: row.name,
+    email: row.email,
+    municipalityId: row.municipalityId,
+    partnerOrganisationId: row.partnerOrganisationId,
     roles: [...new Set(assignments.map((a) => a.role))],
     assignments,
     sessionIdHash: idHash,
