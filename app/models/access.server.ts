@@ -1,5 +1,5 @@
-import { and, asc, eq, inArray, isNull, or, sql } from "drizzle-orm";
-import { getDatabase } from "../../db/client";
+import { and, asc, eq, inArray, isNull, or, sql, type Placeholder, type SQL } from "drizzle-orm";
+import { getDatabase, type Database } from "../../db/client";
 import type { NetworkKind } from "../../db/enums";
 import {
   networkLeaders,
@@ -38,13 +38,28 @@ async function coordinatedUnitIds(user: SessionUser): Promise<string[]> {
 /** SQL condition: the person row `persons` is one this user manages. */
 async function managesPersonCondition(user: SessionUser) {
   const unitIds = await coordinatedUnitIds(user);
-  const leads = or(
-    sql`exists (select 1 from ${personLeaders} where ${personLeaders.personId} = ${persons.id} and ${personLeaders.userId} = ${user.id})`,
-    sql`exists (select 1 from ${networks} join ${networkLeaders} on ${networkLeaders.networkId} = ${networks.id}
-        where ${networks.personId} = ${persons.id} and ${networkLeaders.userId} = ${user.id})`,
+  return managesPerson(
+    user.id,
+    user.municipalityId,
+    unitIds.length > 0 ? inArray(persons.unitId, unitIds) : null,
   );
-  const managed = unitIds.length > 0 ? or(leads, inArray(persons.unitId, unitIds)) : leads;
-  return and(eq(persons.municipalityId, user.municipalityId), managed);
+}
+
+/**
+ * The rule behind managesPersonCondition(), with the user's values given as values or as
+ * placeholders of a prepared query; `inUnits` is the condition for a coordinator's units.
+ */
+function managesPerson(
+  userId: string | Placeholder,
+  municipalityId: string | Placeholder,
+  inUnits: SQL | null,
+) {
+  const leads = or(
+    sql`exists (select 1 from ${personLeaders} where ${personLeaders.personId} = ${persons.id} and ${personLeaders.userId} = ${userId})`,
+    sql`exists (select 1 from ${networks} join ${networkLeaders} on ${networkLeaders.networkId} = ${networks.id}
+        where ${networks.personId} = ${persons.id} and ${networkLeaders.userId} = ${userId})`,
+  );
+  return and(eq(persons.municipalityId, municipalityId), inUnits ? or(leads, inUnits) : leads);
 }
 
 /** The networks of a person in which the user is a current member with an account. */
@@ -161,16 +176,26 @@ export function visibleNetworks(user: SessionUser): Promise<VisibleNetwork[]> {
   return pending;
 }
 
-async function loadVisibleNetworks(user: SessionUser): Promise<VisibleNetwork[]> {
+type NetworksShape = "member" | "leads" | "leadsOrUnits";
+
+/* Built once per database and shape, with the user's values as placeholders (issue 3). */
+function buildVisibleNetworksQuery(db: Database, shape: NetworksShape) {
+  const userId = sql.placeholder("userId");
   const manages =
-    user.roles.includes("leader") || user.roles.includes("coordinator")
-      ? await managesPersonCondition(user)
-      : sql`false`;
+    shape === "member"
+      ? sql`false`
+      : managesPerson(
+          userId,
+          sql.placeholder("municipalityId"),
+          shape === "leadsOrUnits"
+            ? sql`${persons.unitId} = any(${sql.placeholder("unitIds")})`
+            : null,
+        );
   const member = sql`exists (select 1 from ${networkMembers}
-    where ${networkMembers.networkId} = ${networks.id} and ${networkMembers.userId} = ${user.id}
+    where ${networkMembers.networkId} = ${networks.id} and ${networkMembers.userId} = ${userId}
     and ${networkMembers.removedAt} is null)`;
-  return getDatabase()
-    .db.select({
+  return db
+    .select({
       id: networks.id,
       kind: networks.kind,
       personId: persons.id,
@@ -181,7 +206,30 @@ async function loadVisibleNetworks(user: SessionUser): Promise<VisibleNetwork[]>
     .from(networks)
     .innerJoin(persons, eq(persons.id, networks.personId))
     .where(or(manages, member))
-    .orderBy(asc(persons.name));
+    .orderBy(asc(persons.name))
+    .prepare("visible_networks");
+}
+const networksQueries = new WeakMap<
+  Database,
+  Map<NetworksShape, ReturnType<typeof buildVisibleNetworksQuery>>
+>();
+
+async function loadVisibleNetworks(user: SessionUser): Promise<VisibleNetwork[]> {
+  const manager = user.roles.includes("leader") || user.roles.includes("coordinator");
+  const unitIds = manager ? await coordinatedUnitIds(user) : [];
+  const shape: NetworksShape = !manager ? "member" : unitIds.length ? "leadsOrUnits" : "leads";
+  const { db } = getDatabase();
+  let byShape = networksQueries.get(db);
+  if (!byShape) {
+    byShape = new Map();
+    networksQueries.set(db, byShape);
+  }
+  let query = byShape.get(shape);
+  if (!query) {
+    query = buildVisibleNetworksQuery(db, shape);
+    byShape.set(shape, query);
+  }
+  return query.execute({ userId: user.id, municipalityId: user.municipalityId, unitIds });
 }
 
 /** An id from the URL: a uuid, or the same "not found" as an object the user may not see. */
