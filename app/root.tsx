@@ -28,8 +28,8 @@ export const links: LinksFunction = () => [
 
 export const meta: MetaFunction = () => [{ title: "Broen" }];
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  const [locale, user] = await Promise.all([getLocale(request), getSessionUser(request)]);
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const [locale, user] = await Promise.all([getLocale(request), getSessionUser(request, context)]);
   return {
     locale,
     user: user ? { name: user.name, roles: user.roles } : null,

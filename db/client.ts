@@ -38,7 +38,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
       onnotice: () => {},
       connect_timeout: 10,
     });
-    const db = drizzlePostgres(client, { schema }) as unknown as Database;
+    const db = drizzlePostgres(preparing(client), { schema }) as unknown as Database;
     return {
       db,
       kind: "postgres",
@@ -71,6 +71,38 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
     },
     close: () => client.close(),
   };
+}
+
+/*
+ * drizzle runs every query through postgres.js `unsafe(text, params, { prepare: false })`
+ * unless the query was built with .prepare(). An unprepared query with parameters costs
+ * postgres.js two round trips (Parse/Describe, wait for the parameter types, then
+ * Bind/Execute), and PostgreSQL parses and plans it again each time. As named prepared
+ * statements, cached per connection by their text, a query is one round trip from its second
+ * use on a connection (issue 3).
+ * Statements are per connection and go with it; postgres.js recycles connections after
+ * 30–60 minutes (max_lifetime), which bounds the cache, and it re-prepares a statement
+ * that a schema change invalidated.
+ */
+function preparing(client: postgres.Sql): postgres.Sql {
+  return new Proxy(client, {
+    get(target, key, receiver) {
+      if (key === "unsafe") {
+        return (text: string, params?: postgres.ParameterOrJSON<never>[], options?: object) =>
+          // Without parameters postgres.js sends a simple query: one round trip already.
+          target.unsafe(text, params, params?.length ? { ...options, prepare: true } : options);
+      }
+      if (key === "begin" || key === "savepoint") {
+        // Transactions hand drizzle a connection of their own: prepare there too.
+        return (...args: unknown[]) => {
+          const body = args.pop() as (sql: postgres.Sql) => unknown;
+          const start = Reflect.get(target, key, receiver) as (...a: unknown[]) => unknown;
+          return start.call(target, ...args, (sql: postgres.Sql) => body(preparing(sql)));
+        };
+      }
+      return Reflect.get(target, key, receiver);
+    },
+  });
 }
 
 /*

@@ -42,7 +42,10 @@ export function createApp({ env, build, publicDir, devSocketOrigin }: AppOptions
     "/build",
     express.static(path.join(publicDir, "build"), { immutable: true, maxAge: "1y", index: false }),
   );
-  app.use(express.static(publicDir, { maxAge: "1h", index: false }));
+  // Every file in public/ has an extension: pages (/meetings) skip the file-system lookup
+  // that the static middleware would otherwise make for every request.
+  const publicFiles = express.static(publicDir, { maxAge: "1h", index: false });
+  app.use((req, res, next) => (/\.[^/]+$/.test(req.path) ? publicFiles(req, res, next) : next()));
 
   app.get("/healthz", healthCheck);
 

@@ -1,5 +1,6 @@
-import { and, eq, inArray, isNull, or, sql } from "drizzle-orm";
-import { getDatabase } from "../../db/client";
+import { and, asc, eq, inArray, isNull, or, sql, type Placeholder, type SQL } from "drizzle-orm";
+import { getDatabase, type Database } from "../../db/client";
+import type { NetworkKind } from "../../db/enums";
 import {
   networkLeaders,
   networkMembers,
@@ -37,13 +38,28 @@ async function coordinatedUnitIds(user: SessionUser): Promise<string[]> {
 /** SQL condition: the person row `persons` is one this user manages. */
 async function managesPersonCondition(user: SessionUser) {
   const unitIds = await coordinatedUnitIds(user);
-  const leads = or(
-    sql`exists (select 1 from ${personLeaders} where ${personLeaders.personId} = ${persons.id} and ${personLeaders.userId} = ${user.id})`,
-    sql`exists (select 1 from ${networks} join ${networkLeaders} on ${networkLeaders.networkId} = ${networks.id}
-        where ${networks.personId} = ${persons.id} and ${networkLeaders.userId} = ${user.id})`,
+  return managesPerson(
+    user.id,
+    user.municipalityId,
+    unitIds.length > 0 ? inArray(persons.unitId, unitIds) : null,
   );
-  const managed = unitIds.length > 0 ? or(leads, inArray(persons.unitId, unitIds)) : leads;
-  return and(eq(persons.municipalityId, user.municipalityId), managed);
+}
+
+/**
+ * The rule behind managesPersonCondition(), with the user's values given as values or as
+ * placeholders of a prepared query; `inUnits` is the condition for a coordinator's units.
+ */
+function managesPerson(
+  userId: string | Placeholder,
+  municipalityId: string | Placeholder,
+  inUnits: SQL | null,
+) {
+  const leads = or(
+    sql`exists (select 1 from ${personLeaders} where ${personLeaders.personId} = ${persons.id} and ${personLeaders.userId} = ${userId})`,
+    sql`exists (select 1 from ${networks} join ${networkLeaders} on ${networkLeaders.networkId} = ${networks.id}
+        where ${networks.personId} = ${persons.id} and ${networkLeaders.userId} = ${userId})`,
+  );
+  return and(eq(persons.municipalityId, municipalityId), inUnits ? or(leads, inUnits) : leads);
 }
 
 /** The networks of a person in which the user is a current member with an account. */
@@ -132,6 +148,88 @@ async function loadVisiblePersonIds(
     (id) => !managed.includes(id),
   );
   return { managed, asMember, memberNetworkIds: memberships.map((m) => m.networkId) };
+}
+
+/** A network the user may see, with whether they manage it and whether they are a member. */
+export interface VisibleNetwork {
+  id: string;
+  kind: NetworkKind;
+  personId: string;
+  person: string;
+  manage: boolean;
+  member: boolean;
+}
+
+const networksCache = new WeakMap<SessionUser, Promise<VisibleNetwork[]>>();
+
+/**
+ * Every network the user may see, ordered by the person's name: the networks of the persons
+ * they manage, and those they are a current member of. The same rules as visiblePersonIds(),
+ * in one query, shared (like it) by the loaders of one request.
+ */
+export function visibleNetworks(user: SessionUser): Promise<VisibleNetwork[]> {
+  let pending = networksCache.get(user);
+  if (!pending) {
+    pending = loadVisibleNetworks(user);
+    networksCache.set(user, pending);
+  }
+  return pending;
+}
+
+type NetworksShape = "member" | "leads" | "leadsOrUnits";
+
+/* Built once per database and shape, with the user's values as placeholders (issue 3). */
+function buildVisibleNetworksQuery(db: Database, shape: NetworksShape) {
+  const userId = sql.placeholder("userId");
+  const manages =
+    shape === "member"
+      ? sql`false`
+      : managesPerson(
+          userId,
+          sql.placeholder("municipalityId"),
+          shape === "leadsOrUnits"
+            ? sql`${persons.unitId} = any(${sql.placeholder("unitIds")})`
+            : null,
+        );
+  const member = sql`exists (select 1 from ${networkMembers}
+    where ${networkMembers.networkId} = ${networks.id} and ${networkMembers.userId} = ${userId}
+    and ${networkMembers.removedAt} is null)`;
+  return db
+    .select({
+      id: networks.id,
+      kind: networks.kind,
+      personId: persons.id,
+      person: persons.name,
+      manage: sql<boolean>`(${manages})`,
+      member: sql<boolean>`${member}`,
+    })
+    .from(networks)
+    .innerJoin(persons, eq(persons.id, networks.personId))
+    .where(or(manages, member))
+    .orderBy(asc(persons.name))
+    .prepare("visible_networks");
+}
+const networksQueries = new WeakMap<
+  Database,
+  Map<NetworksShape, ReturnType<typeof buildVisibleNetworksQuery>>
+>();
+
+async function loadVisibleNetworks(user: SessionUser): Promise<VisibleNetwork[]> {
+  const manager = user.roles.includes("leader") || user.roles.includes("coordinator");
+  const unitIds = manager ? await coordinatedUnitIds(user) : [];
+  const shape: NetworksShape = !manager ? "member" : unitIds.length ? "leadsOrUnits" : "leads";
+  const { db } = getDatabase();
+  let byShape = networksQueries.get(db);
+  if (!byShape) {
+    byShape = new Map();
+    networksQueries.set(db, byShape);
+  }
+  let query = byShape.get(shape);
+  if (!query) {
+    query = buildVisibleNetworksQuery(db, shape);
+    byShape.set(shape, query);
+  }
+  return query.execute({ userId: user.id, municipalityId: user.municipalityId, unitIds });
 }
 
 /** An id from the URL: a uuid, or the same "not found" as an object the user may not see. */

@@ -1,5 +1,5 @@
-import { and, asc, desc, eq, gte, inArray, isNull, lt, sql } from "drizzle-orm";
-import { getDatabase } from "../../db/client";
+import { and, asc, desc, eq, gte, isNull, lt, sql } from "drizzle-orm";
+import { getDatabase, type Database } from "../../db/client";
 import type { InvitationResponse, MeetingKind } from "../../db/enums";
 import {
   invitations,
@@ -10,7 +10,7 @@ import {
   persons,
   users,
 } from "../../db/schema";
-import { networkAccess, notFound, visiblePersonIds } from "./access.server";
+import { networkAccess, notFound, visibleNetworks } from "./access.server";
 import { auditActor, recordAudit } from "./audit.server";
 import type { SessionUser } from "./session.server";
 
@@ -152,51 +152,42 @@ export interface MeetingFilter {
   offset?: number;
 }
 
-/** Meetings in networks the user manages, and meetings they are invited to as a partner. */
-export async function listMeetings(user: SessionUser, filter: MeetingFilter) {
-  const { managed, memberNetworkIds } = await visiblePersonIds(user);
-  const { db } = getDatabase();
-  const managedNetworkIds = managed.length
-    ? (
-        await db
-          .select({ id: networks.id })
-          .from(networks)
-          .where(inArray(networks.personId, managed))
-      ).map((n) => n.id)
-    : [];
-  const invitedMeetingIds = memberNetworkIds.length
-    ? (
-        await db
-          .select({ id: invitations.meetingId })
-          .from(invitations)
-          .innerJoin(networkMembers, eq(networkMembers.id, invitations.memberId))
-          .where(
-            and(
-              eq(networkMembers.userId, user.id),
-              isNull(invitations.revokedAt),
-              isNull(networkMembers.removedAt),
-            ),
-          )
-      ).map((r) => r.id)
-    : [];
-  if (managedNetworkIds.length === 0 && invitedMeetingIds.length === 0) return [];
-  const now = new Date();
-  const visible = sql`(${managedNetworkIds.length ? inArray(meetings.networkId, managedNetworkIds) : sql`false`} or ${invitedMeetingIds.length ? inArray(meetings.id, invitedMeetingIds) : sql`false`})`;
-  const conditions = [visible];
-  if (filter.networkId) conditions.push(eq(meetings.networkId, filter.networkId));
-  if (filter.kind) conditions.push(eq(meetings.kind, filter.kind));
-  if (filter.from) conditions.push(gte(meetings.startsAt, filter.from));
-  if (filter.to) conditions.push(lt(meetings.startsAt, filter.to));
-  if (filter.tab === "cancelled") conditions.push(eq(meetings.status, "cancelled"));
-  else if (filter.tab !== "all") {
+/** Which parts of the list query a filter uses; one prepared query per combination. */
+function listShape(filter: MeetingFilter) {
+  return {
+    tab: filter.tab,
+    network: !!filter.networkId,
+    kind: !!filter.kind,
+    from: !!filter.from,
+    to: !!filter.to,
+  };
+}
+type ListShape = ReturnType<typeof listShape>;
+
+/*
+ * The list query with its values as placeholders, built once per database and shape: drizzle's
+ * query building cost more than PostgreSQL answering it (issue 3). The visible networks and
+ * invited meetings are array parameters (`= any($n)`), so the text does not vary with their
+ * number and PostgreSQL keeps one prepared statement per shape.
+ */
+function buildListQuery(db: Database, shape: ListShape) {
+  const conditions = [
+    sql`(${meetings.networkId} = any(${sql.placeholder("managedNetworkIds")}) or ${meetings.id} = any(${sql.placeholder("invitedMeetingIds")}))`,
+  ];
+  if (shape.network) conditions.push(eq(meetings.networkId, sql.placeholder("networkId")));
+  if (shape.kind) conditions.push(eq(meetings.kind, sql.placeholder("kind")));
+  if (shape.from) conditions.push(gte(meetings.startsAt, sql.placeholder("from")));
+  if (shape.to) conditions.push(lt(meetings.startsAt, sql.placeholder("to")));
+  if (shape.tab === "cancelled") conditions.push(eq(meetings.status, "cancelled"));
+  else if (shape.tab !== "all") {
     conditions.push(eq(meetings.status, "scheduled"));
     conditions.push(
-      filter.tab === "upcoming"
-        ? gte(meetings.startsAt, new Date(now.getTime() - 60 * 60_000))
-        : lt(meetings.startsAt, now),
+      shape.tab === "upcoming"
+        ? gte(meetings.startsAt, sql.placeholder("upcomingFrom"))
+        : lt(meetings.startsAt, sql.placeholder("now")),
     );
   }
-  const rows = await db
+  return db
     .select({
       id: meetings.id,
       kind: meetings.kind,
@@ -217,12 +208,66 @@ export async function listMeetings(user: SessionUser, filter: MeetingFilter) {
     .innerJoin(persons, eq(persons.id, networks.personId))
     .where(and(...conditions))
     .orderBy(
-      filter.tab === "upcoming" || filter.tab === "all"
+      shape.tab === "upcoming" || shape.tab === "all"
         ? asc(meetings.startsAt)
         : desc(meetings.startsAt),
     )
-    .limit(Math.min(filter.limit ?? 500, 2000))
-    .offset(filter.offset ?? 0);
+    .limit(sql.placeholder("limit"))
+    .offset(sql.placeholder("offset"))
+    .prepare("list_meetings");
+}
+const listQueries = new WeakMap<Database, Map<string, ReturnType<typeof buildListQuery>>>();
+
+function listQuery(db: Database, shape: ListShape) {
+  let byShape = listQueries.get(db);
+  if (!byShape) {
+    byShape = new Map();
+    listQueries.set(db, byShape);
+  }
+  const key = JSON.stringify(shape);
+  let query = byShape.get(key);
+  if (!query) {
+    query = buildListQuery(db, shape);
+    byShape.set(key, query);
+  }
+  return query;
+}
+
+/** Meetings in networks the user manages, and meetings they are invited to as a partner. */
+export async function listMeetings(user: SessionUser, filter: MeetingFilter) {
+  const networksSeen = await visibleNetworks(user);
+  const managedNetworkIds = networksSeen.filter((n) => n.manage).map((n) => n.id);
+  const { db } = getDatabase();
+  const invitedMeetingIds = networksSeen.some((n) => n.member)
+    ? (
+        await db
+          .select({ id: invitations.meetingId })
+          .from(invitations)
+          .innerJoin(networkMembers, eq(networkMembers.id, invitations.memberId))
+          .where(
+            and(
+              eq(networkMembers.userId, user.id),
+              isNull(invitations.revokedAt),
+              isNull(networkMembers.removedAt),
+            ),
+          )
+      ).map((r) => r.id)
+    : [];
+  if (managedNetworkIds.length === 0 && invitedMeetingIds.length === 0) return [];
+  const now = new Date();
+  // Timestamps as ISO text, as drizzle's timestamp column would send them.
+  const rows = await listQuery(db, listShape(filter)).execute({
+    managedNetworkIds,
+    invitedMeetingIds,
+    networkId: filter.networkId ?? null,
+    kind: filter.kind ?? null,
+    from: filter.from?.toISOString() ?? null,
+    to: filter.to?.toISOString() ?? null,
+    upcomingFrom: new Date(now.getTime() - 60 * 60_000).toISOString(),
+    now: now.toISOString(),
+    limit: Math.min(filter.limit ?? 500, 2000),
+    offset: filter.offset ?? 0,
+  });
   return rows.map((r) => ({ ...r, manage: managedNetworkIds.includes(r.networkId) }));
 }
 

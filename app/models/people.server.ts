@@ -11,7 +11,7 @@ import {
   singleLine,
   optionalUuid,
 } from "../utils/validation";
-import { notFound, personAccess, visiblePersonIds } from "./access.server";
+import { notFound, personAccess, visibleNetworks, visiblePersonIds } from "./access.server";
 import { auditActor, recordAudit } from "./audit.server";
 import { leaderChoices } from "./choices.server";
 import type { SessionUser } from "./session.server";
@@ -254,15 +254,5 @@ export async function setPersonLeaders(
 
 /** The networks the user can see, labelled by person, for filters (one query). */
 export async function networkChoices(user: SessionUser) {
-  const { managed, asMember, memberNetworkIds } = await visiblePersonIds(user);
-  if (managed.length === 0 && asMember.length === 0) return [];
-  const rows = await getDatabase()
-    .db.select({ id: networks.id, kind: networks.kind, personId: persons.id, person: persons.name })
-    .from(networks)
-    .innerJoin(persons, eq(persons.id, networks.personId))
-    .where(inArray(persons.id, [...managed, ...asMember]))
-    .orderBy(asc(persons.name));
-  return rows
-    .filter((row) => managed.includes(row.personId) || memberNetworkIds.includes(row.id))
-    .map(({ id, kind, person }) => ({ id, kind, person }));
+  return (await visibleNetworks(user)).map(({ id, kind, person }) => ({ id, kind, person }));
 }

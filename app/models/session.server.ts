@@ -1,4 +1,4 @@
-import { createCookie, redirect } from "@remix-run/node";
+import { createCookie, redirect, type AppLoadContext } from "@remix-run/node";
 import { eq, lt, or, sql } from "drizzle-orm";
 import { getDatabase, type Database } from "../../db/client";
 import { roleAssignments, sessions, users, type Role } from "../../db/schema";
@@ -73,15 +73,24 @@ export async function sessionTokenHash(request: Request): Promise<string | null>
   return typeof token === "string" && token.length > 0 ? hashToken(token) : null;
 }
 
-// Loaders of one request share the Request object: look the session up once per request.
+// Remix hands each loader of a request its own copy of the Request, but the same load context.
+// For GET and HEAD the root and the page loader share one lookup through the context. Not for
+// other methods: there the action runs first and may end or change the session (log out,
+// roles) before the loaders read it again.
 const perRequest = new WeakMap<Request, Promise<SessionUser | null>>();
 
-export function getSessionUser(request: Request): Promise<SessionUser | null> {
+export function getSessionUser(
+  request: Request,
+  context: AppLoadContext,
+): Promise<SessionUser | null> {
+  const shared = request.method === "GET" || request.method === "HEAD";
+  if (shared && context.sessionUser) return context.sessionUser;
   let pending = perRequest.get(request);
   if (!pending) {
     pending = loadSessionUser(request);
     perRequest.set(request, pending);
   }
+  if (shared) context.sessionUser = pending;
   return pending;
 }
 
@@ -91,33 +100,53 @@ async function loadSessionUser(request: Request): Promise<SessionUser | null> {
   return sessionUserById(idHash);
 }
 
-/** Also used by the realtime server: a live connection keeps its session alive. */
-export async function sessionUserById(idHash: string): Promise<SessionUser | null> {
-  const { db } = getDatabase();
-  // One round trip for the session, the user and their roles: it runs on every request.
-  const [row] = await db
+/*
+ * One round trip for the session, the user and their roles: it runs on every request. Built
+ * once per database (drizzle's query building costs more than PostgreSQL answering it).
+ */
+function buildSessionQuery(db: Database) {
+  return db
     .select({
-      session: sessions,
-      user: users,
-      assignments: sql<{ role: Role; unitId: string | null }[]>`coalesce((
+      lastSeenAt: sessions.lastSeenAt,
+      expiresAt: sessions.expiresAt,
+      id: users.id,
+      name: users.name,
+      email: users.email,
+      municipalityId: users.municipalityId,
+      partnerOrganisationId: users.partnerOrganisationId,
+      active: users.active,
+      assignments: sql<{ role: Role; unitId: string | null }[] | string>`coalesce((
         select json_agg(json_build_object('role', ${roleAssignments.role}, 'unitId', ${roleAssignments.unitId}))
         from ${roleAssignments} where ${roleAssignments.userId} = ${users.id}
       ), '[]'::json)`,
     })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
-    .where(eq(sessions.idHash, idHash))
-    .limit(1);
+    .where(eq(sessions.idHash, sql.placeholder("idHash")))
+    .limit(1)
+    .prepare("session_user");
+}
+const sessionQueries = new WeakMap<Database, ReturnType<typeof buildSessionQuery>>();
+
+/** Also used by the realtime server: a live connection keeps its session alive. */
+export async function sessionUserById(idHash: string): Promise<SessionUser | null> {
+  const { db } = getDatabase();
+  let query = sessionQueries.get(db);
+  if (!query) {
+    query = buildSessionQuery(db);
+    sessionQueries.set(db, query);
+  }
+  const [row] = await query.execute({ idHash });
   if (!row) return null;
 
   const now = Date.now();
-  const idle = row.session.lastSeenAt.getTime() + SESSION_IDLE_MS < now;
-  const expired = row.session.expiresAt.getTime() < now;
-  if (idle || expired || !row.user.active) {
+  const idle = row.lastSeenAt.getTime() + SESSION_IDLE_MS < now;
+  const expired = row.expiresAt.getTime() < now;
+  if (idle || expired || !row.active) {
     await db.delete(sessions).where(eq(sessions.idHash, idHash));
     return null;
   }
-  if (now - row.session.lastSeenAt.getTime() > TOUCH_INTERVAL_MS) {
+  if (now - row.lastSeenAt.getTime() > TOUCH_INTERVAL_MS) {
     await db
       .update(sessions)
       .set({ lastSeenAt: new Date(now) })
@@ -127,11 +156,11 @@ export async function sessionUserById(idHash: string): Promise<SessionUser | nul
   const assignments: { role: Role; unitId: string | null }[] =
     typeof row.assignments === "string" ? JSON.parse(row.assignments) : row.assignments;
   return {
-    id: row.user.id,
-    name: row.user.name,
-    email: row.user.email,
-    municipalityId: row.user.municipalityId,
-    partnerOrganisationId: row.user.partnerOrganisationId,
+    id: row.id,
+    name: row.name,
+    email: row.email,
+    municipalityId: row.municipalityId,
+    partnerOrganisationId: row.partnerOrganisationId,
     roles: [...new Set(assignments.map((a) => a.role))],
     assignments,
     sessionIdHash: idHash,
@@ -166,8 +195,8 @@ function loginRedirect(request: Request) {
   return redirect(`/login${query}`);
 }
 
-export async function requireUser(request: Request): Promise<SessionUser> {
-  const user = await getSessionUser(request);
+export async function requireUser(request: Request, context: AppLoadContext): Promise<SessionUser> {
+  const user = await getSessionUser(request, context);
   if (!user) throw loginRedirect(request);
   return user;
 }
@@ -175,9 +204,10 @@ export async function requireUser(request: Request): Promise<SessionUser> {
 /** Every protected loader and action starts here. */
 export async function requirePermission(
   request: Request,
+  context: AppLoadContext,
   permission: Permission,
 ): Promise<SessionUser> {
-  const user = await requireUser(request);
+  const user = await requireUser(request, context);
   if (!can(user.roles, permission)) {
     throw new Response("Ingen tilgang. / No access.", {
       status: 403,

@@ -8,8 +8,8 @@ import { pageTitle } from "../utils/meta";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "nav.home");
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  const user = await requireUser(request);
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const user = await requireUser(request, context);
   return {
     name: user.name,
     roles: user.roles,

@@ -23,8 +23,8 @@ import { pageTitle } from "../utils/meta";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "account.title");
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  const user = await requireUser(request);
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const user = await requireUser(request, context);
   const sessions = await listSessions(user.id);
   return {
     name: user.name,
@@ -46,7 +46,7 @@ const AccountForm = z.object({
 });
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const user = await requireUser(request);
+  const user = await requireUser(request, context);
   const form = validate(AccountForm, formFields(await readForm(request)));
   if (!form.ok) return badRequest(form.errors);
   if (form.value.intent === "create-feed") {

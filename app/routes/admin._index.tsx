@@ -7,8 +7,8 @@ import { pageTitle } from "../utils/meta";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "admin.title");
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  await requirePermission(request, "admin.users");
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  await requirePermission(request, context, "admin.users");
   return null;
 }
 

@@ -21,7 +21,7 @@ function auditActionLabel(action: string): MessageKey {
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "audit.title");
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const admin = await requirePermission(request, "admin.audit");
+  const admin = await requirePermission(request, context, "admin.audit");
   const url = new URL(request.url);
   const actors = (await listUsers(admin.municipalityId)).map(({ id, name }) => ({ id, name }));
   const query = Object.fromEntries(

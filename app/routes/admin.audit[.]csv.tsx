@@ -7,7 +7,7 @@ const EXPORT_LIMIT = 100_000;
 
 /** CSV export of the audit log with the same filters as the page; the export is logged. */
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const admin = await requirePermission(request, "admin.audit");
+  const admin = await requirePermission(request, context, "admin.audit");
   const filter = parseAuditFilter(new URL(request.url));
   if (!filter.ok) {
     return new Response("Ugyldig filter. / Invalid filter.", {

@@ -10,8 +10,8 @@ import { pageTitle } from "../utils/meta";
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "outbox.title");
 
 /** One message exactly as it would be sent: headers, both bodies and the calendar part. */
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  const admin = await requirePermission(request, "admin.outbox");
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const admin = await requirePermission(request, context, "admin.outbox");
   const id = Number(params.messageId);
   if (!Number.isSafeInteger(id) || id <= 0) notFound();
   const message = await getOutboxMessage(id, admin.municipalityId);

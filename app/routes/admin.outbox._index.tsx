@@ -9,8 +9,8 @@ import { pageTitle } from "../utils/meta";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "outbox.title");
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  const admin = await requirePermission(request, "admin.outbox");
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const admin = await requirePermission(request, context, "admin.outbox");
   const messages = await listOutbox({ municipalityId: admin.municipalityId, limit: 200 });
   return {
     sending: !!env().SMTP_URL,

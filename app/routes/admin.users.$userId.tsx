@@ -1,6 +1,7 @@
 import {
   data,
   type ActionFunctionArgs,
+  type AppLoadContext,
   type LoaderFunctionArgs,
   type MetaFunction,
 } from "@remix-run/node";
@@ -27,8 +28,8 @@ import { badRequest, formFields, readForm, validate } from "../utils/forms.serve
 import { message } from "../utils/validation";
 import { pageTitle } from "../utils/meta";
 
-async function loadTarget(request: Request, userId: string | undefined) {
-  const admin = await requirePermission(request, "admin.users");
+async function loadTarget(request: Request, context: AppLoadContext, userId: string | undefined) {
+  const admin = await requirePermission(request, context, "admin.users");
   const target =
     userId && z.uuid().safeParse(userId).success
       ? await getUserInMunicipality(userId, admin.municipalityId)
@@ -39,8 +40,8 @@ async function loadTarget(request: Request, userId: string | undefined) {
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "admin.users");
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { admin, target } = await loadTarget(request, params.userId);
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const { admin, target } = await loadTarget(request, context, params.userId);
   return {
     user: target,
     isSelf: admin.id === target.id,
@@ -57,7 +58,7 @@ const Intent = z.object({
 type Done = { ok: true; notice: MessageKey; link?: string; expires?: string };
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
-  const { admin, target } = await loadTarget(request, params.userId);
+  const { admin, target } = await loadTarget(request, context, params.userId);
   const form = await readForm(request);
   const intent = validate(Intent, formFields(form));
   if (!intent.ok) return badRequest(intent.errors);

@@ -9,8 +9,8 @@ import { pageTitle } from "../utils/meta";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "admin.users");
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  const admin = await requirePermission(request, "admin.users");
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const admin = await requirePermission(request, context, "admin.users");
   return { users: await listUsers(admin.municipalityId) };
 }
 

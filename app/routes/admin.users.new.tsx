@@ -19,13 +19,13 @@ import { pageTitle } from "../utils/meta";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "admin.newUser");
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  const admin = await requirePermission(request, "admin.users");
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const admin = await requirePermission(request, context, "admin.users");
   return municipalityChoices(admin.municipalityId);
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const admin = await requirePermission(request, "admin.users");
+  const admin = await requirePermission(request, context, "admin.users");
   const form = await readForm(request);
   const basics = validate(NewUserFields, formFields(form));
   const roleFields = parseRoleFields(form, await municipalityChoices(admin.municipalityId));

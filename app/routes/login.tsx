@@ -25,8 +25,8 @@ const LoginForm = z.object({
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "login.title");
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  if (await getSessionUser(request)) return redirect("/");
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  if (await getSessionUser(request, context)) return redirect("/");
   return null;
 }
 

@@ -37,7 +37,7 @@ import { message } from "../utils/validation";
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "meetings.title");
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const user = await requirePermission(request, "meetings.view");
+  const user = await requirePermission(request, context, "meetings.view");
   const view = await viewMeeting(user, context, idFromUrl(params.meetingId));
   const m = view.meeting;
   const planning = view.manage ? await planningChoices(user, m.networkId) : null;
@@ -123,7 +123,7 @@ function startedFrom(raw: string | undefined): Partial<MeetingSnapshot> | null {
 type Done = { ok: true; notice: MessageKey; link?: string; linkFor?: string };
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
-  const user = await requirePermission(request, "meetings.view");
+  const user = await requirePermission(request, context, "meetings.view");
   const meetingId = idFromUrl(params.meetingId);
   const form = await readForm(request);
   const fields = formFields(form);
@@ -137,7 +137,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     return data<Done>({ ok: true, notice: "invitation.answered" });
   }
   // Everything else changes the meeting: only for those who manage its network.
-  const manager = await requirePermission(request, "people.manage");
+  const manager = await requirePermission(request, context, "people.manage");
   try {
     switch (intent.value.intent) {
       case "update": {

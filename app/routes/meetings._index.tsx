@@ -32,8 +32,8 @@ const Query = z.object({
 /** Meetings per page in the list view. */
 const PAGE_SIZE = 50;
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  const user = await requirePermission(request, "meetings.view");
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const user = await requirePermission(request, context, "meetings.view");
   const url = new URL(request.url);
   const query = validate(Query, Object.fromEntries(url.searchParams));
   const networks = await networkChoices(user);
@@ -97,7 +97,17 @@ export async function loader({ request }: LoaderFunctionArgs) {
     filter: { network: filter.networkId ?? "", kind: filter.kind ?? "" },
     page,
     hasMore,
-    meetings: inRange.map((m) => ({ ...m, startsAt: m.startsAt.toISOString() })),
+    // Only what the page shows: every field here is encoded into the page for hydration.
+    // The internal title only for those who manage the meeting (others see its kind).
+    meetings: inRange.map((m) => ({
+      id: m.id,
+      kind: m.kind,
+      startsAt: m.startsAt.toISOString(),
+      internalTitle: m.manage ? m.internalTitle : "",
+      status: m.status,
+      personName: m.personName,
+      manage: m.manage,
+    })),
   };
 }
 

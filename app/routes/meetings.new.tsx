@@ -23,8 +23,8 @@ export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "meeting.n
 const networkIdFrom = (request: Request) =>
   idFromUrl(new URL(request.url).searchParams.get("networkId"));
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  const user = await requirePermission(request, "people.manage");
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const user = await requirePermission(request, context, "people.manage");
   const network = await planningChoices(user, networkIdFrom(request));
   const networkLeaderIds = network.leaderChoices.filter((l) => l.id === user.id).map((l) => l.id);
   return {
@@ -52,7 +52,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const user = await requirePermission(request, "people.manage");
+  const user = await requirePermission(request, context, "people.manage");
   const networkId = networkIdFrom(request);
   const parsed = parseMeetingForm(await readForm(request));
   if (!parsed.ok) return badRequest(parsed.errors);

@@ -38,7 +38,7 @@ import { message, optionalUuid } from "../utils/validation";
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "people.networks");
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const user = await requirePermission(request, "networks.view");
+  const user = await requirePermission(request, context, "networks.view");
   const view = await viewNetwork(user, context, idFromUrl(params.networkId));
   return {
     ...view,
@@ -72,7 +72,7 @@ type Done = { ok: true; notice: MessageKey };
 const done = (notice: MessageKey) => data<Done>({ ok: true, notice });
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
-  const user = await requirePermission(request, "people.manage");
+  const user = await requirePermission(request, context, "people.manage");
   const networkId = idFromUrl(params.networkId);
   const form = await readForm(request);
   const intent = validate(Intent, formFields(form));

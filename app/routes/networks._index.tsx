@@ -10,8 +10,8 @@ import { pageTitle } from "../utils/meta";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "people.title");
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  const user = await requirePermission(request, "networks.view");
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const user = await requirePermission(request, context, "networks.view");
   const people = await listPeople(user);
   const managedIds = people.filter((p) => p.manage).map((p) => p.id);
   return {

@@ -6,8 +6,8 @@ import { pageTitle } from "../utils/meta";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "nav.overview");
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  await requirePermission(request, "overview.view");
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  await requirePermission(request, context, "overview.view");
   return null;
 }
 

@@ -37,7 +37,7 @@ import { message } from "../utils/validation";
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "people.title");
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const user = await requirePermission(request, "networks.view");
+  const user = await requirePermission(request, context, "networks.view");
   const view = await viewPerson(user, context, idFromUrl(params.personId));
   return {
     ...view,
@@ -54,7 +54,7 @@ const Intent = z.object({
 });
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
-  const user = await requirePermission(request, "people.manage");
+  const user = await requirePermission(request, context, "people.manage");
   const personId = idFromUrl(params.personId);
   const form = await readForm(request);
   const intent = validate(Intent, formFields(form));

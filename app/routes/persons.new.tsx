@@ -22,13 +22,13 @@ import { message } from "../utils/validation";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "people.new");
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  const user = await requirePermission(request, "people.manage");
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const user = await requirePermission(request, context, "people.manage");
   return { units: await unitChoices(user.municipalityId) };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const user = await requirePermission(request, "people.manage");
+  const user = await requirePermission(request, context, "people.manage");
   const form = validate(PersonSchema, formFields(await readForm(request)));
   if (!form.ok) return badRequest(form.errors);
   try {
