@@ -3,8 +3,8 @@ import { runningRealtime } from "../../realtime/running";
 import { requirePermission } from "../models/session.server";
 
 /** The realtime server's counters for operators: admins only, and never document content. */
-export async function loader({ request }: LoaderFunctionArgs) {
-  await requirePermission(request, "admin.realtime");
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  await requirePermission(request, context, "admin.realtime");
   const realtime = runningRealtime();
   const body = realtime ? { running: true, ...realtime.metrics.snapshot() } : { running: false };
   return new Response(JSON.stringify(body), {
