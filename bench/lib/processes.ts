@@ -175,6 +175,8 @@ function signalServer(wrapper: ChildProcess, signal: NodeJS.Signals) {
 }
 
 export interface ServerProcess {
+  /** The spawned process (with `direct`, the process that serves: read its /proc entry). */
+  pid: number;
   /** Time from spawn to the first /healthz 200. */
   healthyMs: number;
   /** SIGTERM to the server, then waits for the exit (SIGKILL after 15 s). */
@@ -190,6 +192,13 @@ export async function startServer(options: {
   env: NodeJS.ProcessEnv;
   origin: string;
   timeoutMs: number;
+  /** The line that says the server is ready (default: Broen's "Broen: http://…"). */
+  readyLine?: RegExp;
+  /**
+   * The command is the serving process itself (`node --import tsx server.ts`, a plain node
+   * script), not a tsx wrapper: signal it directly, never a child it may have spawned.
+   */
+  direct?: boolean;
 }): Promise<ServerProcess> {
   const startedAt = performance.now();
   const deadline = startedAt + options.timeoutMs;
@@ -225,7 +234,8 @@ export async function startServer(options: {
   }
   // The SIGTERM handler is installed right after the ready line: wait for it, so stop() is a
   // graceful shutdown and not a kill mid-boot.
-  while (!READY_LINE.test(run.output()) && !run.exited() && performance.now() < deadline) {
+  const readyLine = options.readyLine ?? READY_LINE;
+  while (!readyLine.test(run.output()) && !run.exited() && performance.now() < deadline) {
     await sleep(POLL_INTERVAL_MS);
   }
   if (run.exited()) {
@@ -233,11 +243,13 @@ export async function startServer(options: {
   }
 
   return {
+    pid: run.child.pid!,
     healthyMs,
     describe: run.describe,
     async stop() {
       const stopAt = performance.now();
-      signalServer(run.child, "SIGTERM");
+      if (options.direct) run.child.kill("SIGTERM");
+      else signalServer(run.child, "SIGTERM");
       await waitAtMost(STOP_TIMEOUT_MS, run.exitSeen);
       const exited = run.exited();
       if (!exited) {

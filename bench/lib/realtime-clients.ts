@@ -1,0 +1,165 @@
+/*
+ * Real y-websocket 3 clients for the realtime benchmark: `WebsocketProvider` with a `ws`
+ * WebSocketPolyfill (which sends the Cookie and Origin headers a browser would, for Broen) and
+ * `disableBc: true`, so every update really travels through the server under test.
+ *
+ * An edit is one `push` of `{ w, t }` onto the Y.Array "edits": the writer's number and its
+ * send time (performance.now() of this process, right before the push, which the provider
+ * sends synchronously). Every other client of the document records arrival − t when the item
+ * shows up in its own Y.Doc, i.e. after the provider has applied the server's frame.
+ */
+import { performance } from "node:perf_hooks";
+import { WebSocket } from "ws";
+import { WebsocketProvider } from "y-websocket";
+import * as Y from "yjs";
+import { BenchError, sleep } from "./processes";
+
+// y-websocket adds a process "exit" listener per provider; the bench opens hundreds.
+process.setMaxListeners(0);
+
+export interface Target {
+  /** "broen" or "reference". */
+  name: string;
+  /** The provider's serverUrl: ws://host:port/realtime for Broen, ws://host:port for the peer. */
+  serverUrl: string;
+  /** Headers on every upgrade (Cookie and Origin for Broen; none for the peer). */
+  headers: Record<string, string>;
+}
+
+interface Edit {
+  w: number;
+  t: number;
+}
+
+/** Arrival latencies (ms) of the edits sent inside the measured window [since, until). */
+export class LatencySink {
+  readonly samples: number[] = [];
+  since = Infinity;
+  until = Infinity;
+  /** Deliveries seen, measured or not (to wait until every edit has arrived everywhere). */
+  delivered = 0;
+
+  record(edit: Edit, now: number): void {
+    this.delivered++;
+    if (edit.t >= this.since && edit.t < this.until) this.samples.push(now - edit.t);
+  }
+}
+
+export interface BenchClient {
+  doc: Y.Doc;
+  provider: WebsocketProvider;
+  /** Close codes seen (the server refusing or cutting off this client). */
+  closeCodes: number[];
+  synced(timeoutMs?: number): Promise<void>;
+  /** One small edit carrying its send time. */
+  edit(): void;
+  destroy(): void;
+}
+
+function socketClass(headers: Record<string, string>) {
+  return class extends WebSocket {
+    constructor(url: string | URL, protocols?: string | string[]) {
+      super(url, protocols, { headers });
+    }
+  };
+}
+
+export function openClient(
+  target: Target,
+  room: string,
+  options: { writer?: number; sink?: LatencySink } = {},
+): BenchClient {
+  const doc = new Y.Doc();
+  const provider = new WebsocketProvider(target.serverUrl, room, doc, {
+    WebSocketPolyfill: socketClass(target.headers) as unknown as typeof globalThis.WebSocket,
+    disableBc: true,
+    maxBackoffTime: 500,
+  });
+  const closeCodes: number[] = [];
+  provider.on("connection-close", (event: CloseEvent | null) => {
+    if (event) closeCodes.push(event.code);
+  });
+  const edits = doc.getArray<Edit>("edits");
+  const sink = options.sink;
+  if (sink) {
+    edits.observe((event) => {
+      if (event.transaction.local) return;
+      const now = performance.now();
+      for (const change of event.changes.delta) {
+        for (const edit of (change.insert as Edit[] | undefined) ?? []) sink.record(edit, now);
+      }
+    });
+  }
+  const writer = options.writer ?? 0;
+  return {
+    doc,
+    provider,
+    closeCodes,
+    synced: (timeoutMs = 30_000) =>
+      provider.synced
+        ? Promise.resolve()
+        : new Promise<void>((resolve, reject) => {
+            const timer = setTimeout(() => {
+              provider.off("sync", done);
+              reject(
+                new BenchError(
+                  `${target.name}: ${room} not synced within ${timeoutMs / 1000} s ` +
+                    `(close codes: ${closeCodes.join(", ") || "none"})`,
+                ),
+              );
+            }, timeoutMs);
+            const done = (isSynced: boolean) => {
+              if (!isSynced) return;
+              clearTimeout(timer);
+              provider.off("sync", done);
+              resolve();
+            };
+            provider.on("sync", done);
+          }),
+    edit: () => edits.push([{ w: writer, t: performance.now() }]),
+    destroy: () => {
+      provider.destroy();
+      doc.destroy();
+    },
+  };
+}
+
+/** Opens a raw upgrade and reports the HTTP status (101 when accepted), then closes. */
+export function upgradeStatus(url: string, headers: Record<string, string>): Promise<number> {
+  return new Promise((resolve) => {
+    const socket = new WebSocket(url, { headers });
+    socket.on("unexpected-response", (_request, response) => {
+      resolve(response.statusCode ?? 0);
+      socket.terminate();
+    });
+    socket.on("open", () => {
+      resolve(101);
+      socket.close();
+    });
+    socket.on("error", () => resolve(0));
+  });
+}
+
+/** Runs `count` paced calls: call i at start + i × intervalMs (no drift, no catch-up bursts). */
+export async function paced(
+  count: number,
+  intervalMs: number,
+  run: (i: number) => void,
+): Promise<void> {
+  const start = performance.now();
+  for (let i = 0; i < count; i++) {
+    const wait = start + i * intervalMs - performance.now();
+    if (wait > 0) await sleep(wait);
+    run(i);
+  }
+}
+
+/** Polls until `done()` or the deadline; returns whether it became true. */
+export async function pollUntil(done: () => boolean, timeoutMs: number): Promise<boolean> {
+  const deadline = performance.now() + timeoutMs;
+  while (!done()) {
+    if (performance.now() > deadline) return false;
+    await sleep(20);
+  }
+  return true;
+}
