@@ -2,13 +2,13 @@ import crypto from "node:crypto";
 import { sql } from "drizzle-orm";
 import * as Y from "yjs";
 import { logger, safeError } from "../app/utils/logger.server";
-import type { Database, DatabaseHandle } from "../db/client";
+import type { DatabaseHandle } from "../db/client";
 import type { CrossProcess, DocumentRegistry } from "./documents";
-import type { OnStored, UpdateLog } from "./update-log";
+import type { Announcer, UpdateLog } from "./update-log";
 
 /*
  * Several server processes on one PostgreSQL: each process announces what it stored with
- * NOTIFY on one channel, inside the transaction that stored it (so it arrives on commit), and
+ * NOTIFY on one channel, in the very statement that stored it (so it arrives on commit), and
  * the others apply it to the documents they have loaded. Small updates travel inline; larger
  * ones are read back from the update log. Awareness (who is here, cursors) travels inline and
  * is never stored. On the embedded database there is one process and none of this runs.
@@ -17,12 +17,14 @@ export const DOCUMENTS_CHANNEL = "broen_documents";
 /** NOTIFY payloads must stay under 8000 bytes. */
 const MAX_INLINE_BASE64 = 6000;
 
+/** Payload: `<process id> <json>`; a process skips its own without parsing them. */
 type Message =
-  | { p: string; k: "u"; d: string; f: number; u?: string }
-  | { p: string; k: "a"; d: string; a: string };
+  { k: "u"; d: string; f: number; u: string | null } | { k: "a"; d: string; a: string };
 
-export class Fanout implements CrossProcess {
+export class Fanout implements CrossProcess, Announcer {
   readonly processId = crypto.randomUUID();
+  readonly channel = DOCUMENTS_CHANNEL;
+  readonly prefix = `${this.processId} `;
   private unlisten: (() => Promise<void>) | null = null;
   private listenedBefore = false;
 
@@ -49,40 +51,35 @@ export class Fanout implements CrossProcess {
     this.unlisten = null;
   }
 
-  /** Runs in the update log's write transaction. */
-  readonly onStored: OnStored = async (tx: Database, stored) => {
-    for (const { documentName, firstId, updates } of stored) {
-      const inline = Buffer.from(Y.mergeUpdates(updates)).toString("base64");
-      const message: Message = {
-        p: this.processId,
-        k: "u",
-        d: documentName,
-        f: firstId,
-        ...(inline.length <= MAX_INLINE_BASE64 ? { u: inline } : {}),
-      };
-      await tx.execute(sql`select pg_notify(${DOCUMENTS_CHANNEL}, ${JSON.stringify(message)})`);
-    }
-  };
+  /** The merged update of one document's batch, if it fits in a NOTIFY payload. */
+  inline(updates: Uint8Array[]): string {
+    const encoded = Buffer.from(
+      updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates),
+    ).toString("base64");
+    return encoded.length <= MAX_INLINE_BASE64 ? encoded : "";
+  }
 
   publishAwareness(documentName: string, update: Uint8Array): void {
     const encoded = Buffer.from(update).toString("base64");
     if (encoded.length > MAX_INLINE_BASE64) return; // one client's state is capped far below
-    const message: Message = { p: this.processId, k: "a", d: documentName, a: encoded };
+    const message: Message = { k: "a", d: documentName, a: encoded };
     this.database.db
-      .execute(sql`select pg_notify(${DOCUMENTS_CHANNEL}, ${JSON.stringify(message)})`)
+      .execute(
+        sql`select pg_notify(${DOCUMENTS_CHANNEL}, ${this.prefix + JSON.stringify(message)})`,
+      )
       .catch((error: unknown) =>
         logger().warn({ err: safeError(error) }, "realtime: sharing awareness failed"),
       );
   }
 
   private receive(payload: string): void {
+    if (payload.startsWith(this.prefix)) return; // our own
     let message: Message;
     try {
-      message = JSON.parse(payload) as Message;
+      message = JSON.parse(payload.slice(payload.indexOf(" ") + 1)) as Message;
     } catch {
       return;
     }
-    if (message.p === this.processId) return;
     const document = this.registry().get(message.d);
     if (!document) return; // not loaded here: it is read from the log when someone opens it
     // Loading may have read the log before this commit: apply once loading is done.

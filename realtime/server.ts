@@ -73,7 +73,7 @@ export async function attachRealtime(
           (): UpdateLog => log,
         )
       : null;
-  const log: UpdateLog = new UpdateLog(database.db, metrics, fanout?.onStored);
+  const log: UpdateLog = new UpdateLog(database.db, metrics, fanout);
   const documents: DocumentRegistry = new DocumentRegistry(
     (name, onUnloaded) =>
       new LiveDocument(

@@ -7,10 +7,11 @@ import type { RealtimeMetrics } from "./metrics";
 
 /*
  * The update log: every accepted Yjs update is appended as one row (bytea). Writes are
- * group-committed: an update is queued when it is broadcast and the writer inserts everything
- * queued in one statement as soon as the previous write is done, so an update is stored within
- * one database round trip of arriving (the lag is measured, see metrics). A failed write is
- * retried with back-off; nothing queued is dropped.
+ * group-committed: an update is queued when it is broadcast; the writer gathers for a few
+ * milliseconds, then stores everything queued in ONE statement (with the NOTIFY for other
+ * processes in the same statement, so it is delivered on commit), and meanwhile gathers the
+ * next batch. An update is stored within the gather time plus one round trip (the lag is
+ * measured, see metrics). A failed write is retried with back-off; nothing queued is dropped.
  */
 interface Pending {
   documentName: string;
@@ -18,11 +19,15 @@ interface Pending {
   queuedAt: number;
 }
 
-/** Called inside the write transaction with the rows just stored, grouped per document. */
-export type OnStored = (
-  tx: Database,
-  stored: { documentName: string; firstId: number; updates: Uint8Array[] }[],
-) => Promise<void>;
+/**
+ * Tells other server processes what was stored: `NOTIFY channel, prefix || json` per document
+ * of a batch, with `inline` (the merged update, base64, or "" when too large to travel).
+ */
+export interface Announcer {
+  channel: string;
+  prefix: string;
+  inline(updates: Uint8Array[]): string;
+}
 
 export interface StoredDocument {
   state: Uint8Array[];
@@ -37,7 +42,9 @@ export class UpdateLog {
   constructor(
     private readonly db: Database,
     private readonly metrics: RealtimeMetrics,
-    private readonly onStored: OnStored = async () => {},
+    private readonly announcer: Announcer | null = null,
+    /** How long the writer gathers updates before a write (well under the 100 ms allowed). */
+    private readonly gatherMs = 5,
   ) {}
 
   /** Every stored update of a document, oldest first. */
@@ -63,7 +70,7 @@ export class UpdateLog {
   append(documentName: string, update: Uint8Array): void {
     this.queue.push({ documentName, update, queuedAt: performance.now() });
     this.metrics.pendingWrites = this.queue.length;
-    this.writing ??= this.writeLoop();
+    this.writing ??= this.gatherThenWrite();
   }
 
   /** Resolves when everything queued before the call is stored. */
@@ -75,8 +82,9 @@ export class UpdateLog {
     return this.queue.length;
   }
 
-  private async writeLoop(): Promise<void> {
+  private async gatherThenWrite(): Promise<void> {
     try {
+      if (this.gatherMs > 0) await new Promise((resolve) => setTimeout(resolve, this.gatherMs));
       while (this.queue.length > 0) {
         if (this.retryDelayMs > 0) {
           await new Promise((resolve) => setTimeout(resolve, this.retryDelayMs));
@@ -87,8 +95,9 @@ export class UpdateLog {
           await this.write(batch);
           this.retryDelayMs = 0;
           const now = performance.now();
-          for (const item of batch)
+          for (const item of batch) {
             this.metrics.recordPersisted(item.update.length, now - item.queuedAt);
+          }
         } catch (error) {
           // Keep the order: the failed batch goes back in front of what arrived meanwhile.
           this.queue = batch.concat(this.queue);
@@ -106,27 +115,33 @@ export class UpdateLog {
     }
   }
 
+  /** One statement: the rows, and (for other processes) one NOTIFY per document. */
   private async write(batch: Pending[]): Promise<void> {
-    await this.db.transaction(async (tx) => {
-      const rows = await tx
-        .insert(documentUpdates)
-        .values(batch.map((p) => ({ documentName: p.documentName, update: p.update })))
-        .returning({ id: documentUpdates.id, documentName: documentUpdates.documentName });
-      const byDocument = new Map<string, { firstId: number; updates: Uint8Array[] }>();
-      for (const item of batch) {
-        const entry = byDocument.get(item.documentName);
-        if (entry) entry.updates.push(item.update);
-        else byDocument.set(item.documentName, { firstId: Infinity, updates: [item.update] });
-      }
-      for (const row of rows) {
-        const entry = byDocument.get(row.documentName)!;
-        entry.firstId = Math.min(entry.firstId, row.id);
-      }
-      await this.onStored(
-        tx,
-        [...byDocument].map(([documentName, entry]) => ({ documentName, ...entry })),
-      );
-    });
+    const names = batch.map((p) => p.documentName);
+    const updates = batch.map((p) => Buffer.from(p.update).toString("base64"));
+    const rows = sql`insert into ${documentUpdates} (document_name, update)
+      select name, decode(data, 'base64')
+      from unnest(${sql.param(names)}::text[], ${sql.param(updates)}::text[]) as t(name, data)`;
+    if (!this.announcer) {
+      await this.db.execute(rows);
+      return;
+    }
+    const byDocument = new Map<string, Uint8Array[]>();
+    for (const item of batch) {
+      const list = byDocument.get(item.documentName);
+      if (list) list.push(item.update);
+      else byDocument.set(item.documentName, [item.update]);
+    }
+    const documents = [...byDocument.keys()];
+    const inline = [...byDocument.values()].map((list) => this.announcer!.inline(list));
+    const { channel, prefix } = this.announcer;
+    await this.db.execute(sql`with stored as (${rows} returning id, document_name),
+      firsts as (select document_name, min(id) as first_id from stored group by document_name)
+      select pg_notify(${channel}, ${prefix} || json_build_object(
+        'k', 'u', 'd', f.document_name, 'f', f.first_id, 'u', nullif(m.inline, ''))::text)
+      from firsts f
+      join unnest(${sql.param(documents)}::text[], ${sql.param(inline)}::text[]) as m(name, inline)
+        on m.name = f.document_name`);
   }
 
   /**
