@@ -44,7 +44,7 @@ export class UpdateLog {
     private readonly metrics: RealtimeMetrics,
     private readonly announcer: Announcer | null = null,
     /** How long the writer gathers updates before a write (well under the 100 ms allowed). */
-    private readonly gatherMs = 5,
+    private readonly gatherMs = 10,
   ) {}
 
   /** Every stored update of a document, oldest first. */
