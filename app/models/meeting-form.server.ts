@@ -1,4 +1,5 @@
 import { DateTime } from "luxon";
+import type { MeetingFormValues } from "../components/meeting-form";
 import { z } from "zod";
 import { meetingKinds, type MeetingKind } from "../../db/enums";
 import { formFields, validate, type FieldErrors } from "../utils/forms.server";
@@ -139,4 +140,34 @@ export function parseMeetingForm(
 export function osloDateTime(instant: Date): { date: string; time: string } {
   const local = DateTime.fromJSDate(instant, { zone: OSLO });
   return { date: local.toISODate()!, time: local.toFormat("HH:mm") };
+}
+
+/**
+ * What the person typed, to show the form again after a refusal (a form posted without
+ * JavaScript is rendered anew by the server). Long values are cut: the field error says why.
+ */
+export function submittedMeetingValues(form: FormData): MeetingFormValues {
+  const text = (name: string, max = 500) => {
+    const value = form.get(name);
+    return typeof value === "string" ? value.slice(0, max) : "";
+  };
+  const all = (name: string) =>
+    form
+      .getAll(name)
+      .filter((v): v is string => typeof v === "string")
+      .slice(0, 200);
+  const duration = Number(text("durationMinutes", 10));
+  return {
+    kind: text("kind", 50),
+    date: text("date", 20),
+    time: text("time", 10),
+    durationMinutes: Number.isFinite(duration) ? duration : 0,
+    place: text("place"),
+    videoLink: text("videoLink"),
+    internalTitle: text("internalTitle"),
+    calendarTitle: text("calendarTitle"),
+    detailsInInvites: form.get("detailsInInvites") === "on",
+    memberIds: all("memberId"),
+    leaderIds: all("leaderId"),
+  };
 }

@@ -13,7 +13,11 @@ import { MeetingForm } from "../components/meeting-form";
 import { formatDateTime, useLocale, useT } from "../i18n";
 import type { MessageKey } from "../i18n/nb";
 import { idFromUrl } from "../models/access.server";
-import { osloDateTime, parseMeetingForm } from "../models/meeting-form.server";
+import {
+  osloDateTime,
+  parseMeetingForm,
+  submittedMeetingValues,
+} from "../models/meeting-form.server";
 import {
   cancelMeeting,
   newInvitationLink,
@@ -144,10 +148,10 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         const version = validate(Version, fields);
         const parsed = parseMeetingForm(form);
         if (!version.ok || !parsed.ok) {
-          return badRequest({
-            ...(version.ok ? {} : version.errors),
-            ...(parsed.ok ? {} : parsed.errors),
-          });
+          return badRequest(
+            { ...(version.ok ? {} : version.errors), ...(parsed.ok ? {} : parsed.errors) },
+            { values: submittedMeetingValues(form) },
+          );
         }
         const result = await updateMeeting(manager, context, meetingId, {
           expectedVersion: version.value.version,
@@ -338,7 +342,9 @@ export default function MeetingPage() {
         <section className="panel" aria-labelledby="edit-title">
           <h2 id="edit-title">{t("meeting.edit")}</h2>
           <MeetingForm
-            values={edit.values}
+            values={
+              result && "values" in result ? (result.values as typeof edit.values) : edit.values
+            }
             members={edit.members}
             leaders={edit.leaders}
             errors={errors}

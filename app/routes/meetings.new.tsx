@@ -9,7 +9,11 @@ import { GeneralErrorBoundary } from "../components/error-boundary";
 import { MeetingForm } from "../components/meeting-form";
 import { useT } from "../i18n";
 import { idFromUrl } from "../models/access.server";
-import { NEUTRAL_CALENDAR_TITLE, parseMeetingForm } from "../models/meeting-form.server";
+import {
+  NEUTRAL_CALENDAR_TITLE,
+  parseMeetingForm,
+  submittedMeetingValues,
+} from "../models/meeting-form.server";
 import { createMeetings, planningChoices } from "../models/meeting-changes.server";
 import { MeetingChoiceError } from "../models/meetings.server";
 import { osloToday } from "../models/consent.server";
@@ -54,8 +58,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requirePermission(request, context, "people.manage");
   const networkId = networkIdFrom(request);
-  const parsed = parseMeetingForm(await readForm(request));
-  if (!parsed.ok) return badRequest(parsed.errors);
+  const form = await readForm(request);
+  const parsed = parseMeetingForm(form);
+  const values = submittedMeetingValues(form);
+  if (!parsed.ok) return badRequest(parsed.errors, { values });
   try {
     const [first] = await createMeetings(user, context, networkId, parsed.meeting, parsed.series);
     return redirect(`/meetings/${first}?created=1`);
@@ -66,9 +72,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
         leaderId: "meeting.unknownLeader",
         repeat: "meeting.noRevisionDate",
       } as const;
-      return badRequest({
-        [error.field === "repeat" ? "repeatCount" : error.field]: [message(key[error.field])],
-      });
+      return badRequest(
+        { [error.field === "repeat" ? "repeatCount" : error.field]: [message(key[error.field])] },
+        { values },
+      );
     }
     throw error;
   }
@@ -84,7 +91,7 @@ export default function NewMeeting() {
         {t("meeting.new")} – {personName}
       </h1>
       <MeetingForm
-        values={values}
+        values={result && "values" in result ? (result.values as typeof values) : values}
         members={members}
         leaders={leaders}
         errors={result?.errors}

@@ -30,7 +30,7 @@ import {
   viewPerson,
 } from "../models/people.server";
 import { requirePermission } from "../models/session.server";
-import { badRequest, formFields, readForm, validate } from "../utils/forms.server";
+import { badRequest, formFields, readForm, submittedText, validate } from "../utils/forms.server";
 import { pageTitle } from "../utils/meta";
 import { message } from "../utils/validation";
 
@@ -74,12 +74,13 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   }
   if (intent.value.intent === "update") {
     const fields = validate(PersonSchema, formFields(form));
-    if (!fields.ok) return badRequest(fields.errors);
+    const values = submittedText(form);
+    if (!fields.ok) return badRequest(fields.errors, { values });
     try {
       await updatePerson(user, context, personId, fields.value);
     } catch (error) {
       if (error instanceof UnitRequiredError)
-        return badRequest({ unitId: [message("people.unitRequired")] });
+        return badRequest({ unitId: [message("people.unitRequired")] }, { values });
       throw error;
     }
     return data({ ok: true as const, notice: "people.saved" as MessageKey });
@@ -173,7 +174,11 @@ export default function PersonPage() {
         <h2 id="details-title">{manage ? t("people.edit") : t("people.name")}</h2>
         {manage ? (
           <Form method="post" noValidate>
-            <PersonFields values={person} units={units} errors={errors} />
+            <PersonFields
+              values={result && "values" in result ? (result.values as typeof person) : person}
+              units={units}
+              errors={errors}
+            />
             <button type="submit" name="intent" value="update">
               {t("people.save")}
             </button>

@@ -16,7 +16,7 @@ import {
   unitChoices,
 } from "../models/people.server";
 import { requirePermission } from "../models/session.server";
-import { badRequest, formFields, readForm, validate } from "../utils/forms.server";
+import { badRequest, formFields, readForm, submittedText, validate } from "../utils/forms.server";
 import { pageTitle } from "../utils/meta";
 import { message } from "../utils/validation";
 
@@ -29,14 +29,16 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requirePermission(request, context, "people.manage");
-  const form = validate(PersonSchema, formFields(await readForm(request)));
-  if (!form.ok) return badRequest(form.errors);
+  const submitted = await readForm(request);
+  const form = validate(PersonSchema, formFields(submitted));
+  const values = submittedText(submitted);
+  if (!form.ok) return badRequest(form.errors, { values });
   try {
     const personId = await createPerson(user, context, form.value);
     return redirect(`/persons/${personId}`);
   } catch (error) {
     if (error instanceof UnitRequiredError)
-      return badRequest({ unitId: [message("people.unitRequired")] });
+      return badRequest({ unitId: [message("people.unitRequired")] }, { values });
     throw error;
   }
 }
@@ -51,7 +53,13 @@ export default function NewPerson() {
       <h1 id="new-person-title">{t("people.new")}</h1>
       <ErrorSummary errors={errors} labels={usePersonFieldLabels()} />
       <Form method="post" noValidate>
-        <PersonFields units={units} errors={errors} />
+        <PersonFields
+          values={
+            result && "values" in result ? (result.values as Record<string, string>) : undefined
+          }
+          units={units}
+          errors={errors}
+        />
         <button type="submit">{t("people.create")}</button>
       </Form>
     </section>

@@ -25,6 +25,19 @@ export function formFields(form: FormData): Record<string, string> {
   return fields;
 }
 
+/**
+ * The text a person typed, to fill the form again after a refusal (a form posted without
+ * JavaScript is rendered anew by the server). Long values are cut: the field error says why.
+ */
+export function submittedText(form: FormData, max = 500): Record<string, string> {
+  const fields = formFields(form);
+  return Object.fromEntries(
+    Object.entries(fields)
+      .filter(([name]) => name !== "intent")
+      .map(([name, value]) => [name, value.slice(0, max)]),
+  );
+}
+
 export function validate<Schema extends z.ZodType>(
   schema: Schema,
   input: unknown,

@@ -503,6 +503,33 @@ describe("bad meeting input", () => {
     expect((await server.database.db.select().from(meetings)).length).toBe(before);
   });
 
+  it("shows a refused form again with what was typed (without JavaScript)", async () => {
+    const response = await server.post(
+      `/meetings/new?networkId=${networkId}`,
+      meetingForm({
+        leaderId: await leader(),
+        durationMinutes: "2000",
+        place: "Kafé Solsiden",
+        internalTitle: "Oppfølging etter sommeren",
+      }),
+      cookie.leader,
+    );
+    expect(response.status).toBe(400);
+    const page = await response.text();
+    expect(page).toContain('value="Kafé Solsiden"');
+    expect(page).toContain('value="Oppfølging etter sommeren"');
+    expect(page).toContain('value="2000"');
+    expect(page).toContain('value="2027-01-14"');
+
+    const person = await server.post(
+      "/persons/new",
+      { name: "Ola Nordmann", email: "ikke-en-epost" },
+      cookie.leader,
+    );
+    expect(person.status).toBe(400);
+    expect(await person.text()).toContain('value="Ola Nordmann"');
+  });
+
   it("answers planning in a network the user does not manage with 404", async () => {
     const response = await server.post(
       `/meetings/new?networkId=${networkId}`,
