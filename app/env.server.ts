@@ -47,6 +47,8 @@ const EnvSchema = z
     REALTIME_HEARTBEAT_MS: intFromEnv(30_000),
     /** Every open connection's permission is checked again this often (expiry by date). */
     REALTIME_RECHECK_MS: intFromEnv(60_000),
+    /** WebSocket upgrade attempts per client address and minute (each costs a few queries). */
+    REALTIME_UPGRADES_PER_MINUTE: intFromEnv(300),
     /** Stored updates of one document beyond which it is compacted to one row. */
     REALTIME_COMPACT_AFTER: intFromEnv(500),
   })

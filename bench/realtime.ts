@@ -162,6 +162,7 @@ async function main() {
       RATE_LIMIT_MUTATIONS_PER_MINUTE: "10000000",
       RATE_LIMIT_AUTH_PER_MINUTE: "10000000",
       REALTIME_MESSAGES_PER_SECOND: "1000",
+      REALTIME_UPGRADES_PER_MINUTE: "100000", // 1,000 documents opened from one address
       REALTIME_UNLOAD_GRACE_MS: String(S.unloadGraceMs),
     };
     for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];

@@ -43,13 +43,14 @@ type Authorised = {
   identity: ConnectionIdentity;
   grant: DocumentGrant & { permission: "edit" | "read"; personId: string };
 };
-type Refused = { ok: false; status: 400 | 401 | 403 | 404 | 503; reason: string };
+type Refused = { ok: false; status: 400 | 401 | 403 | 404 | 429 | 503; reason: string };
 
 const STATUS_TEXT: Record<Refused["status"], string> = {
   400: "Bad Request",
   401: "Unauthorized",
   403: "Forbidden",
   404: "Not Found",
+  429: "Too Many Requests",
   503: "Service Unavailable",
 };
 
@@ -107,6 +108,10 @@ export async function attachRealtime(
       return refuse(socket, { ok: false, status: 404, reason: "not found" });
     }
     if (closing) return refuse(socket, { ok: false, status: 503, reason: "shutting down" });
+    if (!upgradeAllowed(request.socket.remoteAddress ?? "unknown")) {
+      metrics.refusedUpgrades++;
+      return refuse(socket, { ok: false, status: 429, reason: "too many attempts" });
+    }
     authorise(request, url).then(
       (result) => {
         if (!result.ok) {
@@ -126,6 +131,18 @@ export async function attachRealtime(
       },
     );
   });
+
+  // Upgrade attempts per address and minute: each attempt costs queries before it is refused.
+  let attemptsWindow = { startedAt: Date.now(), counts: new Map<string, number>() };
+  function upgradeAllowed(address: string): boolean {
+    const now = Date.now();
+    if (now - attemptsWindow.startedAt >= 60_000) {
+      attemptsWindow = { startedAt: now, counts: new Map() };
+    }
+    const count = (attemptsWindow.counts.get(address) ?? 0) + 1;
+    attemptsWindow.counts.set(address, count);
+    return count <= env.REALTIME_UPGRADES_PER_MINUTE;
+  }
 
   async function authorise(request: IncomingMessage, url: URL): Promise<Authorised | Refused> {
     const origin = request.headers.origin;
