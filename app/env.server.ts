@@ -16,6 +16,8 @@ const EnvSchema = z
       .regex(/^postgres(ql)?:\/\//, "DATABASE_URL must start with postgres:// or postgresql://")
       .optional(),
     BROEN_DATA_DIR: z.string().default("./data"),
+    /** Server processes sharing the port (Node's cluster); more than one needs DATABASE_URL. */
+    WEB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
     SESSION_SECRET: z.string().min(32, "SESSION_SECRET must be at least 32 characters").optional(),
     /** Public origin, e.g. https://broen.fjordvik.kommune.no; used for links and Origin checks. */
     PUBLIC_URL: z.url().optional(),
@@ -59,6 +61,13 @@ const EnvSchema = z
       ctx.addIssue({
         code: "custom",
         message: "SESSION_SECRET is required in production with DATABASE_URL",
+      });
+    }
+    if (value.WEB_CONCURRENCY > 1 && !value.DATABASE_URL) {
+      ctx.addIssue({
+        code: "custom",
+        message:
+          "WEB_CONCURRENCY above 1 needs DATABASE_URL: the embedded database serves one process",
       });
     }
     // A real deployment must know its own address: links, secure cookies and Origin checks.

@@ -16,6 +16,7 @@
  *     10 s (autocannon). autocannon reports p97.5 but no p95: list_p95_ms is computed exactly from
  *     every 2xx response time autocannon emits; its own p97.5/p99 are reported alongside.
  * Timings are only reported, never asserted. The last line printed is one JSON object.
+ * WEB_CONCURRENCY=2 (passed on to the server) measures two server processes behind one port.
  * Knobs: BENCH_FEED_REQUESTS (30), BENCH_BUILDER_ROUNDS (60), BENCH_LIST_SECONDS (10),
  * BENCH_DB=pglite (skip PostgreSQL), BENCH_PG_URL (postgres://postgres@127.0.0.1:5432/postgres).
  */
@@ -383,6 +384,7 @@ async function main() {
       meetings_inserted: inserted.length,
       meetings_from_seed: seededEvents,
       db: db.kind,
+      server_processes: Number(process.env.WEB_CONCURRENCY ?? 1),
       cpus: os.cpus().length,
       load_avg_1m_start: loadStart,
       load_avg_1m_end: loadAverage(),

@@ -27,6 +27,14 @@ describe("the server process", () => {
     expect(run.stderr()).not.toMatch(/\n\s+at /);
   }, 60_000);
 
+  it("refuses several processes on the embedded database", async () => {
+    const run = launch({ WEB_CONCURRENCY: "2", PORT: "0" });
+    expect(await run.exited).toBe(1);
+    expect(run.stderr().trim()).toMatch(
+      /^Broen could not start: Invalid configuration: WEB_CONCURRENCY above 1 needs DATABASE_URL/,
+    );
+  }, 60_000);
+
   it("stops with one clear line on bad configuration", async () => {
     const run = launch({ PORT: "not-a-port" });
     expect(await run.exited).toBe(1);

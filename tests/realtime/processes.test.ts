@@ -240,3 +240,41 @@ describe.runIf(onPostgres)("two server processes on one PostgreSQL", () => {
     expect(await stop(b, "SIGTERM")).toBe(0);
   }, 180_000);
 });
+
+describe.runIf(onPostgres)("WEB_CONCURRENCY: several processes behind one port", () => {
+  it("serves pages and live documents from two cluster workers, and stops them all on SIGTERM", async () => {
+    const port = await freePort();
+    const site = await newSite(port);
+    const process = launch(
+      {
+        ...site.storage,
+        PORT: String(port),
+        WEB_CONCURRENCY: "2",
+        RATE_LIMIT_AUTH_PER_MINUTE: "10000",
+      },
+      { direct: true },
+    );
+    running.push(process);
+    const base = `http://127.0.0.1:${port}`;
+    await until(
+      () => (process.stdout().includes("2 processes") ? true : undefined),
+      "two workers",
+      150_000,
+    );
+    await healthy(base);
+    const leader = await logIn(base, DEMO.leader, DEMO_PASSWORD);
+    const name = await demoAgenda(base, leader);
+    // Connections are handed to the workers in turn: four clients land on both.
+    const editors = Array.from({ length: 4 }, () => client(base, name, leader, site.publicUrl));
+    await Promise.all(editors.map((e) => e.synced()));
+    // (The earlier tests in this file used the same document: a fresh key.)
+    editors.forEach((e, i) => e.doc.getArray<string>("workers").push([`fra ${i}`]));
+    await until(
+      () => (editors.every((e) => e.doc.getArray("workers").length === 4) ? true : undefined),
+      "convergence across workers",
+    );
+    process.child.kill("SIGTERM");
+    expect(await process.exited).toBe(0);
+    editors.forEach((e) => e.destroy());
+  }, 180_000);
+});
