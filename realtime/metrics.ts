@@ -16,7 +16,9 @@ export class RealtimeMetrics {
   droppedFrames = { readOnly: 0, rateLimited: 0, queueFull: 0 };
   closed = { malformed: 0, tooLarge: 0, rateLimited: 0, revoked: 0, heartbeat: 0 };
   refusedUpgrades = 0;
+  /** The last 1,000 persistence lags, as a ring (this runs for every stored update). */
   private lagWindow: number[] = [];
+  private lagNext = 0;
   private lastPersistLagMs = 0;
   private samples: { at: number; received: number; bytes: number }[] = [];
 
@@ -29,8 +31,8 @@ export class RealtimeMetrics {
     this.updatesPersisted++;
     this.bytesPersisted += bytes;
     this.lastPersistLagMs = lagMs;
-    this.lagWindow.push(lagMs);
-    if (this.lagWindow.length > 1000) this.lagWindow.splice(0, this.lagWindow.length - 1000);
+    this.lagWindow[this.lagNext] = lagMs;
+    this.lagNext = (this.lagNext + 1) % 1000;
   }
 
   /** Rates over the last ten seconds: the route samples on every read, and so does a timer. */
