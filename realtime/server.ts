@@ -16,7 +16,7 @@ import {
   type DocumentGrant,
   type DocumentName,
 } from "../app/models/document-access.server";
-import { sessionTokenHash, sessionUserById } from "../app/models/session.server";
+import { sessionTokenHash, sessionUserById, type SessionUser } from "../app/models/session.server";
 import type { Env } from "../app/env.server";
 import { logger, safeError } from "../app/utils/logger.server";
 import type { DatabaseHandle } from "../db/client";
@@ -260,48 +260,69 @@ export async function attachRealtime(
   // Access checked again: on every announced change that concerns the connection, and on a
   // timer for what changes by itself (consent expiring at midnight, sessions timing out).
   const rechecking = new Set<Connection>();
-  async function recheck(connection: Connection, document: DocumentName): Promise<void> {
-    if (rechecking.has(connection) || connection.closed) return;
-    rechecking.add(connection);
-    try {
-      let asker = connection.identity.asker;
-      if (asker.kind === "user") {
-        const user = await sessionUserById(connection.identity.sessionIdHash ?? "");
-        if (!user) {
-          metrics.closed.revoked++;
-          return connection.refuse(CLOSE.sessionEnded);
+  /**
+   * Checks these connections again. Connections of one session (or invitation) on one document
+   * share one answer: a user with many tabs, or many users of one session, cost one check.
+   */
+  async function recheck(targets: [Connection, DocumentName][]): Promise<void> {
+    const sessions = new Map<string, Promise<SessionUser | null>>();
+    const grants = new Map<string, Promise<DocumentGrant>>();
+    const once = <T>(cache: Map<string, Promise<T>>, key: string, load: () => Promise<T>) => {
+      let pending = cache.get(key);
+      if (!pending) cache.set(key, (pending = load()));
+      return pending;
+    };
+    await Promise.all(
+      targets.map(async ([connection, document]) => {
+        if (rechecking.has(connection) || connection.closed) return;
+        rechecking.add(connection);
+        try {
+          let asker = connection.identity.asker;
+          let askerKey: string;
+          if (asker.kind === "user") {
+            const hash = connection.identity.sessionIdHash ?? "";
+            const user = await once(sessions, hash, () => sessionUserById(hash));
+            if (!user) {
+              metrics.closed.revoked++;
+              return connection.refuse(CLOSE.sessionEnded);
+            }
+            asker = { kind: "user", user };
+            askerKey = `session:${hash}`;
+          } else {
+            askerKey = `invitation:${asker.invitationId}`;
+          }
+          const current = asker;
+          const grant = await once(grants, `${askerKey}|${document.name}`, () =>
+            documentPermission(current, document),
+          );
+          if (grant.permission === "none") {
+            metrics.closed.revoked++;
+            return connection.refuse(CLOSE.accessWithdrawn);
+          }
+          if (connection.permission === "edit" && grant.permission === "read") {
+            documents.get(document.name)?.tellReadOnly(connection);
+          }
+          connection.permission = grant.permission;
+        } catch (error) {
+          logger().warn({ err: safeError(error) }, "realtime: checking access again failed");
+        } finally {
+          rechecking.delete(connection);
         }
-        asker = { kind: "user", user };
-      }
-      const grant = await documentPermission(asker, document);
-      if (grant.permission === "none") {
-        metrics.closed.revoked++;
-        return connection.refuse(CLOSE.accessWithdrawn);
-      }
-      if (connection.permission === "edit" && grant.permission === "read") {
-        documents.get(document.name)?.tellReadOnly(connection);
-      }
-      connection.permission = grant.permission;
-    } catch (error) {
-      logger().warn({ err: safeError(error) }, "realtime: checking access again failed");
-    } finally {
-      rechecking.delete(connection);
-    }
+      }),
+    );
   }
 
   function recheckWhere(change: AccessChange): void {
-    for (const [connection, document] of connections) {
-      const concerned =
+    void recheck(
+      [...connections].filter(([connection]) =>
         "personId" in change
           ? connection.personId === change.personId
-          : connection.identity.userId === change.userId;
-      if (concerned) void recheck(connection, document);
-    }
+          : connection.identity.userId === change.userId,
+      ),
+    );
   }
 
-  const recheckTimer = setInterval(() => {
-    for (const [connection, document] of connections) void recheck(connection, document);
-  }, env.REALTIME_RECHECK_MS);
+  const recheckTimer = setInterval(() => void recheck([...connections]), env.REALTIME_RECHECK_MS);
   recheckTimer.unref();
 
   const heartbeat = setInterval(() => {
