@@ -51,6 +51,8 @@ const EnvSchema = z
     REALTIME_RECHECK_MS: intFromEnv(60_000),
     /** WebSocket upgrade attempts per client address and minute (each costs a few queries). */
     REALTIME_UPGRADES_PER_MINUTE: intFromEnv(300),
+    /** How long the update-log writer gathers updates before one write (at most 100 ms). */
+    REALTIME_WRITE_GATHER_MS: z.coerce.number().int().min(0).max(100).default(10),
     /** Stored updates of one document beyond which it is compacted to one row. */
     REALTIME_COMPACT_AFTER: intFromEnv(500),
   })

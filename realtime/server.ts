@@ -74,7 +74,7 @@ export async function attachRealtime(
           (): UpdateLog => log,
         )
       : null;
-  const log: UpdateLog = new UpdateLog(database.db, metrics, fanout);
+  const log: UpdateLog = new UpdateLog(database.db, metrics, fanout, env.REALTIME_WRITE_GATHER_MS);
   const documents: DocumentRegistry = new DocumentRegistry(
     (name, onUnloaded) =>
       new LiveDocument(

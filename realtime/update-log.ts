@@ -43,7 +43,7 @@ export class UpdateLog {
     private readonly db: Database,
     private readonly metrics: RealtimeMetrics,
     private readonly announcer: Announcer | null = null,
-    /** How long the writer gathers updates before a write (well under the 100 ms allowed). */
+    /** How long the writer gathers updates before a write (REALTIME_WRITE_GATHER_MS). */
     private readonly gatherMs = 10,
   ) {}
 
