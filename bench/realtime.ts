@@ -217,7 +217,11 @@ async function main() {
       if (answer.status !== 200) {
         throw new BenchError(`GET /admin/realtime.json as the admin: HTTP ${answer.status}`);
       }
-      return JSON.parse(answer.body) as { documentsLoaded: number; connections: number };
+      return JSON.parse(answer.body) as {
+        documentsLoaded: number;
+        connections: number;
+        eventLoopDelayMs: { p99: number; max: number };
+      };
     };
     const unloaded = async () => {
       const deadline = performance.now() + UNLOAD_TIMEOUT_MS;
@@ -233,7 +237,7 @@ async function main() {
         await sleep(50); // the next poll
       }
     };
-    return { server, target, unloaded, origin };
+    return { server, target, unloaded, origin, metrics };
   };
   const startReference = async () => {
     const port = await freePort();
@@ -314,11 +318,16 @@ async function main() {
       companions: backends.map((b) => Number(b.pid)),
     });
     load[who].push(result);
+    // Broen's own view of the last ten seconds: how late its event loop ran.
+    const loop =
+      who === "ours"
+        ? ` (event loop delay, last 10 s: ${JSON.stringify((await ours.metrics()).eventLoopDelayMs)} ms)`
+        : "";
     const s = summarize(result.samples, round2);
     console.log(
       `  load round (${who === "ours" ? "Broen" : "reference"}): p50 ${s.median} ms, p99 ` +
         `${s.p99} ms, server CPU ${round2(result.cpuSeconds)} s, RSS peak ` +
-        `${round1(result.rssPeakMiB)} MiB, load average ${loadAverage()}`,
+        `${round1(result.rssPeakMiB)} MiB, load average ${loadAverage()}${loop}`,
     );
   }
   const firstStop = await stop(ours.server);

@@ -2,6 +2,8 @@
  * Counters for the realtime server, read by the admin-only metrics route
  * (app/routes/admin.realtime.tsx). Counts and sizes only: never document content or names.
  */
+import { monitorEventLoopDelay } from "node:perf_hooks";
+
 export class RealtimeMetrics {
   connections = 0;
   documents = 0;
@@ -21,6 +23,17 @@ export class RealtimeMetrics {
   private lagNext = 0;
   private lastPersistLagMs = 0;
   private samples: { at: number; received: number; bytes: number }[] = [];
+  /** How late the event loop ran, per second of the last ten (p99 and max, ms). */
+  private loopDelay = monitorEventLoopDelay({ resolution: 5 });
+  private loopSeconds: { p99: number; max: number }[] = [];
+
+  constructor() {
+    this.loopDelay.enable();
+  }
+
+  stop(): void {
+    this.loopDelay.disable();
+  }
 
   recordReceived(bytes: number): void {
     this.updatesReceived++;
@@ -39,6 +52,14 @@ export class RealtimeMetrics {
   sample(now = Date.now()): void {
     this.samples.push({ at: now, received: this.updatesReceived, bytes: this.updateBytesReceived });
     while (this.samples.length > 2 && this.samples[0]!.at < now - 10_000) this.samples.shift();
+    if (this.loopDelay.count > 0) {
+      this.loopSeconds.push({
+        p99: this.loopDelay.percentile(99) / 1e6,
+        max: this.loopDelay.max / 1e6,
+      });
+      if (this.loopSeconds.length > 10) this.loopSeconds.shift();
+      this.loopDelay.reset();
+    }
   }
 
   snapshot() {
@@ -65,6 +86,10 @@ export class RealtimeMetrics {
       droppedFrames: { ...this.droppedFrames },
       closedConnections: { ...this.closed },
       refusedUpgrades: this.refusedUpgrades,
+      eventLoopDelayMs: {
+        p99: round(Math.max(0, ...this.loopSeconds.map((s) => s.p99))),
+        max: round(Math.max(0, ...this.loopSeconds.map((s) => s.max))),
+      },
     };
   }
 }

@@ -357,6 +357,7 @@ export async function attachRealtime(
         clearInterval(recheckTimer);
         clearInterval(heartbeat);
         clearInterval(sampler);
+        metrics.stop();
         await stopListening().catch(() => {});
         await fanout?.stop().catch(() => {});
         const sockets = [...connections.keys()].map(
