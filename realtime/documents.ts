@@ -243,8 +243,7 @@ export class LiveDocument {
     this.compacting = true;
     return this.serial(async () => {
       try {
-        const { before, after } = await this.log.compact(this.name);
-        this.storedRows = Math.max(this.storedRows - before, 0) + after;
+        await this.compactNow();
       } catch (error) {
         logger().error(
           { err: safeError(error), document: this.name },
@@ -256,16 +255,19 @@ export class LiveDocument {
     });
   }
 
+  /** Compacts now (inside `serial`), keeping the count of stored rows roughly right. */
+  private async compactNow(): Promise<void> {
+    const { before, after } = await this.log.compact(this.name);
+    this.storedRows = Math.max(this.storedRows - before, 0) + after;
+  }
+
   /** Unloads when nobody has come back: stored updates are flushed and compacted first. */
   private unload(): Promise<void> {
     if (this.connections.size > 0 || this.unloading) return this.unloading ?? Promise.resolve();
     this.unloading = this.serial(async () => {
       try {
         await this.log.flush();
-        if (this.isReady && this.storedRows > 1) {
-          const { before, after } = await this.log.compact(this.name);
-          this.storedRows = Math.max(this.storedRows - before, 0) + after;
-        }
+        if (this.isReady && this.storedRows > 1) await this.compactNow();
       } catch (error) {
         logger().error({ err: safeError(error), document: this.name }, "realtime: unload failed");
       } finally {

@@ -1,11 +1,10 @@
-import { asc, eq } from "drizzle-orm";
 import * as Y from "yjs";
 import { recordAudit, type AuditActor } from "../app/models/audit.server";
 import type { DocumentName } from "../app/models/document-access.server";
 import { getDatabase } from "../db/client";
-import { documentSnapshots, documentUpdates } from "../db/schema";
+import { documentSnapshots } from "../db/schema";
 import { runningRealtime } from "./running";
-import { mergeToState } from "./update-log";
+import { mergeToState, storedUpdates } from "./update-log";
 
 /*
  * A document frozen at a moment, for minutes and plan history: the Yjs state (which can be
@@ -20,13 +19,9 @@ export interface DocumentExport {
 export async function exportDocument(name: string): Promise<DocumentExport> {
   const realtime = runningRealtime();
   await realtime?.flush();
-  const rows = await getDatabase()
-    .db.select({ update: documentUpdates.update })
-    .from(documentUpdates)
-    .where(eq(documentUpdates.documentName, name))
-    .orderBy(asc(documentUpdates.id));
+  const stored = await storedUpdates(getDatabase().db, name);
   const live = realtime?.liveState(name);
-  const state = mergeToState([...rows.map((r) => r.update), ...(live ? [live] : [])]);
+  const state = mergeToState([...stored, ...(live ? [live] : [])]);
   return { state, content: renderDocument(state) };
 }
 

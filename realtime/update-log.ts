@@ -34,6 +34,16 @@ export interface StoredDocument {
   rows: number;
 }
 
+/** Every stored update of a document, oldest first. */
+export async function storedUpdates(db: Database, documentName: string): Promise<Uint8Array[]> {
+  const rows = await db
+    .select({ update: documentUpdates.update })
+    .from(documentUpdates)
+    .where(eq(documentUpdates.documentName, documentName))
+    .orderBy(asc(documentUpdates.id));
+  return rows.map((r) => r.update);
+}
+
 export class UpdateLog {
   private queue: Pending[] = [];
   private writing: Promise<void> | null = null;
@@ -49,12 +59,8 @@ export class UpdateLog {
 
   /** Every stored update of a document, oldest first. */
   async load(documentName: string): Promise<StoredDocument> {
-    const rows = await this.db
-      .select({ update: documentUpdates.update })
-      .from(documentUpdates)
-      .where(eq(documentUpdates.documentName, documentName))
-      .orderBy(asc(documentUpdates.id));
-    return { state: rows.map((r) => r.update), rows: rows.length };
+    const state = await storedUpdates(this.db, documentName);
+    return { state, rows: state.length };
   }
 
   /** Rows stored from `fromId` on (another process told us about them). */
