@@ -31,7 +31,14 @@ import { feedCalendar, feedCalendarObject, type FeedInput } from "../app/models/
 import { openBenchDatabase, type BenchDatabase } from "./lib/bench-database";
 import { ACCEPT_ENCODING, BroenClient, summary } from "./lib/broen-client";
 import { countEvents, feedInput, insertMeetings, planMeetings } from "./lib/calendar-data";
-import { BenchError, freePort, killChildren, runScript, startServer } from "./lib/processes";
+import {
+  BenchError,
+  cleanUpOnExit,
+  freePort,
+  killChildren,
+  runScript,
+  startServer,
+} from "./lib/processes";
 import type { ServerProcess } from "./lib/processes";
 import { describeSummary, round1, round2, summarize, verdict, type Summary } from "./lib/stats";
 
@@ -406,22 +413,13 @@ async function cleanUp() {
   });
 }
 
-// Whatever ends this process, no server or database stays behind.
-process.once("exit", () => {
-  killChildren();
-  database?.dropSync();
-});
-process.stdout.on("error", (error: NodeJS.ErrnoException) => {
-  if (error.code !== "EPIPE") throw error;
-});
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.once(signal, () => {
-    killChildren();
+cleanUpOnExit("bench:calendar", {
+  database: () => database,
+  forgetServers: () => {
     server = undefined;
-    process.stderr.write(`bench:calendar interrupted (${signal}); cleaning up\n`);
-    void cleanUp().finally(() => process.exit(130));
-  });
-}
+  },
+  cleanUp,
+});
 
 try {
   await main();

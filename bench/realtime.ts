@@ -59,7 +59,15 @@ import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { openBenchDatabase, type BenchDatabase } from "./lib/bench-database";
 import { BroenClient } from "./lib/broen-client";
-import { BenchError, freePort, killChildren, runScript, sleep, startServer } from "./lib/processes";
+import {
+  BenchError,
+  cleanUpOnExit,
+  freePort,
+  killChildren,
+  runScript,
+  sleep,
+  startServer,
+} from "./lib/processes";
 import type { ServerProcess } from "./lib/processes";
 import { upgradeStatus, type Target } from "./lib/realtime-clients";
 import {
@@ -416,22 +424,13 @@ async function cleanUp() {
   });
 }
 
-// Whatever ends this process, no server or database stays behind.
-process.once("exit", () => {
-  killChildren();
-  database?.dropSync();
-});
-process.stdout.on("error", (error: NodeJS.ErrnoException) => {
-  if (error.code !== "EPIPE") throw error;
-});
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.once(signal, () => {
-    killChildren();
+cleanUpOnExit("bench:realtime", {
+  database: () => database,
+  forgetServers: () => {
     servers.clear();
-    process.stderr.write(`bench:realtime interrupted (${signal}); cleaning up\n`);
-    void cleanUp().finally(() => process.exit(130));
-  });
-}
+  },
+  cleanUp,
+});
 
 main()
   .then(() => cleanUp())

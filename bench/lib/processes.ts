@@ -261,3 +261,33 @@ export async function startServer(options: {
     },
   };
 }
+
+/**
+ * Whatever ends a benchmark process, no server or database stays behind: on exit the children
+ * are killed and the database dropped synchronously; on SIGINT/SIGTERM the children are killed,
+ * `forgetServers` stops graceful stops from waiting on them, and `cleanUp` runs before exit 130.
+ */
+export function cleanUpOnExit(
+  name: string,
+  hooks: {
+    database: () => { dropSync(): void } | undefined;
+    forgetServers: () => void;
+    cleanUp: () => Promise<void>;
+  },
+): void {
+  process.once("exit", () => {
+    killChildren();
+    hooks.database()?.dropSync();
+  });
+  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code !== "EPIPE") throw error;
+  });
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => {
+      killChildren();
+      hooks.forgetServers();
+      process.stderr.write(`${name} interrupted (${signal}); cleaning up\n`);
+      void hooks.cleanUp().finally(() => process.exit(130));
+    });
+  }
+}
