@@ -2,7 +2,7 @@ import { DateTime } from "luxon";
 import type { MeetingFormValues } from "../components/meeting-form";
 import { z } from "zod";
 import { meetingKinds, type MeetingKind } from "../../db/enums";
-import { formFields, validate, type FieldErrors } from "../utils/forms.server";
+import { formFields, submittedText, validate, type FieldErrors } from "../utils/forms.server";
 import { OSLO } from "../utils/oslo-time";
 import { choice, message, optionalSingleLine, requiredDate, singleLine } from "../utils/validation";
 
@@ -142,31 +142,25 @@ export function osloDateTime(instant: Date): { date: string; time: string } {
   return { date: local.toISODate()!, time: local.toFormat("HH:mm") };
 }
 
-/**
- * What the person typed, to show the form again after a refusal (a form posted without
- * JavaScript is rendered anew by the server). Long values are cut: the field error says why.
- */
+/** The meeting form as typed (see submittedText), with its checkboxes, to show it again. */
 export function submittedMeetingValues(form: FormData): MeetingFormValues {
-  const text = (name: string, max = 500) => {
-    const value = form.get(name);
-    return typeof value === "string" ? value.slice(0, max) : "";
-  };
+  const text = submittedText(form);
   const all = (name: string) =>
     form
       .getAll(name)
       .filter((v): v is string => typeof v === "string")
       .slice(0, 200);
-  const duration = Number(text("durationMinutes", 10));
+  const duration = Number(text.durationMinutes);
   return {
-    kind: text("kind", 50),
-    date: text("date", 20),
-    time: text("time", 10),
+    kind: text.kind ?? "",
+    date: text.date ?? "",
+    time: text.time ?? "",
     durationMinutes: Number.isFinite(duration) ? duration : 0,
-    place: text("place"),
-    videoLink: text("videoLink"),
-    internalTitle: text("internalTitle"),
-    calendarTitle: text("calendarTitle"),
-    detailsInInvites: form.get("detailsInInvites") === "on",
+    place: text.place ?? "",
+    videoLink: text.videoLink ?? "",
+    internalTitle: text.internalTitle ?? "",
+    calendarTitle: text.calendarTitle ?? "",
+    detailsInInvites: text.detailsInInvites === "on",
     memberIds: all("memberId"),
     leaderIds: all("leaderId"),
   };
