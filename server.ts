@@ -12,51 +12,53 @@ import { StartupError } from "./server/database";
  */
 const SHUTDOWN_GRACE_MS = 10_000;
 
-// A signal before the server is up: nothing to drain yet, just stop.
-const stopEarly = () => process.exit(143);
-process.once("SIGTERM", stopEarly);
-process.once("SIGINT", stopEarly);
+/*
+ * One signal handler from the first line on, so that there is no moment without one: before
+ * the server is up there is nothing to drain, so it just stops; once it is up, it drains.
+ * Once: a supervisor may signal the whole process group (this process and its parent).
+ */
+let running: Awaited<ReturnType<typeof startServer>> | undefined;
+let stopping = false;
+function onSignal(signal: NodeJS.Signals): void {
+  if (stopping) return;
+  stopping = true;
+  if (!running) process.exit(143);
+  logger().info({ signal }, "shutting down");
+  const force = setTimeout(() => {
+    logger().error("shutdown took too long; exiting");
+    process.exit(1);
+  }, SHUTDOWN_GRACE_MS);
+  force.unref();
+  running.close().then(
+    () => process.exit(0),
+    () => process.exit(1),
+  );
+}
+process.on("SIGTERM", onSignal);
+process.on("SIGINT", onSignal);
 
 async function serve(): Promise<void> {
-  const running = await startServer();
-  process.off("SIGTERM", stopEarly);
-  process.off("SIGINT", stopEarly);
+  running = await startServer();
   if (cluster.isPrimary) {
     const logins = await demoLoginsIfPresent(running.database);
     process.stdout.write(
       [`\nBroen: ${running.url}  (database: ${running.database.kind})`, ...logins, ""].join("\n"),
     );
   }
-
-  // Once: a supervisor may signal the whole process group (this process and its parent).
-  let stopping = false;
-  const shutdown = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger().info({ signal }, "shutting down");
-    const force = setTimeout(() => {
-      logger().error("shutdown took too long; exiting");
-      process.exit(1);
-    }, SHUTDOWN_GRACE_MS);
-    force.unref();
-    running.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.on("SIGTERM", () => shutdown("SIGTERM"));
-  process.on("SIGINT", () => shutdown("SIGINT"));
 }
 
 try {
   if (cluster.isPrimary && loadEnv().WEB_CONCURRENCY > 1) {
-    process.off("SIGTERM", stopEarly);
-    process.off("SIGINT", stopEarly);
+    // The primary only watches its workers: it passes signals on (server/cluster.ts).
+    process.off("SIGTERM", onSignal);
+    process.off("SIGINT", onSignal);
     await runPrimary(loadEnv());
   } else {
     await serve();
   }
 } catch (error) {
+  // A signal during start-up may close the database under a query that was still running.
+  if (stopping) await new Promise(() => {});
   const known =
     error instanceof StartupError ||
     (error instanceof Error && error.message.startsWith("Invalid configuration"));
