@@ -16,7 +16,7 @@ import {
   updateFrame,
   type AwarenessEntry,
 } from "./protocol";
-import type { UpdateLog } from "./update-log";
+import { applyInSlices, type UpdateLog } from "./update-log";
 
 /** Transaction origins that are not a local client. */
 const LOADED = Symbol("loaded from the update log");
@@ -71,13 +71,7 @@ export class LiveDocument {
 
   private async load(): Promise<void> {
     const stored = await this.log.load(this.name);
-    Y.transact(
-      this.doc,
-      () => {
-        for (const update of stored.state) Y.applyUpdate(this.doc, update);
-      },
-      LOADED,
-    );
+    await applyInSlices(this.doc, stored.state, LOADED);
     this.storedRows = stored.rows;
     this.isReady = true;
     if (this.storedRows > this.settings.compactAfter) void this.compact();

@@ -21,7 +21,7 @@ export async function exportDocument(name: string): Promise<DocumentExport> {
   await realtime?.flush();
   const stored = await storedUpdates(getDatabase().db, name);
   const live = realtime?.liveState(name);
-  const state = mergeToState([...stored, ...(live ? [live] : [])]);
+  const state = await mergeToState([...stored, ...(live ? [live] : [])]);
   return { state, content: renderDocument(state) };
 }
 

@@ -151,24 +151,37 @@ export class UpdateLog {
   }
 
   /**
-   * Replaces a document's rows by one merged row, in one transaction. The rows merged are
-   * exactly the rows deleted, so an update another process stores meanwhile is never lost.
-   * Returns the number of rows now stored for the document by this compaction (0 or 1).
+   * Replaces a document's rows by one merged row. The rows are read and merged outside any
+   * transaction (in slices, so other documents are not held up); then exactly the rows that
+   * were merged are deleted, and the merged row inserted, in one transaction. A row another
+   * process stores meanwhile is not among them, so it is never lost; if another compaction
+   * took some of them first, this one is rolled back and changes nothing.
    */
   async compact(documentName: string): Promise<{ before: number; after: number }> {
     await this.flush();
-    return this.db.transaction(async (tx) => {
-      const removed = await tx
-        .delete(documentUpdates)
-        .where(eq(documentUpdates.documentName, documentName))
-        .returning({ id: documentUpdates.id, update: documentUpdates.update });
-      if (removed.length === 0) return { before: 0, after: 0 };
-      removed.sort((a, b) => a.id - b.id);
-      const merged = mergeToState(removed.map((r) => r.update));
-      await tx.insert(documentUpdates).values({ documentName, update: merged });
-      this.metrics.compactions++;
-      return { before: removed.length, after: 1 };
-    });
+    const rows = await this.db
+      .select({ id: documentUpdates.id, update: documentUpdates.update })
+      .from(documentUpdates)
+      .where(eq(documentUpdates.documentName, documentName))
+      .orderBy(asc(documentUpdates.id));
+    if (rows.length <= 1) return { before: rows.length, after: rows.length };
+    const merged = await mergeToState(rows.map((r) => r.update));
+    const ids = rows.map((r) => r.id);
+    try {
+      await this.db.transaction(async (tx) => {
+        const deleted = await tx
+          .delete(documentUpdates)
+          .where(sql`${documentUpdates.id} = any(${sql.param(ids)}::bigint[])`)
+          .returning({ id: documentUpdates.id });
+        if (deleted.length !== ids.length) throw new CompactedElsewhere();
+        await tx.insert(documentUpdates).values({ documentName, update: merged });
+      });
+    } catch (error) {
+      if (error instanceof CompactedElsewhere) return { before: 0, after: 0 };
+      throw error;
+    }
+    this.metrics.compactions++;
+    return { before: rows.length, after: 1 };
   }
 
   /** Rows stored per document (for tests and the benchmark). */
@@ -181,15 +194,46 @@ export class UpdateLog {
   }
 }
 
+class CompactedElsewhere extends Error {}
+
 /** Applies updates to a scratch document and encodes its state: deleted content is dropped. */
-export function mergeToState(updates: Uint8Array[]): Uint8Array {
+export async function mergeToState(updates: Uint8Array[]): Promise<Uint8Array> {
   const scratch = new Y.Doc();
   try {
-    Y.transact(scratch, () => {
-      for (const update of updates) Y.applyUpdate(scratch, update);
-    });
+    await applyInSlices(scratch, updates, null);
     return Y.encodeStateAsUpdate(scratch);
   } finally {
     scratch.destroy();
+  }
+}
+
+/** The longest a run of applying stored updates holds the event loop. */
+const SLICE_MS = 4;
+
+/**
+ * Applies many stored updates to a document in slices of a few milliseconds, yielding to the
+ * event loop between them: loading or compacting a long log must not stall every other
+ * document's traffic (thousands of rows take hundreds of milliseconds to apply).
+ */
+export async function applyInSlices(
+  doc: Y.Doc,
+  updates: Uint8Array[],
+  origin: unknown,
+  sliceMs = SLICE_MS,
+): Promise<void> {
+  let next = 0;
+  while (next < updates.length) {
+    const began = performance.now();
+    Y.transact(
+      doc,
+      () => {
+        while (next < updates.length) {
+          Y.applyUpdate(doc, updates[next++]!);
+          if (performance.now() - began >= sliceMs) break;
+        }
+      },
+      origin,
+    );
+    if (next < updates.length) await new Promise((resolve) => setImmediate(resolve));
   }
 }
