@@ -15,11 +15,12 @@
  * Clients are real y-websocket 3 `WebsocketProvider`s in this process (ws WebSocketPolyfill with
  * the demo leader's session cookie and Origin for Broen, plain ws for the peer; disableBc).
  * An edit is a push of { writer, send time } onto a Y.Array; each other client of the document
- * records arrival − send time (one process, one clock). The clients share this process's CPU
- * with each other (a reader's arrival waits for the frames ahead of it): the same for both
- * servers, and the client CPU is reported, so the comparison holds; the absolute figures
- * include that client-side queueing. Moving the clients to a child process would not free a
- * core on this 2-core machine, it would only add a clock to synchronise.
+ * records arrival − send time, on the same thread (one clock). The clients' own CPU is part of
+ * every figure (a reader's arrival waits for the frames ahead of it on its thread): the same
+ * for both servers, and the client CPU and event-loop delay are reported. For the load round
+ * the clients run on BENCH_CLIENT_THREADS (2) worker threads, whole documents per thread: on
+ * one thread the 200 clients kept it ~90 % busy, and its queueing (runs of half a second
+ * without a break, with a core idle) dominated both servers' tails.
  *
  *   1. fan-out: 1 writer and 50 readers on one document; 20 warm-up edits, then
  *      BENCH_FANOUT_EDITS (300) edits at BENCH_FANOUT_RATE (50) a second per server, in two
@@ -48,7 +49,7 @@
  *      The same on a fresh reference process, which never unloads a document (no persistence).
  * Timings are only reported, never asserted. The machine is shared: the 1-minute load average
  * is printed at the start and end. The last line printed is one JSON object.
- * Knobs: those above, BENCH_PG_URL (postgres://postgres@127.0.0.1:5432/postgres),
+ * Knobs: those above, BENCH_CLIENT_THREADS (2), BENCH_PG_URL (postgres://postgres@127.0.0.1:5432/postgres),
  * BENCH_BROEN_NODE_ARGS (extra node flags for Broen, e.g. "--cpu-prof --cpu-prof-dir=DIR").
  */
 import crypto from "node:crypto";
@@ -335,7 +336,8 @@ async function main() {
     console.log(
       `  load round (${who === "ours" ? "Broen" : "reference"}): p50 ${s.median} ms, p99 ` +
         `${s.p99} ms, server CPU ${round2(result.cpuSeconds)} s, RSS peak ` +
-        `${round1(result.rssPeakMiB)} MiB, load average ${loadAverage()}${loop}`,
+        `${round1(result.rssPeakMiB)} MiB, load average ${loadAverage()}${loop}; the clients' ` +
+        `event loop delay ${JSON.stringify(result.clientLoopDelayMs)} ms`,
     );
   }
   const firstStop = await stop(ours.server);

@@ -3,6 +3,7 @@
  * Each phase opens its own clients on fresh documents and closes them before it returns.
  */
 import { performance } from "node:perf_hooks";
+import { Worker } from "node:worker_threads";
 import { cpuSeconds, observedRss, watchProcess, RssSampler } from "./proc-stats";
 import { BenchError } from "./processes";
 import {
@@ -13,6 +14,7 @@ import {
   type BenchClient,
   type Target,
 } from "./realtime-clients";
+import type { LoadWorkerGo, LoadWorkerInput, LoadWorkerMessage } from "./realtime-load-worker";
 
 /** How long in-flight edits may take to arrive everywhere after the last send. */
 const DRAIN_TIMEOUT_MS = 15_000;
@@ -76,6 +78,8 @@ export interface LoadResult extends Deliveries {
   rssEndMiB: number;
   /** CPU seconds the benchmark process (all the clients) used in the same window. */
   clientCpuSeconds: number;
+  /** How late the clients' event loop ran in the same window (a late client adds latency). */
+  clientLoopDelayMs: { p99: number; max: number };
   /** CPU seconds of the `companions` processes (PostgreSQL's backends) in the same window. */
   companionCpuSeconds: number | null;
 }
@@ -93,10 +97,21 @@ function cpuOfAll(pids: number[]): Map<number, number> {
   return seen;
 }
 
+/** Threads the load round's clients run on (BENCH_CLIENT_THREADS). */
+export const CLIENT_THREADS = Math.max(1, Number(process.env.BENCH_CLIENT_THREADS) || 2);
+/* tsx's loader hooks do not reach worker threads: each thread registers them, then loads. */
+const WORKER_BOOTSTRAP = `import(${JSON.stringify(import.meta.resolve("tsx/esm/api"))})
+  .then((tsx) => { tsx.register(); return import(${JSON.stringify(
+    new URL("./realtime-load-worker.ts", import.meta.url).href,
+  )}); })`;
+
 /**
  * Figure 2: `rooms.length × perRoom` clients, every one sending `perSecond` edits a second for
  * `warmupSeconds + seconds`; the sends are spread evenly over each period. Latency, server CPU
- * and RSS count the last `seconds` only.
+ * and RSS count the last `seconds` only. The clients run on CLIENT_THREADS worker threads of
+ * this process (whole documents per thread), so that one saturated thread of clients does not
+ * queue their own arrivals: on one thread, 200 clients kept it ~90 % busy, and its queueing
+ * (runs of 0.5 s without a break) dominated the tail for both servers.
  */
 export async function loadRound(
   target: Target,
@@ -110,62 +125,121 @@ export async function loadRound(
     companions?: number[];
   },
 ): Promise<LoadResult> {
-  const sink = new LatencySink();
-  const clients = rooms.flatMap((room, r) =>
-    Array.from({ length: options.perRoom }, (_, k) =>
-      openClient(target, room, { writer: r * options.perRoom + k, sink }),
-    ),
-  );
+  const threads = Math.min(CLIENT_THREADS, rooms.length);
+  const totalClients = rooms.length * options.perRoom;
+  const workers: ReturnType<typeof startLoadWorker>[] = [];
   try {
-    await connectAll(clients);
-    const period = 1000 / options.perSecond;
-    const warmupEdits = Math.round(options.warmupSeconds * options.perSecond);
-    const measuredEdits = Math.round(options.seconds * options.perSecond);
-    const start = performance.now() + 50;
-    sink.since = start + options.warmupSeconds * 1000;
-    sink.until = sink.since + options.seconds * 1000;
-    let watch: ReturnType<typeof watchProcess> | undefined;
-    let clientCpuStart: NodeJS.CpuUsage | undefined;
-    let companionsStart = new Map<number, number>();
-    const measuring = setTimeout(() => {
-      watch = watchProcess(pid);
-      clientCpuStart = process.cpuUsage();
-      companionsStart = cpuOfAll(options.companions ?? []);
-    }, sink.since - performance.now());
-    let sent = 0;
-    await Promise.all(
-      clients.map(async (client, c) => {
-        const offset = (c * period) / clients.length;
-        const wait = start + offset - performance.now();
-        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-        await paced(warmupEdits + measuredEdits, period, () => {
-          client.edit();
-          sent++;
-        });
-      }),
-    );
-    clearTimeout(measuring);
-    if (!watch || !clientCpuStart) throw new BenchError("the measured window never started");
-    const usage = watchStop(watch, clientCpuStart);
-    const companionsEnd = cpuOfAll([...companionsStart.keys()]);
-    const companionCpuSeconds =
-      companionsStart.size === 0
-        ? null
-        : [...companionsEnd].reduce((n, [p, end]) => n + end - companionsStart.get(p)!, 0);
-    const expected = sent * (options.perRoom - 1);
-    await pollUntil(() => sink.delivered >= expected, DRAIN_TIMEOUT_MS);
+    let firstRoom = 0;
+    for (let t = 0; t < threads; t++) {
+      const count = Math.floor((rooms.length * (t + 1)) / threads) - firstRoom;
+      const input: LoadWorkerInput = {
+        target,
+        rooms: rooms.slice(firstRoom, firstRoom + count),
+        perRoom: options.perRoom,
+        perSecond: options.perSecond,
+        warmupEdits: Math.round(options.warmupSeconds * options.perSecond),
+        measuredEdits: Math.round(options.seconds * options.perSecond),
+        firstWriter: firstRoom * options.perRoom,
+        firstClient: firstRoom * options.perRoom,
+        totalClients,
+        connectBatch: CONNECT_BATCH,
+        drainTimeoutMs: DRAIN_TIMEOUT_MS,
+      };
+      firstRoom += count;
+      workers.push(startLoadWorker(input));
+    }
+    await Promise.all(workers.map((w) => expectMessage(w.next(), "connected")));
+
+    const startEpochMs = performance.timeOrigin + performance.now() + 100;
+    const measuredFrom = startEpochMs + options.warmupSeconds * 1000;
+    for (const w of workers) {
+      w.worker.postMessage({
+        startEpochMs,
+        warmupSeconds: options.warmupSeconds,
+        seconds: options.seconds,
+      } satisfies LoadWorkerGo);
+    }
+    // Server CPU and RSS over the measured window [since, until), timed on this thread.
+    const untilMs = (epochMs: number) => epochMs - performance.timeOrigin - performance.now();
+    const window = new Promise<
+      ReturnType<typeof watchStop> & { companionCpuSeconds: number | null }
+    >((resolve, reject) => {
+      setTimeout(() => {
+        const watch = watchProcess(pid);
+        const clientCpuStart = process.cpuUsage(); // the whole process: every client thread
+        const companionsStart = cpuOfAll(options.companions ?? []);
+        setTimeout(
+          () => {
+            try {
+              const usage = watchStop(watch, clientCpuStart);
+              const companionsEnd = cpuOfAll([...companionsStart.keys()]);
+              const companionCpuSeconds =
+                companionsStart.size === 0
+                  ? null
+                  : [...companionsEnd].reduce(
+                      (n, [p, end]) => n + end - companionsStart.get(p)!,
+                      0,
+                    );
+              resolve({ ...usage, companionCpuSeconds });
+            } catch (error) {
+              reject(error);
+            }
+          },
+          untilMs(measuredFrom + options.seconds * 1000),
+        );
+      }, untilMs(measuredFrom));
+    });
+    const finished = await Promise.all(workers.map((w) => expectMessage(w.next(), "done")));
+    const usage = await window;
+    const sent = finished.reduce((n, r) => n + r.sent, 0);
     return {
-      samples: sink.samples,
+      samples: finished.flatMap((r) => Array.from(r.samples)),
       sent,
-      expected,
-      delivered: sink.delivered,
-      closeCodes: closeCodesOf(clients),
-      companionCpuSeconds,
+      expected: sent * (options.perRoom - 1),
+      delivered: finished.reduce((n, r) => n + r.delivered, 0),
+      closeCodes: finished.flatMap((r) => r.closeCodes),
+      clientLoopDelayMs: {
+        p99: Math.max(...finished.map((r) => r.loopDelayMs.p99)),
+        max: Math.max(...finished.map((r) => r.loopDelayMs.max)),
+      },
       ...usage,
     };
   } finally {
-    for (const c of clients) c.destroy();
+    await Promise.all(workers.map((w) => w.worker.terminate()));
   }
+}
+
+function startLoadWorker(input: LoadWorkerInput) {
+  const worker = new Worker(WORKER_BOOTSTRAP, { eval: true, workerData: input });
+  const messages: LoadWorkerMessage[] = [];
+  const waiting: ((m: LoadWorkerMessage) => void)[] = [];
+  const deliver = (m: LoadWorkerMessage) => {
+    const resolve = waiting.shift();
+    if (resolve) resolve(m);
+    else messages.push(m);
+  };
+  worker.on("message", deliver);
+  worker.on("error", (error) => deliver({ kind: "failed", message: error.message }));
+  worker.on("exit", (code) =>
+    deliver({ kind: "failed", message: `client thread exited (${code})` }),
+  );
+  const next = () =>
+    new Promise<LoadWorkerMessage>((resolve) => {
+      const m = messages.shift();
+      if (m) resolve(m);
+      else waiting.push(resolve);
+    });
+  return { worker, next };
+}
+
+async function expectMessage<K extends LoadWorkerMessage["kind"]>(
+  message: Promise<LoadWorkerMessage>,
+  kind: K,
+): Promise<Extract<LoadWorkerMessage, { kind: K }>> {
+  const m = await message;
+  if (m.kind === "failed") throw new BenchError(`load round client thread: ${m.message}`);
+  if (m.kind !== kind) throw new BenchError(`load round client thread said ${m.kind}, not ${kind}`);
+  return m as Extract<LoadWorkerMessage, { kind: K }>;
 }
 
 function watchStop(watch: ReturnType<typeof watchProcess>, clientCpuStart: NodeJS.CpuUsage) {

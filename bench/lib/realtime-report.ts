@@ -3,7 +3,12 @@
  * target, and one JSON object on the last line.
  */
 import os from "node:os";
-import type { Deliveries, LoadResult, RssResult } from "./realtime-phases";
+import {
+  CLIENT_THREADS,
+  type Deliveries,
+  type LoadResult,
+  type RssResult,
+} from "./realtime-phases";
 import { describeSummary, round1, round2, summarize, verdict, type Summary } from "./stats";
 
 export const TARGETS = {
@@ -121,7 +126,8 @@ export function report(input: ReportInput): void {
   console.log("");
   console.log(
     `2. Load: 200 clients over 40 documents, 5 edits/s each, ${loadOurs.wallSeconds} s measured ` +
-      `per server (latency send → arrival at the 4 other clients of the document)`,
+      `per server (latency send → arrival at the 4 other clients of the document; clients on ` +
+      `${CLIENT_THREADS} thread${CLIENT_THREADS === 1 ? "" : "s"})`,
   );
   for (const [name, l] of [
     ["Broen", loadOurs],
