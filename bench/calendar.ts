@@ -1,7 +1,8 @@
 /*
  * Calendar benchmark: `npm run bench:calendar`.
  *
- * Against the production build (NODE_ENV=production, `tsx server.ts` as a child process) on a
+ * Against the production build (NODE_ENV=production, `node --import tsx server.ts` as `npm start`
+ * runs it, one child process) on a
  * PostgreSQL database created for the run (`broen_bench_<random>` on 127.0.0.1:5432, dropped at
  * the end, also on failure; the embedded PGlite when PostgreSQL does not answer, reported as
  * "db": "pglite"). The demo leader gets a person, a network with one member and meetings
@@ -17,7 +18,7 @@
  *     every 2xx response time autocannon emits; its own p97.5/p99 are reported alongside.
  * Timings are only reported, never asserted. The last line printed is one JSON object.
  * WEB_CONCURRENCY=2 (passed on to the server) measures two server processes behind one port.
- * Knobs: BENCH_FEED_REQUESTS (30), BENCH_BUILDER_ROUNDS (60), BENCH_LIST_SECONDS (10),
+ * Knobs: BENCH_BROEN_NODE_ARGS (extra node flags for the server), BENCH_FEED_REQUESTS (30), BENCH_BUILDER_ROUNDS (60), BENCH_LIST_SECONDS (10),
  * BENCH_DB=pglite (skip PostgreSQL), BENCH_PG_URL (postgres://postgres@127.0.0.1:5432/postgres).
  */
 import crypto from "node:crypto";
@@ -57,6 +58,8 @@ const LIST_SINGLE_REQUESTS = 20;
 const LIST_CONNECTIONS = 20;
 const LIST_SECONDS = positiveInt(process.env.BENCH_LIST_SECONDS, 10);
 const START_TIMEOUT_MS = 60_000;
+/** Extra node flags for the server, e.g. "--cpu-prof --cpu-prof-dir=DIR". */
+const BROEN_NODE_ARGS = (process.env.BENCH_BROEN_NODE_ARGS ?? "").split(/\s+/).filter(Boolean);
 
 /** The 1-minute load average: on a shared machine other work competes for the CPUs. */
 const loadAverage = () => round2(os.loadavg()[0]!);
@@ -196,12 +199,13 @@ async function main() {
 
   const boot = () =>
     startServer({
-      command: TSX,
-      args: ["server.ts"],
+      command: process.execPath,
+      args: [...BROEN_NODE_ARGS, "--import", "tsx", "server.ts"],
       cwd: root,
       env,
       origin,
       timeoutMs: START_TIMEOUT_MS,
+      direct: true,
     });
   server = await boot();
   const firstHealthyMs = server.healthyMs;

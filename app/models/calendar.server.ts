@@ -12,7 +12,7 @@ import ical, {
 import { DateTime } from "luxon";
 import { OSLO } from "../utils/oslo-time";
 import { MonthCachedZone } from "./calendar/cached-zone";
-import { writeCalendar } from "./calendar/write";
+import { basicDateTime, writeCalendar } from "./calendar/write";
 
 /**
  * iCalendar (RFC 5545/5546) text for invitations and subscription feeds. Pure: no database,
@@ -69,6 +69,8 @@ const REMINDER_SECONDS = 60 * 60;
 /** ical-generator ends without the CRLF that RFC 5545 §3.1 puts after every content line. */
 const CRLF = "\r\n";
 const PRODID = { company: "Broen", product: "Broen", language: "NB" };
+/** PRODID as the library writes it (after "-"). */
+const FEED_PRODID = `//${PRODID.company}//${PRODID.product}//${PRODID.language}`;
 const PARTSTAT: Record<CalendarPartstat, ICalAttendeeStatus> = {
   needs_action: ICalAttendeeStatus.NEEDSACTION,
   accepted: ICalAttendeeStatus.ACCEPTED,
@@ -117,12 +119,9 @@ function oslo(instant: Date): DateTime {
   return value;
 }
 
-function eventData(
-  meeting: CalendarMeeting,
-  stamp: Date,
-  status: ICalEventStatus | null,
-): ICalEventData {
-  // UID and SEQUENCE are written verbatim by the library, so they must be ours and well-formed.
+/** What the library would also refuse, checked before anything is written. */
+function checkMeeting(meeting: CalendarMeeting): void {
+  // UID and SEQUENCE are written verbatim, so they must be ours and well-formed.
   if (!/^[A-Za-z0-9][A-Za-z0-9._@-]{0,254}$/.test(meeting.uid)) throw new RangeError("Bad UID");
   if (!Number.isSafeInteger(meeting.sequence) || meeting.sequence < 0) {
     throw new RangeError("SEQUENCE must be a non-negative integer");
@@ -130,17 +129,29 @@ function eventData(
   if (!Number.isSafeInteger(meeting.durationMinutes) || meeting.durationMinutes <= 0) {
     throw new RangeError("Duration must be a positive number of minutes");
   }
-  const start = oslo(meeting.startsAt);
-  const location = [meeting.place, meeting.videoLink].filter(Boolean).join(" – ");
+}
+
+/** End instant: absolute minutes, so a meeting across a DST change lasts what it says. */
+const endOf = (meeting: CalendarMeeting) =>
+  new Date(meeting.startsAt.getTime() + meeting.durationMinutes * 60_000);
+const locationOf = (meeting: CalendarMeeting) =>
+  [meeting.place, meeting.videoLink].filter(Boolean).join(" – ");
+
+function eventData(
+  meeting: CalendarMeeting,
+  stamp: Date,
+  status: ICalEventStatus | null,
+): ICalEventData {
+  checkMeeting(meeting);
+  const location = locationOf(meeting);
   return {
     id: meeting.uid,
     sequence: meeting.sequence,
     // Safe as a bare Date: with no calendar time zone the library formats it with UTC getters.
     stamp,
-    start,
-    // Absolute minutes, so a meeting across a DST change lasts what it says. (Not start.plus():
-    // luxon's Duration normalisation costs more than the rest of the event.)
-    end: oslo(new Date(meeting.startsAt.getTime() + meeting.durationMinutes * 60_000)),
+    start: oslo(meeting.startsAt),
+    // (Not start.plus(): luxon's Duration normalisation costs more than the rest of the event.)
+    end: oslo(endOf(meeting)),
     timezone: OSLO,
     summary: text(meeting.title),
     location: location ? text(location) : null,
@@ -148,6 +159,44 @@ function eventData(
     url: uri(meeting.url),
     status,
   };
+}
+
+/** Oslo wall clock of an instant, as the library writes it after TZID=Europe/Oslo. */
+function osloWallClock(instant: Date): string {
+  const ts = instant.getTime();
+  if (!Number.isFinite(ts)) throw new RangeError("Invalid date");
+  return basicDateTime(new Date(ts + OSLO_ZONE.offset(ts) * 60_000));
+}
+
+/** One feed VEVENT written directly: the text eventData() gives through the library. */
+function feedEvent(meeting: CalendarMeeting, stamp: string): string {
+  checkMeeting(meeting);
+  const url = uri(meeting.url);
+  const location = text(locationOf(meeting));
+  const description = text(meeting.description);
+  let g =
+    "BEGIN:VEVENT\r\nUID:" +
+    meeting.uid +
+    "\r\nSEQUENCE:" +
+    meeting.sequence +
+    "\r\nDTSTAMP:" +
+    stamp +
+    "\r\nDTSTART;TZID=" +
+    OSLO +
+    ":" +
+    osloWallClock(meeting.startsAt) +
+    "\r\nDTEND;TZID=" +
+    OSLO +
+    ":" +
+    osloWallClock(endOf(meeting)) +
+    "\r\nSUMMARY:" +
+    escape(text(meeting.title), false) +
+    "\r\n";
+  if (location) g += "LOCATION:" + escape(location, false) + "\r\n";
+  if (description) g += "DESCRIPTION:" + escape(description, false) + "\r\n";
+  g += "URL;VALUE=URI:" + escape(url, false) + "\r\n";
+  g += "STATUS:" + (meeting.cancelled ? "CANCELLED" : "CONFIRMED") + "\r\nEND:VEVENT\r\n";
+  return g;
 }
 
 /** An iTIP invitation (REQUEST) or cancellation (CANCEL) for one meeting, for e-mail. */
@@ -184,7 +233,13 @@ export function invitationCalendar(input: InvitationInput): string {
 
 /** A subscription feed: PUBLISH, no ORGANIZER/ATTENDEE (who else is invited is not shared). */
 export function feedCalendar(input: FeedInput): string {
-  return writeCalendar(feedCalendarObject(input), vtimezone()) + CRLF;
+  const stamp = input.stamp ?? new Date();
+  if (!Number.isFinite(stamp.getTime())) throw new RangeError("Invalid date");
+  const dtstamp = basicDateTime(stamp) + "Z";
+  let events = "";
+  for (const meeting of input.meetings) events += feedEvent(meeting, dtstamp);
+  const header = { prodId: FEED_PRODID, method: "PUBLISH", name: escape(text(input.name), false) };
+  return writeCalendar(header, vtimezone(), events) + CRLF;
 }
 
 /** The feed as a library object; its own toString() is the reference for writeCalendar. */

@@ -317,6 +317,14 @@ describe("subscription feed", () => {
         description: "æøå ".repeat(40) + "\n" + "€".repeat(80) + "x".repeat(74) + "🙂".repeat(30),
         place: "R".repeat(73) + "ø" + "R".repeat(200),
       }),
+      meeting({
+        uid: "e@broen",
+        title: "Inn\r\nX-INJECT:1;a,b\\c\u0007",
+        description: "\u0001\u0002",
+        place: "\u0003",
+        videoLink: "https://video.test/rom?a=1;b=2,c",
+        cancelled: true,
+      }),
     ];
     const input = { name: "Feed; med, tegn\\ og\r\nlinjeskift", meetings: tricky, stamp: STAMP };
     expect(feedCalendar(input)).toBe(feedCalendarObject(input).toString() + "\r\n");

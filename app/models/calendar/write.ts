@@ -1,21 +1,35 @@
-import type { ICalCalendar } from "ical-generator";
-
 /**
- * The same text as ical-generator 10's `calendar.toString()` for the calendars Broen builds
- * (checked byte for byte in tests/integration/calendar-ics.test.ts), but fast: the library's
- * foldLines constructs a TextEncoder for every character (~0.4 µs each), which alone took
- * ~70 ms for a 500-event feed. Event text (escaping, dates) still comes from the library.
+ * The same text as ical-generator 10's `calendar.toString()` for the feeds Broen builds (checked
+ * byte for byte in tests/integration/calendar-ics.test.ts), but fast: the library's foldLines
+ * constructs a TextEncoder for every character (~0.4 µs each), which alone took ~70 ms for a
+ * 500-event feed, and its event objects (validation, luxon formatting) took most of the rest.
  */
-export function writeCalendar(calendar: ICalCalendar, vtimezone: string): string {
-  const method = calendar.method();
-  const name = calendar.name();
-  let g = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-" + calendar.prodId() + "\r\n";
-  if (method) g += "METHOD:" + method + "\r\n";
-  if (name) g += "NAME:" + name + "\r\nX-WR-CALNAME:" + name + "\r\n";
+/** The calendar around already written events (each ending in CRLF), folded. */
+export function writeCalendar(
+  header: { prodId: string; method: string | null; name: string | null },
+  vtimezone: string,
+  events: string,
+): string {
+  let g = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-" + header.prodId + "\r\n";
+  if (header.method) g += "METHOD:" + header.method + "\r\n";
+  if (header.name) g += "NAME:" + header.name + "\r\nX-WR-CALNAME:" + header.name + "\r\n";
   // The library normalises the generator's line endings to CRLF the same way.
   g += vtimezone.replace(/\r\n/g, "\n").replace(/\n/g, "\r\n").trim() + "\r\n";
-  for (const event of calendar.events()) g += event.toString();
-  return foldLines(g + "END:VCALENDAR");
+  return foldLines(g + events + "END:VCALENDAR");
+}
+
+/** "yyyyMMdd'T'HHmmss" of a Date's UTC fields, as ical-generator writes dates. */
+export function basicDateTime(value: Date): string {
+  const two = (n: number) => (n < 10 ? "0" : "") + n;
+  return (
+    String(value.getUTCFullYear()).padStart(4, "0") +
+    two(value.getUTCMonth() + 1) +
+    two(value.getUTCDate()) +
+    "T" +
+    two(value.getUTCHours()) +
+    two(value.getUTCMinutes()) +
+    two(value.getUTCSeconds())
+  );
 }
 
 /** RFC 5545 §3.1 folding exactly as ical-generator does it: at most 74 octets, then CRLF + space. */
