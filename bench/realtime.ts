@@ -14,7 +14,7 @@
  *
  * Clients are real y-websocket 3 `WebsocketProvider`s in this process (ws WebSocketPolyfill with
  * the demo leader's session cookie and Origin for Broen, plain ws for the peer; disableBc).
- * An edit is a push of { writer, send time } onto a Y.Array; each other client of the document
+ * An edit sets the writer's entry of a Y.Map to its send time; each other client of the document
  * records arrival − send time, on the same thread (one clock). The clients' own CPU is part of
  * every figure (a reader's arrival waits for the frames ahead of it on its thread): the same
  * for both servers, and the client CPU and event-loop delay are reported. For the load round

@@ -48,6 +48,12 @@ export class LiveDocument {
   isReady = false;
   unloading: Promise<void> | null = null;
   private storedRows = 0;
+  /**
+   * Rows past which this document compacts: its own point between 1× and 1.5× compactAfter,
+   * drawn again after each compaction, so documents edited at the same pace do not all compact
+   * in the same second (40 at once held the event loop for most of a second).
+   */
+  private compactAt = 0;
   private chain: Promise<unknown> = Promise.resolve();
   private unloadTimer: NodeJS.Timeout | null = null;
   private awarenessOwners = new Map<number, Connection>();
@@ -74,6 +80,7 @@ export class LiveDocument {
     await applyInSlices(this.doc, stored.state, LOADED);
     this.storedRows = stored.rows;
     this.isReady = true;
+    this.compactAt = this.settings.compactAfter * (1 + Math.random() / 2);
     if (this.storedRows > this.settings.compactAfter) void this.compact();
   }
 
@@ -215,7 +222,7 @@ export class LiveDocument {
     if (origin === REMOTE) return; // stored by the process that received it
     this.log.append(this.name, update);
     this.storedRows++;
-    if (this.storedRows > this.settings.compactAfter && !this.compacting) void this.compact();
+    if (this.storedRows > this.compactAt && !this.compacting) void this.compact();
   }
 
   private onAwareness(change: AwarenessChange, origin: unknown): void {
@@ -253,6 +260,7 @@ export class LiveDocument {
   private async compactNow(): Promise<void> {
     const { before, after } = await this.log.compact(this.name);
     this.storedRows = Math.max(this.storedRows - before, 0) + after;
+    this.compactAt = this.settings.compactAfter * (1 + Math.random() / 2);
   }
 
   /** Unloads when nobody has come back: stored updates are flushed and compacted first. */

@@ -94,6 +94,19 @@ describe("compaction", () => {
 });
 
 describe("applying stored updates", () => {
+  it("merges one document at a time (a later merge waits for the earlier one)", async () => {
+    const many: Uint8Array[] = [];
+    const big = new Y.Doc();
+    big.on("update", (update: Uint8Array) => many.push(update));
+    for (let i = 0; i < 3000; i++) big.getArray("a").push([i]);
+    const finished: string[] = [];
+    await Promise.all([
+      mergeToState(many).then(() => finished.push("long")),
+      mergeToState([many[0]!]).then(() => finished.push("short")),
+    ]);
+    expect(finished).toEqual(["long", "short"]);
+  });
+
   it("lets other work run between slices and ends with the same document", async () => {
     const source = new Y.Doc();
     const updates: Uint8Array[] = [];
