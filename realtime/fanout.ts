@@ -17,9 +17,17 @@ export const DOCUMENTS_CHANNEL = "broen_documents";
 /** NOTIFY payloads must stay under 8000 bytes. */
 const MAX_INLINE_BASE64 = 6000;
 
-/** Payload: `<process id> <json>`; a process skips its own without parsing them. */
-type Message =
-  { k: "u"; d: string; f: number; u: string | null } | { k: "a"; d: string; a: string };
+/**
+ * Payload: `<process id> <json>`; a process skips its own without parsing them. Stored updates
+ * are announced once per write for all its documents (`l`: document, first row id, inline
+ * update or null), not once per document: fewer notifications for every process to receive.
+ */
+interface StoredAnnouncement {
+  d: string;
+  f: number;
+  u: string | null;
+}
+type Message = { k: "u"; l: StoredAnnouncement[] } | { k: "a"; d: string; a: string };
 
 export class Fanout implements CrossProcess, Announcer {
   readonly processId = crypto.randomUUID();
@@ -80,24 +88,39 @@ export class Fanout implements CrossProcess, Announcer {
     } catch {
       return;
     }
-    const document = this.registry().get(message.d);
+    if (message.k === "a") {
+      const document = this.registry().get(message.d);
+      // Loading may have read the log before this commit: apply once loading is done.
+      void document?.ready
+        .then(() => document.applyRemoteAwareness(Buffer.from(message.a, "base64")))
+        .catch((error: unknown) =>
+          logger().warn(
+            { err: safeError(error), document: message.d },
+            "realtime: applying another process's presence failed",
+          ),
+        );
+      return;
+    }
+    for (const stored of message.l) this.applyStored(stored);
+  }
+
+  private applyStored(stored: StoredAnnouncement): void {
+    const document = this.registry().get(stored.d);
     if (!document) return; // not loaded here: it is read from the log when someone opens it
     // Loading may have read the log before this commit: apply once loading is done.
     void document.ready
       .then(async () => {
-        if (message.k === "a") {
-          document.applyRemoteAwareness(Buffer.from(message.a, "base64"));
-        } else if (message.u) {
-          document.applyRemote(Buffer.from(message.u, "base64"));
+        if (stored.u) {
+          document.applyRemote(Buffer.from(stored.u, "base64"));
         } else {
-          for (const update of await this.log().since(message.d, message.f)) {
+          for (const update of await this.log().since(stored.d, stored.f)) {
             document.applyRemote(update);
           }
         }
       })
       .catch((error: unknown) =>
         logger().warn(
-          { err: safeError(error), document: message.d },
+          { err: safeError(error), document: stored.d },
           "realtime: applying another process's update failed",
         ),
       );

@@ -87,6 +87,7 @@ export async function attachRealtime(
       ),
     metrics,
   );
+  log.onStored = (name, ids) => documents.get(name)?.rowsStored(ids);
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: env.REALTIME_MAX_PAYLOAD,

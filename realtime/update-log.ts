@@ -20,8 +20,9 @@ interface Pending {
 }
 
 /**
- * Tells other server processes what was stored: `NOTIFY channel, prefix || json` per document
- * of a batch, with `inline` (the merged update, base64, or "" when too large to travel).
+ * Tells other server processes what was stored: `NOTIFY channel, prefix || json` for the
+ * documents of a batch, each with `inline` (the merged update, base64, or "" when too large to
+ * travel), as few notifications as fit.
  */
 export interface Announcer {
   channel: string;
@@ -31,8 +32,12 @@ export interface Announcer {
 
 export interface StoredDocument {
   state: Uint8Array[];
-  rows: number;
+  /** The ids of those rows. */
+  ids: number[];
 }
+
+/** Told which rows a write stored, per document (so a loaded document knows its own rows). */
+export type StoredListener = (documentName: string, ids: number[]) => void;
 
 /** Every stored update of a document, oldest first. */
 export async function storedUpdates(db: Database, documentName: string): Promise<Uint8Array[]> {
@@ -48,6 +53,7 @@ export class UpdateLog {
   private queue: Pending[] = [];
   private writing: Promise<void> | null = null;
   private retryDelayMs = 0;
+  onStored: StoredListener | null = null;
 
   constructor(
     private readonly db: Database,
@@ -59,8 +65,12 @@ export class UpdateLog {
 
   /** Every stored update of a document, oldest first. */
   async load(documentName: string): Promise<StoredDocument> {
-    const state = await storedUpdates(this.db, documentName);
-    return { state, rows: state.length };
+    const rows = await this.db
+      .select({ id: documentUpdates.id, update: documentUpdates.update })
+      .from(documentUpdates)
+      .where(eq(documentUpdates.documentName, documentName))
+      .orderBy(asc(documentUpdates.id));
+    return { state: rows.map((r) => r.update), ids: rows.map((r) => r.id) };
   }
 
   /** Rows stored from `fromId` on (another process told us about them). */
@@ -121,33 +131,80 @@ export class UpdateLog {
     }
   }
 
-  /** One statement: the rows, and (for other processes) one NOTIFY per document. */
+  /** One statement: the rows and, for other processes, their announcement (NOTIFY). */
   private async write(batch: Pending[]): Promise<void> {
     const names = batch.map((p) => p.documentName);
     const updates = batch.map((p) => Buffer.from(p.update).toString("base64"));
     const rows = sql`insert into ${documentUpdates} (document_name, update)
       select name, decode(data, 'base64')
       from unnest(${sql.param(names)}::text[], ${sql.param(updates)}::text[]) as t(name, data)`;
+    let stored: { document_name: string; ids: number[] }[];
     if (!this.announcer) {
-      await this.db.execute(rows);
-      return;
+      stored = resultRows(
+        await this.db.execute(sql`with stored as (${rows} returning id, document_name)
+          select document_name, array_agg(id::float8) as ids from stored group by document_name`),
+      );
+    } else {
+      const byDocument = new Map<string, Uint8Array[]>();
+      for (const item of batch) {
+        const list = byDocument.get(item.documentName);
+        if (list) list.push(item.update);
+        else byDocument.set(item.documentName, [item.update]);
+      }
+      const documents = [...byDocument.keys()];
+      const inline = [...byDocument.values()].map((list) => this.announcer!.inline(list));
+      const groups = notifyGroups(documents, inline);
+      const { channel, prefix } = this.announcer;
+      // One NOTIFY per group of documents (each payload under PostgreSQL's 8000 bytes). The
+      // main query reads `notified`, so the notifications are sent exactly once.
+      stored = resultRows(
+        await this.db.execute(sql`with stored as (${rows} returning id, document_name),
+        firsts as (select document_name, min(id) as first_id, array_agg(id::float8) as ids
+          from stored group by document_name),
+        announced as (select m.grp, json_agg(json_build_object(
+            'd', f.document_name, 'f', f.first_id, 'u', nullif(m.inline, ''))) as list
+          from firsts f
+          join unnest(${sql.param(documents)}::text[], ${sql.param(inline)}::text[],
+            ${sql.param(groups)}::int[]) as m(name, inline, grp) on m.name = f.document_name
+          group by m.grp),
+        notified as (select pg_notify(${channel},
+          ${prefix} || json_build_object('k', 'u', 'l', list)::text) from announced)
+        select document_name, ids, (select count(*) from notified) as notified from firsts`),
+      );
     }
-    const byDocument = new Map<string, Uint8Array[]>();
-    for (const item of batch) {
-      const list = byDocument.get(item.documentName);
-      if (list) list.push(item.update);
-      else byDocument.set(item.documentName, [item.update]);
+    for (const row of stored) this.onStored?.(row.document_name, row.ids.map(Number));
+  }
+
+  /**
+   * Replaces rows this process knows are contained in `state` (the rows it loaded and the rows
+   * it stored for a loaded document) by one row holding `state`, in one transaction. Rows that
+   * other processes stored are left alone. Returns the new row's id, or null when some of the
+   * rows were gone (another process compacted them): then nothing is changed.
+   */
+  async replaceRows(
+    documentName: string,
+    ids: number[],
+    state: Uint8Array,
+  ): Promise<number | null> {
+    try {
+      const id = await this.db.transaction(async (tx) => {
+        const deleted = await tx
+          .delete(documentUpdates)
+          .where(sql`${documentUpdates.id} = any(${sql.param(ids)}::bigint[])`)
+          .returning({ id: documentUpdates.id });
+        if (deleted.length !== ids.length) throw new CompactedElsewhere();
+        const [row] = await tx
+          .insert(documentUpdates)
+          .values({ documentName, update: state })
+          .returning({ id: documentUpdates.id });
+        return row!.id;
+      });
+      this.metrics.compactions++;
+      return id;
+    } catch (error) {
+      if (error instanceof CompactedElsewhere) return null;
+      throw error;
     }
-    const documents = [...byDocument.keys()];
-    const inline = [...byDocument.values()].map((list) => this.announcer!.inline(list));
-    const { channel, prefix } = this.announcer;
-    await this.db.execute(sql`with stored as (${rows} returning id, document_name),
-      firsts as (select document_name, min(id) as first_id from stored group by document_name)
-      select pg_notify(${channel}, ${prefix} || json_build_object(
-        'k', 'u', 'd', f.document_name, 'f', f.first_id, 'u', nullif(m.inline, ''))::text)
-      from firsts f
-      join unnest(${sql.param(documents)}::text[], ${sql.param(inline)}::text[]) as m(name, inline)
-        on m.name = f.document_name`);
   }
 
   /**
@@ -157,31 +214,18 @@ export class UpdateLog {
    * process stores meanwhile is not among them, so it is never lost; if another compaction
    * took some of them first, this one is rolled back and changes nothing.
    */
-  async compact(documentName: string): Promise<{ before: number; after: number }> {
+  async compact(documentName: string): Promise<Compacted> {
     await this.flush();
     const rows = await this.db
       .select({ id: documentUpdates.id, update: documentUpdates.update })
       .from(documentUpdates)
       .where(eq(documentUpdates.documentName, documentName))
       .orderBy(asc(documentUpdates.id));
-    if (rows.length <= 1) return { before: rows.length, after: rows.length };
+    if (rows.length <= 1) return { removed: [], added: null };
     const merged = await mergeToState(rows.map((r) => r.update));
     const ids = rows.map((r) => r.id);
-    try {
-      await this.db.transaction(async (tx) => {
-        const deleted = await tx
-          .delete(documentUpdates)
-          .where(sql`${documentUpdates.id} = any(${sql.param(ids)}::bigint[])`)
-          .returning({ id: documentUpdates.id });
-        if (deleted.length !== ids.length) throw new CompactedElsewhere();
-        await tx.insert(documentUpdates).values({ documentName, update: merged });
-      });
-    } catch (error) {
-      if (error instanceof CompactedElsewhere) return { before: 0, after: 0 };
-      throw error;
-    }
-    this.metrics.compactions++;
-    return { before: rows.length, after: 1 };
+    const added = await this.replaceRows(documentName, ids, merged);
+    return added === null ? { removed: [], added: null } : { removed: ids, added };
   }
 
   /** Rows stored per document (for tests and the benchmark). */
@@ -195,6 +239,35 @@ export class UpdateLog {
 }
 
 class CompactedElsewhere extends Error {}
+
+/** What a compaction did: the rows it removed and the row it added (none if it did nothing). */
+export interface Compacted {
+  removed: number[];
+  added: number | null;
+}
+
+/** Room in one NOTIFY payload (PostgreSQL allows < 8000 bytes) for the documents' entries. */
+const NOTIFY_BUDGET = 7000;
+
+/** Splits a write's documents into groups whose announcements fit one NOTIFY each. */
+function notifyGroups(documents: string[], inline: string[]): number[] {
+  let group = 0;
+  let size = 0;
+  return documents.map((name, i) => {
+    const entry = Buffer.byteLength(name) + inline[i]!.length + 48; // JSON keys and first id
+    if (size > 0 && size + entry > NOTIFY_BUDGET) {
+      group++;
+      size = 0;
+    }
+    size += entry;
+    return group;
+  });
+}
+
+/** postgres.js gives the rows as the result; PGlite gives { rows }. */
+function resultRows<T>(result: unknown): T[] {
+  return Array.isArray(result) ? (result as T[]) : (result as { rows: T[] }).rows;
+}
 
 /*
  * Merges run one at a time in this process. Slices of several merges at once would all run in

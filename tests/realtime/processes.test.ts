@@ -59,6 +59,8 @@ async function start(site: Site, port: number): Promise<{ base: string; process:
       PORT: String(port),
       RATE_LIMIT_AUTH_PER_MINUTE: "10000",
       REALTIME_UNLOAD_GRACE_MS: "100",
+      // Compaction every few rows, so that it runs many times while clients edit.
+      REALTIME_COMPACT_AFTER: "10",
     },
     { direct: true },
   );
@@ -235,9 +237,28 @@ describe.runIf(onPostgres)("two server processes on one PostgreSQL", () => {
     const late = client(b.base, name, leader, site.publicUrl);
     await late.synced();
     expect(text(late)).toBe(text(onA));
+
+    // Both processes compact (each its own rows) while both sides keep editing.
+    for (let n = 0; n < 40; n++) {
+      onA.doc.getArray<string>("both").push([`A${n}`]);
+      onB.doc.getArray<string>("both").push([`B${n}`]);
+      if (n % 10 === 9) await new Promise((resolve) => setTimeout(resolve, 20)); // typing pace
+    }
+    await until(
+      () => (late.doc.getArray("both").length === 80 ? true : undefined),
+      "every edit everywhere",
+    );
     [onA, onB, late].forEach((c) => c.destroy());
     expect(await stop(a, "SIGTERM")).toBe(0);
     expect(await stop(b, "SIGTERM")).toBe(0);
+    // What is stored holds every edit from both processes.
+    const c = await start(site, portA);
+    const fresh = client(c.base, name, leader, site.publicUrl);
+    await fresh.synced();
+    expect(text(fresh)).toBe(text(onA));
+    expect(new Set(fresh.doc.getArray<string>("both").toArray()).size).toBe(80);
+    fresh.destroy();
+    expect(await stop(c, "SIGTERM")).toBe(0);
   }, 180_000);
 });
 

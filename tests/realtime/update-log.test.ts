@@ -4,6 +4,7 @@ import type { Database } from "../../db/client";
 import { RealtimeMetrics } from "../../realtime/metrics";
 import { applyInSlices, mergeToState, storedUpdates, UpdateLog } from "../../realtime/update-log";
 import { openTestDatabase } from "../support/database";
+import { until } from "../support/until";
 
 /* The update log's compaction, with other writers and other compactions at the worst moment. */
 let database: Awaited<ReturnType<typeof openTestDatabase>>;
@@ -62,7 +63,9 @@ describe("compaction", () => {
   it("merges many rows into one with the same content", async () => {
     const log = new UpdateLog(database.db, metrics, null, 0);
     const text = await storeEdits(log, "agenda:compact-plain", 3000);
-    expect(await log.compact("agenda:compact-plain")).toEqual({ before: 3000, after: 1 });
+    const { removed, added } = await log.compact("agenda:compact-plain");
+    expect(removed).toHaveLength(3000);
+    expect(added).toEqual(expect.any(Number));
     expect(await storedText("agenda:compact-plain")).toEqual({ text, rows: 1 });
   });
 
@@ -74,7 +77,7 @@ describe("compaction", () => {
       other.append(name, lateEdit(name, "SEN "));
       await other.flush();
     });
-    expect(await log.compact(name)).toEqual({ before: 500, after: 1 });
+    expect((await log.compact(name)).removed).toHaveLength(500);
     const stored = await storedText(name);
     expect(stored.rows).toBe(2); // the merged row and the late one, untouched
     expect(stored.text).toContain("SEN ");
@@ -86,10 +89,67 @@ describe("compaction", () => {
     const other = new UpdateLog(database.db, metrics, null, 0);
     const text = await storeEdits(other, name, 500);
     const log = logWithInterruption(async () => {
-      expect(await other.compact(name)).toEqual({ before: 500, after: 1 });
+      expect((await other.compact(name)).removed).toHaveLength(500);
     });
-    expect(await log.compact(name)).toEqual({ before: 0, after: 0 });
+    expect(await log.compact(name)).toEqual({ removed: [], added: null });
     expect(await storedText(name)).toEqual({ text, rows: 1 });
+  });
+});
+
+describe("replacing known rows by a live document's state", () => {
+  it("tells which rows each write stored, and replaces exactly those", async () => {
+    const name = "agenda:replace-known";
+    const log = new UpdateLog(database.db, metrics, null, 0);
+    const known: number[] = [];
+    log.onStored = (document, ids) => {
+      if (document === name) known.push(...ids);
+    };
+    const text = await storeEdits(log, name, 50);
+    expect(known).toHaveLength(50);
+    // This document's state: its own rows only.
+    const state = await mergeToState(await storedUpdates(database.db, name));
+    // Then another process stores a row this document has not seen yet: it must stay.
+    const other = new UpdateLog(database.db, metrics, null, 0);
+    other.append(name, lateEdit(name, "ANNEN "));
+    await other.flush();
+    const added = await log.replaceRows(name, known, state);
+    expect(added).toEqual(expect.any(Number));
+    const stored = await storedText(name);
+    expect(stored.rows).toBe(2);
+    expect(stored.text).toContain("ANNEN ");
+    expect(await log.replaceRows(name, known, state)).toBeNull(); // gone: nothing changes
+    expect((await storedText(name)).rows).toBe(2);
+    expect(stored.text.replace("ANNEN ", "")).toBe(text);
+  });
+});
+
+describe.runIf(!!process.env.TEST_DATABASE_URL)("announcing to other processes", () => {
+  it("announces a large write in as few notifications as fit, each under 8000 bytes", async () => {
+    const payloads: string[] = [];
+    const unlisten = await database.listen("broen_test_announce", (p) => payloads.push(p));
+    const log = new UpdateLog(
+      database.db,
+      metrics,
+      {
+        channel: "broen_test_announce",
+        prefix: "test ",
+        inline: (updates) => Buffer.concat(updates).toString("base64"),
+      },
+      5,
+    );
+    const names = Array.from({ length: 40 }, (_, i) => `agenda:announce-${i}`);
+    for (const name of names) log.append(name, lateEdit(name, "x".repeat(1500)));
+    await log.flush();
+    await until(
+      () => (payloads.flatMap((p) => JSON.parse(p.slice(5)).l).length >= 40 ? true : undefined),
+      "every document announced",
+    );
+    await unlisten();
+    const announced = payloads.flatMap((p) => JSON.parse(p.slice(5)).l as { d: string }[]);
+    expect(announced.map((a) => a.d).sort()).toEqual([...names].sort());
+    expect(payloads.length).toBeGreaterThan(1);
+    expect(payloads.length).toBeLessThan(40);
+    for (const p of payloads) expect(Buffer.byteLength(p)).toBeLessThan(8000);
   });
 });
 
