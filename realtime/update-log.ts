@@ -39,14 +39,18 @@ export interface StoredDocument {
 /** Told which rows a write stored, per document (so a loaded document knows its own rows). */
 export type StoredListener = (documentName: string, ids: number[]) => void;
 
-/** Every stored update of a document, oldest first. */
-export async function storedUpdates(db: Database, documentName: string): Promise<Uint8Array[]> {
-  const rows = await db
-    .select({ update: documentUpdates.update })
+/** Every stored row of a document (id and update), oldest first. */
+function storedRows(db: Database, documentName: string) {
+  return db
+    .select({ id: documentUpdates.id, update: documentUpdates.update })
     .from(documentUpdates)
     .where(eq(documentUpdates.documentName, documentName))
     .orderBy(asc(documentUpdates.id));
-  return rows.map((r) => r.update);
+}
+
+/** Every stored update of a document, oldest first. */
+export async function storedUpdates(db: Database, documentName: string): Promise<Uint8Array[]> {
+  return (await storedRows(db, documentName)).map((r) => r.update);
 }
 
 export class UpdateLog {
@@ -65,11 +69,7 @@ export class UpdateLog {
 
   /** Every stored update of a document, oldest first. */
   async load(documentName: string): Promise<StoredDocument> {
-    const rows = await this.db
-      .select({ id: documentUpdates.id, update: documentUpdates.update })
-      .from(documentUpdates)
-      .where(eq(documentUpdates.documentName, documentName))
-      .orderBy(asc(documentUpdates.id));
+    const rows = await storedRows(this.db, documentName);
     return { state: rows.map((r) => r.update), ids: rows.map((r) => r.id) };
   }
 
@@ -216,11 +216,7 @@ export class UpdateLog {
    */
   async compact(documentName: string): Promise<Compacted> {
     await this.flush();
-    const rows = await this.db
-      .select({ id: documentUpdates.id, update: documentUpdates.update })
-      .from(documentUpdates)
-      .where(eq(documentUpdates.documentName, documentName))
-      .orderBy(asc(documentUpdates.id));
+    const rows = await storedRows(this.db, documentName);
     if (rows.length <= 1) return { removed: [], added: null };
     const merged = await mergeToState(rows.map((r) => r.update));
     const ids = rows.map((r) => r.id);
