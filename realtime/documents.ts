@@ -87,7 +87,7 @@ export class LiveDocument {
     this.knownRows = stored.ids;
     this.storedRows = stored.ids.length;
     this.isReady = true;
-    this.compactAt = this.settings.compactAfter * (1 + Math.random() / 2);
+    this.drawCompactAt();
     if (this.storedRows > this.settings.compactAfter) void this.compact();
   }
 
@@ -263,6 +263,10 @@ export class LiveDocument {
     });
   }
 
+  private drawCompactAt(): void {
+    this.compactAt = this.settings.compactAfter * (1 + Math.random() / 2);
+  }
+
   /** Rows the update log stored for this document's own updates. */
   rowsStored(ids: number[]): void {
     if (this.isReady) this.knownRows.push(...ids);
@@ -288,7 +292,7 @@ export class LiveDocument {
     if (added === null) return this.compactNow();
     this.knownRows.unshift(added);
     this.storedRows = Math.max(this.storedRows - ids.length, 0) + 1;
-    this.compactAt = this.settings.compactAfter * (1 + Math.random() / 2);
+    this.drawCompactAt();
   }
 
   /** Merges every stored row of the document, whoever stored it (inside `serial`). */
@@ -298,7 +302,7 @@ export class LiveDocument {
     // The merged row may hold other processes' updates this document has not seen: not known.
     this.knownRows = this.knownRows.filter((id) => !gone.has(id));
     this.storedRows = Math.max(this.storedRows - removed.length, 0) + (added === null ? 0 : 1);
-    this.compactAt = this.settings.compactAfter * (1 + Math.random() / 2);
+    this.drawCompactAt();
   }
 
   /** Unloads when nobody has come back: stored updates are flushed and compacted first. */
