@@ -127,6 +127,16 @@ export function openClient(
   };
 }
 
+/** Clients connect at most this many at a time (a burst of upgrades is not what is measured). */
+const CONNECT_BATCH = 50;
+
+/** Waits until every client is synced, connecting them in batches. */
+export async function connectAll(clients: BenchClient[]): Promise<void> {
+  for (let i = 0; i < clients.length; i += CONNECT_BATCH) {
+    await Promise.all(clients.slice(i, i + CONNECT_BATCH).map((c) => c.synced()));
+  }
+}
+
 /** Opens a raw upgrade and reports the HTTP status (101 when accepted), then closes. */
 export function upgradeStatus(url: string, headers: Record<string, string>): Promise<number> {
   return new Promise((resolve) => {

@@ -8,6 +8,7 @@
 import { monitorEventLoopDelay, performance } from "node:perf_hooks";
 import { parentPort, workerData } from "node:worker_threads";
 import {
+  connectAll,
   LatencySink,
   openClient,
   paced,
@@ -28,7 +29,6 @@ export interface LoadWorkerInput {
   /** Where this thread's clients sit in the whole round's order (sends are spread by it). */
   firstClient: number;
   totalClients: number;
-  connectBatch: number;
   drainTimeoutMs: number;
 }
 
@@ -62,9 +62,7 @@ async function run(): Promise<void> {
     ),
   );
   try {
-    for (let i = 0; i < clients.length; i += input.connectBatch) {
-      await Promise.all(clients.slice(i, i + input.connectBatch).map((c) => c.synced()));
-    }
+    await connectAll(clients);
     port.postMessage({ kind: "connected" } satisfies LoadWorkerMessage);
     const go = await new Promise<LoadWorkerGo>((resolve) => port.once("message", resolve));
 

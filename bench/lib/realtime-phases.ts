@@ -9,6 +9,7 @@ import { BenchError } from "./processes";
 import {
   LatencySink,
   openClient,
+  connectAll,
   paced,
   pollUntil,
   type BenchClient,
@@ -18,7 +19,6 @@ import type { LoadWorkerGo, LoadWorkerInput, LoadWorkerMessage } from "./realtim
 
 /** How long in-flight edits may take to arrive everywhere after the last send. */
 const DRAIN_TIMEOUT_MS = 15_000;
-const CONNECT_BATCH = 50;
 
 export interface Deliveries {
   /** Deliveries expected (edits × other clients of the document) and seen. */
@@ -26,12 +26,6 @@ export interface Deliveries {
   delivered: number;
   /** Close codes the clients saw (a server cutting clients off, which would skew the figures). */
   closeCodes: number[];
-}
-
-async function connectAll(clients: BenchClient[]): Promise<void> {
-  for (let i = 0; i < clients.length; i += CONNECT_BATCH) {
-    await Promise.all(clients.slice(i, i + CONNECT_BATCH).map((c) => c.synced()));
-  }
 }
 
 const closeCodesOf = (clients: BenchClient[]) => clients.flatMap((c) => c.closeCodes);
@@ -142,7 +136,6 @@ export async function loadRound(
         firstWriter: firstRoom * options.perRoom,
         firstClient: firstRoom * options.perRoom,
         totalClients,
-        connectBatch: CONNECT_BATCH,
         drainTimeoutMs: DRAIN_TIMEOUT_MS,
       };
       firstRoom += count;
