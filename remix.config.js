@@ -7,13 +7,14 @@ export default {
   serverModuleFormat: "esm",
   serverPlatform: "node",
   ignoredRouteFiles: ["**/.*", "**/*.test.{ts,tsx}"],
-  // Every v3 flag the classic compiler supports (v3_routeConfig needs Vite), so a later
-  // move to Vite / React Router 7 is mechanical. See docs/decisions/001-stack-and-layout.md.
+  // The v3 flags the classic compiler supports (v3_routeConfig needs Vite), so a later move to
+  // Vite / React Router 7 is mechanical; lazy route discovery is off for its cost on every
+  // page (docs/decisions/001-stack-and-layout.md).
   future: {
     v3_fetcherPersist: true,
     v3_relativeSplatPath: true,
     v3_throwAbortReason: true,
     v3_singleFetch: true,
-    v3_lazyRouteDiscovery: true,
+    v3_lazyRouteDiscovery: false,
   },
 };

@@ -8,6 +8,7 @@ import type {
 import { RemixServer } from "@remix-run/react";
 import { renderToPipeableStream } from "react-dom/server";
 import { NonceProvider } from "./components/nonce";
+import { compressBody } from "./utils/compress-body.server";
 import { logger, redactPath, safeError } from "./utils/logger.server";
 
 export const streamTimeout = 5_000;
@@ -31,7 +32,8 @@ export const handleDataRequest: HandleDataRequestFunction = (response) => {
  * The document is rendered completely and sent as one body. Broen has no Suspense boundaries or
  * deferred data, so streaming the shell would send the same bytes, only in ~15 pieces; and the
  * Express adapter flushes the compression stream after every piece, which for Brotli meant
- * ~15 flushes per page and several times the CPU of the compression itself (issue 3).
+ * ~15 flushes per page and several times the CPU of the compression itself (issue 3). The whole
+ * body is also compressed here in one call: see utils/compress-body.server.ts.
  */
 export default function handleRequest(
   request: Request,
@@ -45,6 +47,8 @@ export default function handleRequest(
     let rendered = false;
     const chunks: Buffer[] = [];
     const body = new Writable({
+      // No "close" event: React would take it for an aborted client and end the stream again.
+      emitClose: false,
       write(chunk: Buffer, _encoding, done) {
         chunks.push(chunk);
         done();
@@ -53,8 +57,9 @@ export default function handleRequest(
         clearTimeout(timer);
         responseHeaders.set("Content-Type", "text/html; charset=utf-8");
         responseHeaders.set("Cache-Control", "no-store");
+        const html = compressBody(request, Buffer.concat(chunks), responseHeaders);
         resolve(
-          new Response(Buffer.concat(chunks), {
+          new Response(html, {
             headers: responseHeaders,
             status: responseStatusCode,
           }),

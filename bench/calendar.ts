@@ -15,7 +15,9 @@
  *     in this process, alternated (A B B A …) with its peer, ical-generator's own toString();
  *   - list_rps / list_p95_ms: GET /meetings as the leader with 20 concurrent connections for
  *     10 s (autocannon). autocannon reports p97.5 but no p95: list_p95_ms is computed exactly from
- *     every 2xx response time autocannon emits; its own p97.5/p99 are reported alongside.
+ *     every 2xx response time autocannon emits; its own p97.5/p99 are reported alongside, and the
+ *     server process's CPU time per answer (list_server_cpu_ms, from /proc: steadier than latency
+ *     when other work shares the machine).
  * Timings are only reported, never asserted. The last line printed is one JSON object.
  * WEB_CONCURRENCY=2 (passed on to the server) measures two server processes behind one port.
  * Knobs: BENCH_BROEN_NODE_ARGS (extra node flags for the server), BENCH_FEED_REQUESTS (30), BENCH_BUILDER_ROUNDS (60), BENCH_LIST_SECONDS (10),
@@ -30,6 +32,7 @@ import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
 import { feedCalendar, feedCalendarObject, type FeedInput } from "../app/models/calendar.server";
 import { openBenchDatabase, type BenchDatabase } from "./lib/bench-database";
+import { cpuSeconds } from "./lib/proc-stats";
 import { ACCEPT_ENCODING, BroenClient, summary } from "./lib/broen-client";
 import { countEvents, feedInput, insertMeetings, planMeetings } from "./lib/calendar-data";
 import {
@@ -58,6 +61,7 @@ const LIST_SINGLE_REQUESTS = 20;
 const LIST_CONNECTIONS = 20;
 const LIST_SECONDS = positiveInt(process.env.BENCH_LIST_SECONDS, 10);
 const START_TIMEOUT_MS = 60_000;
+const SERVER_PROCESSES = Number(process.env.WEB_CONCURRENCY ?? 1);
 /** Extra node flags for the server, e.g. "--cpu-prof --cpu-prof-dir=DIR". */
 const BROEN_NODE_ARGS = (process.env.BENCH_BROEN_NODE_ARGS ?? "").split(/\s+/).filter(Boolean);
 
@@ -279,7 +283,10 @@ async function main() {
   }
   const listRows = new Set(firstList.body.match(/\/meetings\/[0-9a-f-]{36}/g) ?? []).size;
   const listSingle = await timeGets(listUrl, client.cookie, 5, LIST_SINGLE_REQUESTS);
+  const cpuBefore = cpuSeconds(running.pid);
   const load = await loadTest(listUrl, client.cookie);
+  // CPU the serving process spent per answer: steadier than latency on a shared machine.
+  const listCpuMs = round2(((cpuSeconds(running.pid) - cpuBefore) * 1000) / load.result["2xx"]);
 
   // 3. The server is done: stop it before timing the builder in this process.
   const stopped = await running.stop();
@@ -325,6 +332,10 @@ async function main() {
   console.log(
     `  ${LIST_CONNECTIONS} connections for ${r.duration} s (autocannon): ${listRps} req/s ` +
       `(${r["2xx"]} 2xx responses; non-2xx ${r.non2xx}, errors ${r.errors}, timeouts ${r.timeouts})`,
+  );
+  console.log(
+    `    server CPU: ${listCpuMs} ms per answer` +
+      (SERVER_PROCESSES > 1 ? " (the primary process only: not meaningful with several)" : ""),
   );
   console.log(
     `    latency: p50 ${load.latency.median} ms, p95 ${load.latency.p95} ms, p99 ` +
@@ -388,6 +399,7 @@ async function main() {
       list_connections: LIST_CONNECTIONS,
       list_duration_s: r.duration,
       list_single_ms: listSingle.summary.median,
+      list_server_cpu_ms: SERVER_PROCESSES > 1 ? null : listCpuMs,
       list_page_meetings: listRows,
       list_p95_target_ms: LIST_P95_TARGET_MS,
       list_p95_target_met: load.latency.p95 < LIST_P95_TARGET_MS,
@@ -395,7 +407,7 @@ async function main() {
       meetings_inserted: inserted.length,
       meetings_from_seed: seededEvents,
       db: db.kind,
-      server_processes: Number(process.env.WEB_CONCURRENCY ?? 1),
+      server_processes: SERVER_PROCESSES,
       cpus: os.cpus().length,
       load_avg_1m_start: loadStart,
       load_avg_1m_end: loadAverage(),

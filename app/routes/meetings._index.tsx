@@ -4,6 +4,7 @@ import { DateTime } from "luxon";
 import { z } from "zod";
 import { meetingKinds } from "../../db/enums";
 import { GeneralErrorBoundary } from "../components/error-boundary";
+import { useFollowLinks } from "../components/follow-links";
 import { ErrorSummary, fieldId } from "../components/forms";
 import { formatDateTime, useLocale, useT, type Locale } from "../i18n";
 import { listMeetings } from "../models/meetings.server";
@@ -231,14 +232,17 @@ export default function Meetings() {
 function MeetingList({ meetings }: { meetings: Loaded["meetings"] }) {
   const t = useT();
   const locale = useLocale();
+  const followLinks = useFollowLinks();
   if (meetings.length === 0) return <p>{t("meetings.none")}</p>;
   return (
-    <ul className="meeting-list">
+    // The click handler only takes over clicks on the links inside (see useFollowLinks).
+    // eslint-disable-next-line jsx-a11y/click-events-have-key-events, jsx-a11y/no-noninteractive-element-interactions
+    <ul className="meeting-list" onClick={followLinks}>
       {meetings.map((m) => (
         <li key={m.id}>
-          <Link to={`/meetings/${m.id}`}>
+          <a href={`/meetings/${m.id}`}>
             {m.manage ? m.internalTitle : t(`meetingKind.${m.kind}`)}
-          </Link>{" "}
+          </a>{" "}
           <span>{formatDateTime(locale, m.startsAt)}</span> · <span>{m.personName}</span> ·{" "}
           <span className="muted">{t(`meetingKind.${m.kind}`)}</span>
           {m.status === "cancelled" ? (
@@ -259,6 +263,7 @@ function CalendarView({
 }) {
   const t = useT();
   const locale = useLocale();
+  const followLinks = useFollowLinks();
   const range = loaded.range!;
   const start = DateTime.fromISO(range.from, { zone: OSLO });
   const end = DateTime.fromISO(range.to, { zone: OSLO });
@@ -282,7 +287,9 @@ function CalendarView({
           {t("meetings.next")}
         </Link>
       </div>
-      <div className="table-wrap">
+      {/* The click handler only takes over clicks on the links inside (see useFollowLinks). */}
+      {/* eslint-disable-next-line jsx-a11y/click-events-have-key-events, jsx-a11y/no-static-element-interactions */}
+      <div className="table-wrap" onClick={followLinks}>
         <table className="calendar">
           <caption id="calendar-caption">{t("meetings.calendarFor", { period })}</caption>
           <thead>
@@ -312,10 +319,10 @@ function CalendarView({
                       <ul>
                         {onDay.map((m) => (
                           <li key={m.id}>
-                            <Link to={`/meetings/${m.id}`}>
+                            <a href={`/meetings/${m.id}`}>
                               {DateTime.fromISO(m.startsAt, { zone: OSLO }).toFormat("HH:mm")}{" "}
                               {m.manage ? m.internalTitle : t(`meetingKind.${m.kind}`)}
-                            </Link>
+                            </a>
                             {m.status === "cancelled" ? ` (${t("meetingStatus.cancelled")})` : ""}
                           </li>
                         ))}

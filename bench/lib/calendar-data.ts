@@ -93,6 +93,10 @@ export async function insertMeetings(
       [leaderId, ...chunk.map((m) => m.id)],
     );
   }
+  // A database in use has statistics on its tables (autovacuum gathers them within a minute of
+  // a bulk insert). Without them PostgreSQL plans for a near-empty table: the list query then
+  // joined all 380 upcoming meetings before sorting (0.8 ms instead of 0.1 ms per request).
+  await db.query("analyze meetings, meeting_leaders, networks, persons");
 }
 
 export const countEvents = (ics: string) => ics.split("BEGIN:VEVENT").length - 1;

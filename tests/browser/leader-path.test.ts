@@ -297,10 +297,15 @@ describe.skipIf(!hasChromium)("the leader's path in a browser", () => {
       .toBe("Kommer");
   });
 
-  it("shows the answer to the leader on the meeting page", async () => {
+  it("shows the answer to the leader on the meeting page, reached from the meetings list", async () => {
     const { page } = leader;
-    await page.goto(meetingUrl);
+    await page.goto(`${server.url}/meetings`);
     await waitForHydration(page);
+    // The list's plain links navigate inside the app (useFollowLinks): no new document.
+    await page.evaluate(() => Object.assign(window, { sameDocument: true }));
+    await page.locator(`.meeting-list a[href="${new URL(meetingUrl).pathname}"]`).click();
+    await page.waitForURL(meetingUrl);
+    expect(await page.evaluate(() => "sameDocument" in window)).toBe(true);
     const answers = page.getByRole("table", { name: "Svar" });
     const relativeRow = answers.getByRole("row").filter({ hasText: relative.name });
     expect(await relativeRow.getByRole("cell").nth(1).textContent()).toMatch(
