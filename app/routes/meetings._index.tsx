@@ -238,18 +238,20 @@ function MeetingList({ meetings }: { meetings: Loaded["meetings"] }) {
     // The click handler only takes over clicks on the links inside (see useFollowLinks).
     // eslint-disable-next-line jsx-a11y/click-events-have-key-events, jsx-a11y/no-noninteractive-element-interactions
     <ul className="meeting-list" onClick={followLinks}>
-      {meetings.map((m) => (
-        <li key={m.id}>
-          <a href={`/meetings/${m.id}`}>
-            {m.manage ? m.internalTitle : t(`meetingKind.${m.kind}`)}
-          </a>{" "}
-          <span>{formatDateTime(locale, m.startsAt)}</span> · <span>{m.personName}</span> ·{" "}
-          <span className="muted">{t(`meetingKind.${m.kind}`)}</span>
-          {m.status === "cancelled" ? (
-            <span className="tag">{t("meetingStatus.cancelled")}</span>
-          ) : null}
-        </li>
-      ))}
+      {meetings.map((m) => {
+        const kind = t(`meetingKind.${m.kind}`);
+        // One text node between the link and the kind: the list renders 50 of these per page.
+        return (
+          <li key={m.id}>
+            <a href={`/meetings/${m.id}`}>{m.manage ? m.internalTitle : kind}</a>
+            {` ${formatDateTime(locale, m.startsAt)} · ${m.personName} · `}
+            <span className="muted">{kind}</span>
+            {m.status === "cancelled" ? (
+              <span className="tag">{t("meetingStatus.cancelled")}</span>
+            ) : null}
+          </li>
+        );
+      })}
     </ul>
   );
 }
