@@ -9,7 +9,7 @@ export default {
   ignoredRouteFiles: ["**/.*", "**/*.test.{ts,tsx}"],
   // The v3 flags the classic compiler supports (v3_routeConfig needs Vite), so a later move to
   // Vite / React Router 7 is mechanical; lazy route discovery is off for its cost on every
-  // page (docs/decisions/001-stack-and-layout.md).
+  // page (docs/decisions/007-request-cost.md).
   future: {
     v3_fetcherPersist: true,
     v3_relativeSplatPath: true,
