@@ -350,7 +350,7 @@ export const en: Record<MessageKey, string> = {
   "invitation.answered": "Thank you, your reply is saved.",
   "invitation.download": "Add to calendar (.ics)",
   "invitation.agenda": "Agenda",
-  "invitation.agendaComing": "The agenda is made together in Broen and shown here.",
+  "agenda.empty": "No agenda has been written yet.",
   "invitation.ledBy": "Meeting leaders: {names}",
   "feed.title": "Calendar subscription",
   "feed.intro":

@@ -346,7 +346,7 @@ export const nb = {
   "invitation.answered": "Takk, svaret ditt er lagret.",
   "invitation.download": "Legg i kalenderen (.ics)",
   "invitation.agenda": "Dagsorden",
-  "invitation.agendaComing": "Dagsordenen lages sammen i Broen og vises her.",
+  "agenda.empty": "Det er ikke skrevet noen dagsorden ennå.",
   "invitation.ledBy": "Møteledere: {names}",
   "feed.title": "Kalenderabonnement",
   "feed.intro":

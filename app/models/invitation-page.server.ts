@@ -11,6 +11,7 @@ import {
   users,
 } from "../../db/schema";
 import { hashToken } from "../utils/tokens.server";
+import { meetingAgenda } from "./agenda.server";
 import { recordAudit } from "./audit.server";
 import { invitationCalendar } from "./calendar.server";
 import { memberMaySee } from "./consent.server";
@@ -85,7 +86,8 @@ export async function openInvitation(token: string, ip: string) {
     cancelled: meeting.status === "cancelled",
     leaders: leaders.map((l) => l.name),
     response: invitation.response,
-    mayReadAgenda: await memberMaySee(member.id, "agenda"),
+    // The agenda only while the member's consent for it is in force; null hides the section.
+    agenda: (await memberMaySee(member.id, "agenda")) ? await meetingAgenda(meeting.id) : null,
   };
 }
 

@@ -6,6 +6,7 @@ import {
 } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useParams } from "@remix-run/react";
 import { z } from "zod";
+import { AgendaView } from "../components/agenda-view";
 import { GeneralErrorBoundary } from "../components/error-boundary";
 import { ErrorSummary } from "../components/forms";
 import { formatDateTime, useLocale, useT } from "../i18n";
@@ -83,10 +84,10 @@ export default function InvitationPage() {
         </dd>
       </dl>
       <p>{t("invitation.ledBy", { names: invitation.leaders.join(", ") })}</p>
-      {invitation.mayReadAgenda ? (
+      {invitation.agenda ? (
         <section aria-labelledby="agenda-title">
           <h2 id="agenda-title">{t("invitation.agenda")}</h2>
-          <p>{t("invitation.agendaComing")}</p>
+          <AgendaView agenda={invitation.agenda} />
         </section>
       ) : null}
       {!invitation.cancelled ? (
