@@ -7,6 +7,11 @@ export interface RealtimeHandle {
   flush(): Promise<void>;
   /** The live state of a document if this process has it loaded (for snapshots). */
   liveState(documentName: string): Uint8Array | null;
+  /**
+   * The document as a reader outside the editor sees it now (the invitation page's agenda):
+   * the loaded document, or else its stored rows merged.
+   */
+  readState(documentName: string): Promise<Uint8Array>;
 }
 
 // The Remix build bundles its own copy of app code; both reach the one server through globalThis.

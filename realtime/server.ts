@@ -26,7 +26,7 @@ import { DocumentRegistry, LiveDocument } from "./documents";
 import { Fanout } from "./fanout";
 import { RealtimeMetrics } from "./metrics";
 import { installRealtime, type RealtimeHandle } from "./running";
-import { UpdateLog } from "./update-log";
+import { mergeToState, storedUpdates, UpdateLog } from "./update-log";
 
 export const REALTIME_PREFIX = "/realtime/";
 
@@ -351,6 +351,13 @@ export async function attachRealtime(
     liveState: (name) => {
       const live = documents.get(name);
       return live?.isReady ? Y.encodeStateAsUpdate(live.doc) : null;
+    },
+    // A loaded document holds every stored and received update: no flush, no database.
+    // Otherwise the stored rows, merged in this module's merge lane.
+    readState: async (name) => {
+      const live = documents.get(name);
+      if (live?.isReady) return Y.encodeStateAsUpdate(live.doc);
+      return mergeToState(await storedUpdates(database.db, name));
     },
     close: () => {
       closed ??= (async () => {

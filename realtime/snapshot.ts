@@ -17,17 +17,12 @@ export interface DocumentExport {
 }
 
 export async function exportDocument(name: string): Promise<DocumentExport> {
-  const state = await currentState(name);
-  return { state, content: renderDocument(state) };
-}
-
-/** The document as it is now: what is stored, and what this process still holds in memory. */
-export async function currentState(name: string): Promise<Uint8Array> {
   const realtime = runningRealtime();
   await realtime?.flush();
   const stored = await storedUpdates(getDatabase().db, name);
   const live = realtime?.liveState(name);
-  return mergeToState([...stored, ...(live ? [live] : [])]);
+  const state = await mergeToState([...stored, ...(live ? [live] : [])]);
+  return { state, content: renderDocument(state) };
 }
 
 /** Stores a snapshot (the caller has checked that the actor may edit the document). */

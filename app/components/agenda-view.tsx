@@ -15,6 +15,7 @@ function render(content: AgendaContent[]): ReactNode[] {
       ? node
       : node.tag === "br"
         ? createElement("br", { key: i })
-        : createElement(node.tag, { key: i }, ...render(node.children)),
+        : // Children as one array, not spread into arguments: an agenda may be long.
+          createElement(node.tag, { key: i }, render(node.children)),
   );
 }

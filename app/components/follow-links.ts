@@ -14,12 +14,16 @@ export function useFollowLinks() {
   return (event: MouseEvent<HTMLElement>) => {
     if (event.defaultPrevented || event.button !== 0) return;
     if (event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
-    const link = (event.target as Element).closest("a");
-    if (!link || !event.currentTarget.contains(link)) return;
-    if (link.target || link.hasAttribute("download") || link.origin !== window.location.origin) {
+    const link = (event.target as Element).closest("a[href]");
+    if (!(link instanceof HTMLAnchorElement) || !event.currentTarget.contains(link)) return;
+    const ownWindow = !link.target || link.target === "_self";
+    if (!ownWindow || link.hasAttribute("download") || link.origin !== window.location.origin) {
       return;
     }
     event.preventDefault();
-    navigate(link.pathname + link.search + link.hash);
+    const to = link.pathname + link.search + link.hash;
+    const here = window.location.pathname + window.location.search + window.location.hash;
+    // As <Link>: a link to the page you are on replaces it in the history.
+    navigate(to, { replace: to === here });
   };
 }

@@ -70,11 +70,15 @@ export async function openInvitation(token: string, ip: string) {
     .innerJoin(users, eq(users.id, meetingLeaders.userId))
     .where(eq(meetingLeaders.meetingId, meeting.id))
     .orderBy(asc(users.name));
+  // The agenda only while the member's consent for it is in force; null hides the section.
+  const agenda = (await memberMaySee(member.id, "agenda")) ? await meetingAgenda(meeting.id) : null;
   await recordAudit(actorFor(invitation.id, found.municipalityId, ip), {
     action: "invitation.open",
     subjectType: "invitation",
     subjectId: invitation.id,
     personId: found.personId,
+    // Reading the agenda here is reading the person's information, as over the live socket.
+    details: { agendaShown: agenda !== null },
   });
   return {
     memberName: member.name,
@@ -86,8 +90,7 @@ export async function openInvitation(token: string, ip: string) {
     cancelled: meeting.status === "cancelled",
     leaders: leaders.map((l) => l.name),
     response: invitation.response,
-    // The agenda only while the member's consent for it is in force; null hides the section.
-    agenda: (await memberMaySee(member.id, "agenda")) ? await meetingAgenda(meeting.id) : null,
+    agenda,
   };
 }
 

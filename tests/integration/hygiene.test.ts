@@ -44,6 +44,7 @@ describe("responses", () => {
       ["gzip, deflate, br", "br"],
       ["gzip", "gzip"],
       ["br;q=0, gzip", "gzip"],
+      ["gzip;q=1, br;q=0.5", "gzip"],
     ] as const) {
       const { headers, body } = await rawGet("/login", accept);
       expect(headers["content-encoding"], accept).toBe(encoding);
@@ -58,6 +59,30 @@ describe("responses", () => {
       expect(headers["content-length"], accept).toBe(String(body.length));
       expect(body.toString("utf8"), accept).toMatch(/^<!DOCTYPE html>/i);
     }
+  });
+
+  it("give HEAD the headers of GET, and compress error pages the same way", async () => {
+    const get = await rawGet("/login", "br");
+    const head = await new Promise<http.IncomingHttpHeaders>((resolve, reject) => {
+      const request = http.request(
+        new URL("/login", server.url),
+        { method: "HEAD", headers: { "Accept-Encoding": "br" } },
+        (response) => {
+          response.resume();
+          response.on("end", () => resolve(response.headers));
+        },
+      );
+      request.on("error", reject);
+      request.end();
+    });
+    expect(head["content-encoding"]).toBe("br");
+    // Each page carries a fresh nonce and compresses a little differently: lengths nearly match.
+    expect(Math.abs(Number(head["content-length"]) - get.body.length)).toBeLessThan(64);
+
+    const missing = await rawGet("/no-such-page", "gzip");
+    expect(missing.headers["content-encoding"]).toBe("gzip");
+    expect(missing.headers["content-length"]).toBe(String(missing.body.length));
+    expect(zlib.gunzipSync(missing.body).toString("utf8")).toMatch(/^<!DOCTYPE html>/i);
   });
 
   it("compress other responses on the way out (here a script)", async () => {

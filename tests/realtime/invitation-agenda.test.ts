@@ -1,7 +1,7 @@
-import { and, eq, isNull } from "drizzle-orm";
+import { and, desc, eq, isNull } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
-import { consents } from "../../db/schema";
+import { auditLog, consents } from "../../db/schema";
 import { AGENDA_FIELD, agendaFromState } from "../../app/models/agenda.server";
 import { withdrawConsent } from "../../app/models/consent.server";
 import { invitationToken } from "../../app/models/invitation-links.server";
@@ -37,6 +37,22 @@ function text(...parts: [string, Record<string, unknown>?][]) {
     at += insert.length;
   }
   return node;
+}
+
+/** The details of the newest "invitation.open" entry for the relative's invitation. */
+async function lastOpening() {
+  const [row] = await server.database.db
+    .select({ details: auditLog.details })
+    .from(auditLog)
+    .where(
+      and(
+        eq(auditLog.action, "invitation.open"),
+        eq(auditLog.subjectId, docs.relativeInvitationId),
+      ),
+    )
+    .orderBy(desc(auditLog.id))
+    .limit(1);
+  return row?.details;
 }
 
 const relativePage = () =>
@@ -89,6 +105,35 @@ describe("the agenda on the invitation page", () => {
       expect(html).not.toContain('<script>alert("x")');
       expect(agenda).toContain("Tekst i en ukjent node");
       expect(agenda).not.toContain("mention");
+      // The opening is logged, and says that the agenda was shown.
+      expect(await lastOpening()).toEqual({ agendaShown: true });
+    } finally {
+      leader.destroy();
+    }
+  });
+
+  it("says that none is written when all that is left is an empty paragraph", async () => {
+    const leader = connectClient(server.url, docs.agenda, {
+      cookie: await server.cookieFor(DEMO.leader),
+    });
+    try {
+      await leader.synced();
+      expect(await relativePage()).toContain("Bolig");
+      const fragment = leader.doc.getXmlFragment(AGENDA_FIELD);
+      leader.doc.transact(() => {
+        fragment.delete(0, fragment.length);
+        fragment.insert(0, [element("paragraph", [text([" "])])]);
+      });
+      await until(
+        () =>
+          server.realtime.documents.get(docs.agenda)?.doc.getXmlFragment(AGENDA_FIELD).length === 1
+            ? true
+            : undefined,
+        "the server to have the cleared agenda",
+      );
+      const html = await relativePage();
+      expect(html).toContain("Det er ikke skrevet noen dagsorden ennå.");
+      expect(html).not.toContain("Bolig");
     } finally {
       leader.destroy();
     }
@@ -114,7 +159,7 @@ describe("the agenda on the invitation page", () => {
     const html = await relativePage();
     expect(html).toContain("Fjordvik bibliotek"); // the rest of the page is still there
     expect(html).not.toContain("Dagsorden");
-    expect(html).not.toContain("Bolig");
+    expect(await lastOpening()).toEqual({ agendaShown: false });
   });
 });
 
@@ -123,14 +168,55 @@ describe("agendaFromState", () => {
     expect(agendaFromState(Y.encodeStateAsUpdate(new Y.Doc()))).toEqual([]);
   });
 
-  it("stops at 2000 nodes and says that it did", () => {
+  const agendaOf = (...nodes: (Y.XmlElement | Y.XmlText)[]) => {
     const doc = new Y.Doc();
-    doc.getXmlFragment(AGENDA_FIELD).insert(
-      0,
-      Array.from({ length: 2500 }, (_, i) => element("paragraph", [text([`${i}`])])),
+    doc.getXmlFragment(AGENDA_FIELD).insert(0, nodes);
+    return agendaFromState(Y.encodeStateAsUpdate(doc));
+  };
+  const ellipsis = { tag: "p", children: ["…"] };
+
+  it("stops at 2000 elements and text runs, and says that it did", () => {
+    const agenda = agendaOf(
+      ...Array.from({ length: 2500 }, (_, i) => element("paragraph", [text([`${i}`])])),
     );
-    const agenda = agendaFromState(Y.encodeStateAsUpdate(doc));
-    expect(agenda.at(-1)).toBe("…");
-    expect(agenda.length).toBeLessThan(2000);
+    // A paragraph and its text are two: 1000 paragraphs, then the ellipsis.
+    expect(agenda).toHaveLength(1001);
+    expect(agenda[999]).toEqual({ tag: "p", children: ["999"] });
+    expect(agenda.at(-1)).toEqual(ellipsis);
+  });
+
+  it("counts every formatting run and every character", () => {
+    const runs = Array.from({ length: 5000 }, (_, i): [string, Record<string, unknown>] => [
+      "x",
+      i % 2 ? { bold: {} } : {},
+    ]);
+    const [paragraph, last] = agendaOf(element("paragraph", [text(...runs)]));
+    // The paragraph counts one, each run one.
+    expect(typeof paragraph === "object" && paragraph.children.length).toBe(1999);
+    expect(last).toEqual(ellipsis);
+
+    expect(agendaOf(element("paragraph", [text(["a".repeat(30_000)])]))).toEqual([ellipsis]);
+  });
+
+  it("nests only as HTML allows, whatever a client stored", () => {
+    expect(
+      agendaOf(
+        // A list inside a paragraph keeps its text in the paragraph.
+        element("paragraph", [
+          text(["Før "]),
+          element("bulletList", [element("listItem", [element("paragraph", [text(["inni"])])])]),
+        ]),
+        // A list holds only items.
+        element("orderedList", [element("paragraph", [text(["løst i lista"])])]),
+        // Text lying loose in the document becomes a paragraph.
+        text(["løs tekst"]),
+        element("heading", [text(["Overskrift"]), element("hardBreak", [])]),
+      ),
+    ).toEqual([
+      { tag: "p", children: ["Før ", "inni"] },
+      { tag: "ol", children: [{ tag: "li", children: ["løst i lista"] }] },
+      { tag: "p", children: ["løs tekst"] },
+      { tag: "h3", children: ["Overskrift", { tag: "br", children: [] }] },
+    ]);
   });
 });
