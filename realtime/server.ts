@@ -342,23 +342,22 @@ export async function attachRealtime(
   const sampler = setInterval(() => metrics.sample(), 1000);
   sampler.unref();
 
+  const liveState = (name: string) => {
+    const live = documents.get(name);
+    return live?.isReady ? Y.encodeStateAsUpdate(live.doc) : null;
+  };
+
   let closed: Promise<void> | undefined;
   const realtime: RealtimeServer = {
     metrics,
     documents,
     log,
     flush: () => log.flush(),
-    liveState: (name) => {
-      const live = documents.get(name);
-      return live?.isReady ? Y.encodeStateAsUpdate(live.doc) : null;
-    },
+    liveState,
     // A loaded document holds every stored and received update: no flush, no database.
     // Otherwise the stored rows, merged in this module's merge lane.
-    readState: async (name) => {
-      const live = documents.get(name);
-      if (live?.isReady) return Y.encodeStateAsUpdate(live.doc);
-      return mergeToState(await storedUpdates(database.db, name));
-    },
+    readState: async (name) =>
+      liveState(name) ?? mergeToState(await storedUpdates(database.db, name)),
     close: () => {
       closed ??= (async () => {
         closing = true;

@@ -25,6 +25,7 @@ const MAX_CHARACTERS = 20_000;
 export async function meetingAgenda(meetingId: string): Promise<AgendaContent[]> {
   const name = `agenda:${meetingId}`;
   // The running realtime server answers from the loaded document or in its own merge lane.
+  // Without one (a request still finishing after it closed at shutdown) the stored rows do.
   const realtime = runningRealtime();
   const state = realtime
     ? await realtime.readState(name)

@@ -55,6 +55,16 @@ async function lastOpening() {
   return row?.details;
 }
 
+/** Waits until the server's copy of the agenda holds this many top-level blocks. */
+const serverHasBlocks = (count: number) =>
+  until(
+    () =>
+      server.realtime.documents.get(docs.agenda)?.doc.getXmlFragment(AGENDA_FIELD).length === count
+        ? true
+        : undefined,
+    `the server's agenda to hold ${count} blocks`,
+  );
+
 const relativePage = () =>
   server.fetch(`/i/${invitationToken(docs.relativeInvitationId, 1)}`).then((r) => r.text());
 
@@ -85,13 +95,7 @@ describe("the agenda on the invitation page", () => {
           element("paragraph", [text(['<script>alert("x")</script><img src=x onerror=alert(1)>'])]),
           element("mention", [text(["Tekst i en ukjent node"])]),
         ]);
-      await until(
-        () =>
-          server.realtime.documents.get(docs.agenda)?.doc.getXmlFragment(AGENDA_FIELD).length === 5
-            ? true
-            : undefined,
-        "the server to have the agenda",
-      );
+      await serverHasBlocks(5);
 
       const html = await relativePage();
       const agenda = html.slice(html.indexOf('<div class="agenda">'));
@@ -124,13 +128,7 @@ describe("the agenda on the invitation page", () => {
         fragment.delete(0, fragment.length);
         fragment.insert(0, [element("paragraph", [text([" "])])]);
       });
-      await until(
-        () =>
-          server.realtime.documents.get(docs.agenda)?.doc.getXmlFragment(AGENDA_FIELD).length === 1
-            ? true
-            : undefined,
-        "the server to have the cleared agenda",
-      );
+      await serverHasBlocks(1);
       const html = await relativePage();
       expect(html).toContain("Det er ikke skrevet noen dagsorden ennå.");
       expect(html).not.toContain("Bolig");
