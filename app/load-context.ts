@@ -1,5 +1,5 @@
 import "@remix-run/node";
-import type { SessionUser } from "./models/session.server";
+import type { SessionUser } from "./features/accounts/session.server";
 
 declare module "@remix-run/node" {
   interface AppLoadContext {

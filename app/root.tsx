@@ -17,8 +17,8 @@ import { GeneralErrorBoundary } from "./components/error-boundary";
 import { useNonce } from "./components/nonce";
 import { useLocale, useT, type Locale } from "./i18n";
 import { getLocale } from "./i18n/locale.server";
-import { navigationFor } from "./models/permissions";
-import { getSessionUser } from "./models/session.server";
+import { navigationFor } from "./features/access/permissions";
+import { getSessionUser } from "./features/accounts/session.server";
 import stylesheet from "./styles/app.css";
 
 export const links: LinksFunction = () => [

@@ -33,7 +33,11 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
-import { feedCalendar, feedCalendarObject, type FeedInput } from "../app/models/calendar.server";
+import {
+  feedCalendar,
+  feedCalendarObject,
+  type FeedInput,
+} from "../app/features/calendar/ical.server";
 import { openBenchDatabase, type BenchDatabase } from "./lib/bench-database";
 import { cpuSeconds } from "./lib/proc-stats";
 import { ACCEPT_ENCODING, BroenClient, summary } from "./lib/broen-client";

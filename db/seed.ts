@@ -1,5 +1,5 @@
 import { and, eq } from "drizzle-orm";
-import { hashPassword } from "../app/models/password.server";
+import { hashPassword } from "../app/features/accounts/password.server";
 import type { Database } from "./client";
 import {
   consents,

@@ -1,5 +1,5 @@
 import { WebSocket } from "ws";
-import type { DocumentAsker, DocumentPermission } from "../app/models/document-access.server";
+import type { Identity, Permission } from "./hooks";
 
 /*
  * Close codes a client can show (docs/realtime.md). 1009 (frame too large) comes from ws itself
@@ -24,22 +24,13 @@ const MAX_QUEUED_BYTES = 4 * 1024 * 1024;
 /** A reader this far behind is cut off rather than buffered without end. */
 const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
 
-export interface ConnectionIdentity {
-  asker: DocumentAsker;
-  /** For a logged-in user: their session, checked again on every access change. */
-  sessionIdHash: string | null;
-  userId: string | null;
-  ip: string;
-}
-
 export type FrameHandler = (connection: Connection, frame: Uint8Array) => void;
 
 /** One client's socket on one document: permission, rate limit, queued frames, awareness ids. */
 export class Connection {
   /** Awareness client ids this connection introduced; removed for everyone when it closes. */
   readonly awarenessIds = new Set<number>();
-  permission: Exclude<DocumentPermission, "none">;
-  personId: string;
+  permission: Permission;
   alive = true;
   toldReadOnly = false;
   closed = false;
@@ -51,13 +42,14 @@ export class Connection {
 
   constructor(
     readonly socket: WebSocket,
-    readonly identity: ConnectionIdentity,
-    grant: { permission: Exclude<DocumentPermission, "none">; personId: string },
+    readonly documentName: string,
+    readonly identity: Identity,
+    readonly ip: string,
+    permission: Permission,
     private readonly messagesPerSecond: number,
     private readonly onRefused: (reason: CloseReason) => void,
   ) {
-    this.permission = grant.permission;
-    this.personId = grant.personId;
+    this.permission = permission;
     this.tokens = messagesPerSecond * 3;
   }
 

@@ -1,6 +1,6 @@
 import * as awarenessProtocol from "y-protocols/awareness";
 import * as Y from "yjs";
-import { logger, safeError } from "../app/utils/logger.server";
+import { logger, safeError } from "./log";
 import { CLOSE, type Connection } from "./connection";
 import type { RealtimeMetrics } from "./metrics";
 import {
@@ -30,6 +30,8 @@ const MAX_AWARENESS_IDS = 8;
 export interface DocumentSettings {
   unloadGraceMs: number;
   compactAfter: number;
+  /** The application's `loaded` hook (realtime/hooks.ts). */
+  loaded?: (documentName: string, doc: Y.Doc) => void;
 }
 
 export interface CrossProcess {
@@ -89,6 +91,14 @@ export class LiveDocument {
     this.isReady = true;
     this.drawCompactAt();
     if (this.storedRows > this.settings.compactAfter) void this.compact();
+    try {
+      this.settings.loaded?.(this.name, this.doc);
+    } catch (error) {
+      logger().error(
+        { err: safeError(error), document: this.name },
+        "realtime: loaded hook failed",
+      );
+    }
   }
 
   /** Attaches a connection; it is answered once the document is loaded. */

@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
 import { sql } from "drizzle-orm";
 import * as Y from "yjs";
-import { logger, safeError } from "../app/utils/logger.server";
+import { logger, safeError } from "./log";
 import type { DatabaseHandle } from "../db/client";
 import type { CrossProcess, DocumentRegistry } from "./documents";
 import type { Announcer, UpdateLog } from "./update-log";

@@ -5,11 +5,9 @@ export interface RealtimeHandle {
   metrics: RealtimeMetrics;
   /** Stores everything received so far. */
   flush(): Promise<void>;
-  /** The live state of a document if this process has it loaded (for snapshots). */
-  liveState(documentName: string): Uint8Array | null;
   /**
-   * The document as a reader outside the editor sees it now (the invitation page's agenda):
-   * the loaded document, or else its stored rows merged.
+   * The document as a reader outside the editor sees it now: the loaded document, or else its
+   * stored rows merged (app/features/documents/state.server.ts).
    */
   readState(documentName: string): Promise<Uint8Array>;
 }

@@ -1,6 +1,6 @@
 import { and, asc, eq, gte, sql } from "drizzle-orm";
 import * as Y from "yjs";
-import { logger, safeError } from "../app/utils/logger.server";
+import { logger, safeError } from "./log";
 import type { Database } from "../db/client";
 import { documentUpdates } from "../db/schema";
 import type { RealtimeMetrics } from "./metrics";

@@ -7,11 +7,12 @@ import { logger } from "../app/utils/logger.server";
 import { installDatabase, type DatabaseHandle } from "../db/client";
 import { demoLoginLines, hasDemoAccounts, isEmpty, seedDemoData } from "../db/seed";
 import { attachRealtime, type RealtimeServer } from "../realtime/server";
+import { documentHooks, realtimeLogger } from "../app/features/documents/realtime-hooks.server";
 import { createApp } from "./app";
 import { ensureSessionSecret, openConfiguredDatabase } from "./database";
 import { watchDevBuild } from "./dev-build";
 import { startHousekeeping } from "./housekeeping";
-import { startMailSender } from "./mail-sender";
+import { startMailSender } from "../app/features/mail/sender.server";
 
 const root = path.resolve(fileURLToPath(import.meta.url), "../..");
 export const BUILD_PATH = path.join(root, "build/index.js");
@@ -80,7 +81,12 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const devSocketOrigin = devOrigin ? devOrigin.replace(/^http/, "ws") : undefined;
   const app = createApp({ env, build, publicDir: PUBLIC_DIR, devSocketOrigin });
   const server = http.createServer(app);
-  const realtime = await attachRealtime(server, { database, env });
+  const realtime = await attachRealtime(server, {
+    database,
+    settings: env,
+    hooks: documentHooks(env, database),
+    logger: realtimeLogger,
+  });
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

@@ -1,6 +1,6 @@
 import { logger } from "../app/utils/logger.server";
-import { pruneLoginThrottle } from "../app/models/login.server";
-import { pruneExpiredSessions } from "../app/models/session.server";
+import { pruneLoginThrottle } from "../app/features/accounts/login.server";
+import { pruneExpiredSessions } from "../app/features/accounts/session.server";
 
 const EVERY_MS = 10 * 60 * 1000;
 

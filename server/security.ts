@@ -1,3 +1,4 @@
+import { isOwnOrigin } from "../app/utils/origin.server";
 import crypto from "node:crypto";
 import type { Express, NextFunction, Request, Response } from "express";
 import rateLimit from "express-rate-limit";
@@ -73,18 +74,6 @@ export function installRateLimits(app: Express, env: Env) {
       skip: (req) => !isAuthPath(req),
     }),
   );
-}
-
-/** Broen's own origin: PUBLIC_URL, or the Host the request was sent to when that is not set.
- * Also the rule for WebSocket upgrades (realtime/server.ts). */
-export function isOwnOrigin(env: Env, origin: string, host: string | undefined): boolean {
-  try {
-    return env.PUBLIC_URL
-      ? origin === new URL(env.PUBLIC_URL).origin
-      : new URL(origin).host === host;
-  } catch {
-    return false;
-  }
 }
 
 /**

@@ -2,8 +2,8 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "../components/error-boundary";
 import { useT } from "../i18n";
-import { navigationFor } from "../models/permissions";
-import { requireUser } from "../models/session.server";
+import { navigationFor } from "../features/access/permissions";
+import { requireUser } from "../features/accounts/session.server";
 import { pageTitle } from "../utils/meta";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "nav.home");

@@ -10,13 +10,13 @@ import { z } from "zod";
 import { GeneralErrorBoundary } from "../components/error-boundary";
 import { ErrorSummary } from "../components/forms";
 import { formatDateTime, useLocale, useT } from "../i18n";
-import { createFeed, hasFeed, revokeFeed } from "../models/calendar-feed.server";
+import { createFeed, hasFeed, revokeFeed } from "../features/meetings/calendar-feed.server";
 import {
   destroySessionCookie,
   listSessions,
   logOutEverywhere,
   requireUser,
-} from "../models/session.server";
+} from "../features/accounts/session.server";
 import { badRequest, formFields, readForm, validate } from "../utils/forms.server";
 import { message } from "../utils/validation";
 import { pageTitle } from "../utils/meta";

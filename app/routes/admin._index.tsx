@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link } from "@remix-run/react";
 import { GeneralErrorBoundary } from "../components/error-boundary";
 import { useT } from "../i18n";
-import { requirePermission } from "../models/session.server";
+import { requirePermission } from "../features/accounts/session.server";
 import { pageTitle } from "../utils/meta";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "admin.title");

@@ -3,10 +3,10 @@ import { Form, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "../components/error-boundary";
 import { ErrorSummary, Field, fieldId } from "../components/forms";
 import { formatDateTime, useLocale, useT, type MessageKey } from "../i18n";
-import { parseAuditFilter } from "../models/audit-filter.server";
-import { readAuditLog } from "../models/audit.server";
-import { requirePermission } from "../models/session.server";
-import { listUsers } from "../models/users.server";
+import { parseAuditFilter } from "../features/audit/audit-filter.server";
+import { readAuditLog } from "../features/audit/audit.server";
+import { requirePermission } from "../features/accounts/session.server";
+import { listUsers } from "../features/accounts/users.server";
 import { nb } from "../i18n/nb";
 import { pageTitle } from "../utils/meta";
 

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { parseAuditFilter } from "../models/audit-filter.server";
-import { readAuditLog, toCsv } from "../models/audit.server";
-import { requirePermission } from "../models/session.server";
+import { parseAuditFilter } from "../features/audit/audit-filter.server";
+import { readAuditLog, toCsv } from "../features/audit/audit.server";
+import { requirePermission } from "../features/accounts/session.server";
 
 const EXPORT_LIMIT = 100_000;
 

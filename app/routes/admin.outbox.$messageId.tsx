@@ -2,9 +2,9 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "../components/error-boundary";
 import { useT } from "../i18n";
-import { notFound } from "../models/access.server";
-import { getOutboxMessage } from "../models/outbox.server";
-import { requirePermission } from "../models/session.server";
+import { notFound } from "../features/access/access.server";
+import { getOutboxMessage } from "../features/mail/outbox.server";
+import { requirePermission } from "../features/accounts/session.server";
 import { pageTitle } from "../utils/meta";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "outbox.title");

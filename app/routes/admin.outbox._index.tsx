@@ -3,8 +3,8 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "../components/error-boundary";
 import { env } from "../env.server";
 import { formatDateTime, useLocale, useT } from "../i18n";
-import { listOutbox } from "../models/outbox.server";
-import { requirePermission } from "../models/session.server";
+import { listOutbox } from "../features/mail/outbox.server";
+import { requirePermission } from "../features/accounts/session.server";
 import { pageTitle } from "../utils/meta";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "outbox.title");

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { runningRealtime } from "../../realtime/running";
-import { requirePermission } from "../models/session.server";
+import { requirePermission } from "../features/accounts/session.server";
 
 /** The realtime server's counters for operators: admins only, and never document content. */
 export async function loader({ request, context }: LoaderFunctionArgs) {

@@ -9,21 +9,21 @@ import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/
 import { z } from "zod";
 import { GeneralErrorBoundary } from "../components/error-boundary";
 import { ErrorSummary } from "../components/forms";
-import { RoleFields, useUserFieldLabels } from "../components/role-fields";
+import { RoleFields, useUserFieldLabels } from "../features/accounts/role-fields";
 import { env } from "../env.server";
-import { userStatusKey } from "../components/user-status";
+import { userStatusKey } from "../features/accounts/user-status";
 import { formatDateTime, useLocale, useT } from "../i18n";
 import type { MessageKey } from "../i18n/nb";
-import { auditActor } from "../models/audit.server";
-import { requirePermission } from "../models/session.server";
-import { parseRoleFields } from "../models/user-form.server";
+import { auditActor } from "../features/audit/audit.server";
+import { requirePermission } from "../features/accounts/session.server";
+import { parseRoleFields } from "../features/accounts/user-form.server";
 import {
   getUserInMunicipality,
   issueActivationLink,
   municipalityChoices,
   setActive,
   setRoles,
-} from "../models/users.server";
+} from "../features/accounts/users.server";
 import { badRequest, formFields, readForm, validate } from "../utils/forms.server";
 import { message } from "../utils/validation";
 import { pageTitle } from "../utils/meta";

@@ -1,10 +1,10 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "../components/error-boundary";
-import { userStatusKey } from "../components/user-status";
+import { userStatusKey } from "../features/accounts/user-status";
 import { useT } from "../i18n";
-import { requirePermission } from "../models/session.server";
-import { listUsers } from "../models/users.server";
+import { requirePermission } from "../features/accounts/session.server";
+import { listUsers } from "../features/accounts/users.server";
 import { pageTitle } from "../utils/meta";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "admin.users");

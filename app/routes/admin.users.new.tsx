@@ -7,12 +7,16 @@ import {
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "../components/error-boundary";
 import { ErrorSummary, Field } from "../components/forms";
-import { RoleFields, useUserFieldLabels } from "../components/role-fields";
+import { RoleFields, useUserFieldLabels } from "../features/accounts/role-fields";
 import { useT } from "../i18n";
-import { auditActor } from "../models/audit.server";
-import { requirePermission } from "../models/session.server";
-import { NewUserFields, parseRoleFields } from "../models/user-form.server";
-import { createUser, EmailTakenError, municipalityChoices } from "../models/users.server";
+import { auditActor } from "../features/audit/audit.server";
+import { requirePermission } from "../features/accounts/session.server";
+import { NewUserFields, parseRoleFields } from "../features/accounts/user-form.server";
+import {
+  createUser,
+  EmailTakenError,
+  municipalityChoices,
+} from "../features/accounts/users.server";
 import { badRequest, formFields, readForm, validate } from "../utils/forms.server";
 import { message } from "../utils/validation";
 import { pageTitle } from "../utils/meta";

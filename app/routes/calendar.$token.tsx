@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { feedByToken } from "../models/calendar-feed.server";
+import { feedByToken } from "../features/meetings/calendar-feed.server";
 
 /** A personal calendar subscription (webcal/https): /calendar/<secret>.ics */
 export async function loader({ params, context }: LoaderFunctionArgs) {

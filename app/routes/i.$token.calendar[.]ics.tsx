@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { invitationIcs } from "../models/invitation-page.server";
+import { invitationIcs } from "../features/meetings/invitation-page.server";
 
 /** The invitation as a calendar file; the fetch is logged like an opening. */
 export async function loader({ params, context }: LoaderFunctionArgs) {

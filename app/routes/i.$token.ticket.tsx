@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { agendaTicket } from "../models/invitation-page.server";
+import { agendaTicket } from "../features/meetings/invitation-page.server";
 
 /** A fresh ticket for the live agenda (docs/realtime.md), fetched again before reconnecting. */
 export async function loader({ params }: LoaderFunctionArgs) {

@@ -6,11 +6,11 @@ import {
 } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useParams } from "@remix-run/react";
 import { z } from "zod";
-import { AgendaView } from "../components/agenda-view";
+import { AgendaView } from "../features/documents/agenda-view";
 import { GeneralErrorBoundary } from "../components/error-boundary";
 import { ErrorSummary } from "../components/forms";
 import { formatDateTime, useLocale, useT } from "../i18n";
-import { openInvitation, respondToInvitation } from "../models/invitation-page.server";
+import { openInvitation, respondToInvitation } from "../features/meetings/invitation-page.server";
 import { badRequest, formFields, readForm, validate } from "../utils/forms.server";
 import { pageTitle } from "../utils/meta";
 import { message } from "../utils/validation";

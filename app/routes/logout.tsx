@@ -1,5 +1,5 @@
 import { redirect, type ActionFunctionArgs } from "@remix-run/node";
-import { destroySessionCookie, getSessionUser, logOut } from "../models/session.server";
+import { destroySessionCookie, getSessionUser, logOut } from "../features/accounts/session.server";
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await getSessionUser(request, context);

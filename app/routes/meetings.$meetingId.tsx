@@ -9,21 +9,21 @@ import { z } from "zod";
 import { invitationResponses } from "../../db/enums";
 import { GeneralErrorBoundary } from "../components/error-boundary";
 import { ErrorSummary } from "../components/forms";
-import { MeetingForm } from "../components/meeting-form";
+import { MeetingForm } from "../features/meetings/meeting-form";
 import { formatDateTime, useLocale, useT } from "../i18n";
 import type { MessageKey } from "../i18n/nb";
-import { idFromUrl } from "../models/access.server";
+import { idFromUrl } from "../features/access/access.server";
 import {
   osloDateTime,
   parseMeetingForm,
   submittedMeetingValues,
-} from "../models/meeting-form.server";
+} from "../features/meetings/meeting-form.server";
 import {
   cancelMeeting,
   newInvitationLink,
   planningChoices,
   updateMeeting,
-} from "../models/meeting-changes.server";
+} from "../features/meetings/changes.server";
 import {
   EDITABLE,
   MeetingCancelledError,
@@ -32,8 +32,8 @@ import {
   snapshotOf,
   viewMeeting,
   type MeetingSnapshot,
-} from "../models/meetings.server";
-import { requirePermission } from "../models/session.server";
+} from "../features/meetings/meetings.server";
+import { requirePermission } from "../features/accounts/session.server";
 import { badRequest, formFields, readForm, validate } from "../utils/forms.server";
 import { pageTitle } from "../utils/meta";
 import { message } from "../utils/validation";
@@ -137,7 +137,14 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   if (intent.value.intent === "respond") {
     const answer = validate(Respond, fields);
     if (!answer.ok) return badRequest(answer.errors);
-    await respondAsUser(user, context, meetingId, answer.value.response);
+    try {
+      await respondAsUser(user, context, meetingId, answer.value.response);
+    } catch (error) {
+      if (error instanceof MeetingCancelledError) {
+        return badRequest({ intent: [message("meeting.alreadyCancelled")] });
+      }
+      throw error;
+    }
     return data<Done>({ ok: true, notice: "invitation.answered" });
   }
   // Everything else changes the meeting: only for those who manage its network.

@@ -6,18 +6,18 @@ import {
 } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "../components/error-boundary";
-import { MeetingForm } from "../components/meeting-form";
+import { MeetingForm } from "../features/meetings/meeting-form";
 import { useT } from "../i18n";
-import { idFromUrl } from "../models/access.server";
+import { idFromUrl } from "../features/access/access.server";
 import {
   NEUTRAL_CALENDAR_TITLE,
   parseMeetingForm,
   submittedMeetingValues,
-} from "../models/meeting-form.server";
-import { createMeetings, planningChoices } from "../models/meeting-changes.server";
-import { MeetingChoiceError } from "../models/meetings.server";
-import { osloToday } from "../models/consent.server";
-import { requirePermission } from "../models/session.server";
+} from "../features/meetings/meeting-form.server";
+import { createMeetings, planningChoices } from "../features/meetings/changes.server";
+import { MeetingChoiceError } from "../features/meetings/meetings.server";
+import { osloToday } from "../utils/oslo-time";
+import { requirePermission } from "../features/accounts/session.server";
 import { badRequest, readForm } from "../utils/forms.server";
 import { pageTitle } from "../utils/meta";
 import { message } from "../utils/validation";

@@ -9,13 +9,14 @@ import { z } from "zod";
 import { consentContents, consentMethods, memberRelations, networkCircles } from "../../db/enums";
 import { GeneralErrorBoundary } from "../components/error-boundary";
 import { CheckboxGroup, ErrorSummary, Field, SelectField } from "../components/forms";
-import { NetworkMap } from "../components/network-map";
+import { NetworkMap } from "../features/networks/network-map";
 import { useT } from "../i18n";
 import type { MessageKey } from "../i18n/nb";
-import { idFromUrl } from "../models/access.server";
-import { auditActor } from "../models/audit.server";
-import { recordConsent, withdrawConsent, osloToday } from "../models/consent.server";
-import { parseConsentForm } from "../models/consent-form.server";
+import { idFromUrl } from "../features/access/access.server";
+import { auditActor } from "../features/audit/audit.server";
+import { recordConsent, withdrawConsent } from "../features/consent/consent.server";
+import { osloToday } from "../utils/oslo-time";
+import { parseConsentForm } from "../features/consent/consent-form.server";
 import {
   addMember,
   DuplicateError,
@@ -29,8 +30,8 @@ import {
   setNetworkLeaders,
   setWantsInvited,
   viewNetwork,
-} from "../models/networks.server";
-import { requirePermission } from "../models/session.server";
+} from "../features/networks/networks.server";
+import { requirePermission } from "../features/accounts/session.server";
 import { badRequest, formFields, readForm, validate } from "../utils/forms.server";
 import { pageTitle } from "../utils/meta";
 import { message, optionalUuid } from "../utils/validation";

@@ -2,10 +2,10 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "../components/error-boundary";
 import { useT } from "../i18n";
-import { expiringConsents } from "../models/consent.server";
-import { can } from "../models/permissions";
-import { listPeople } from "../models/people.server";
-import { requirePermission } from "../models/session.server";
+import { expiringConsents } from "../features/consent/consent.server";
+import { can } from "../features/access/permissions";
+import { listPeople } from "../features/people/people.server";
+import { requirePermission } from "../features/accounts/session.server";
 import { pageTitle } from "../utils/meta";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "people.title");

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { AreaPlaceholder } from "../components/area-placeholder";
 import { GeneralErrorBoundary } from "../components/error-boundary";
-import { requirePermission } from "../models/session.server";
+import { requirePermission } from "../features/accounts/session.server";
 import { pageTitle } from "../utils/meta";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "nav.overview");

@@ -9,17 +9,17 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { GeneralErrorBoundary } from "../components/error-boundary";
 import { CheckboxGroup, ErrorSummary, Field, fieldId, SelectField } from "../components/forms";
-import { PersonFields, usePersonFieldLabels } from "../components/person-fields";
+import { PersonFields, usePersonFieldLabels } from "../features/people/person-fields";
 import { useT } from "../i18n";
 import type { MessageKey } from "../i18n/nb";
-import { idFromUrl } from "../models/access.server";
+import { idFromUrl } from "../features/access/access.server";
 import {
   createNetwork,
   DuplicateError,
   LeaderChoiceError,
   leaderChoices,
   NewNetworkFields,
-} from "../models/networks.server";
+} from "../features/networks/networks.server";
 import {
   LeadersInvalidError,
   PersonFields as PersonSchema,
@@ -28,8 +28,8 @@ import {
   unitChoices,
   updatePerson,
   viewPerson,
-} from "../models/people.server";
-import { requirePermission } from "../models/session.server";
+} from "../features/people/people.server";
+import { requirePermission } from "../features/accounts/session.server";
 import { badRequest, formFields, readForm, submittedText, validate } from "../utils/forms.server";
 import { pageTitle } from "../utils/meta";
 import { message } from "../utils/validation";

@@ -7,15 +7,15 @@ import {
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "../components/error-boundary";
 import { ErrorSummary } from "../components/forms";
-import { PersonFields, usePersonFieldLabels } from "../components/person-fields";
+import { PersonFields, usePersonFieldLabels } from "../features/people/person-fields";
 import { useT } from "../i18n";
 import {
   createPerson,
   PersonFields as PersonSchema,
   UnitRequiredError,
   unitChoices,
-} from "../models/people.server";
-import { requirePermission } from "../models/session.server";
+} from "../features/people/people.server";
+import { requirePermission } from "../features/accounts/session.server";
 import { badRequest, formFields, readForm, submittedText, validate } from "../utils/forms.server";
 import { pageTitle } from "../utils/meta";
 import { message } from "../utils/validation";

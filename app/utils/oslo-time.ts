@@ -3,6 +3,11 @@ import { DateTime } from "luxon";
 /** Broen's users live in one time zone: dates typed in forms are Oslo dates. */
 export const OSLO = "Europe/Oslo";
 
+/** Today's date in Oslo (yyyy-mm-dd): consent dates, due dates and forms use Oslo dates. */
+export function osloToday(now: Date = new Date()): string {
+  return DateTime.fromJSDate(now, { zone: OSLO }).toISODate()!;
+}
+
 /** The instant a calendar day (yyyy-mm-dd) starts in Oslo, correct on DST change days too. */
 export function osloDayStart(date: string): Date {
   return DateTime.fromISO(date, { zone: OSLO }).startOf("day").toJSDate();

@@ -5,7 +5,7 @@
  */
 import crypto from "node:crypto";
 import { DateTime } from "luxon";
-import type { CalendarMeeting, FeedInput } from "../../app/models/calendar.server";
+import type { CalendarMeeting, FeedInput } from "../../app/features/calendar/ical.server";
 import type { BenchDatabase } from "./bench-database";
 
 export interface PlannedMeeting {

@@ -15,13 +15,10 @@ function fakeConnection(messagesPerSecond = 1000) {
   } as unknown as WebSocket;
   const connection = new Connection(
     socket,
-    {
-      asker: { kind: "invitation", invitationId: "x" },
-      sessionIdHash: null,
-      userId: null,
-      ip: "::1",
-    },
-    { permission: "read", personId: "p" },
+    "agenda:x",
+    { key: "invitation:x" },
+    "::1",
+    "read",
     messagesPerSecond,
     (reason) => refused.push(reason),
   );

@@ -5,7 +5,7 @@ import { WebsocketProvider } from "y-websocket";
 import * as Y from "yjs";
 import type { Database } from "../../db/client";
 import { invitations, meetings, networkMembers, networks, persons } from "../../db/schema";
-import { invitationTokenHash } from "../../app/models/invitation-links.server";
+import { invitationTokenHash } from "../../app/features/meetings/invitation-links.server";
 import { MESSAGE_AUTH } from "../../realtime/protocol";
 import { until } from "./until";
 

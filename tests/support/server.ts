@@ -6,7 +6,7 @@ import type { ServerBuild } from "@remix-run/node";
 import { eq } from "drizzle-orm";
 import { users } from "../../db/schema";
 import { demoAccounts } from "../../db/seed";
-import { createSession } from "../../app/models/session.server";
+import { createSession } from "../../app/features/accounts/session.server";
 import { loadEnv } from "../../app/env.server";
 import { BUILD_PATH, startServer, type RunningServer } from "../../server/boot";
 import { openTestDatabase } from "./database";

@@ -1,0 +1,40 @@
+import type { Role } from "../../../db/enums";
+
+/*
+ * The one place that says which role may do what. Loaders and actions call
+ * requirePermission() (session.server.ts) with one of these names; the navigation is derived
+ * from the same table, so a link is shown exactly when its page would let you in.
+ * Admins administer accounts and the audit log; they do not see health data by role alone.
+ */
+export const permissionRoles = {
+  "admin.users": ["admin"],
+  "admin.audit": ["admin"],
+  "admin.outbox": ["admin"],
+  /** Counts and rates of the realtime server; never document content. */
+  "admin.realtime": ["admin"],
+  "meetings.view": ["leader", "coordinator", "partner"],
+  "networks.view": ["leader", "coordinator", "partner"],
+  "offerings.view": ["leader", "coordinator", "partner"],
+  "overview.view": ["coordinator"],
+  /** Register people and build their networks (leaders, and coordinators for their unit). */
+  "people.manage": ["leader", "coordinator"],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Permission = keyof typeof permissionRoles;
+
+export function can(roles: readonly Role[], permission: Permission): boolean {
+  const allowed: readonly Role[] = permissionRoles[permission];
+  return roles.some((role) => allowed.includes(role));
+}
+
+export const navigationAreas = [
+  { to: "/meetings", permission: "meetings.view", label: "nav.meetings" },
+  { to: "/networks", permission: "networks.view", label: "nav.networks" },
+  { to: "/offerings", permission: "offerings.view", label: "nav.offerings" },
+  { to: "/overview", permission: "overview.view", label: "nav.overview" },
+  { to: "/admin", permission: "admin.users", label: "nav.admin" },
+] as const satisfies readonly { to: string; permission: Permission; label: string }[];
+
+export function navigationFor(roles: readonly Role[]) {
+  return navigationAreas.filter((area) => can(roles, area.permission));
+}

@@ -1,0 +1,160 @@
+import { and, eq, isNull } from "drizzle-orm";
+import { getDatabase, type Database } from "../../../db/client";
+import type { ConsentContent } from "../../../db/enums";
+import { meetings, networkMembers, networks, persons } from "../../../db/schema";
+import { networkAccess } from "../access/access.server";
+import {
+  currentInvitation,
+  invitationMaySee,
+  type InvitationKey,
+} from "../access/invitations.server";
+import type { SessionUser } from "../accounts/session.server";
+import { contentsInForce } from "../consent/consent.server";
+import type { TicketHolder } from "./tickets.server";
+
+/*
+ * The live documents: ONE registry of their kinds, and the one answer to "what may this asker
+ * do with this document". Adding a kind of live document is one entry here plus its feature.
+ * Used by the realtime hooks at the upgrade and at every recheck, and by pages that read a
+ * document. docs/realtime.md and docs/access.md describe the rules.
+ */
+
+/** What a document belongs to: its network and person, and the meeting for meeting documents. */
+export interface DocumentOwner {
+  networkId: string;
+  personId: string;
+  municipalityId: string;
+  meetingId: string | null;
+}
+
+interface DocumentKindSpec {
+  /** The kind of consent a member needs to read it. */
+  content: ConsentContent;
+  /** The owner of the document with this id, or null when there is no such object. */
+  owner(id: string, db: Database): Promise<DocumentOwner | null>;
+}
+
+const OWNER = {
+  networkId: networks.id,
+  personId: networks.personId,
+  municipalityId: persons.municipalityId,
+};
+
+export const documentKinds = {
+  /**
+   * agenda:<meetingId> — those who manage the network edit; a partner or link holder invited
+   * to the meeting reads it while their invitation is current, the meeting is not cancelled
+   * and their consent for "agenda" is in force.
+   */
+  agenda: {
+    content: "agenda",
+    async owner(id, db) {
+      const [row] = await db
+        .select({ ...OWNER, meetingId: meetings.id })
+        .from(meetings)
+        .innerJoin(networks, eq(networks.id, meetings.networkId))
+        .innerJoin(persons, eq(persons.id, networks.personId))
+        .where(eq(meetings.id, id));
+      return row ?? null;
+    },
+  },
+  /**
+   * plan:<networkId> — those who manage the network edit; a partner who is a current member
+   * reads it while their consent for "plan" is in force.
+   */
+  plan: {
+    content: "plan",
+    async owner(id, db) {
+      const [row] = await db
+        .select(OWNER)
+        .from(networks)
+        .innerJoin(persons, eq(persons.id, networks.personId))
+        .where(eq(networks.id, id));
+      return row ? { ...row, meetingId: null } : null;
+    },
+  },
+} satisfies Record<string, DocumentKindSpec>;
+
+export type DocumentKind = keyof typeof documentKinds;
+export type DocumentPermission = "edit" | "read" | "none";
+
+export interface DocumentName {
+  kind: DocumentKind;
+  id: string;
+  /** `${kind}:${id}`, the room name clients use and the key in the update log. */
+  name: string;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** A well-formed name of a registered kind, or null. Whether the object exists is checked later. */
+export function parseDocumentName(value: string): DocumentName | null {
+  const lower = value.toLowerCase();
+  const colon = lower.indexOf(":");
+  const kind = lower.slice(0, colon);
+  const id = lower.slice(colon + 1);
+  if (colon < 0 || !Object.hasOwn(documentKinds, kind) || !UUID.test(id)) return null;
+  return { kind: kind as DocumentKind, id, name: `${kind}:${id}` };
+}
+
+/** Who is asking: a logged-in user, or the holder of an invitation link (through a ticket). */
+export type DocumentAsker =
+  { kind: "user"; user: SessionUser } | ({ kind: "invitation" } & TicketHolder);
+
+export interface DocumentGrant {
+  permission: DocumentPermission;
+  /** Whom the document is about (for the audit log and for targeted revocation); null: none. */
+  owner: DocumentOwner | null;
+}
+
+/**
+ * What `asker` may do with `doc` now: "edit", "read" or "none" (also for a document of nothing).
+ * Throws only on database errors.
+ */
+export async function documentPermission(
+  asker: DocumentAsker,
+  doc: DocumentName,
+  db: Database = getDatabase().db,
+): Promise<DocumentGrant> {
+  const spec: DocumentKindSpec = documentKinds[doc.kind];
+  const owner = await spec.owner(doc.id, db);
+  if (!owner) return { permission: "none", owner: null };
+  const grant = (permission: DocumentPermission): DocumentGrant => ({ permission, owner });
+
+  if (asker.kind === "user") {
+    const access = await networkAccess(asker.user, owner.networkId);
+    if (access.level === "manage") return grant("edit");
+    if (access.level !== "member") return grant("none");
+  } else if (!owner.meetingId) {
+    return grant("none"); // links lead to one meeting, never to network documents
+  }
+
+  if (owner.meetingId) {
+    const key: InvitationKey =
+      asker.kind === "user"
+        ? { userId: asker.user.id, meetingId: owner.meetingId }
+        : { invitationId: asker.invitationId, linkVersion: asker.linkVersion };
+    const invitation = await currentInvitation(key, db);
+    const ownMeeting = invitation?.meeting.id === owner.meetingId;
+    return grant(ownMeeting && invitationMaySee(invitation, spec.content) ? "read" : "none");
+  }
+  if (asker.kind !== "user") return grant("none");
+  return grant(
+    (await memberContents(asker.user.id, owner.networkId, db)).has(spec.content) ? "read" : "none",
+  );
+}
+
+/** Consents in force of a user's current membership of a network (empty when not a member). */
+async function memberContents(userId: string, networkId: string, db: Database) {
+  const [member] = await db
+    .select({ id: networkMembers.id })
+    .from(networkMembers)
+    .where(
+      and(
+        eq(networkMembers.networkId, networkId),
+        eq(networkMembers.userId, userId),
+        isNull(networkMembers.removedAt),
+      ),
+    );
+  return member ? contentsInForce(member.id, db) : new Set<ConsentContent>();
+}

@@ -1,0 +1,119 @@
+import { and, desc, eq } from "drizzle-orm";
+import { getDatabase, type Database } from "../../../db/client";
+import type { OutboxStatus } from "../../../db/enums";
+import { outbox } from "../../../db/schema";
+
+/*
+ * The e-mail outbox. Messages are written in the caller's transaction, so an e-mail exists if and
+ * only if the change it announces was committed; server/mail-sender.ts delivers them later.
+ * E-mails never carry the person's name, health information or the kind of meeting: callers
+ * give a neutral subject and a link. Bodies and addresses are never logged.
+ */
+
+export type CalendarMethod = "REQUEST" | "CANCEL";
+
+export interface OutgoingEmail {
+  municipalityId: string | null;
+  to: { address: string; name?: string | null };
+  subject: string;
+  text: string;
+  html: string;
+  /** An iCalendar object, sent as a `text/calendar; method=…` part. */
+  calendar?: { method: CalendarMethod; ics: string } | null;
+  meetingId?: string | null;
+  invitationId?: string | null;
+}
+
+export class InvalidEmailError extends Error {
+  override name = "InvalidEmailError";
+}
+
+const LINE_BREAK = /[\r\n\0]/;
+/** One bare address (local@domain): no display name, list separators, brackets or spaces. */
+const SINGLE_ADDRESS = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:"]+$/;
+const CALENDAR_METHODS: readonly string[] = ["REQUEST", "CANCEL"] satisfies CalendarMethod[];
+
+/** Refuses anything that could add headers or recipients to the message. */
+function validate(message: OutgoingEmail): void {
+  // The address check also refuses line breaks in the address.
+  if (message.to.address.length > 254 || !SINGLE_ADDRESS.test(message.to.address)) {
+    throw new InvalidEmailError("The recipient must be one plain e-mail address");
+  }
+  if (LINE_BREAK.test(message.to.name ?? "")) {
+    throw new InvalidEmailError("The recipient's name must not contain line breaks");
+  }
+  if (!message.subject.trim() || LINE_BREAK.test(message.subject)) {
+    throw new InvalidEmailError("The subject must be one non-empty line");
+  }
+  if (message.calendar && !CALENDAR_METHODS.includes(message.calendar.method)) {
+    throw new InvalidEmailError("The calendar method must be REQUEST or CANCEL");
+  }
+}
+
+/**
+ * Puts an e-mail in the outbox inside the caller's transaction and returns its id.
+ * Throws InvalidEmailError for a line break in the subject or name, or anything but one address.
+ */
+export async function enqueueEmail(tx: Database, message: OutgoingEmail): Promise<number> {
+  validate(message);
+  const [row] = await tx
+    .insert(outbox)
+    .values({
+      municipalityId: message.municipalityId,
+      toAddress: message.to.address,
+      toName: message.to.name?.trim() || null,
+      subject: message.subject,
+      textBody: message.text,
+      htmlBody: message.html,
+      calendar: message.calendar?.ics ?? null,
+      calendarMethod: message.calendar?.method ?? null,
+      meetingId: message.meetingId ?? null,
+      invitationId: message.invitationId ?? null,
+    })
+    .returning({ id: outbox.id });
+  return row!.id;
+}
+
+export interface OutboxFilter {
+  municipalityId: string;
+  status?: OutboxStatus;
+  limit: number;
+}
+
+/** The admin list: newest first, without bodies. */
+export async function listOutbox(filter: OutboxFilter) {
+  const { db } = getDatabase();
+  const conditions = [eq(outbox.municipalityId, filter.municipalityId)];
+  if (filter.status) conditions.push(eq(outbox.status, filter.status));
+  return db
+    .select({
+      id: outbox.id,
+      createdAt: outbox.createdAt,
+      toAddress: outbox.toAddress,
+      toName: outbox.toName,
+      subject: outbox.subject,
+      calendarMethod: outbox.calendarMethod,
+      meetingId: outbox.meetingId,
+      invitationId: outbox.invitationId,
+      status: outbox.status,
+      attempts: outbox.attempts,
+      nextAttemptAt: outbox.nextAttemptAt,
+      lastError: outbox.lastError,
+      sentAt: outbox.sentAt,
+    })
+    .from(outbox)
+    .where(and(...conditions))
+    .orderBy(desc(outbox.id))
+    .limit(Math.min(Math.max(Math.trunc(filter.limit), 1), 1000));
+}
+
+/** One message with its bodies and calendar, or null when it is not in this municipality. */
+export async function getOutboxMessage(id: number, municipalityId: string) {
+  if (!Number.isSafeInteger(id) || id < 1) return null;
+  const { db } = getDatabase();
+  const [row] = await db
+    .select()
+    .from(outbox)
+    .where(and(eq(outbox.id, id), eq(outbox.municipalityId, municipalityId)));
+  return row ?? null;
+}

@@ -1,0 +1,520 @@
+import crypto from "node:crypto";
+import { and, asc, eq, gte, inArray, isNull, sql } from "drizzle-orm";
+import { DateTime } from "luxon";
+import { getDatabase, type Database } from "../../../db/client";
+import {
+  invitations,
+  meetingLeaders,
+  meetingSeries,
+  meetings,
+  networkMembers,
+  networks,
+  persons,
+  users,
+} from "../../../db/schema";
+import { env } from "../../env.server";
+import { OSLO } from "../../utils/oslo-time";
+import { networkAccess, notFound } from "../access/access.server";
+import { auditActor, recordAudit } from "../audit/audit.server";
+import { invitationTokenHash, invitationUrl } from "./invitation-links.server";
+import type { MeetingInput, SeriesInput } from "./meeting-form.server";
+import { loadMailMeeting, queueInvitationMail, type MailInvitee } from "./mail.server";
+import { leaderChoices } from "../accounts/choices.server";
+import type { SessionUser } from "../accounts/session.server";
+import {
+  EDITABLE,
+  MATERIAL,
+  MeetingCancelledError,
+  MeetingChoiceError,
+  meetingAccess,
+  snapshotOf,
+  type MeetingSnapshot,
+} from "./meetings.server";
+import { announceAccessChange } from "../access/access-events.server";
+
+type Context = { clientIp: string };
+
+/* Changes to meetings: planning, editing, cancelling and (un)inviting, each with its e-mails. */
+
+const MAX_SERIES = 26;
+
+/** The network a meeting is planned in, with what planning needs; the user must manage it. */
+async function managedNetwork(user: SessionUser, networkId: string) {
+  const access = await networkAccess(user, networkId);
+  if (access.level !== "manage") notFound();
+  const { db } = getDatabase();
+  const [network] = await db
+    .select({
+      id: networks.id,
+      kind: networks.kind,
+      planRevisionOn: networks.planRevisionOn,
+      personName: persons.name,
+      personId: persons.id,
+    })
+    .from(networks)
+    .innerJoin(persons, eq(persons.id, networks.personId))
+    .where(eq(networks.id, networkId));
+  const members = await db
+    .select({
+      id: networkMembers.id,
+      name: networkMembers.name,
+      wantsInvited: networkMembers.wantsInvited,
+      userId: networkMembers.userId,
+    })
+    .from(networkMembers)
+    .where(and(eq(networkMembers.networkId, networkId), isNull(networkMembers.removedAt)))
+    .orderBy(asc(networkMembers.name));
+  return { ...network!, members, leaderChoices: await leaderChoices(user.municipalityId) };
+}
+
+export async function planningChoices(user: SessionUser, networkId: string) {
+  return managedNetwork(user, networkId);
+}
+
+function checkChoices(network: Awaited<ReturnType<typeof managedNetwork>>, input: MeetingInput) {
+  if (!input.memberIds.every((id) => network.members.some((m) => m.id === id)))
+    throw new MeetingChoiceError("memberId");
+  if (!input.leaderIds.every((id) => network.leaderChoices.some((l) => l.id === id)))
+    throw new MeetingChoiceError("leaderId");
+}
+
+/** Start times of a series: every N weeks at the same Oslo wall-clock time. */
+function seriesStarts(first: Date, series: SeriesInput | null, revisionOn: string | null): Date[] {
+  if (!series) return [first];
+  const start = DateTime.fromJSDate(first, { zone: OSLO });
+  const until = series.untilRevision
+    ? revisionOn
+      ? DateTime.fromISO(revisionOn, { zone: OSLO }).endOf("day")
+      : null
+    : null;
+  if (series.untilRevision && !until) throw new MeetingChoiceError("repeat");
+  const starts: Date[] = [];
+  for (let i = 0; i < MAX_SERIES; i++) {
+    const next = start.plus({ weeks: series.everyWeeks * i });
+    if (series.count !== null && i >= series.count) break;
+    if (until && next > until) break;
+    starts.push(next.toJSDate());
+  }
+  return starts;
+}
+
+function linkExpiry(startsAt: Date, durationMinutes: number): Date {
+  return new Date(
+    startsAt.getTime() +
+      (durationMinutes + env().INVITATION_LINK_DAYS_AFTER_MEETING * 24 * 60) * 60_000,
+  );
+}
+
+/** Row data for invitations of the given members to one meeting. */
+function newInvitations(
+  meetingId: string,
+  memberIds: string[],
+  startsAt: Date,
+  durationMinutes: number,
+) {
+  return memberIds.map((memberId) => {
+    const id = crypto.randomUUID();
+    return {
+      id,
+      meetingId,
+      memberId,
+      linkVersion: 1,
+      tokenHash: invitationTokenHash(id, 1),
+      expiresAt: linkExpiry(startsAt, durationMinutes),
+    };
+  });
+}
+
+async function invitees(
+  tx: Database,
+  meetingId: string,
+  invitationIds?: string[],
+): Promise<MailInvitee[]> {
+  if (invitationIds?.length === 0) return [];
+  const rows = await tx
+    .select({
+      invitationId: invitations.id,
+      linkVersion: invitations.linkVersion,
+      response: invitations.response,
+      name: networkMembers.name,
+      memberEmail: networkMembers.email,
+      userEmail: users.email,
+    })
+    .from(invitations)
+    .innerJoin(networkMembers, eq(networkMembers.id, invitations.memberId))
+    .leftJoin(users, eq(users.id, networkMembers.userId))
+    .where(
+      and(
+        eq(invitations.meetingId, meetingId),
+        invitationIds ? inArray(invitations.id, invitationIds) : isNull(invitations.revokedAt),
+      ),
+    );
+  return rows.map((r) => ({
+    invitationId: r.invitationId,
+    linkVersion: r.linkVersion,
+    response: r.response,
+    name: r.name,
+    email: r.userEmail ?? r.memberEmail,
+  }));
+}
+
+/** Creates one meeting, or a series; invitations go to the outbox in the same transaction. */
+export async function createMeetings(
+  user: SessionUser,
+  context: Context,
+  networkId: string,
+  input: MeetingInput,
+  series: SeriesInput | null,
+): Promise<string[]> {
+  const network = await managedNetwork(user, networkId);
+  checkChoices(network, input);
+  const starts = seriesStarts(input.startsAt, series, network.planRevisionOn);
+  return getDatabase().db.transaction(async (tx) => {
+    const [seriesRow] = series
+      ? await tx
+          .insert(meetingSeries)
+          .values({
+            networkId,
+            everyWeeks: series.everyWeeks,
+            count: series.count,
+            untilOn: series.untilRevision ? network.planRevisionOn : null,
+          })
+          .returning({ id: meetingSeries.id })
+      : [undefined];
+    const ids: string[] = [];
+    for (const startsAt of starts) {
+      const id = crypto.randomUUID();
+      const { memberIds, leaderIds, ...fields } = input;
+      await tx.insert(meetings).values({
+        ...fields,
+        id,
+        startsAt,
+        networkId,
+        seriesId: seriesRow?.id ?? null,
+        icalUid: `${id}@broen`,
+        createdByUserId: user.id,
+        updatedByUserId: user.id,
+      });
+      await tx
+        .insert(meetingLeaders)
+        .values(leaderIds.map((userId) => ({ meetingId: id, userId })));
+      if (memberIds.length > 0)
+        await tx
+          .insert(invitations)
+          .values(newInvitations(id, memberIds, startsAt, input.durationMinutes));
+      await queueInvitationMail(
+        tx,
+        await loadMailMeeting(tx, id),
+        await invitees(tx, id),
+        "invitation",
+      );
+      await recordAudit(
+        auditActor(user, context),
+        {
+          action: "meeting.create",
+          subjectType: "meeting",
+          subjectId: id,
+          personId: network.personId,
+          details: { invitees: memberIds.length, series: !!seriesRow },
+        },
+        tx,
+      );
+      ids.push(id);
+    }
+    return ids;
+  });
+}
+
+export type UpdateResult =
+  { ok: true } | { ok: false; changedByOthers: (typeof EDITABLE)[number][] };
+
+/**
+ * Saves an edit made from `expectedVersion`. If someone saved in between, nothing is written
+ * and the answer names the fields they changed (compared with what this editor started from).
+ */
+export async function updateMeeting(
+  user: SessionUser,
+  context: Context,
+  meetingId: string,
+  edit: {
+    expectedVersion: number;
+    startedFrom: Partial<MeetingSnapshot> | null;
+    input: MeetingInput;
+  },
+): Promise<UpdateResult> {
+  const [located] = await getDatabase()
+    .db.select({ networkId: meetings.networkId })
+    .from(meetings)
+    .where(eq(meetings.id, meetingId));
+  if (!located) notFound();
+  const network = await managedNetwork(user, located.networkId);
+  checkChoices(network, edit.input);
+  return getDatabase().db.transaction(async (tx) => {
+    const [current] = await tx
+      .select()
+      .from(meetings)
+      .where(eq(meetings.id, meetingId))
+      .for("update");
+    if (!current) notFound();
+    if (current.status === "cancelled") throw new MeetingCancelledError();
+    if (current.version !== edit.expectedVersion) {
+      const now = snapshotOf(current);
+      const changed = EDITABLE.filter(
+        (field) => !edit.startedFrom || edit.startedFrom[field] !== now[field],
+      );
+      return { ok: false, changedByOthers: changed };
+    }
+    const { memberIds, leaderIds, ...fields } = edit.input;
+    const before = snapshotOf(current);
+    const after = snapshotOf({ ...current, ...fields });
+    const changed = EDITABLE.filter((field) => before[field] !== after[field]);
+    const material = changed.some((field) => (MATERIAL as readonly string[]).includes(field));
+
+    const existing = await tx
+      .select()
+      .from(invitations)
+      .where(and(eq(invitations.meetingId, meetingId), isNull(invitations.revokedAt)));
+    const removed = existing.filter((i) => !memberIds.includes(i.memberId));
+    const added = memberIds.filter((id) => !existing.some((i) => i.memberId === id));
+    const sequence = current.sequence + (material || removed.length > 0 ? 1 : 0);
+
+    await tx
+      .update(meetings)
+      .set({
+        ...fields,
+        sequence,
+        version: current.version + 1,
+        updatedAt: new Date(),
+        updatedByUserId: user.id,
+      })
+      .where(eq(meetings.id, meetingId));
+    await tx.delete(meetingLeaders).where(eq(meetingLeaders.meetingId, meetingId));
+    await tx.insert(meetingLeaders).values(leaderIds.map((userId) => ({ meetingId, userId })));
+    if (removed.length > 0) {
+      await tx
+        .update(invitations)
+        .set({ revokedAt: new Date() })
+        .where(
+          inArray(
+            invitations.id,
+            removed.map((i) => i.id),
+          ),
+        );
+    }
+    const addedInvitationIds = await inviteMembers(
+      tx,
+      meetingId,
+      added,
+      fields.startsAt,
+      fields.durationMinutes,
+    );
+    if (material) {
+      await tx
+        .update(invitations)
+        .set({ expiresAt: linkExpiry(fields.startsAt, fields.durationMinutes) })
+        .where(eq(invitations.meetingId, meetingId));
+    }
+    const mail = await loadMailMeeting(tx, meetingId);
+    const removedInvitees = await invitees(
+      tx,
+      meetingId,
+      removed.map((i) => i.id),
+    );
+    // Uninviting some attendees: a CANCEL for them without STATUS:CANCELLED (RFC 5546 3.2.5).
+    await queueInvitationMail(tx, mail, removedInvitees, "cancellation");
+    const invited = await invitees(tx, meetingId);
+    if (material) await queueInvitationMail(tx, mail, invited, "update");
+    else
+      await queueInvitationMail(
+        tx,
+        mail,
+        invited.filter((i) => addedInvitationIds.includes(i.invitationId)),
+        "invitation",
+      );
+    await recordAudit(
+      auditActor(user, context),
+      {
+        action: "meeting.update",
+        subjectType: "meeting",
+        subjectId: meetingId,
+        personId: network.personId,
+        details: { changed, material, added: added.length, removed: removed.length, sequence },
+      },
+      tx,
+    );
+    if (removed.length > 0) await announceAccessChange(tx, { personId: network.personId });
+    return { ok: true };
+  });
+}
+
+/**
+ * Invites members to an existing meeting. A member invited before and then removed gets the
+ * same invitation back with a new link (one invitation per member and meeting).
+ */
+async function inviteMembers(
+  tx: Database,
+  meetingId: string,
+  memberIds: string[],
+  startsAt: Date,
+  durationMinutes: number,
+) {
+  if (memberIds.length === 0) return [];
+  const revived = await tx
+    .update(invitations)
+    .set({
+      revokedAt: null,
+      linkVersion: sql`${invitations.linkVersion} + 1`,
+      response: "needs_action",
+      respondedAt: null,
+      expiresAt: linkExpiry(startsAt, durationMinutes),
+    })
+    .where(and(eq(invitations.meetingId, meetingId), inArray(invitations.memberId, memberIds)))
+    .returning({
+      id: invitations.id,
+      memberId: invitations.memberId,
+      linkVersion: invitations.linkVersion,
+    });
+  for (const row of revived) {
+    await tx
+      .update(invitations)
+      .set({ tokenHash: invitationTokenHash(row.id, row.linkVersion) })
+      .where(eq(invitations.id, row.id));
+  }
+  const fresh = newInvitations(
+    meetingId,
+    memberIds.filter((id) => !revived.some((r) => r.memberId === id)),
+    startsAt,
+    durationMinutes,
+  );
+  if (fresh.length > 0) await tx.insert(invitations).values(fresh);
+  return [...revived.map((r) => r.id), ...fresh.map((f) => f.id)];
+}
+
+/** Cancels a meeting: everyone invited gets a CANCEL with the same UID and a higher SEQUENCE. */
+export async function cancelMeeting(
+  user: SessionUser,
+  context: Context,
+  meetingId: string,
+): Promise<void> {
+  const [located] = await getDatabase()
+    .db.select({ networkId: meetings.networkId })
+    .from(meetings)
+    .where(eq(meetings.id, meetingId));
+  if (!located) notFound();
+  const network = await managedNetwork(user, located.networkId);
+  await getDatabase().db.transaction(async (tx) => {
+    const [current] = await tx
+      .select()
+      .from(meetings)
+      .where(eq(meetings.id, meetingId))
+      .for("update");
+    if (!current || current.status === "cancelled") throw new MeetingCancelledError();
+    await tx
+      .update(meetings)
+      .set({
+        status: "cancelled",
+        cancelledAt: new Date(),
+        sequence: current.sequence + 1,
+        version: current.version + 1,
+        updatedAt: new Date(),
+        updatedByUserId: user.id,
+      })
+      .where(eq(meetings.id, meetingId));
+    await queueInvitationMail(
+      tx,
+      await loadMailMeeting(tx, meetingId),
+      await invitees(tx, meetingId),
+      "cancellation",
+    );
+    await recordAudit(
+      auditActor(user, context),
+      {
+        action: "meeting.cancel",
+        subjectType: "meeting",
+        subjectId: meetingId,
+        personId: network.personId,
+      },
+      tx,
+    );
+    await announceAccessChange(tx, { personId: network.personId });
+  });
+}
+
+/** Replaces one invitation's link (the old one stops working) and returns the new one, once. */
+export async function newInvitationLink(
+  user: SessionUser,
+  context: Context,
+  meetingId: string,
+  invitationId: string,
+): Promise<string> {
+  const access = await meetingAccess(user, meetingId);
+  if (access.level !== "manage") notFound();
+  return getDatabase().db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(invitations)
+      .set({ linkVersion: sql`${invitations.linkVersion} + 1` })
+      .where(
+        and(
+          eq(invitations.id, invitationId),
+          eq(invitations.meetingId, meetingId),
+          isNull(invitations.revokedAt),
+        ),
+      )
+      .returning({ id: invitations.id, linkVersion: invitations.linkVersion });
+    if (!row) notFound();
+    await tx
+      .update(invitations)
+      .set({ tokenHash: invitationTokenHash(row.id, row.linkVersion) })
+      .where(eq(invitations.id, row.id));
+    await recordAudit(
+      auditActor(user, context),
+      {
+        action: "invitation.create",
+        subjectType: "invitation",
+        subjectId: row.id,
+        personId: access.personId,
+        details: { linkVersion: row.linkVersion },
+      },
+      tx,
+    );
+    await announceAccessChange(tx, { personId: access.personId });
+    return invitationUrl(row.id, row.linkVersion);
+  });
+}
+
+/**
+ * A member who leaves the network is uninvited from every coming meeting: the invitation is
+ * revoked, the meeting's SEQUENCE raised, and a CANCEL queued for them. Returns how many.
+ */
+export async function revokeMemberInvitations(tx: Database, memberId: string): Promise<number> {
+  const coming = await tx
+    .select({ invitationId: invitations.id, meetingId: meetings.id })
+    .from(invitations)
+    .innerJoin(meetings, eq(meetings.id, invitations.meetingId))
+    .where(
+      and(
+        eq(invitations.memberId, memberId),
+        isNull(invitations.revokedAt),
+        eq(meetings.status, "scheduled"),
+        gte(meetings.startsAt, new Date()),
+      ),
+    );
+  for (const { invitationId, meetingId } of coming) {
+    await tx
+      .update(invitations)
+      .set({ revokedAt: new Date() })
+      .where(eq(invitations.id, invitationId));
+    await tx
+      .update(meetings)
+      .set({ sequence: sql`${meetings.sequence} + 1`, version: sql`${meetings.version} + 1` })
+      .where(eq(meetings.id, meetingId));
+    const mail = await loadMailMeeting(tx, meetingId);
+    await queueInvitationMail(
+      tx,
+      mail,
+      await invitees(tx, meetingId, [invitationId]),
+      "cancellation",
+    );
+  }
+  return coming.length;
+}

@@ -1,0 +1,131 @@
+import { asc, eq } from "drizzle-orm";
+import { getDatabase } from "../../../db/client";
+import type { InvitationResponse } from "../../../db/enums";
+import { invitations, meetingLeaders, users } from "../../../db/schema";
+import { meetingAgenda } from "../documents/agenda.server";
+import { recordAudit } from "../audit/audit.server";
+import { invitationCalendar } from "../calendar/ical.server";
+import { invitationByToken, invitationMaySee } from "../access/invitations.server";
+import { issueTicket, TICKET_LIFETIME_MS } from "../documents/tickets.server";
+import { invitationUrl } from "./invitation-links.server";
+import { calendarMeeting, invitationTitle, loadMailMeeting } from "./mail.server";
+
+/*
+ * What a holder of an invitation link may see: their own meeting only — when, where, who
+ * leads it — and, as far as consent allows, the agenda. Once the meeting is cancelled, only
+ * that it is cancelled. Whether the link works is decided by invitationByToken (access/).
+ * Every opening is logged.
+ */
+
+const actorFor = (invitationId: string, municipalityId: string, ip: string) => ({
+  label: `invitation:${invitationId}`,
+  municipalityId,
+  ip,
+});
+
+export async function openInvitation(token: string, ip: string) {
+  const found = await invitationByToken(token);
+  if (!found) return null;
+  const { invitation, member, meeting } = found;
+  const leaders = await getDatabase()
+    .db.select({ name: users.name })
+    .from(meetingLeaders)
+    .innerJoin(users, eq(users.id, meetingLeaders.userId))
+    .where(eq(meetingLeaders.meetingId, meeting.id))
+    .orderBy(asc(users.name));
+  // The agenda only while the member's consent for it is in force; null hides the section.
+  const agenda = invitationMaySee(found, "agenda") ? await meetingAgenda(meeting.id) : null;
+  await recordAudit(actorFor(invitation.id, found.municipalityId, ip), {
+    action: "invitation.open",
+    subjectType: "invitation",
+    subjectId: invitation.id,
+    personId: found.personId,
+    // Reading the agenda here is reading the person's information, as over the live socket.
+    details: { agendaShown: agenda !== null },
+  });
+  return {
+    memberName: member.name,
+    title: invitationTitle(meeting, found.personName),
+    startsAt: meeting.startsAt.toISOString(),
+    durationMinutes: meeting.durationMinutes,
+    place: meeting.place,
+    videoLink: meeting.videoLink,
+    cancelled: meeting.status === "cancelled",
+    leaders: leaders.map((l) => l.name),
+    response: invitation.response,
+    agenda,
+  };
+}
+
+export async function respondToInvitation(
+  token: string,
+  response: Exclude<InvitationResponse, "needs_action">,
+  ip: string,
+) {
+  const found = await invitationByToken(token);
+  if (!found || found.cancelled) return false;
+  await getDatabase().db.transaction(async (tx) => {
+    await tx
+      .update(invitations)
+      .set({ response, respondedAt: new Date() })
+      .where(eq(invitations.id, found.invitation.id));
+    await recordAudit(
+      actorFor(found.invitation.id, found.municipalityId, ip),
+      {
+        action: "invitation.respond",
+        subjectType: "invitation",
+        subjectId: found.invitation.id,
+        personId: found.personId,
+        details: { response },
+      },
+      tx,
+    );
+  });
+  return true;
+}
+
+/** The invitation as a calendar file (REQUEST, or CANCEL once the meeting is cancelled). */
+export async function invitationIcs(token: string, ip: string): Promise<string | null> {
+  const found = await invitationByToken(token);
+  if (!found) return null;
+  const { invitation, member, meeting } = found;
+  const { db } = getDatabase();
+  const [account] = member.userId
+    ? await db.select({ email: users.email }).from(users).where(eq(users.id, member.userId))
+    : [];
+  const mail = await loadMailMeeting(db, meeting.id);
+  const cancelled = mail.cancelled;
+
+  const email = account?.email ?? member.email ?? `invitation-${invitation.id}@broen.invalid`;
+  await recordAudit(actorFor(invitation.id, found.municipalityId, ip), {
+    action: "invitation.calendar",
+    subjectType: "invitation",
+    subjectId: invitation.id,
+    personId: found.personId,
+  });
+  return invitationCalendar({
+    meeting: calendarMeeting(mail, invitationUrl(invitation.id, invitation.linkVersion)),
+    organizer: mail.organizer,
+    attendees: [{ name: member.name, email, partstat: invitation.response, rsvp: !cancelled }],
+    method: cancelled ? "CANCEL" : "REQUEST",
+  });
+}
+
+/**
+ * A short-lived ticket with which the link holder's browser opens the live agenda (read-only),
+ * or null when the link does not work or the member has no consent for the agenda. The
+ * realtime server checks the invitation and the consent again at every connection.
+ */
+export async function agendaTicket(
+  token: string,
+): Promise<{ document: string; ticket: string; expiresInSeconds: number } | null> {
+  const found = await invitationByToken(token);
+  if (!invitationMaySee(found, "agenda")) return null;
+  const document = `agenda:${found.meeting.id}`;
+  const { id: invitationId, linkVersion } = found.invitation;
+  return {
+    document,
+    ticket: issueTicket({ invitationId, linkVersion }, document),
+    expiresInSeconds: TICKET_LIFETIME_MS / 1000,
+  };
+}

@@ -1,0 +1,182 @@
+import { Form } from "@remix-run/react";
+import { meetingKinds } from "../../../db/enums";
+import { useT } from "../../i18n";
+import {
+  CheckboxGroup,
+  ErrorSummary,
+  Field,
+  fieldId,
+  SelectField,
+  type FieldErrors,
+} from "../../components/forms";
+
+export interface MeetingFormValues {
+  kind: string;
+  date: string;
+  time: string;
+  durationMinutes: number;
+  place: string;
+  videoLink: string;
+  internalTitle: string;
+  calendarTitle: string;
+  detailsInInvites: boolean;
+  memberIds: string[];
+  leaderIds: string[];
+}
+
+interface Props {
+  values: MeetingFormValues;
+  members: { id: string; name: string }[];
+  leaders: { id: string; name: string }[];
+  errors?: FieldErrors;
+  intent: "create" | "update";
+  /** For edits: the version and field snapshot the editor started from (conflict check). */
+  hidden?: Record<string, string>;
+  allowSeries?: boolean;
+}
+
+/** One form for planning and editing a meeting; a plain form that works without JavaScript. */
+export function MeetingForm({
+  values,
+  members,
+  leaders,
+  errors,
+  intent,
+  hidden = {},
+  allowSeries,
+}: Props) {
+  const t = useT();
+  const labels: Record<string, string> = {
+    kind: t("meeting.kind"),
+    date: t("meeting.date"),
+    time: t("meeting.time"),
+    durationMinutes: t("meeting.duration"),
+    place: t("meeting.place"),
+    videoLink: t("meeting.videoLink"),
+    internalTitle: t("meeting.internalTitle"),
+    calendarTitle: t("meeting.calendarTitle"),
+    memberId: t("meeting.invited"),
+    leaderId: t("meeting.leaders"),
+    repeatEveryWeeks: t("meeting.repeatEveryWeeks"),
+    repeatCount: t("meeting.repeatCount"),
+  };
+  return (
+    <>
+      <ErrorSummary errors={errors} labels={labels} />
+      <Form method="post" noValidate>
+        {Object.entries(hidden).map(([name, value]) => (
+          <input key={name} type="hidden" name={name} value={value} />
+        ))}
+        <SelectField
+          name="kind"
+          label={labels.kind!}
+          defaultValue={values.kind}
+          options={meetingKinds.map((kind) => ({ value: kind, label: t(`meetingKind.${kind}`) }))}
+          errors={errors}
+        />
+        <Field
+          name="date"
+          type="date"
+          label={labels.date!}
+          defaultValue={values.date}
+          required
+          errors={errors}
+        />
+        <Field
+          name="time"
+          type="time"
+          label={labels.time!}
+          defaultValue={values.time}
+          required
+          errors={errors}
+        />
+        <Field
+          name="durationMinutes"
+          type="number"
+          min={15}
+          max={720}
+          step={5}
+          label={labels.durationMinutes!}
+          defaultValue={values.durationMinutes}
+          required
+          errors={errors}
+        />
+        <Field name="place" label={labels.place!} defaultValue={values.place} errors={errors} />
+        <Field
+          name="videoLink"
+          type="url"
+          label={labels.videoLink!}
+          defaultValue={values.videoLink}
+          errors={errors}
+        />
+        <Field
+          name="internalTitle"
+          label={labels.internalTitle!}
+          defaultValue={values.internalTitle}
+          required
+          errors={errors}
+        />
+        <Field
+          name="calendarTitle"
+          label={labels.calendarTitle!}
+          defaultValue={values.calendarTitle}
+          aria-describedby="calendar-title-hint"
+          errors={errors}
+        />
+        <p className="muted" id="calendar-title-hint">
+          {t("meeting.calendarTitleHint")}
+        </p>
+        <label className="checkbox">
+          <input type="checkbox" name="detailsInInvites" defaultChecked={values.detailsInInvites} />{" "}
+          {t("meeting.detailsInInvites")}
+        </label>
+        <CheckboxGroup
+          id={fieldId("memberId")}
+          name="memberId"
+          legend={labels.memberId!}
+          hint={t("meeting.invitedHint")}
+          options={members.map((m) => ({ value: m.id, label: m.name }))}
+          checked={values.memberIds}
+        />
+        <CheckboxGroup
+          id={fieldId("leaderId")}
+          name="leaderId"
+          legend={labels.leaderId!}
+          options={leaders.map((l) => ({ value: l.id, label: l.name }))}
+          checked={values.leaderIds}
+        />
+        {allowSeries ? (
+          <fieldset>
+            <legend>{t("meeting.repeat")}</legend>
+            <SelectField
+              name="repeatEveryWeeks"
+              label={labels.repeatEveryWeeks!}
+              defaultValue=""
+              emptyLabel={t("meeting.noRepeat")}
+              options={[1, 2, 3, 4, 6, 8, 12].map((weeks) => ({
+                value: String(weeks),
+                label: String(weeks),
+              }))}
+              errors={errors}
+            />
+            <Field
+              name="repeatCount"
+              type="number"
+              min={2}
+              max={26}
+              label={labels.repeatCount!}
+              errors={errors}
+            />
+            <label className="checkbox">
+              <input type="checkbox" name="repeatUntilRevision" />{" "}
+              {t("meeting.repeatUntilRevision")}
+            </label>
+          </fieldset>
+        ) : null}
+        <button type="submit" name="intent" value={intent}>
+          {intent === "create" ? t("meeting.create") : t("meeting.save")}
+        </button>
+      </Form>
+    </>
+  );
+}

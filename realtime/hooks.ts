@@ -1,0 +1,57 @@
+import type { IncomingMessage } from "node:http";
+import type * as Y from "yjs";
+
+/*
+ * What the engine asks of the application, given once at boot (like Hocuspocus's extension
+ * hooks). The engine knows sockets, Yjs, the update log and fan-out; who may open which
+ * document, and what happens around it, is the application's (app/features/documents).
+ */
+
+export type Permission = "edit" | "read";
+
+/** Who holds a connection, as the application describes them. The engine reads only `key`. */
+export interface Identity {
+  /** Connections with the same key on the same document share one recheck answer. */
+  key: string;
+}
+
+export type RefusalStatus = 400 | 401 | 403 | 404 | 429 | 503;
+
+export type Authorisation<I extends Identity> =
+  | { ok: true; permission: Permission; identity: I }
+  | { ok: false; status: RefusalStatus; reason: string };
+
+/** A permission now, or why an open connection ends (close codes 4401 and 4403). */
+export type RecheckAnswer = Permission | "sessionEnded" | "accessWithdrawn";
+
+export interface OpenConnection<I extends Identity> {
+  documentName: string;
+  identity: I;
+  permission: Permission;
+  ip: string;
+}
+
+export interface RealtimeHooks<I extends Identity = Identity> {
+  /**
+   * Before the handshake, for the raw document name from the URL: grant a permission with the
+   * asker's identity, or refuse with an HTTP status (the socket is then destroyed).
+   */
+  authorise(request: IncomingMessage, documentName: string): Promise<Authorisation<I>>;
+  /** For an open connection whose access may have changed. */
+  recheck(identity: I, documentName: string): Promise<RecheckAnswer>;
+  /**
+   * Subscribes to "access may have changed" announcements. The listener gets a test that says
+   * which connections are concerned; those are rechecked at once. Resolves to a stop function.
+   */
+  watchAccess?(
+    listener: (concerns: (identity: I) => boolean) => void,
+  ): Promise<() => Promise<void>>;
+  /** A connection was accepted (after the handshake). */
+  opened?(connection: OpenConnection<I>): void;
+  /** A connection ended, for whatever reason. */
+  closed?(connection: OpenConnection<I>): void;
+  /** A document finished loading from the update log in this process. */
+  loaded?(documentName: string, doc: Y.Doc): void;
+  /** Updates of a document were stored in the update log by this process. */
+  stored?(documentName: string): void;
+}

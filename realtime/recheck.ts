@@ -1,0 +1,62 @@
+import type { Connection } from "./connection";
+import type { DocumentRegistry } from "./documents";
+import type { Identity, RealtimeHooks, RecheckAnswer } from "./hooks";
+import { CLOSE } from "./connection";
+import { logger, safeError } from "./log";
+import type { RealtimeMetrics } from "./metrics";
+
+/**
+ * Asks the application again about open connections: on every announced access change that
+ * concerns them, and on a timer for what changes by itself (consent expiring at midnight,
+ * sessions timing out). Connections with the same identity key on one document share one
+ * answer, so a user with many tabs costs one check. A connection is never checked twice at once.
+ */
+export class Rechecker {
+  private readonly running = new Set<Connection>();
+
+  constructor(
+    private readonly hooks: RealtimeHooks,
+    private readonly documents: DocumentRegistry,
+    private readonly metrics: RealtimeMetrics,
+  ) {}
+
+  async recheck(targets: Iterable<Connection>): Promise<void> {
+    const answers = new Map<string, Promise<RecheckAnswer>>();
+    await Promise.all(
+      [...targets].map(async (connection) => {
+        if (this.running.has(connection) || connection.closed) return;
+        this.running.add(connection);
+        try {
+          const key = `${connection.identity.key}|${connection.documentName}`;
+          let pending = answers.get(key);
+          if (!pending) {
+            pending = this.hooks.recheck(connection.identity, connection.documentName);
+            answers.set(key, pending);
+          }
+          this.apply(connection, await pending);
+        } catch (error) {
+          logger().warn({ err: safeError(error) }, "realtime: checking access again failed");
+        } finally {
+          this.running.delete(connection);
+        }
+      }),
+    );
+  }
+
+  /** The connections an announcement concerns, checked at once. */
+  recheckWhere(connections: Iterable<Connection>, concerns: (identity: Identity) => boolean) {
+    const targets = [...connections].filter((c) => concerns(c.identity));
+    return this.recheck(targets);
+  }
+
+  private apply(connection: Connection, answer: RecheckAnswer): void {
+    if (answer === "sessionEnded" || answer === "accessWithdrawn") {
+      this.metrics.closed.revoked++;
+      return connection.refuse(CLOSE[answer]);
+    }
+    if (connection.permission === "edit" && answer === "read") {
+      this.documents.get(connection.documentName)?.tellReadOnly(connection);
+    }
+    connection.permission = answer;
+  }
+}
