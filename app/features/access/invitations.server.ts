@@ -1,7 +1,14 @@
-import { and, eq, gt, isNull, type SQL } from "drizzle-orm";
+import { and, eq, gt, isNull, sql, type SQL } from "drizzle-orm";
 import { getDatabase, type Database } from "../../../db/client";
 import type { ConsentContent } from "../../../db/enums";
-import { invitations, meetings, networkMembers, networks, persons } from "../../../db/schema";
+import {
+  invitations,
+  meetings,
+  networkMembers,
+  networks,
+  persons,
+  users,
+} from "../../../db/schema";
 import { hashToken } from "../../utils/tokens.server";
 import { contentsInForce } from "../consent/consent.server";
 
@@ -11,7 +18,8 @@ import { contentsInForce } from "../consent/consent.server";
  * account, the meetings list and feed, and the realtime upgrade and recheck.
  *
  * An invitation is current while its member is still a member of the network, it is not
- * revoked, and (for a personal link) it is the link's current version and not expired. What it
+ * revoked, the member's account (if they have one) is active, and (for a personal link) it is
+ * the link's current version and not expired. What it
  * shows then depends on the meeting: once cancelled, only the cancellation (no content, no
  * answer); otherwise the kinds of content the member's consent allows today.
  * docs/access.md has the table of every way in against every way access can end.
@@ -49,6 +57,7 @@ export function invitationIsCurrent(options: { viaLink: boolean }): SQL {
   return and(
     isNull(invitations.revokedAt),
     isNull(networkMembers.removedAt),
+    sql`not exists (select 1 from ${users} where ${users.id} = ${networkMembers.userId} and not ${users.active})`,
     options.viaLink ? gt(invitations.expiresAt, new Date()) : undefined,
   )!;
 }

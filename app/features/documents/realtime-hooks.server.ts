@@ -52,7 +52,8 @@ export function documentHooks(env: Env, database: DatabaseHandle): RealtimeHooks
       return {
         ok: true,
         permission: grant.permission,
-        identity: { ...asked.identity, owner: grant.owner },
+        // A link holder with an account of their own is concerned by changes to that account.
+        identity: { ...asked.identity, owner: grant.owner, userId: grant.accountId },
       };
     },
 

@@ -3,6 +3,7 @@ import { getDatabase, type Database } from "../../../db/client";
 import type { ConsentContent } from "../../../db/enums";
 import { meetings, networkMembers, networks, persons } from "../../../db/schema";
 import { networkAccess } from "../access/access.server";
+import { can, type Permission } from "../access/permissions";
 import {
   currentInvitation,
   invitationMaySee,
@@ -30,6 +31,8 @@ export interface DocumentOwner {
 interface DocumentKindSpec {
   /** The kind of consent a member needs to read it. */
   content: ConsentContent;
+  /** The role permission an account needs for it at all (access/permissions.ts). */
+  permission: Permission;
   /** The owner of the document with this id, or null when there is no such object. */
   owner(id: string, db: Database): Promise<DocumentOwner | null>;
 }
@@ -48,6 +51,7 @@ export const documentKinds = {
    */
   agenda: {
     content: "agenda",
+    permission: "meetings.view",
     async owner(id, db) {
       const [row] = await db
         .select({ ...OWNER, meetingId: meetings.id })
@@ -64,6 +68,7 @@ export const documentKinds = {
    */
   plan: {
     content: "plan",
+    permission: "networks.view",
     async owner(id, db) {
       const [row] = await db
         .select(OWNER)
@@ -105,6 +110,8 @@ export interface DocumentGrant {
   permission: DocumentPermission;
   /** Whom the document is about (for the audit log and for targeted revocation); null: none. */
   owner: DocumentOwner | null;
+  /** The account behind the asker: the user, or a link holder's own account if they have one. */
+  accountId: string | null;
 }
 
 /**
@@ -118,10 +125,16 @@ export async function documentPermission(
 ): Promise<DocumentGrant> {
   const spec: DocumentKindSpec = documentKinds[doc.kind];
   const owner = await spec.owner(doc.id, db);
-  if (!owner) return { permission: "none", owner: null };
-  const grant = (permission: DocumentPermission): DocumentGrant => ({ permission, owner });
+  let accountId = asker.kind === "user" ? asker.user.id : null;
+  if (!owner) return { permission: "none", owner: null, accountId };
+  const grant = (permission: DocumentPermission): DocumentGrant => ({
+    permission,
+    owner,
+    accountId,
+  });
 
   if (asker.kind === "user") {
+    if (!can(asker.user.roles, spec.permission)) return grant("none");
     const access = await networkAccess(asker.user, owner.networkId);
     if (access.level === "manage") return grant("edit");
     if (access.level !== "member") return grant("none");
@@ -135,6 +148,7 @@ export async function documentPermission(
         ? { userId: asker.user.id, meetingId: owner.meetingId }
         : { invitationId: asker.invitationId, linkVersion: asker.linkVersion };
     const invitation = await currentInvitation(key, db);
+    accountId ??= invitation?.member.userId ?? null;
     const ownMeeting = invitation?.meeting.id === owner.meetingId;
     return grant(ownMeeting && invitationMaySee(invitation, spec.content) ? "read" : "none");
   }

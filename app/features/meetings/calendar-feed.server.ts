@@ -3,6 +3,7 @@ import { getDatabase } from "../../../db/client";
 import { calendarFeeds } from "../../../db/schema";
 import { hashToken, newToken } from "../../utils/tokens.server";
 import { auditActor, recordAudit } from "../audit/audit.server";
+import { can } from "../access/permissions";
 import { feedCalendar } from "../calendar/ical.server";
 import { publicBaseUrl } from "./invitation-links.server";
 import { listMeetings } from "./meetings.server";
@@ -60,7 +61,8 @@ export async function revokeFeed(user: SessionUser, context: Context): Promise<v
 /**
  * The feed behind a subscription link: the user's upcoming and recent meetings (those they
  * lead or are invited to, by the same access rules as the pages), with neutral titles and no
- * attendees. Null for an unknown or revoked link, or a deactivated user.
+ * attendees. Null for an unknown or revoked link, a deactivated user, or one whose roles no
+ * longer let them see meetings.
  */
 export async function feedByToken(token: string, ip: string): Promise<string | null> {
   if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return null;
@@ -71,7 +73,8 @@ export async function feedByToken(token: string, ip: string): Promise<string | n
     .where(eq(calendarFeeds.tokenHash, hashToken(token)));
   if (!feed) return null;
   const user = await accessUserById(feed.userId);
-  if (!user) return null;
+  // The same role rule as the meetings pages: without it, no meetings at all.
+  if (!user || !can(user.roles, "meetings.view")) return null;
   const from = new Date(Date.now() - RECENT_DAYS * 86_400_000);
   const rows = await listMeetings(user, { tab: "all", from, limit: FEED_LIMIT });
   await recordAudit(
