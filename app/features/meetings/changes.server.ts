@@ -1,5 +1,5 @@
 import crypto from "node:crypto";
-import { and, asc, eq, gte, inArray, isNull, sql } from "drizzle-orm";
+import { and, asc, eq, gte, inArray, isNull, sql, type SQL } from "drizzle-orm";
 import { DateTime } from "luxon";
 import { getDatabase, type Database } from "../../../db/client";
 import {
@@ -351,6 +351,35 @@ export async function updateMeeting(
  * Invites members to an existing meeting. A member invited before and then removed gets the
  * same invitation back with a new link (one invitation per member and meeting).
  */
+/**
+ * Gives the invitations matching `where` a new personal link: the link version is raised (so
+ * the old link, and every ticket issued to it, stops working; access/invitations.server.ts)
+ * and the stored hash follows it. `also` sets other columns in the same update. Returns the
+ * invitations with their new link version. The one place a link is replaced.
+ */
+async function reissueLinks(
+  tx: Database,
+  where: SQL,
+  also: Partial<typeof invitations.$inferInsert> = {},
+) {
+  const rows = await tx
+    .update(invitations)
+    .set({ ...also, linkVersion: sql`${invitations.linkVersion} + 1` })
+    .where(where)
+    .returning({
+      id: invitations.id,
+      memberId: invitations.memberId,
+      linkVersion: invitations.linkVersion,
+    });
+  for (const row of rows) {
+    await tx
+      .update(invitations)
+      .set({ tokenHash: invitationTokenHash(row.id, row.linkVersion) })
+      .where(eq(invitations.id, row.id));
+  }
+  return rows;
+}
+
 async function inviteMembers(
   tx: Database,
   meetingId: string,
@@ -359,27 +388,16 @@ async function inviteMembers(
   durationMinutes: number,
 ) {
   if (memberIds.length === 0) return [];
-  const revived = await tx
-    .update(invitations)
-    .set({
+  const revived = await reissueLinks(
+    tx,
+    and(eq(invitations.meetingId, meetingId), inArray(invitations.memberId, memberIds))!,
+    {
       revokedAt: null,
-      linkVersion: sql`${invitations.linkVersion} + 1`,
       response: "needs_action",
       respondedAt: null,
       expiresAt: linkExpiry(startsAt, durationMinutes),
-    })
-    .where(and(eq(invitations.meetingId, meetingId), inArray(invitations.memberId, memberIds)))
-    .returning({
-      id: invitations.id,
-      memberId: invitations.memberId,
-      linkVersion: invitations.linkVersion,
-    });
-  for (const row of revived) {
-    await tx
-      .update(invitations)
-      .set({ tokenHash: invitationTokenHash(row.id, row.linkVersion) })
-      .where(eq(invitations.id, row.id));
-  }
+    },
+  );
   const fresh = newInvitations(
     meetingId,
     memberIds.filter((id) => !revived.some((r) => r.memberId === id)),
@@ -450,22 +468,15 @@ export async function newInvitationLink(
   const access = await meetingAccess(user, meetingId);
   if (access.level !== "manage") notFound();
   return getDatabase().db.transaction(async (tx) => {
-    const [row] = await tx
-      .update(invitations)
-      .set({ linkVersion: sql`${invitations.linkVersion} + 1` })
-      .where(
-        and(
-          eq(invitations.id, invitationId),
-          eq(invitations.meetingId, meetingId),
-          isNull(invitations.revokedAt),
-        ),
-      )
-      .returning({ id: invitations.id, linkVersion: invitations.linkVersion });
+    const [row] = await reissueLinks(
+      tx,
+      and(
+        eq(invitations.id, invitationId),
+        eq(invitations.meetingId, meetingId),
+        isNull(invitations.revokedAt),
+      )!,
+    );
     if (!row) notFound();
-    await tx
-      .update(invitations)
-      .set({ tokenHash: invitationTokenHash(row.id, row.linkVersion) })
-      .where(eq(invitations.id, row.id));
     await recordAudit(
       auditActor(user, context),
       {
