@@ -6,10 +6,10 @@ import {
   type MetaFunction,
 } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
-import { z } from "zod";
 import { GeneralErrorBoundary } from "../components/error-boundary";
 import { ErrorSummary } from "../components/forms";
 import { formatDateTime, useLocale, useT } from "../i18n";
+import { AccountIntent } from "../features/accounts/account-form.server";
 import { createFeed, hasFeed, revokeFeed } from "../features/meetings/calendar-feed.server";
 import {
   destroySessionCookie,
@@ -18,7 +18,6 @@ import {
   requireUser,
 } from "../features/accounts/session.server";
 import { badRequest, formFields, readForm, validate } from "../utils/forms.server";
-import { message } from "../utils/validation";
 import { pageTitle } from "../utils/meta";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "account.title");
@@ -39,15 +38,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   };
 }
 
-const AccountForm = z.object({
-  intent: z.enum(["logout-all", "create-feed", "revoke-feed"], {
-    error: message("form.unknownIntent"),
-  }),
-});
-
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
-  const form = validate(AccountForm, formFields(await readForm(request)));
+  const form = validate(AccountIntent, formFields(await readForm(request)));
   if (!form.ok) return badRequest(form.errors);
   if (form.value.intent === "create-feed") {
     return data({ ok: true as const, feed: await createFeed(user, context), errors: undefined });

@@ -5,33 +5,25 @@ import {
   type MetaFunction,
 } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
-import { z } from "zod";
 import { ErrorSummary, Field } from "../components/forms";
 import { GeneralErrorBoundary } from "../components/error-boundary";
 import { useT } from "../i18n";
-import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "../features/accounts/password.server";
+import {
+  ActivationForm,
+  isPlausibleActivationToken,
+} from "../features/accounts/activation-form.server";
+import { PASSWORD_MIN_LENGTH } from "../features/accounts/password.server";
 import { activateAccount, findActivation } from "../features/accounts/users.server";
 import { badRequest, formFields, readForm, validate } from "../utils/forms.server";
-import { message, password } from "../utils/validation";
+import { message } from "../utils/validation";
 import { pageTitle } from "../utils/meta";
-
-const ActivationForm = z
-  .object({
-    password: password(PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH),
-    confirm: password(1, PASSWORD_MAX_LENGTH),
-  })
-  .refine((form) => form.password === form.confirm, {
-    path: ["confirm"],
-    message: message("form.passwordMismatch"),
-  });
-
-const plausibleToken = (token: string | undefined) =>
-  !!token && /^[A-Za-z0-9_-]{20,100}$/.test(token);
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "activate.title");
 
 export async function loader({ params }: LoaderFunctionArgs) {
-  const activation = plausibleToken(params.token) ? await findActivation(params.token!) : null;
+  const activation = isPlausibleActivationToken(params.token)
+    ? await findActivation(params.token)
+    : null;
   if (!activation) return { valid: false as const };
   return {
     valid: true as const,
@@ -42,10 +34,11 @@ export async function loader({ params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
-  if (!plausibleToken(params.token)) return badRequest({ form: [message("activate.invalid")] });
+  if (!isPlausibleActivationToken(params.token))
+    return badRequest({ form: [message("activate.invalid")] });
   const form = validate(ActivationForm, formFields(await readForm(request)));
   if (!form.ok) return badRequest(form.errors);
-  const activated = await activateAccount(params.token!, form.value.password, context.clientIp);
+  const activated = await activateAccount(params.token, form.value.password, context.clientIp);
   if (!activated) return badRequest({ form: [message("activate.invalid")] });
   return redirect("/login?activated=1");
 }

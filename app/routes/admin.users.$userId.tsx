@@ -6,7 +6,6 @@ import {
   type MetaFunction,
 } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
-import { z } from "zod";
 import { GeneralErrorBoundary } from "../components/error-boundary";
 import { ErrorSummary } from "../components/forms";
 import { RoleFields, useUserFieldLabels } from "../features/accounts/role-fields";
@@ -16,7 +15,7 @@ import { formatDateTime, useLocale, useT } from "../i18n";
 import type { MessageKey } from "../i18n/nb";
 import { auditActor } from "../features/audit/audit.server";
 import { requirePermission } from "../features/accounts/session.server";
-import { parseRoleFields } from "../features/accounts/user-form.server";
+import { EditUserIntent, parseRoleFields } from "../features/accounts/user-form.server";
 import {
   getUserInMunicipality,
   issueActivationLink,
@@ -26,14 +25,12 @@ import {
 } from "../features/accounts/users.server";
 import { badRequest, formFields, readForm, validate } from "../utils/forms.server";
 import { message } from "../utils/validation";
+import { isUuid } from "../utils/validation.server";
 import { pageTitle } from "../utils/meta";
 
 async function loadTarget(request: Request, context: AppLoadContext, userId: string | undefined) {
   const admin = await requirePermission(request, context, "admin.users");
-  const target =
-    userId && z.uuid().safeParse(userId).success
-      ? await getUserInMunicipality(userId, admin.municipalityId)
-      : null;
+  const target = isUuid(userId) ? await getUserInMunicipality(userId, admin.municipalityId) : null;
   if (!target) throw new Response("Not Found", { status: 404 });
   return { admin, target };
 }
@@ -49,18 +46,12 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   };
 }
 
-const Intent = z.object({
-  intent: z.enum(["save-roles", "deactivate", "reactivate", "issue-link"], {
-    error: message("form.unknownIntent"),
-  }),
-});
-
 type Done = { ok: true; notice: MessageKey; link?: string; expires?: string };
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const { admin, target } = await loadTarget(request, context, params.userId);
   const form = await readForm(request);
-  const intent = validate(Intent, formFields(form));
+  const intent = validate(EditUserIntent, formFields(form));
   if (!intent.ok) return badRequest(intent.errors);
   const actor = auditActor(admin, context);
 

@@ -5,11 +5,11 @@ import {
   type MetaFunction,
 } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useParams } from "@remix-run/react";
-import { z } from "zod";
 import { AgendaView } from "../features/documents/agenda-view";
 import { GeneralErrorBoundary } from "../components/error-boundary";
 import { ErrorSummary } from "../components/forms";
 import { formatDateTime, useLocale, useT } from "../i18n";
+import { InvitationAnswer } from "../features/meetings/meeting-page-form.server";
 import { openInvitation, respondToInvitation } from "../features/meetings/invitation-page.server";
 import { badRequest, formFields, readForm, validate } from "../utils/forms.server";
 import { pageTitle } from "../utils/meta";
@@ -27,12 +27,8 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
   return { invitation };
 }
 
-const Answer = z.object({
-  response: z.enum(["accepted", "tentative", "declined"], { error: message("form.invalidChoice") }),
-});
-
 export async function action({ request, params, context }: ActionFunctionArgs) {
-  const answer = validate(Answer, formFields(await readForm(request)));
+  const answer = validate(InvitationAnswer, formFields(await readForm(request)));
   if (!answer.ok) return badRequest(answer.errors);
   const saved = await respondToInvitation(
     params.token ?? "",

@@ -1,14 +1,7 @@
 import { redirect, type ActionFunctionArgs } from "@remix-run/node";
-import { z } from "zod";
-import { locales } from "../i18n";
+import { LanguageForm } from "../i18n/language-form.server";
 import { localeCookie } from "../i18n/locale.server";
 import { formFields, readForm, validate } from "../utils/forms.server";
-import { message, safeReturnPath } from "../utils/validation";
-
-const LanguageForm = z.object({
-  locale: z.enum(locales, { error: message("form.invalidChoice") }),
-  redirectTo: safeReturnPath(),
-});
 
 /** The language switch: a plain form post, so it works without JavaScript. */
 export async function action({ request }: ActionFunctionArgs) {

@@ -6,22 +6,16 @@ import {
   type MetaFunction,
 } from "@remix-run/node";
 import { Form, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
-import { z } from "zod";
 import { ErrorSummary, Field } from "../components/forms";
 import { GeneralErrorBoundary } from "../components/error-boundary";
 import { useT } from "../i18n";
+import { LoginForm } from "../features/accounts/login-form.server";
 import { attemptLogin } from "../features/accounts/login.server";
 import { getSessionUser, sessionTokenHash } from "../features/accounts/session.server";
 import { badRequest, formFields, readForm, validate } from "../utils/forms.server";
-import { email, message, password, returnPathOrHome } from "../utils/validation";
+import { message } from "../utils/validation";
+import { returnPathOrHome } from "../utils/validation.server";
 import { pageTitle } from "../utils/meta";
-
-const LoginForm = z.object({
-  email: email(),
-  password: password(),
-  // A hidden field from the URL: an unusable value is ignored rather than blocking the login.
-  redirectTo: z.string().optional(),
-});
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "login.title");
 

@@ -5,8 +5,6 @@ import {
   type MetaFunction,
 } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
-import { z } from "zod";
-import { invitationResponses } from "../../db/enums";
 import { GeneralErrorBoundary } from "../components/error-boundary";
 import { ErrorSummary } from "../components/forms";
 import { MeetingForm } from "../features/meetings/meeting-form";
@@ -19,13 +17,19 @@ import {
   submittedMeetingValues,
 } from "../features/meetings/meeting-form.server";
 import {
+  InvitationAnswer,
+  InvitationLinkFor,
+  MeetingPageIntent,
+  MeetingVersion,
+  startedFrom,
+} from "../features/meetings/meeting-page-form.server";
+import {
   cancelMeeting,
   newInvitationLink,
   planningChoices,
   updateMeeting,
 } from "../features/meetings/changes.server";
 import {
-  EDITABLE,
   MeetingCancelledError,
   MeetingChoiceError,
   respondAsUser,
@@ -87,43 +91,6 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   };
 }
 
-const Intent = z.object({
-  intent: z.enum(["update", "cancel", "new-link", "respond"], {
-    error: message("form.unknownIntent"),
-  }),
-});
-const Version = z.object({
-  version: z.coerce
-    .number()
-    .int()
-    .positive({ error: message("form.invalidChoice") }),
-});
-const LinkFor = z.object({ invitationId: z.uuid({ error: message("form.invalidChoice") }) });
-const Respond = z.object({
-  response: z.enum(
-    invitationResponses.filter((r) => r !== "needs_action") as [
-      "accepted",
-      "tentative",
-      "declined",
-    ],
-    {
-      error: message("form.invalidChoice"),
-    },
-  ),
-});
-
-function startedFrom(raw: string | undefined): Partial<MeetingSnapshot> | null {
-  try {
-    const parsed = JSON.parse(raw ?? "") as unknown;
-    if (!parsed || typeof parsed !== "object") return null;
-    return Object.fromEntries(
-      EDITABLE.map((field) => [field, String((parsed as Record<string, unknown>)[field] ?? "")]),
-    ) as Partial<MeetingSnapshot>;
-  } catch {
-    return null;
-  }
-}
-
 type Done = { ok: true; notice: MessageKey; link?: string; linkFor?: string };
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
@@ -131,11 +98,11 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const meetingId = idFromUrl(params.meetingId);
   const form = await readForm(request);
   const fields = formFields(form);
-  const intent = validate(Intent, fields);
+  const intent = validate(MeetingPageIntent, fields);
   if (!intent.ok) return badRequest(intent.errors);
 
   if (intent.value.intent === "respond") {
-    const answer = validate(Respond, fields);
+    const answer = validate(InvitationAnswer, fields);
     if (!answer.ok) return badRequest(answer.errors);
     try {
       await respondAsUser(user, context, meetingId, answer.value.response);
@@ -152,7 +119,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   try {
     switch (intent.value.intent) {
       case "update": {
-        const version = validate(Version, fields);
+        const version = validate(MeetingVersion, fields);
         const parsed = parseMeetingForm(form);
         if (!version.ok || !parsed.ok) {
           return badRequest(
@@ -177,7 +144,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         await cancelMeeting(manager, context, meetingId);
         return data<Done>({ ok: true, notice: "meeting.cancelled" });
       case "new-link": {
-        const target = validate(LinkFor, fields);
+        const target = validate(InvitationLinkFor, fields);
         if (!target.ok) return badRequest(target.errors);
         const link = await newInvitationLink(
           manager,
@@ -208,7 +175,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   return badRequest({ intent: [message("form.unknownIntent")] });
 }
 
-const FIELD_LABEL: Record<(typeof EDITABLE)[number], MessageKey> = {
+const FIELD_LABEL: Record<keyof MeetingSnapshot, MessageKey> = {
   startsAt: "meeting.when",
   durationMinutes: "meeting.duration",
   place: "meeting.place",

@@ -1,42 +1,27 @@
 import { data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { DateTime } from "luxon";
-import { z } from "zod";
 import { meetingKinds } from "../../db/enums";
 import { GeneralErrorBoundary } from "../components/error-boundary";
 import { useFollowLinks } from "../components/follow-links";
 import { ErrorSummary, fieldId } from "../components/forms";
 import { formatDateTime, useLocale, useT, type Locale } from "../i18n";
+import {
+  calendarRange,
+  MEETINGS_PAGE_SIZE,
+  parseMeetingListQuery,
+} from "../features/meetings/meeting-list-query.server";
 import { listMeetings } from "../features/meetings/meetings.server";
 import { networkChoices } from "../features/people/people.server";
 import { requirePermission } from "../features/accounts/session.server";
-import { validate } from "../utils/forms.server";
 import { pageTitle } from "../utils/meta";
 import { OSLO } from "../utils/oslo-time";
-import { message, optionalChoice, optionalDate, optionalUuid } from "../utils/validation";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "meetings.title");
 
-const Query = z.object({
-  view: optionalChoice(["list", "week", "month"] as const),
-  tab: optionalChoice(["upcoming", "past", "cancelled"] as const),
-  network: optionalUuid(),
-  kind: optionalChoice(meetingKinds),
-  date: optionalDate(),
-  page: z
-    .string()
-    .optional()
-    .transform((v) => (v ? Number(v) : 1))
-    .refine((v) => Number.isInteger(v) && v >= 1 && v <= 1000, message("form.invalidChoice")),
-});
-
-/** Meetings per page in the list view. */
-const PAGE_SIZE = 50;
-
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requirePermission(request, context, "meetings.view");
-  const url = new URL(request.url);
-  const query = validate(Query, Object.fromEntries(url.searchParams));
+  const query = parseMeetingListQuery(new URL(request.url));
   const networks = await networkChoices(user);
   if (!query.ok) {
     return data(
@@ -57,25 +42,15 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const view = query.value.view ?? "list";
   const tab = query.value.tab ?? "upcoming";
   const filter = { networkId: query.value.network, kind: query.value.kind };
-  let range: { from: string; to: string; anchor: string } | null = null;
-  let from: Date | undefined;
-  let to: Date | undefined;
-  if (view !== "list") {
-    const anchor = DateTime.fromISO(query.value.date ?? DateTime.now().setZone(OSLO).toISODate()!, {
-      zone: OSLO,
-    });
-    const start =
-      view === "week" ? anchor.startOf("week") : anchor.startOf("month").startOf("week");
-    const end =
-      view === "week"
-        ? start.plus({ weeks: 1 })
-        : anchor.endOf("month").endOf("week").plus({ milliseconds: 1 });
-    range = { from: start.toISODate()!, to: end.toISODate()!, anchor: anchor.toISODate()! };
-    from = start.toJSDate();
-    to = end.toJSDate();
-  }
+  const { range, from, to } =
+    view === "list"
+      ? { range: null, from: undefined, to: undefined }
+      : calendarRange(view, query.value.date);
   const page = query.value.page;
-  const paging = view === "list" ? { limit: PAGE_SIZE + 1, offset: (page - 1) * PAGE_SIZE } : {};
+  const paging =
+    view === "list"
+      ? { limit: MEETINGS_PAGE_SIZE + 1, offset: (page - 1) * MEETINGS_PAGE_SIZE }
+      : {};
   const found = await listMeetings(user, {
     tab: view === "list" ? tab : "upcoming",
     ...filter,
@@ -83,8 +58,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     to,
     ...paging,
   });
-  const hasMore = view === "list" && found.length > PAGE_SIZE;
-  const rows = hasMore ? found.slice(0, PAGE_SIZE) : found;
+  const hasMore = view === "list" && found.length > MEETINGS_PAGE_SIZE;
+  const rows = hasMore ? found.slice(0, MEETINGS_PAGE_SIZE) : found;
   const inRange =
     view === "list"
       ? rows

@@ -10,13 +10,12 @@ import { MeetingForm } from "../features/meetings/meeting-form";
 import { useT } from "../i18n";
 import { idFromUrl } from "../features/access/access.server";
 import {
-  NEUTRAL_CALENDAR_TITLE,
+  newMeetingValues,
   parseMeetingForm,
   submittedMeetingValues,
 } from "../features/meetings/meeting-form.server";
 import { createMeetings, planningChoices } from "../features/meetings/changes.server";
 import { MeetingChoiceError } from "../features/meetings/meetings.server";
-import { osloToday } from "../utils/oslo-time";
 import { requirePermission } from "../features/accounts/session.server";
 import { badRequest, readForm } from "../utils/forms.server";
 import { pageTitle } from "../utils/meta";
@@ -36,22 +35,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     networkKind: network.kind,
     members: network.members.map(({ id, name }) => ({ id, name })),
     leaders: network.leaderChoices,
-    values: {
-      kind:
-        network.kind === "responsibility_group"
-          ? "responsibility_group_meeting"
-          : "network_meeting",
-      date: osloToday(),
-      time: "10:00",
-      durationMinutes: 90,
-      place: "",
-      videoLink: "",
-      internalTitle: "",
-      calendarTitle: NEUTRAL_CALENDAR_TITLE,
-      detailsInInvites: false,
-      memberIds: network.members.filter((m) => m.wantsInvited).map((m) => m.id),
-      leaderIds: networkLeaderIds,
-    },
+    values: newMeetingValues(network, networkLeaderIds),
   };
 }
 

@@ -5,7 +5,6 @@ import {
   type MetaFunction,
 } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { z } from "zod";
 import { consentContents, consentMethods, memberRelations, networkCircles } from "../../db/enums";
 import { GeneralErrorBoundary } from "../components/error-boundary";
 import { CheckboxGroup, ErrorSummary, Field, SelectField } from "../components/forms";
@@ -15,8 +14,8 @@ import type { MessageKey } from "../i18n/nb";
 import { idFromUrl } from "../features/access/access.server";
 import { auditActor } from "../features/audit/audit.server";
 import { recordConsent, withdrawConsent } from "../features/consent/consent.server";
-import { osloToday } from "../utils/oslo-time";
-import { parseConsentForm } from "../features/consent/consent-form.server";
+import { latestConsentDate, parseConsentForm } from "../features/consent/consent-form.server";
+import { MemberRef, NetworkPageIntent } from "../features/networks/network-page-form.server";
 import {
   addMember,
   DuplicateError,
@@ -34,7 +33,7 @@ import {
 import { requirePermission } from "../features/accounts/session.server";
 import { badRequest, formFields, readForm, validate } from "../utils/forms.server";
 import { pageTitle } from "../utils/meta";
-import { message, optionalUuid } from "../utils/validation";
+import { message } from "../utils/validation";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "people.networks");
 
@@ -45,29 +44,9 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     ...view,
     partners: view.manage ? await partnerChoices(user.municipalityId) : [],
     leaderChoices: view.manage ? await leaderChoices(user.municipalityId) : [],
-    today: osloToday(),
+    today: latestConsentDate(),
   };
 }
-
-const Intent = z.object({
-  intent: z.enum(
-    [
-      "add-member",
-      "toggle-invited",
-      "remove-member",
-      "record-consent",
-      "withdraw-consent",
-      "set-leaders",
-    ],
-    {
-      error: message("form.unknownIntent"),
-    },
-  ),
-});
-const MemberRef = z.object({
-  memberId: z.uuid({ error: message("form.invalidChoice") }),
-  consentId: optionalUuid(),
-});
 
 type Done = { ok: true; notice: MessageKey };
 const done = (notice: MessageKey) => data<Done>({ ok: true, notice });
@@ -76,7 +55,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requirePermission(request, context, "people.manage");
   const networkId = idFromUrl(params.networkId);
   const form = await readForm(request);
-  const intent = validate(Intent, formFields(form));
+  const intent = validate(NetworkPageIntent, formFields(form));
   if (!intent.ok) return badRequest(intent.errors);
 
   if (intent.value.intent === "add-member") {

@@ -6,7 +6,6 @@ import {
   type MetaFunction,
 } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { z } from "zod";
 import { GeneralErrorBoundary } from "../components/error-boundary";
 import { CheckboxGroup, ErrorSummary, Field, fieldId, SelectField } from "../components/forms";
 import { PersonFields, usePersonFieldLabels } from "../features/people/person-fields";
@@ -29,6 +28,7 @@ import {
   updatePerson,
   viewPerson,
 } from "../features/people/people.server";
+import { PersonPageIntent } from "../features/people/person-page-form.server";
 import { requirePermission } from "../features/accounts/session.server";
 import { badRequest, formFields, readForm, submittedText, validate } from "../utils/forms.server";
 import { pageTitle } from "../utils/meta";
@@ -47,17 +47,11 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   };
 }
 
-const Intent = z.object({
-  intent: z.enum(["update", "create-network", "set-leaders"], {
-    error: message("form.unknownIntent"),
-  }),
-});
-
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requirePermission(request, context, "people.manage");
   const personId = idFromUrl(params.personId);
   const form = await readForm(request);
-  const intent = validate(Intent, formFields(form));
+  const intent = validate(PersonPageIntent, formFields(form));
   if (!intent.ok) return badRequest(intent.errors);
   if (intent.value.intent === "set-leaders") {
     const leaderIds = form

@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { roles, type Role } from "../../../db/enums";
 import { type FieldErrors, formFields, validate } from "../../utils/forms.server";
-import { email, message, optionalUuid, singleLine } from "../../utils/validation";
+import { message } from "../../utils/validation";
+import { email, intentForm, optionalUuid, singleLine } from "../../utils/validation.server";
 import type { RoleChoice } from "./users.server";
 
 type Choices = { units: { id: string }[]; organisations: { id: string }[] };
@@ -59,3 +60,6 @@ export function parseRoleFields(
 }
 
 export const NewUserFields = z.object({ name: singleLine(200), email: email() });
+
+/** The buttons of the edit-user page. */
+export const EditUserIntent = intentForm(["save-roles", "deactivate", "reactivate", "issue-link"]);

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { validate, type FieldErrors } from "../../utils/forms.server";
-import { optionalDate, optionalUuid } from "../../utils/validation";
+import { optionalDate, optionalUuid } from "../../utils/validation.server";
 
 const AuditFilterFields = z.object({
   actor: optionalUuid(),

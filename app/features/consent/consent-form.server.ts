@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { consentContents, consentMethods, type ConsentContent } from "../../../db/enums";
 import { formFields, validate, type FieldErrors } from "../../utils/forms.server";
-import { choice, message, requiredDate } from "../../utils/validation";
+import { message } from "../../utils/validation";
+import { choice, requiredDate } from "../../utils/validation.server";
 import { osloToday } from "../../utils/oslo-time";
 import type { ConsentInput } from "./consent.server";
 
@@ -14,6 +15,9 @@ const ConsentFields = z.object({
     .pipe(z.union([z.null(), requiredDate()])),
   method: choice(consentMethods),
 });
+
+/** The consent form's "given on" date: today in Oslo fills it and is its latest choice. */
+export const latestConsentDate = () => osloToday();
 
 /** Reads the consent form: content checkboxes, the dates (given not in the future) and how. */
 export function parseConsentForm(

@@ -1,16 +1,16 @@
 import { DateTime } from "luxon";
 import type { MeetingFormValues } from "./meeting-form";
 import { z } from "zod";
-import { meetingKinds, type MeetingKind } from "../../../db/enums";
+import { meetingKinds, type MeetingKind, type NetworkKind } from "../../../db/enums";
 import { formFields, submittedText, validate, type FieldErrors } from "../../utils/forms.server";
-import { OSLO } from "../../utils/oslo-time";
+import { OSLO, osloToday } from "../../utils/oslo-time";
+import { message } from "../../utils/validation";
 import {
   choice,
-  message,
   optionalSingleLine,
   requiredDate,
   singleLine,
-} from "../../utils/validation";
+} from "../../utils/validation.server";
 
 export const NEUTRAL_CALENDAR_TITLE = "Møte – Broen";
 const MAX_DURATION_MINUTES = 12 * 60;
@@ -140,6 +140,32 @@ export function parseMeetingForm(
     },
     series,
   };
+}
+
+/**
+ * A new meeting's form: the network's kind of meeting today at 10:00 for 90 minutes, with the
+ * members who want invitations and the given leaders.
+ */
+export function newMeetingValues(
+  network: { kind: NetworkKind; members: { id: string; wantsInvited: boolean }[] },
+  leaderIds: string[],
+) {
+  return {
+    kind:
+      network.kind === "responsibility_group"
+        ? ("responsibility_group_meeting" as const)
+        : ("network_meeting" as const),
+    date: osloToday(),
+    time: "10:00",
+    durationMinutes: 90,
+    place: "",
+    videoLink: "",
+    internalTitle: "",
+    calendarTitle: NEUTRAL_CALENDAR_TITLE,
+    detailsInInvites: false,
+    memberIds: network.members.filter((m) => m.wantsInvited).map((m) => m.id),
+    leaderIds,
+  } satisfies MeetingFormValues;
 }
 
 /** The wall-clock date and time of an instant in Oslo, for form fields. */

@@ -18,7 +18,7 @@ import {
   optionalSingleLine,
   optionalUuid,
   requiredDate,
-} from "../../utils/validation";
+} from "../../utils/validation.server";
 import { networkAccess, notFound, personAccess } from "../access/access.server";
 import { leaderChoices, partnerChoices } from "../accounts/choices.server";
 import { revokeMemberInvitations } from "../meetings/changes.server";

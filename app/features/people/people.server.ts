@@ -10,7 +10,7 @@ import {
   optionalSingleLine,
   singleLine,
   optionalUuid,
-} from "../../utils/validation";
+} from "../../utils/validation.server";
 import { notFound, personAccess, visibleNetworks, visiblePersonIds } from "../access/access.server";
 import { auditActor, recordAudit } from "../audit/audit.server";
 import { leaderChoices } from "../accounts/choices.server";

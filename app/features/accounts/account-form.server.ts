@@ -1,0 +1,4 @@
+import { intentForm } from "../../utils/validation.server";
+
+/** The buttons of the account page. */
+export const AccountIntent = intentForm(["logout-all", "create-feed", "revoke-feed"]);

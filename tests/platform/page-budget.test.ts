@@ -1,0 +1,90 @@
+import fs from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { mainPages, pageScripts, pageUrls } from "../../scripts/page-js.mjs";
+
+/*
+ * What the browser loads (issue 9). Reads the production build's assets manifest (`npm test`
+ * builds first), so run `node scripts/page-js.mjs` to see the same numbers as a table.
+ *
+ * Budgets, in kB (1000 bytes), raw and gzipped (level 6, as served):
+ * - FRAMEWORK: the manifest, the client entry with React and the Remix runtime, and root
+ *   (layout, navigation, i18n catalogues) — what every page loads. Measured 316.6 / 99.0 kB
+ *   (2026-12, after the form schemas moved to *.server.ts); the budget is that plus ~10 %.
+ * - PAGE_ALLOWANCE: each page's own scripts on top of that (its route module and the chunks
+ *   only routes import). Measured value + 10 %, but at least +2 kB raw / +1 kB gzipped so a
+ *   small page can take a small change; rounded up to whole kB.
+ * Raise a budget only on purpose, and say why here. Before this test, a form schema defined in
+ * a route module dragged all of zod (~450 kB) into the browser: /meetings loaded 852 / 219 kB.
+ */
+const FRAMEWORK = { raw: 350, gzip: 110 };
+
+const PAGE_ALLOWANCE: Record<keyof typeof mainPages, { raw: number; gzip: number }> = {
+  "/": { raw: 4, gzip: 2 }, // measured 1.3 / 0.8
+  // luxon (71 / 22 kB) lays out the week and month views in the browser.
+  "/meetings": { raw: 89, gzip: 29 }, // measured 80.6 / 26.0
+  "/meetings/$meetingId": { raw: 14, gzip: 6 }, // measured 11.9 / 4.9
+  "/networks": { raw: 5, gzip: 3 }, // measured 2.4 / 1.3
+  "/networks/$networkId": { raw: 15, gzip: 6 }, // measured 12.7 / 5.0
+  "/persons/$personId": { raw: 11, gzip: 5 }, // measured 8.3 / 3.9
+  "/login": { raw: 7, gzip: 4 }, // measured 4.6 / 2.3
+  "/i/$token": { raw: 8, gzip: 4 }, // measured 5.6 / 2.6
+  "/admin/users": { raw: 5, gzip: 3 }, // measured 2.1 / 1.1
+};
+
+/** Strings zod v4 keeps in minified code (class names it registers at runtime). */
+const ZOD_MARKERS = /ZodError|"\$Zod[A-Z]/;
+
+const root = path.resolve(import.meta.dirname, "../..");
+const kB = (bytes: number) => Math.round(bytes / 100) / 10;
+
+const { manifest, framework, pages } = pageScripts();
+const listing = (files: { url: string; raw: number; gzip: number }[]) =>
+  files.map((f) => `${f.url} ${kB(f.raw)} / ${kB(f.gzip)} kB`).join("\n");
+
+describe("client JavaScript", () => {
+  it("keeps the framework's share (manifest, entry, React, Remix, root) within its budget", () => {
+    const measured = { raw: kB(framework.raw), gzip: kB(framework.gzip) };
+    expect(measured.raw, listing(framework.files)).toBeLessThanOrEqual(FRAMEWORK.raw);
+    expect(measured.gzip, listing(framework.files)).toBeLessThanOrEqual(FRAMEWORK.gzip);
+  });
+
+  it.each(Object.keys(mainPages) as (keyof typeof mainPages)[])(
+    "keeps %s within the framework plus its allowance",
+    (page) => {
+      const scripts = pages[page]!;
+      const allowance = PAGE_ALLOWANCE[page];
+      const detail = `${page} loads beyond the framework:\n${listing(scripts.own.files)}`;
+      expect(kB(scripts.own.raw), detail).toBeLessThanOrEqual(allowance.raw);
+      expect(kB(scripts.own.gzip), detail).toBeLessThanOrEqual(allowance.gzip);
+      expect(kB(scripts.raw)).toBeLessThanOrEqual(FRAMEWORK.raw + allowance.raw);
+      expect(kB(scripts.gzip)).toBeLessThanOrEqual(FRAMEWORK.gzip + allowance.gzip);
+    },
+  );
+
+  it("never ships zod: no page's scripts contain it (form rules run on the server)", () => {
+    const withZod = new Set<string>();
+    for (const routeId of Object.keys(manifest.routes)) {
+      for (const url of pageUrls(manifest, routeId)) {
+        if (url === manifest.url) continue;
+        const file = path.join(root, "public", url);
+        if (ZOD_MARKERS.test(fs.readFileSync(file, "utf8"))) withZod.add(`${routeId}: ${url}`);
+      }
+    }
+    expect([...withZod]).toEqual([]);
+  });
+
+  it("never bundles a zod source file into a browser chunk (esbuild's metafile)", () => {
+    const metafile = JSON.parse(
+      fs.readFileSync(path.join(root, "build/metafile.js.json"), "utf8"),
+    ) as {
+      outputs: Record<string, { inputs: Record<string, unknown> }>;
+    };
+    const withZod = Object.entries(metafile.outputs)
+      .filter(([, output]) =>
+        Object.keys(output.inputs).some((input) => /node_modules\/zod\//.test(input)),
+      )
+      .map(([name]) => name);
+    expect(withZod).toEqual([]);
+  });
+});
