@@ -5,6 +5,7 @@ import {
   type MetaFunction,
 } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { LeaderChoiceError } from "../features/accounts/choices.server";
 import { GeneralErrorBoundary } from "../components/error-boundary";
 import { ErrorSummary } from "../components/forms";
 import { MeetingForm } from "../features/meetings/meeting-form";
@@ -163,10 +164,13 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   } catch (error) {
     if (error instanceof MeetingCancelledError)
       return badRequest({ intent: [message("meeting.alreadyCancelled")] });
+    if (error instanceof LeaderChoiceError) {
+      return badRequest({ leaderId: [message("meeting.unknownLeader")] });
+    }
     if (error instanceof MeetingChoiceError) {
       return badRequest({
         [error.field]: [
-          message(error.field === "memberId" ? "meeting.unknownMember" : "meeting.unknownLeader"),
+          message(error.field === "memberId" ? "meeting.unknownMember" : "meeting.noRevisionDate"),
         ],
       });
     }

@@ -5,6 +5,7 @@ import {
   type MetaFunction,
 } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
+import { LeaderChoiceError } from "../features/accounts/choices.server";
 import { GeneralErrorBoundary } from "../components/error-boundary";
 import { MeetingForm } from "../features/meetings/meeting-form";
 import { useT } from "../i18n";
@@ -50,10 +51,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const [first] = await createMeetings(user, context, networkId, parsed.meeting, parsed.series);
     return redirect(`/meetings/${first}?created=1`);
   } catch (error) {
+    if (error instanceof LeaderChoiceError) {
+      return badRequest({ leaderId: [message("meeting.unknownLeader")] }, { values });
+    }
     if (error instanceof MeetingChoiceError) {
       const key = {
         memberId: "meeting.unknownMember",
-        leaderId: "meeting.unknownLeader",
         repeat: "meeting.noRevisionDate",
       } as const;
       return badRequest(

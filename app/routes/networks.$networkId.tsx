@@ -15,13 +15,14 @@ import { idFromUrl } from "../features/access/access.server";
 import { auditActor } from "../features/audit/audit.server";
 import { recordConsent, withdrawConsent } from "../features/consent/consent.server";
 import { latestConsentDate, parseConsentForm } from "../features/consent/consent-form.server";
+import { LeaderChoiceError } from "../features/accounts/choices.server";
 import { MemberRef, NetworkPageIntent } from "../features/networks/network-page-form.server";
 import {
   addMember,
   DuplicateError,
-  LeaderChoiceError,
   leaderChoices,
   managedMember,
+  PartnerChoiceError,
   MemberFields,
   MemberNameRequiredError,
   partnerChoices,
@@ -67,7 +68,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     } catch (error) {
       if (error instanceof DuplicateError)
         return badRequest({ userId: [message("member.duplicate")] });
-      if (error instanceof LeaderChoiceError)
+      if (error instanceof PartnerChoiceError)
         return badRequest({ userId: [message("member.unknownPartner")] });
       if (error instanceof MemberNameRequiredError)
         return badRequest({ name: [message("member.nameRequired")] });

@@ -12,15 +12,14 @@ import { PersonFields, usePersonFieldLabels } from "../features/people/person-fi
 import { useT } from "../i18n";
 import type { MessageKey } from "../i18n/nb";
 import { idFromUrl } from "../features/access/access.server";
+import { LeaderChoiceError } from "../features/accounts/choices.server";
 import {
   createNetwork,
   DuplicateError,
-  LeaderChoiceError,
   leaderChoices,
   NewNetworkFields,
 } from "../features/networks/networks.server";
 import {
-  LeadersInvalidError,
   PersonFields as PersonSchema,
   setPersonLeaders,
   UnitRequiredError,
@@ -60,7 +59,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     try {
       await setPersonLeaders(user, context, personId, leaderIds);
     } catch (error) {
-      if (error instanceof LeadersInvalidError)
+      if (error instanceof LeaderChoiceError)
         return badRequest({ leaderId: [message("people.leadersInvalid")] });
       throw error;
     }

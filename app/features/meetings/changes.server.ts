@@ -19,7 +19,7 @@ import { auditActor, recordAudit } from "../audit/audit.server";
 import { invitationTokenHash, invitationUrl } from "./invitation-links.server";
 import type { MeetingInput, SeriesInput } from "./meeting-form.server";
 import { loadMailMeeting, queueInvitationMail, type MailInvitee } from "./mail.server";
-import { leaderChoices } from "../accounts/choices.server";
+import { chosenLeaders, leaderChoices } from "../accounts/choices.server";
 import type { SessionUser } from "../accounts/session.server";
 import {
   EDITABLE,
@@ -71,11 +71,20 @@ export async function planningChoices(user: SessionUser, networkId: string) {
   return managedNetwork(user, networkId);
 }
 
-function checkChoices(network: Awaited<ReturnType<typeof managedNetwork>>, input: MeetingInput) {
+/** Members must be current members of the network; leaders, users who can lead (any number). */
+async function checkChoices(
+  network: Awaited<ReturnType<typeof managedNetwork>>,
+  municipalityId: string,
+  input: MeetingInput,
+) {
   if (!input.memberIds.every((id) => network.members.some((m) => m.id === id)))
     throw new MeetingChoiceError("memberId");
-  if (!input.leaderIds.every((id) => network.leaderChoices.some((l) => l.id === id)))
-    throw new MeetingChoiceError("leaderId");
+  await chosenLeaders(
+    municipalityId,
+    input.leaderIds,
+    { min: 0, max: Infinity },
+    network.leaderChoices,
+  );
 }
 
 /** Start times of a series: every N weeks at the same Oslo wall-clock time. */
@@ -167,7 +176,7 @@ export async function createMeetings(
   series: SeriesInput | null,
 ): Promise<string[]> {
   const network = await managedNetwork(user, networkId);
-  checkChoices(network, input);
+  await checkChoices(network, user.municipalityId, input);
   const starts = seriesStarts(input.startsAt, series, network.planRevisionOn);
   return getDatabase().db.transaction(async (tx) => {
     const [seriesRow] = series
@@ -248,7 +257,7 @@ export async function updateMeeting(
     .where(eq(meetings.id, meetingId));
   if (!located) notFound();
   const network = await managedNetwork(user, located.networkId);
-  checkChoices(network, edit.input);
+  await checkChoices(network, user.municipalityId, edit.input);
   return getDatabase().db.transaction(async (tx) => {
     const [current] = await tx
       .select()

@@ -17,8 +17,9 @@ import type { SessionUser } from "../accounts/session.server";
 
 type Context = { clientIp: string };
 
+/** A chosen member is not a current member, or a series cannot repeat until the revision. */
 export class MeetingChoiceError extends Error {
-  constructor(readonly field: "memberId" | "leaderId" | "repeat") {
+  constructor(readonly field: "memberId" | "repeat") {
     super(field);
   }
 }

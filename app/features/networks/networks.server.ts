@@ -20,7 +20,7 @@ import {
   requiredDate,
 } from "../../utils/validation.server";
 import { networkAccess, notFound, personAccess } from "../access/access.server";
-import { leaderChoices, partnerChoices } from "../accounts/choices.server";
+import { chosenLeaders, leaderChoices, partnerChoices } from "../accounts/choices.server";
 import { revokeMemberInvitations } from "../meetings/changes.server";
 
 export { leaderChoices, partnerChoices };
@@ -37,8 +37,9 @@ export const MAX_LEADERS: Record<NetworkKind, number> = {
   responsibility_group: 1,
 };
 
-export class LeaderChoiceError extends Error {}
 export class DuplicateError extends Error {}
+/** The chosen partner account is not one that can be a member here. */
+export class PartnerChoiceError extends Error {}
 
 export const NewNetworkFields = z.object({
   kind: choice(networkKinds),
@@ -56,15 +57,10 @@ export async function createNetwork(
   input: { kind: NetworkKind; planRevisionOn: string | null; leaderIds: string[] },
 ): Promise<string> {
   if ((await personAccess(user, personId)).level !== "manage") notFound();
-  const leaders = [...new Set(input.leaderIds)];
-  const allowed = await leaderChoices(user.municipalityId);
-  if (
-    leaders.length === 0 ||
-    leaders.length > MAX_LEADERS[input.kind] ||
-    !leaders.every((id) => allowed.some((a) => a.id === id))
-  ) {
-    throw new LeaderChoiceError();
-  }
+  const leaders = await chosenLeaders(user.municipalityId, input.leaderIds, {
+    min: 1,
+    max: MAX_LEADERS[input.kind],
+  });
   const [existing] = await getDatabase()
     .db.select({ id: networks.id })
     .from(networks)
@@ -210,7 +206,7 @@ export async function addMember(
   let name = input.name;
   if (input.userId) {
     const partner = (await partnerChoices(user.municipalityId)).find((p) => p.id === input.userId);
-    if (!partner) throw new LeaderChoiceError();
+    if (!partner) throw new PartnerChoiceError();
     name = partner.name;
     const [already] = await db
       .select({ id: networkMembers.id })
@@ -342,15 +338,10 @@ export async function setNetworkLeaders(
     .select({ kind: networks.kind })
     .from(networks)
     .where(eq(networks.id, networkId));
-  const chosen = [...new Set(leaderIds)];
-  const allowed = await leaderChoices(user.municipalityId);
-  if (
-    chosen.length === 0 ||
-    chosen.length > MAX_LEADERS[network!.kind] ||
-    !chosen.every((id) => allowed.some((a) => a.id === id))
-  ) {
-    throw new LeaderChoiceError();
-  }
+  const chosen = await chosenLeaders(user.municipalityId, leaderIds, {
+    min: 1,
+    max: MAX_LEADERS[network!.kind],
+  });
   await db.transaction(async (tx) => {
     await tx.delete(networkLeaders).where(eq(networkLeaders.networkId, networkId));
     await tx.insert(networkLeaders).values(chosen.map((userId) => ({ networkId, userId })));

@@ -13,7 +13,7 @@ import {
 } from "../../utils/validation.server";
 import { notFound, personAccess, visibleNetworks, visiblePersonIds } from "../access/access.server";
 import { auditActor, recordAudit } from "../audit/audit.server";
-import { leaderChoices } from "../accounts/choices.server";
+import { chosenLeaders } from "../accounts/choices.server";
 import type { SessionUser } from "../accounts/session.server";
 import { announceAccessChange } from "../access/access-events.server";
 
@@ -220,8 +220,6 @@ export async function listPeople(user: SessionUser) {
   }));
 }
 
-export class LeadersInvalidError extends Error {}
-
 /** Replaces the leaders responsible for a person (at least one, all able to lead). */
 export async function setPersonLeaders(
   user: SessionUser,
@@ -230,10 +228,10 @@ export async function setPersonLeaders(
   leaderIds: string[],
 ) {
   if ((await personAccess(user, personId)).level !== "manage") notFound();
-  const chosen = [...new Set(leaderIds)];
-  const allowed = await leaderChoices(user.municipalityId);
-  if (chosen.length === 0 || !chosen.every((id) => allowed.some((a) => a.id === id)))
-    throw new LeadersInvalidError();
+  const chosen = await chosenLeaders(user.municipalityId, leaderIds, {
+    min: 1,
+    max: Infinity,
+  });
   await getDatabase().db.transaction(async (tx) => {
     await tx.delete(personLeaders).where(eq(personLeaders.personId, personId));
     await tx.insert(personLeaders).values(chosen.map((userId) => ({ personId, userId })));
