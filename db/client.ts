@@ -31,6 +31,39 @@ export type DatabaseTarget =
   | { kind: "postgres"; url: string; maxConnections?: number }
   | { kind: "pglite"; dataDir?: string; loadDataDir?: Blob | File };
 
+// Statements sent through drizzle in this process, on both drivers (also from the Remix
+// build's own copy of this module, hence globalThis). Tests bound the count per page.
+const counter = globalThis as typeof globalThis & {
+  __broenStatements?: number;
+  __broenStatementLog?: string[];
+};
+const counting = {
+  logQuery: (query: string) => {
+    counter.__broenStatements = (counter.__broenStatements ?? 0) + 1;
+    counter.__broenStatementLog?.push(query);
+  },
+};
+
+/** How many SQL statements this process has sent through drizzle so far. */
+export function statementCount(): number {
+  return counter.__broenStatements ?? 0;
+}
+
+/**
+ * Runs `work` and returns the SQL text of every statement sent meanwhile (tests: "which
+ * statements did this page cost"). Not for concurrent use.
+ */
+export async function recordStatements(work: () => Promise<unknown>): Promise<string[]> {
+  const log: string[] = [];
+  counter.__broenStatementLog = log;
+  try {
+    await work();
+  } finally {
+    counter.__broenStatementLog = undefined;
+  }
+  return log;
+}
+
 export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHandle> {
   if (target.kind === "postgres") {
     const client = postgres(target.url, {
@@ -38,7 +71,10 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
       onnotice: () => {},
       connect_timeout: 10,
     });
-    const db = drizzlePostgres(preparing(client), { schema }) as unknown as Database;
+    const db = drizzlePostgres(preparing(client), {
+      schema,
+      logger: counting,
+    }) as unknown as Database;
     return {
       db,
       kind: "postgres",
@@ -57,7 +93,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
     dataDir: target.dataDir,
     loadDataDir: target.loadDataDir,
   });
-  const db = drizzlePglite(client, { schema }) as unknown as Database;
+  const db = drizzlePglite(client, { schema, logger: counting }) as unknown as Database;
   return {
     db,
     kind: "pglite",

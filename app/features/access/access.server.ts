@@ -78,42 +78,83 @@ async function memberNetworkIds(user: SessionUser, personId: string): Promise<st
   return rows.map((r) => r.id);
 }
 
-export async function personAccess(user: SessionUser, personId: string): Promise<PersonAccess> {
-  if (user.roles.includes("leader") || user.roles.includes("coordinator")) {
-    const [managed] = await getDatabase()
-      .db.select({ id: persons.id })
-      .from(persons)
-      .where(and(eq(persons.id, personId), await managesPersonCondition(user)))
-      .limit(1);
-    if (managed) return { level: "manage" };
+/*
+ * A user object lives for one request (a GET's loaders share it through the load context; see
+ * session.server.ts) or one feed fetch or realtime check: access is decided once per object
+ * and person or network, and the decision passed on to every loader and function that asks.
+ */
+const personDecisions = new WeakMap<SessionUser, Map<string, Promise<PersonAccess>>>();
+const networkDecisions = new WeakMap<SessionUser, Map<string, Promise<NetworkAccess>>>();
+
+function decidedOnce<T>(
+  decisions: WeakMap<SessionUser, Map<string, Promise<T>>>,
+  user: SessionUser,
+  key: string,
+  decide: () => Promise<T>,
+): Promise<T> {
+  let byKey = decisions.get(user);
+  if (!byKey) decisions.set(user, (byKey = new Map()));
+  let pending = byKey.get(key);
+  if (!pending) {
+    pending = decide();
+    byKey.set(key, pending);
+    pending.catch(() => byKey.delete(key)); // a failed query is not a decision
   }
-  const networkIds = await memberNetworkIds(user, personId);
-  return networkIds.length > 0 ? { level: "member", networkIds } : { level: "none" };
+  return pending;
 }
 
-/** What the user may do with one network: manage it, see it as a member, or nothing. */
-export async function networkAccess(
+/** What the user may do with one person: manage them, see some networks as a member, or nothing. */
+export function personAccess(user: SessionUser, personId: string): Promise<PersonAccess> {
+  return decidedOnce(personDecisions, user, personId, async () => {
+    if (user.roles.includes("leader") || user.roles.includes("coordinator")) {
+      const [managed] = await getDatabase()
+        .db.select({ id: persons.id })
+        .from(persons)
+        .where(and(eq(persons.id, personId), await managesPersonCondition(user)))
+        .limit(1);
+      if (managed) return { level: "manage" };
+    }
+    const networkIds = await memberNetworkIds(user, personId);
+    return networkIds.length > 0 ? { level: "member", networkIds } : { level: "none" };
+  });
+}
+
+export interface NetworkAccess {
+  level: "manage" | "member" | "none";
+  personId: string | null;
+}
+
+/**
+ * What the user may do with one network: manage it, see it as a member, or nothing.
+ * `personId` may be given when the caller already read it (one query fewer).
+ */
+export function networkAccess(
   user: SessionUser,
   networkId: string,
-): Promise<{ level: "manage" | "member" | "none"; personId: string | null }> {
-  const [network] = await getDatabase()
-    .db.select({ personId: networks.personId })
-    .from(networks)
-    .where(eq(networks.id, networkId))
-    .limit(1);
-  if (!network) return { level: "none", personId: null };
-  const access = await personAccess(user, network.personId);
-  if (access.level === "manage") return { level: "manage", personId: network.personId };
-  if (access.level === "member" && access.networkIds.includes(networkId)) {
-    return { level: "member", personId: network.personId };
-  }
-  return { level: "none", personId: null };
+  personId?: string,
+): Promise<NetworkAccess> {
+  return decidedOnce(networkDecisions, user, networkId, async () => {
+    let owner = personId;
+    if (!owner) {
+      const [network] = await getDatabase()
+        .db.select({ personId: networks.personId })
+        .from(networks)
+        .where(eq(networks.id, networkId))
+        .limit(1);
+      if (!network) return { level: "none", personId: null };
+      owner = network.personId;
+    }
+    const access = await personAccess(user, owner);
+    if (access.level === "manage") return { level: "manage", personId: owner };
+    if (access.level === "member" && access.networkIds.includes(networkId)) {
+      return { level: "member", personId: owner };
+    }
+    return { level: "none", personId: null };
+  });
 }
 
 type Visible = { managed: string[]; asMember: string[]; memberNetworkIds: string[] };
 
-// A user object lives for one request (or one feed fetch): several loaders asking the same
-// question share one answer.
 const visibleCache = new WeakMap<SessionUser, Promise<Visible>>();
 
 /** Ids of every person the user may see at all (managed, or member of one of their networks). */

@@ -26,7 +26,7 @@ import {
   MATERIAL,
   MeetingCancelledError,
   MeetingChoiceError,
-  meetingAccess,
+  managedMeeting,
   snapshotOf,
   type MeetingSnapshot,
 } from "./meetings.server";
@@ -251,12 +251,7 @@ export async function updateMeeting(
     input: MeetingInput;
   },
 ): Promise<UpdateResult> {
-  const [located] = await getDatabase()
-    .db.select({ networkId: meetings.networkId })
-    .from(meetings)
-    .where(eq(meetings.id, meetingId));
-  if (!located) notFound();
-  const network = await managedNetwork(user, located.networkId);
+  const network = await managedNetwork(user, (await managedMeeting(user, meetingId)).networkId);
   await checkChoices(network, user.municipalityId, edit.input);
   return getDatabase().db.transaction(async (tx) => {
     const [current] = await tx
@@ -423,12 +418,7 @@ export async function cancelMeeting(
   context: Context,
   meetingId: string,
 ): Promise<void> {
-  const [located] = await getDatabase()
-    .db.select({ networkId: meetings.networkId })
-    .from(meetings)
-    .where(eq(meetings.id, meetingId));
-  if (!located) notFound();
-  const network = await managedNetwork(user, located.networkId);
+  const network = await managedNetwork(user, (await managedMeeting(user, meetingId)).networkId);
   await getDatabase().db.transaction(async (tx) => {
     const [current] = await tx
       .select()
@@ -474,8 +464,7 @@ export async function newInvitationLink(
   meetingId: string,
   invitationId: string,
 ): Promise<string> {
-  const access = await meetingAccess(user, meetingId);
-  if (access.level !== "manage") notFound();
+  const access = await managedMeeting(user, meetingId);
   return getDatabase().db.transaction(async (tx) => {
     const [row] = await reissueLinks(
       tx,

@@ -68,22 +68,41 @@ export function snapshotOf(meeting: {
  */
 export async function meetingAccess(user: SessionUser, meetingId: string) {
   const { db } = getDatabase();
-  const [meeting] = await db
-    .select({ networkId: meetings.networkId })
+  // The meeting with its network and person in one query: the access decision and the page
+  // read the same row.
+  const [found] = await db
+    .select({ meeting: meetings, personId: networks.personId, personName: persons.name })
     .from(meetings)
+    .innerJoin(networks, eq(networks.id, meetings.networkId))
+    .innerJoin(persons, eq(persons.id, networks.personId))
     .where(eq(meetings.id, meetingId));
-  if (!meeting) return { level: "none" as const };
-  const access = await networkAccess(user, meeting.networkId);
-  if (access.level === "manage") return { level: "manage" as const, personId: access.personId! };
+  if (!found) return { level: "none" as const };
+  const { meeting, personId } = found;
+  const access = await networkAccess(user, meeting.networkId, personId);
+  if (access.level === "manage") {
+    return { level: "manage" as const, personId, networkId: meeting.networkId, found };
+  }
   if (access.level !== "member") return { level: "none" as const };
   const own = await currentInvitation({ userId: user.id, meetingId }, db);
   if (!own) return { level: "none" as const };
   return {
     level: "invitee" as const,
-    personId: access.personId!,
+    personId,
+    networkId: meeting.networkId,
+    found,
     invitationId: own.invitation.id,
     invitation: own,
   };
+}
+
+/**
+ * The one answer to "may this user manage this meeting": those who manage its network.
+ * Returns the meeting's network and person; throws the 404 answer otherwise.
+ */
+export async function managedMeeting(user: SessionUser, meetingId: string) {
+  const access = await meetingAccess(user, meetingId);
+  if (access.level !== "manage") notFound();
+  return access;
 }
 
 /** A meeting as the user may see it, with the replies for those who manage it; logged. */
@@ -91,12 +110,7 @@ export async function viewMeeting(user: SessionUser, context: Context, meetingId
   const access = await meetingAccess(user, meetingId);
   if (access.level === "none") notFound();
   const { db } = getDatabase();
-  const [row] = await db
-    .select({ meeting: meetings, personName: persons.name, networkKind: networks.kind })
-    .from(meetings)
-    .innerJoin(networks, eq(networks.id, meetings.networkId))
-    .innerJoin(persons, eq(persons.id, networks.personId))
-    .where(eq(meetings.id, meetingId));
+  const row = access.found;
   const leaders = await db
     .select({ id: users.id, name: users.name })
     .from(meetingLeaders)
@@ -126,8 +140,8 @@ export async function viewMeeting(user: SessionUser, context: Context, meetingId
   const current = invited.filter((i) => !i.revokedAt);
   return {
     manage: access.level === "manage",
-    meeting: row!.meeting,
-    personName: row!.personName,
+    meeting: row.meeting,
+    personName: row.personName,
     leaders,
     invited:
       access.level === "manage" ? current : current.filter((i) => i.id === access.invitationId),

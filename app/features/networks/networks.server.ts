@@ -99,9 +99,8 @@ export async function createNetwork(
  * to those who manage the network and to each member for themselves, never to other partners.
  */
 export async function viewNetwork(user: SessionUser, context: Context, networkId: string) {
-  const access = await networkAccess(user, networkId);
-  if (access.level === "none" || !access.personId) notFound();
   const { db } = getDatabase();
+  // The network and its person first: the access decision needs the person, the page both.
   const [network] = await db
     .select({
       id: networks.id,
@@ -115,6 +114,8 @@ export async function viewNetwork(user: SessionUser, context: Context, networkId
     .innerJoin(persons, eq(persons.id, networks.personId))
     .where(eq(networks.id, networkId));
   if (!network) notFound();
+  const access = await networkAccess(user, networkId, network.personId);
+  if (access.level === "none" || !access.personId) notFound();
   const leaders = await db
     .select({ id: users.id, name: users.name })
     .from(networkLeaders)

@@ -1,0 +1,56 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { recordStatements } from "../../db/client";
+import { demoDocuments, type DemoDocuments } from "../support/realtime";
+import { DEMO, startTestServer, type TestServer } from "../support/server";
+
+/*
+ * SQL statements per page (issue 9: "one access decision per request"). Access is decided once
+ * per request and passed on (access/access.server.ts); the page's own rows are read with the
+ * access decision where they can be. The bounds are what the pages cost on 2026-11-30; a page
+ * that goes over shows its statements in the failure. Before: a leader's meeting page ran 13
+ * statements (the network→person access queries twice, the meeting row twice).
+ */
+const BOUNDS: Record<string, Partial<Record<"leader" | "coordinator" | "nav", number>>> = {
+  "/meetings": { leader: 3, coordinator: 4, nav: 4 },
+  "/meetings/:meeting": { leader: 9, coordinator: 10, nav: 8 },
+  "/networks/:network": { leader: 9, coordinator: 10, nav: 6 },
+  "/persons/:person": { leader: 8, coordinator: 9, nav: 6 },
+  "/networks": { leader: 7, coordinator: 8, nav: 5 },
+};
+
+let server: TestServer;
+let docs: DemoDocuments;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  docs = await demoDocuments(server.database.db);
+});
+
+afterAll(async () => {
+  await server?.close();
+});
+
+describe("statements per page", () => {
+  for (const [page, byRole] of Object.entries(BOUNDS)) {
+    for (const [role, bound] of Object.entries(byRole)) {
+      it(`${page} as ${role}: at most ${bound}`, async () => {
+        const path = page
+          .replace(":meeting", docs.meetingId)
+          .replace(":network", docs.networkId)
+          .replace(":person", docs.personId);
+        const cookie = await server.cookieFor(DEMO[role as keyof typeof DEMO]);
+        let status = 0;
+        const statements = await recordStatements(async () => {
+          const response = await server.fetch(path, { cookie });
+          status = response.status;
+          await response.arrayBuffer();
+        });
+        expect(status).toBe(200);
+        expect(
+          statements.length,
+          statements.map((s) => s.replace(/\s+/g, " ").slice(0, 160)).join("\n"),
+        ).toBeLessThanOrEqual(bound!);
+      });
+    }
+  }
+});
