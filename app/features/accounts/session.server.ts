@@ -100,26 +100,57 @@ async function loadSessionUser(request: Request): Promise<SessionUser | null> {
   return sessionUserById(idHash);
 }
 
+/**
+ * A user with their role assignments aggregated: the columns every SessionUser is built from.
+ * The outer user is named in full ("users"."id"): in a select from users alone drizzle writes
+ * its columns without the table, and "id" inside the subquery would be role_assignments.id.
+ */
+const USER_COLUMNS = {
+  id: users.id,
+  name: users.name,
+  email: users.email,
+  municipalityId: users.municipalityId,
+  partnerOrganisationId: users.partnerOrganisationId,
+  active: users.active,
+  assignments: sql<{ role: Role; unitId: string | null }[] | string>`coalesce((
+    select json_agg(json_build_object('role', ${roleAssignments.role}, 'unitId', ${roleAssignments.unitId}))
+    from ${roleAssignments} where ${roleAssignments.userId} = "users"."id"
+  ), '[]'::json)`,
+};
+
+type UserRow = {
+  id: string;
+  name: string;
+  email: string;
+  municipalityId: string;
+  partnerOrganisationId: string | null;
+  assignments: { role: Role; unitId: string | null }[] | string;
+};
+
+/** The one way a SessionUser is built from USER_COLUMNS (with or without a session). */
+function toSessionUser(row: UserRow, sessionIdHash: string): SessionUser {
+  // postgres.js parses json; PGlite may hand it over as text.
+  const assignments: { role: Role; unitId: string | null }[] =
+    typeof row.assignments === "string" ? JSON.parse(row.assignments) : row.assignments;
+  return {
+    id: row.id,
+    name: row.name,
+    email: row.email,
+    municipalityId: row.municipalityId,
+    partnerOrganisationId: row.partnerOrganisationId,
+    roles: [...new Set(assignments.map((a) => a.role))],
+    assignments,
+    sessionIdHash,
+  };
+}
+
 /*
  * One round trip for the session, the user and their roles: it runs on every request. Built
  * once per database (drizzle's query building costs more than PostgreSQL answering it).
  */
 function buildSessionQuery(db: Database) {
   return db
-    .select({
-      lastSeenAt: sessions.lastSeenAt,
-      expiresAt: sessions.expiresAt,
-      id: users.id,
-      name: users.name,
-      email: users.email,
-      municipalityId: users.municipalityId,
-      partnerOrganisationId: users.partnerOrganisationId,
-      active: users.active,
-      assignments: sql<{ role: Role; unitId: string | null }[] | string>`coalesce((
-        select json_agg(json_build_object('role', ${roleAssignments.role}, 'unitId', ${roleAssignments.unitId}))
-        from ${roleAssignments} where ${roleAssignments.userId} = ${users.id}
-      ), '[]'::json)`,
-    })
+    .select({ lastSeenAt: sessions.lastSeenAt, expiresAt: sessions.expiresAt, ...USER_COLUMNS })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
     .where(eq(sessions.idHash, sql.placeholder("idHash")))
@@ -152,40 +183,17 @@ export async function sessionUserById(idHash: string): Promise<SessionUser | nul
       .set({ lastSeenAt: new Date(now) })
       .where(eq(sessions.idHash, idHash));
   }
-  // postgres.js parses json; PGlite may hand it over as text.
-  const assignments: { role: Role; unitId: string | null }[] =
-    typeof row.assignments === "string" ? JSON.parse(row.assignments) : row.assignments;
-  return {
-    id: row.id,
-    name: row.name,
-    email: row.email,
-    municipalityId: row.municipalityId,
-    partnerOrganisationId: row.partnerOrganisationId,
-    roles: [...new Set(assignments.map((a) => a.role))],
-    assignments,
-    sessionIdHash: idHash,
-  };
+  return toSessionUser(row, idHash);
 }
 
 /** A user as the access rules see them, without a session (calendar feeds, background work). */
 export async function accessUserById(userId: string): Promise<SessionUser | null> {
-  const { db } = getDatabase();
-  const [user] = await db.select().from(users).where(eq(users.id, userId)).limit(1);
-  if (!user || !user.active) return null;
-  const assignments = await db
-    .select({ role: roleAssignments.role, unitId: roleAssignments.unitId })
-    .from(roleAssignments)
-    .where(eq(roleAssignments.userId, user.id));
-  return {
-    id: user.id,
-    name: user.name,
-    email: user.email,
-    municipalityId: user.municipalityId,
-    partnerOrganisationId: user.partnerOrganisationId,
-    roles: [...new Set(assignments.map((a) => a.role))],
-    assignments,
-    sessionIdHash: "",
-  };
+  const [row] = await getDatabase()
+    .db.select(USER_COLUMNS)
+    .from(users)
+    .where(eq(users.id, userId))
+    .limit(1);
+  return row?.active ? toSessionUser(row, "") : null;
 }
 
 function loginRedirect(request: Request) {
