@@ -2,8 +2,8 @@ import type { MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { meetingKinds } from "../../db/enums";
 import { GeneralErrorBoundary } from "../components/error-boundary";
-import { useFollowLinks } from "../components/follow-links";
-import { formatDateTime, useLocale, useT } from "../i18n";
+import { MeetingList } from "../features/meetings/meeting-list";
+import { useT } from "../i18n";
 import { pageTitle } from "../utils/meta";
 
 /*
@@ -46,28 +46,11 @@ export function loader() {
 export default function BenchFloor() {
   const loaded = useLoaderData<typeof loader>();
   const t = useT();
-  const locale = useLocale();
-  const followLinks = useFollowLinks();
   return (
     <>
       <h1>{t("meetings.title")}</h1>
-      {/* The same list markup as routes/meetings._index.tsx (MeetingList). */}
-      {/* eslint-disable-next-line jsx-a11y/click-events-have-key-events, jsx-a11y/no-noninteractive-element-interactions */}
-      <ul className="meeting-list" onClick={followLinks}>
-        {loaded.meetings.map((m) => {
-          const kind = t(`meetingKind.${m.kind}`);
-          return (
-            <li key={m.id}>
-              <a href={`/meetings/${m.id}`}>{m.manage ? m.internalTitle : kind}</a>
-              {` ${formatDateTime(locale, m.startsAt)} · ${m.personName} · `}
-              <span className="muted">{kind}</span>
-              {m.status === "cancelled" ? (
-                <span className="tag">{t("meetingStatus.cancelled")}</span>
-              ) : null}
-            </li>
-          );
-        })}
-      </ul>
+      {/* The same component as routes/meetings._index.tsx. */}
+      <MeetingList meetings={loaded.meetings} />
     </>
   );
 }

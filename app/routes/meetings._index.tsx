@@ -5,12 +5,13 @@ import { meetingKinds } from "../../db/enums";
 import { GeneralErrorBoundary } from "../components/error-boundary";
 import { useFollowLinks } from "../components/follow-links";
 import { ErrorSummary, fieldId } from "../components/forms";
-import { formatDateTime, useLocale, useT, type Locale } from "../i18n";
+import { useLocale, useT, type Locale } from "../i18n";
 import {
   calendarRange,
   MEETINGS_PAGE_SIZE,
   parseMeetingListQuery,
 } from "../features/meetings/meeting-list-query.server";
+import { MeetingList } from "../features/meetings/meeting-list";
 import { listMeetings } from "../features/meetings/meetings.server";
 import { networkChoices } from "../features/people/people.server";
 import { requirePermission } from "../features/accounts/session.server";
@@ -201,33 +202,6 @@ export default function Meetings() {
         <CalendarView loaded={loaded} params={params} />
       )}
     </>
-  );
-}
-
-function MeetingList({ meetings }: { meetings: Loaded["meetings"] }) {
-  const t = useT();
-  const locale = useLocale();
-  const followLinks = useFollowLinks();
-  if (meetings.length === 0) return <p>{t("meetings.none")}</p>;
-  return (
-    // The click handler only takes over clicks on the links inside (see useFollowLinks).
-    // eslint-disable-next-line jsx-a11y/click-events-have-key-events, jsx-a11y/no-noninteractive-element-interactions
-    <ul className="meeting-list" onClick={followLinks}>
-      {meetings.map((m) => {
-        const kind = t(`meetingKind.${m.kind}`);
-        // One text node between the link and the kind: the list renders 50 of these per page.
-        return (
-          <li key={m.id}>
-            <a href={`/meetings/${m.id}`}>{m.manage ? m.internalTitle : kind}</a>
-            {` ${formatDateTime(locale, m.startsAt)} · ${m.personName} · `}
-            <span className="muted">{kind}</span>
-            {m.status === "cancelled" ? (
-              <span className="tag">{t("meetingStatus.cancelled")}</span>
-            ) : null}
-          </li>
-        );
-      })}
-    </ul>
   );
 }
 
