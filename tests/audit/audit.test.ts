@@ -36,6 +36,24 @@ describe("audit log", () => {
     expect(rows).toHaveLength(1);
   });
 
+  it("lands with its change or not at all: a rolled-back change leaves no entry", async () => {
+    await expect(
+      server.database.db.transaction(async (tx) => {
+        await recordAudit(
+          { label: "system", municipalityId },
+          { action: "user.create", subjectId: "rolled-back" },
+          tx,
+        );
+        throw new Error("the change fails after its entry was written");
+      }),
+    ).rejects.toThrow("the change fails");
+    const rows = await server.database.db
+      .select()
+      .from(auditLog)
+      .where(eq(auditLog.subjectId, "rolled-back"));
+    expect(rows).toHaveLength(0);
+  });
+
   it("shows admin events with who, what and from where", async () => {
     await server.activationLinkForNewUser("logg@fjordvik.test");
     const page = await (await server.fetch("/admin/audit", { cookie: admin })).text();

@@ -1,7 +1,7 @@
 import { eq, sql } from "drizzle-orm";
 import { getDatabase } from "../../../db/client";
 import { loginThrottle, users } from "../../../db/schema";
-import { recordAudit } from "../audit/audit.server";
+import { recordAudit, recordAuditNow } from "../audit/audit.server";
 import { verifyPassword } from "./password.server";
 import { createSession } from "./session.server";
 
@@ -49,7 +49,7 @@ export async function attemptLogin(
   const accountLocked = await countAttempt(accountKey(email), MAX_FAILURES_PER_ACCOUNT);
   const addressLocked = await countAttempt(addressKey(meta.ip), MAX_FAILURES_PER_ADDRESS);
   if (accountLocked || addressLocked) {
-    await recordAudit(actor, {
+    await recordAuditNow(actor, {
       action: "auth.login_failed",
       ...subject,
       details: { reason: "throttled" },
@@ -59,7 +59,7 @@ export async function attemptLogin(
 
   const passwordOk = await verifyPassword(user?.passwordHash ?? null, password);
   if (!user || !passwordOk || !user.active) {
-    await recordAudit(actor, {
+    await recordAuditNow(actor, {
       action: "auth.login_failed",
       ...subject,
       details: { reason: "invalid" },

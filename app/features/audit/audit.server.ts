@@ -69,13 +69,14 @@ export interface AuditEvent {
 }
 
 /**
- * The one way to write to the audit log. Call it inside the same transaction as the change it
- * records (pass `tx`), so a change and its log entry land together or not at all.
+ * Writes a change's entry to the audit log, inside the change's own transaction `tx`, so a
+ * change and its entry land together or not at all. There is no default: a change must pass
+ * its transaction (events that change nothing use recordAuditNow).
  */
 export async function recordAudit(
   actor: AuditActor,
   event: AuditEvent,
-  tx: Database = getDatabase().db,
+  tx: Database,
 ): Promise<void> {
   await tx.insert(auditLog).values({
     actorUserId: actor.userId ?? null,
@@ -88,6 +89,14 @@ export async function recordAudit(
     personId: event.personId ?? null,
     details: event.details ?? {},
   });
+}
+
+/**
+ * Writes the entry of an event that changes nothing else — a read of a person's data (Normen:
+ * access is logged), a refused login — at once, on the process's database handle.
+ */
+export function recordAuditNow(actor: AuditActor, event: AuditEvent): Promise<void> {
+  return recordAudit(actor, event, getDatabase().db);
 }
 
 export interface AuditFilter {
@@ -142,7 +151,7 @@ export async function readAuditLog(
     { municipalityId: admin.municipalityId, actorUserId: actor, personId: person, from, to },
     options.limit,
   );
-  await recordAudit(auditActor(admin, context), {
+  await recordAuditNow(auditActor(admin, context), {
     action: options.action,
     personId: person ?? undefined,
     details: { filter, rows: rows.length },

@@ -7,7 +7,7 @@ import { logger, safeError } from "../../utils/logger.server";
 import { isOwnOrigin } from "../../utils/origin.server";
 import { ACCESS_CHANNEL, parseAccessChange } from "../access/access-events.server";
 import { sessionTokenHash, sessionUserById } from "../accounts/session.server";
-import { recordAudit } from "../audit/audit.server";
+import { recordAuditNow } from "../audit/audit.server";
 import {
   documentPermission,
   parseDocumentName,
@@ -84,7 +84,7 @@ export function documentHooks(env: Env, database: DatabaseHandle): RealtimeHooks
     opened({ documentName, identity, permission, ip }) {
       const document = parseDocumentName(documentName)!;
       const { asker, owner } = identity;
-      recordAudit(
+      recordAuditNow(
         asker.kind === "user"
           ? { userId: asker.user.id, municipalityId: asker.user.municipalityId, ip }
           : { label: `invitation:${asker.invitationId}`, municipalityId: owner.municipalityId, ip },

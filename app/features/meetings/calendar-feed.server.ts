@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import { getDatabase } from "../../../db/client";
 import { calendarFeeds } from "../../../db/schema";
 import { hashToken, newToken } from "../../utils/tokens.server";
-import { auditActor, recordAudit } from "../audit/audit.server";
+import { auditActor, recordAudit, recordAuditNow } from "../audit/audit.server";
 import { can } from "../access/permissions";
 import { feedCalendar } from "../calendar/ical.server";
 import { publicBaseUrl } from "./invitation-links.server";
@@ -77,7 +77,7 @@ export async function feedByToken(token: string, ip: string): Promise<string | n
   if (!user || !can(user.roles, "meetings.view")) return null;
   const from = new Date(Date.now() - RECENT_DAYS * 86_400_000);
   const rows = await listMeetings(user, { tab: "all", from, limit: FEED_LIMIT });
-  await recordAudit(
+  await recordAuditNow(
     { userId: user.id, municipalityId: user.municipalityId, ip },
     {
       action: "feed.fetch",

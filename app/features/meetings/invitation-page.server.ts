@@ -3,7 +3,7 @@ import { getDatabase } from "../../../db/client";
 import type { InvitationResponse } from "../../../db/enums";
 import { invitations, meetingLeaders, users } from "../../../db/schema";
 import { meetingAgenda } from "../documents/agenda.server";
-import { recordAudit } from "../audit/audit.server";
+import { recordAudit, recordAuditNow } from "../audit/audit.server";
 import { invitationCalendar } from "../calendar/ical.server";
 import { invitationByToken, invitationMaySee } from "../access/invitations.server";
 import { issueTicket, TICKET_LIFETIME_MS } from "../documents/tickets.server";
@@ -35,7 +35,7 @@ export async function openInvitation(token: string, ip: string) {
     .orderBy(asc(users.name));
   // The agenda only while the member's consent for it is in force; null hides the section.
   const agenda = invitationMaySee(found, "agenda") ? await meetingAgenda(meeting.id) : null;
-  await recordAudit(actorFor(invitation.id, found.municipalityId, ip), {
+  await recordAuditNow(actorFor(invitation.id, found.municipalityId, ip), {
     action: "invitation.open",
     subjectType: "invitation",
     subjectId: invitation.id,
@@ -97,7 +97,7 @@ export async function invitationIcs(token: string, ip: string): Promise<string |
   const cancelled = mail.cancelled;
 
   const email = account?.email ?? member.email ?? `invitation-${invitation.id}@broen.invalid`;
-  await recordAudit(actorFor(invitation.id, found.municipalityId, ip), {
+  await recordAuditNow(actorFor(invitation.id, found.municipalityId, ip), {
     action: "invitation.calendar",
     subjectType: "invitation",
     subjectId: invitation.id,

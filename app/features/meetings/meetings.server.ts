@@ -12,7 +12,7 @@ import {
 } from "../../../db/schema";
 import { networkAccess, notFound, visibleNetworks } from "../access/access.server";
 import { currentInvitation, invitationIsCurrent } from "../access/invitations.server";
-import { auditActor, recordAudit } from "../audit/audit.server";
+import { auditActor, recordAudit, recordAuditNow } from "../audit/audit.server";
 import type { SessionUser } from "../accounts/session.server";
 
 type Context = { clientIp: string };
@@ -131,7 +131,7 @@ export async function viewMeeting(user: SessionUser, context: Context, meetingId
     .leftJoin(users, eq(users.id, networkMembers.userId))
     .where(eq(invitations.meetingId, meetingId))
     .orderBy(asc(networkMembers.name));
-  await recordAudit(auditActor(user, context), {
+  await recordAuditNow(auditActor(user, context), {
     action: "meeting.view",
     subjectType: "meeting",
     subjectId: meetingId,

@@ -24,7 +24,7 @@ import { chosenLeaders, leaderChoices, partnerChoices } from "../accounts/choice
 import { revokeMemberInvitations } from "../meetings/changes.server";
 
 export { leaderChoices, partnerChoices };
-import { auditActor, recordAudit } from "../audit/audit.server";
+import { auditActor, recordAudit, recordAuditNow } from "../audit/audit.server";
 import { consentInForce } from "../consent/consent.server";
 import type { SessionUser } from "../accounts/session.server";
 import { announceAccessChange } from "../access/access-events.server";
@@ -143,7 +143,7 @@ export async function viewNetwork(user: SessionUser, context: Context, networkId
           )
           .orderBy(asc(consents.content))
       : [];
-  await recordAudit(auditActor(user, context), {
+  await recordAuditNow(auditActor(user, context), {
     action: "network.view",
     subjectType: "network",
     subjectId: networkId,

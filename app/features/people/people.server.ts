@@ -12,7 +12,7 @@ import {
   optionalUuid,
 } from "../../utils/validation.server";
 import { notFound, personAccess, visibleNetworks, visiblePersonIds } from "../access/access.server";
-import { auditActor, recordAudit } from "../audit/audit.server";
+import { auditActor, recordAudit, recordAuditNow } from "../audit/audit.server";
 import { chosenLeaders } from "../accounts/choices.server";
 import type { SessionUser } from "../accounts/session.server";
 import { announceAccessChange } from "../access/access-events.server";
@@ -152,7 +152,7 @@ export async function viewPerson(user: SessionUser, context: Context, personId: 
     .from(personLeaders)
     .innerJoin(users, eq(users.id, personLeaders.userId))
     .where(eq(personLeaders.personId, personId));
-  await recordAudit(auditActor(user, context), {
+  await recordAuditNow(auditActor(user, context), {
     action: "person.view",
     subjectType: "person",
     subjectId: personId,
