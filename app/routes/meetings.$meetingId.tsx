@@ -5,6 +5,7 @@ import {
   type MetaFunction,
 } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { newInvitationLink } from "../features/meetings/invitations.server";
 import { LeaderChoiceError } from "../features/accounts/choices.server";
 import { GeneralErrorBoundary } from "../components/error-boundary";
 import { ErrorSummary } from "../components/forms";
@@ -24,12 +25,7 @@ import {
   MeetingVersion,
   startedFrom,
 } from "../features/meetings/meeting-page-form.server";
-import {
-  cancelMeeting,
-  newInvitationLink,
-  planningChoices,
-  updateMeeting,
-} from "../features/meetings/changes.server";
+import { cancelMeeting, planningChoices, updateMeeting } from "../features/meetings/changes.server";
 import {
   MeetingCancelledError,
   MeetingChoiceError,

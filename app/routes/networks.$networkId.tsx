@@ -5,9 +5,10 @@ import {
   type MetaFunction,
 } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { consentContents, consentMethods, memberRelations, networkCircles } from "../../db/enums";
+import { memberRelations, networkCircles } from "../../db/enums";
 import { GeneralErrorBoundary } from "../components/error-boundary";
 import { CheckboxGroup, ErrorSummary, Field, SelectField } from "../components/forms";
+import { MemberConsents } from "../features/consent/member-consents";
 import { NetworkMap } from "../features/networks/network-map";
 import { useT } from "../i18n";
 import type { MessageKey } from "../i18n/nb";
@@ -19,16 +20,18 @@ import { LeaderChoiceError } from "../features/accounts/choices.server";
 import { MemberRef, NetworkPageIntent } from "../features/networks/network-page-form.server";
 import {
   addMember,
-  DuplicateError,
-  leaderChoices,
+  DuplicateMemberError,
   managedMember,
-  PartnerChoiceError,
   MemberFields,
   MemberNameRequiredError,
-  partnerChoices,
+  PartnerChoiceError,
   removeMember,
-  setNetworkLeaders,
   setWantsInvited,
+} from "../features/networks/members.server";
+import {
+  leaderChoices,
+  partnerChoices,
+  setNetworkLeaders,
   viewNetwork,
 } from "../features/networks/networks.server";
 import { requirePermission } from "../features/accounts/session.server";
@@ -66,7 +69,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       await addMember(user, context, networkId, fields.value);
       return done("member.added");
     } catch (error) {
-      if (error instanceof DuplicateError)
+      if (error instanceof DuplicateMemberError)
         return badRequest({ userId: [message("member.duplicate")] });
       if (error instanceof PartnerChoiceError)
         return badRequest({ userId: [message("member.unknownPartner")] });
@@ -252,74 +255,7 @@ function MemberAdmin({ member, today }: { member: LoadedMember; today: string })
   const t = useT();
   return (
     <>
-      <h5>{t("consent.title")}</h5>
-      {member.consents.length === 0 ? <p>{t("consent.none")}</p> : null}
-      <ul>
-        {member.consents.map((consent) => (
-          <li key={consent.id}>
-            {t(`consentContent.${consent.content}`)} · {t("consent.givenOn")} {consent.givenOn} ·{" "}
-            {consent.expiresOn
-              ? `${t("consent.expiresOn")} ${consent.expiresOn}`
-              : t("consent.noExpiry")}{" "}
-            · {t(`consentMethod.${consent.method}`)}
-            <Form method="post" className="inline-form">
-              <input type="hidden" name="memberId" value={member.id} />
-              <input type="hidden" name="consentId" value={consent.id} />
-              <button type="submit" name="intent" value="withdraw-consent" className="link-button">
-                {t("consent.withdraw")}
-                <span className="visually-hidden">
-                  {" "}
-                  ({member.name}, {t(`consentContent.${consent.content}`)})
-                </span>
-              </button>
-            </Form>
-          </li>
-        ))}
-      </ul>
-      <details>
-        <summary>
-          {t("consent.record")}
-          <span className="visually-hidden"> ({member.name})</span>
-        </summary>
-        <Form method="post" noValidate>
-          <input type="hidden" name="memberId" value={member.id} />
-          <CheckboxGroup
-            name="content"
-            legend={t("consent.contents")}
-            options={consentContents.map((content) => ({
-              value: content,
-              label: t(`consentContent.${content}`),
-            }))}
-          />
-          <div className="field">
-            <label htmlFor={`given-${member.id}`}>{t("consent.givenOn")}</label>
-            <input
-              id={`given-${member.id}`}
-              name="givenOn"
-              type="date"
-              defaultValue={today}
-              max={today}
-              required
-            />
-          </div>
-          <div className="field">
-            <label htmlFor={`expires-${member.id}`}>{t("consent.expiresOn")}</label>
-            <input id={`expires-${member.id}`} name="expiresOn" type="date" />
-          </div>
-          <SelectField
-            id={`method-${member.id}`}
-            name="method"
-            label={t("consent.method")}
-            options={consentMethods.map((method) => ({
-              value: method,
-              label: t(`consentMethod.${method}`),
-            }))}
-          />
-          <button type="submit" name="intent" value="record-consent">
-            {t("consent.record")}
-          </button>
-        </Form>
-      </details>
+      <MemberConsents member={member} today={today} />
       <div className="actions">
         <Form method="post">
           <input type="hidden" name="memberId" value={member.id} />

@@ -18,17 +18,15 @@ import {
 import { accessUserById, logOut } from "../../app/features/accounts/session.server";
 import { setActive, setRoles } from "../../app/features/accounts/users.server";
 import { withdrawConsent } from "../../app/features/consent/consent.server";
-import {
-  cancelMeeting,
-  newInvitationLink,
-  updateMeeting,
-} from "../../app/features/meetings/changes.server";
+import { cancelMeeting, updateMeeting } from "../../app/features/meetings/changes.server";
 import {
   invitationTokenHash,
   invitationToken,
 } from "../../app/features/meetings/invitation-links.server";
+import { newInvitationLink } from "../../app/features/meetings/invitations.server";
 import { snapshotOf } from "../../app/features/meetings/meetings.server";
-import { removeMember, setNetworkLeaders } from "../../app/features/networks/networks.server";
+import { removeMember } from "../../app/features/networks/members.server";
+import { setNetworkLeaders } from "../../app/features/networks/networks.server";
 import { setPersonLeaders, updatePerson } from "../../app/features/people/people.server";
 import { auditActor } from "../../app/features/audit/audit.server";
 import { newToken } from "../../app/utils/tokens.server";

@@ -1,0 +1,213 @@
+import crypto from "node:crypto";
+import { and, eq, gte, inArray, isNull, sql, type SQL } from "drizzle-orm";
+import { getDatabase, type Database } from "../../../db/client";
+import { invitations, meetings, networkMembers, users } from "../../../db/schema";
+import { env } from "../../env.server";
+import { notFound } from "../access/access.server";
+import { auditActor, recordAudit } from "../audit/audit.server";
+import { invitationTokenHash, invitationUrl } from "./invitation-links.server";
+import { loadMailMeeting, queueInvitationMail, type MailInvitee } from "./mail.server";
+import type { SessionUser } from "../accounts/session.server";
+import { managedMeeting } from "./meetings.server";
+import { announceAccessChange } from "../access/access-events.server";
+
+/*
+ * Invitations to a meeting: who is invited, their personal links (one place replaces a link),
+ * and uninviting a member who leaves the network. Whether an invitation is current is
+ * decided in access/invitations.server.ts.
+ */
+
+type Context = { clientIp: string };
+
+export function linkExpiry(startsAt: Date, durationMinutes: number): Date {
+  return new Date(
+    startsAt.getTime() +
+      (durationMinutes + env().INVITATION_LINK_DAYS_AFTER_MEETING * 24 * 60) * 60_000,
+  );
+}
+
+/** Row data for invitations of the given members to one meeting. */
+export function newInvitations(
+  meetingId: string,
+  memberIds: string[],
+  startsAt: Date,
+  durationMinutes: number,
+) {
+  return memberIds.map((memberId) => {
+    const id = crypto.randomUUID();
+    return {
+      id,
+      meetingId,
+      memberId,
+      linkVersion: 1,
+      tokenHash: invitationTokenHash(id, 1),
+      expiresAt: linkExpiry(startsAt, durationMinutes),
+    };
+  });
+}
+
+/** The invitees of a meeting (or of the given invitations) as the mail needs them. */
+export async function invitees(
+  tx: Database,
+  meetingId: string,
+  invitationIds?: string[],
+): Promise<MailInvitee[]> {
+  if (invitationIds?.length === 0) return [];
+  const rows = await tx
+    .select({
+      invitationId: invitations.id,
+      linkVersion: invitations.linkVersion,
+      response: invitations.response,
+      name: networkMembers.name,
+      memberEmail: networkMembers.email,
+      userEmail: users.email,
+    })
+    .from(invitations)
+    .innerJoin(networkMembers, eq(networkMembers.id, invitations.memberId))
+    .leftJoin(users, eq(users.id, networkMembers.userId))
+    .where(
+      and(
+        eq(invitations.meetingId, meetingId),
+        invitationIds ? inArray(invitations.id, invitationIds) : isNull(invitations.revokedAt),
+      ),
+    );
+  return rows.map((r) => ({
+    invitationId: r.invitationId,
+    linkVersion: r.linkVersion,
+    response: r.response,
+    name: r.name,
+    email: r.userEmail ?? r.memberEmail,
+  }));
+}
+
+/**
+ * Gives the invitations matching `where` a new personal link: the link version is raised (so
+ * the old link, and every ticket issued to it, stops working; access/invitations.server.ts)
+ * and the stored hash follows it. `also` sets other columns in the same update. Returns the
+ * invitations with their new link version. The one place a link is replaced.
+ */
+async function reissueLinks(
+  tx: Database,
+  where: SQL,
+  also: Partial<typeof invitations.$inferInsert> = {},
+) {
+  const rows = await tx
+    .update(invitations)
+    .set({ ...also, linkVersion: sql`${invitations.linkVersion} + 1` })
+    .where(where)
+    .returning({
+      id: invitations.id,
+      memberId: invitations.memberId,
+      linkVersion: invitations.linkVersion,
+    });
+  for (const row of rows) {
+    await tx
+      .update(invitations)
+      .set({ tokenHash: invitationTokenHash(row.id, row.linkVersion) })
+      .where(eq(invitations.id, row.id));
+  }
+  return rows;
+}
+
+/**
+ * Invites members to an existing meeting. A member invited before and then removed gets the
+ * same invitation back with a new link (one invitation per member and meeting).
+ */
+export async function inviteMembers(
+  tx: Database,
+  meetingId: string,
+  memberIds: string[],
+  startsAt: Date,
+  durationMinutes: number,
+) {
+  if (memberIds.length === 0) return [];
+  const revived = await reissueLinks(
+    tx,
+    and(eq(invitations.meetingId, meetingId), inArray(invitations.memberId, memberIds))!,
+    {
+      revokedAt: null,
+      response: "needs_action",
+      respondedAt: null,
+      expiresAt: linkExpiry(startsAt, durationMinutes),
+    },
+  );
+  const fresh = newInvitations(
+    meetingId,
+    memberIds.filter((id) => !revived.some((r) => r.memberId === id)),
+    startsAt,
+    durationMinutes,
+  );
+  if (fresh.length > 0) await tx.insert(invitations).values(fresh);
+  return [...revived.map((r) => r.id), ...fresh.map((f) => f.id)];
+}
+
+/** Replaces one invitation's link (the old one stops working) and returns the new one, once. */
+export async function newInvitationLink(
+  user: SessionUser,
+  context: Context,
+  meetingId: string,
+  invitationId: string,
+): Promise<string> {
+  const access = await managedMeeting(user, meetingId);
+  return getDatabase().db.transaction(async (tx) => {
+    const [row] = await reissueLinks(
+      tx,
+      and(
+        eq(invitations.id, invitationId),
+        eq(invitations.meetingId, meetingId),
+        isNull(invitations.revokedAt),
+      )!,
+    );
+    if (!row) notFound();
+    await recordAudit(
+      auditActor(user, context),
+      {
+        action: "invitation.create",
+        subjectType: "invitation",
+        subjectId: row.id,
+        personId: access.personId,
+        details: { linkVersion: row.linkVersion },
+      },
+      tx,
+    );
+    await announceAccessChange(tx, { personId: access.personId });
+    return invitationUrl(row.id, row.linkVersion);
+  });
+}
+
+/**
+ * A member who leaves the network is uninvited from every coming meeting: the invitation is
+ * revoked, the meeting's SEQUENCE raised, and a CANCEL queued for them. Returns how many.
+ */
+export async function revokeMemberInvitations(tx: Database, memberId: string): Promise<number> {
+  const coming = await tx
+    .select({ invitationId: invitations.id, meetingId: meetings.id })
+    .from(invitations)
+    .innerJoin(meetings, eq(meetings.id, invitations.meetingId))
+    .where(
+      and(
+        eq(invitations.memberId, memberId),
+        isNull(invitations.revokedAt),
+        eq(meetings.status, "scheduled"),
+        gte(meetings.startsAt, new Date()),
+      ),
+    );
+  for (const { invitationId, meetingId } of coming) {
+    await tx
+      .update(invitations)
+      .set({ revokedAt: new Date() })
+      .where(eq(invitations.id, invitationId));
+    await tx
+      .update(meetings)
+      .set({ sequence: sql`${meetings.sequence} + 1`, version: sql`${meetings.version} + 1` })
+      .where(eq(meetings.id, meetingId));
+    const mail = await loadMailMeeting(tx, meetingId);
+    await queueInvitationMail(
+      tx,
+      mail,
+      await invitees(tx, meetingId, [invitationId]),
+      "cancellation",
+    );
+  }
+  return coming.length;
+}
