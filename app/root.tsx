@@ -1,11 +1,9 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import {
   Form,
-  Link,
   Links,
   LiveReload,
   Meta,
-  NavLink,
   Outlet,
   Scripts,
   ScrollRestoration,
@@ -14,6 +12,7 @@ import {
 } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { GeneralErrorBoundary } from "./components/error-boundary";
+import { useFollowLinks } from "./components/follow-links";
 import { useNonce } from "./components/nonce";
 import { useLocale, useT, type Locale } from "./i18n";
 import { getLocale } from "./i18n/locale.server";
@@ -65,23 +64,32 @@ function Shell({ children }: { children: ReactNode }) {
   const data = useRouteLoaderData("root") as RootData | undefined;
   const location = useLocation();
   const here = location.pathname + location.search;
+  const followLinks = useFollowLinks();
+  // As NavLink: "/" only when on it, an area also on its sub-pages.
+  const current = (to: string) =>
+    to === "/"
+      ? location.pathname === "/"
+      : location.pathname === to || location.pathname.startsWith(`${to}/`);
   return (
     <>
       <a className="skip-link" href="#main">
         {t("skip.toMain")}
       </a>
-      <header className="site-header">
+      {/* Plain links with one delegated click handler (useFollowLinks; ADR 007): the header and
+          the main area navigate inside the app without a <Link> per link. */}
+      {/* eslint-disable-next-line jsx-a11y/click-events-have-key-events, jsx-a11y/no-static-element-interactions */}
+      <header className="site-header" onClick={followLinks}>
         <div className="site-header-inner">
-          <Link to="/" className="brand">
+          <a href="/" className="brand">
             {t("app.name")}
-          </Link>
+          </a>
           <div className="header-tools">
             <LanguageSwitch locale={data?.locale ?? "nb"} redirectTo={here} />
             {data?.user ? (
               <>
-                <Link to="/account" className="header-link">
+                <a href="/account" className="header-link">
                   {t("nav.account")}
-                </Link>
+                </a>
                 <Form method="post" action="/logout">
                   <button type="submit" className="link-button">
                     {t("nav.logout")}
@@ -95,20 +103,31 @@ function Shell({ children }: { children: ReactNode }) {
           <nav aria-label={t("nav.label")} className="main-nav">
             <ul>
               <li>
-                <NavLink to="/" end>
+                <a
+                  href="/"
+                  className={current("/") ? "active" : undefined}
+                  aria-current={current("/") ? "page" : undefined}
+                >
                   {t("nav.home")}
-                </NavLink>
+                </a>
               </li>
               {data.navigation.map((item) => (
                 <li key={item.to}>
-                  <NavLink to={item.to}>{t(item.label)}</NavLink>
+                  <a
+                    href={item.to}
+                    className={current(item.to) ? "active" : undefined}
+                    aria-current={current(item.to) ? "page" : undefined}
+                  >
+                    {t(item.label)}
+                  </a>
                 </li>
               ))}
             </ul>
           </nav>
         ) : null}
       </header>
-      <main id="main" tabIndex={-1}>
+      {/* eslint-disable-next-line jsx-a11y/click-events-have-key-events, jsx-a11y/no-noninteractive-element-interactions */}
+      <main id="main" tabIndex={-1} onClick={followLinks}>
         {children}
       </main>
       <footer className="site-footer">

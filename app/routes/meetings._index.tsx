@@ -1,9 +1,8 @@
 import { data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Form, useLoaderData } from "@remix-run/react";
 import { DateTime } from "luxon";
 import { meetingKinds } from "../../db/enums";
 import { GeneralErrorBoundary } from "../components/error-boundary";
-import { useFollowLinks } from "../components/follow-links";
 import { ErrorSummary, fieldId } from "../components/forms";
 import { useLocale, useT, type Locale } from "../i18n";
 import {
@@ -106,24 +105,24 @@ export default function Meetings() {
       <p className="muted">{t("meetings.newFromNetwork")}</p>
       <ErrorSummary errors={loaded.errors} />
       <nav aria-label={t("meetings.title")} className="actions">
-        <Link
-          to={params({ view: "list", tab: "upcoming" })}
+        <a
+          href={params({ view: "list", tab: "upcoming" })}
           aria-current={loaded.view === "list" ? "page" : undefined}
         >
           {t("meetings.list")}
-        </Link>
-        <Link
-          to={params({ view: "week" })}
+        </a>
+        <a
+          href={params({ view: "week" })}
           aria-current={loaded.view === "week" ? "page" : undefined}
         >
           {t("meetings.week")}
-        </Link>
-        <Link
-          to={params({ view: "month" })}
+        </a>
+        <a
+          href={params({ view: "month" })}
           aria-current={loaded.view === "month" ? "page" : undefined}
         >
           {t("meetings.month")}
-        </Link>
+        </a>
       </nav>
       <Form method="get" className="panel filters">
         <input type="hidden" name="view" value={loaded.view} />
@@ -167,8 +166,8 @@ export default function Meetings() {
           <ul className="tabs">
             {tabs.map((tab) => (
               <li key={tab}>
-                <Link
-                  to={params({ view: "list", tab })}
+                <a
+                  href={params({ view: "list", tab })}
                   aria-current={loaded.tab === tab ? "page" : undefined}
                 >
                   {t(
@@ -178,7 +177,7 @@ export default function Meetings() {
                         ? "meetings.past"
                         : "meetings.upcoming",
                   )}
-                </Link>
+                </a>
               </li>
             ))}
           </ul>
@@ -186,14 +185,14 @@ export default function Meetings() {
           {loaded.page > 1 || loaded.hasMore ? (
             <nav aria-label={t("meetings.pages")} className="actions">
               {loaded.page > 1 ? (
-                <Link to={params({ view: "list", tab: loaded.tab, page: String(loaded.page - 1) })}>
+                <a href={params({ view: "list", tab: loaded.tab, page: String(loaded.page - 1) })}>
                   {t("meetings.previous")}
-                </Link>
+                </a>
               ) : null}
               {loaded.hasMore ? (
-                <Link to={params({ view: "list", tab: loaded.tab, page: String(loaded.page + 1) })}>
+                <a href={params({ view: "list", tab: loaded.tab, page: String(loaded.page + 1) })}>
                   {t("meetings.next")}
-                </Link>
+                </a>
               ) : null}
             </nav>
           ) : null}
@@ -214,7 +213,6 @@ function CalendarView({
 }) {
   const t = useT();
   const locale = useLocale();
-  const followLinks = useFollowLinks();
   const range = loaded.range!;
   const start = DateTime.fromISO(range.from, { zone: OSLO });
   const end = DateTime.fromISO(range.to, { zone: OSLO });
@@ -231,16 +229,14 @@ function CalendarView({
   return (
     <section aria-labelledby="calendar-caption">
       <div className="actions">
-        <Link to={params({ view: loaded.view, date: anchor.minus(step).toISODate()! })}>
+        <a href={params({ view: loaded.view, date: anchor.minus(step).toISODate()! })}>
           {t("meetings.previous")}
-        </Link>
-        <Link to={params({ view: loaded.view, date: anchor.plus(step).toISODate()! })}>
+        </a>
+        <a href={params({ view: loaded.view, date: anchor.plus(step).toISODate()! })}>
           {t("meetings.next")}
-        </Link>
+        </a>
       </div>
-      {/* The click handler only takes over clicks on the links inside (see useFollowLinks). */}
-      {/* eslint-disable-next-line jsx-a11y/click-events-have-key-events, jsx-a11y/no-static-element-interactions */}
-      <div className="table-wrap" onClick={followLinks}>
+      <div className="table-wrap">
         <table className="calendar">
           <caption id="calendar-caption">{t("meetings.calendarFor", { period })}</caption>
           <thead>

@@ -76,6 +76,33 @@ describe.skipIf(!hasChromium)("the application shell in a browser", () => {
     },
   );
 
+  it("moves through the main menu and the meetings views inside the app, by mouse and keyboard", async () => {
+    const page = await open({ as: DEMO.leader });
+    await page.goto(`${server.url}/`);
+    await waitForHydration(page);
+    // A marker on window survives only client-side navigation (no new document).
+    await page.evaluate(() => ((window as unknown as { marker: number }).marker = 1));
+    const menu = page.locator('nav[aria-label="Hovedmeny"]');
+    expect(await menu.getByRole("link", { name: "Start" }).getAttribute("aria-current")).toBe(
+      "page",
+    );
+
+    await menu.getByRole("link", { name: "Møter" }).click();
+    await page.waitForURL(`${server.url}/meetings`);
+    await expect
+      .poll(() => menu.getByRole("link", { name: "Møter" }).getAttribute("aria-current"))
+      .toBe("page");
+    expect(await menu.getByRole("link", { name: "Start" }).getAttribute("aria-current")).toBeNull();
+
+    await page.getByRole("link", { name: "Uke", exact: true }).focus();
+    await page.keyboard.press("Enter");
+    await page.waitForURL((url) => url.searchParams.get("view") === "week");
+    expect(
+      await page.evaluate(() => (window as unknown as { marker?: number }).marker),
+      "the menu and the view links navigate without loading a new document",
+    ).toBe(1);
+  });
+
   it("switches the language to English and back", async () => {
     const page = await open();
     await page.goto(`${server.url}/login`);

@@ -1,5 +1,4 @@
 import type { MeetingKind, MeetingStatus } from "../../../db/enums";
-import { useFollowLinks } from "../../components/follow-links";
 import { formatDateTime, useLocale, useT } from "../../i18n";
 
 /** One row of the meetings list, as the list's loader sends it. */
@@ -15,16 +14,14 @@ export interface MeetingListRow {
   manage: boolean;
 }
 
-/** The meetings list: one link per meeting, with one delegated click handler (ADR 007). */
+/** The meetings list: one plain link per meeting (ADR 007). */
 export function MeetingList({ meetings }: { meetings: readonly MeetingListRow[] }) {
   const t = useT();
   const locale = useLocale();
-  const followLinks = useFollowLinks();
   if (meetings.length === 0) return <p>{t("meetings.none")}</p>;
   return (
-    // The click handler only takes over clicks on the links inside (see useFollowLinks).
-    // eslint-disable-next-line jsx-a11y/click-events-have-key-events, jsx-a11y/no-noninteractive-element-interactions
-    <ul className="meeting-list" onClick={followLinks}>
+    // Plain links: the page's delegated click handler navigates (root.tsx, useFollowLinks).
+    <ul className="meeting-list">
       {meetings.map((m) => {
         const kind = t(`meetingKind.${m.kind}`);
         // One text node between the link and the kind: the list renders 50 of these per page.
