@@ -18,7 +18,13 @@ export interface Identity {
 export type RefusalStatus = 400 | 401 | 403 | 404 | 429 | 503;
 
 export type Authorisation<I extends Identity> =
-  | { ok: true; permission: Permission; identity: I }
+  | {
+      ok: true;
+      permission: Permission;
+      identity: I;
+      /** The document's canonical name (e.g. lower case), if it differs from the one asked for. */
+      documentName?: string;
+    }
   | { ok: false; status: RefusalStatus; reason: string };
 
 /** A permission now, or why an open connection ends (close codes 4401 and 4403). */

@@ -13,6 +13,8 @@ import type { RealtimeMetrics } from "./metrics";
  */
 export class Rechecker {
   private readonly running = new Set<Connection>();
+  /** Connections asked about again while a check of theirs ran: checked once more after it. */
+  private readonly again = new Set<Connection>();
 
   constructor(
     private readonly hooks: RealtimeHooks,
@@ -24,7 +26,12 @@ export class Rechecker {
     const answers = new Map<string, Promise<RecheckAnswer>>();
     await Promise.all(
       [...targets].map(async (connection) => {
-        if (this.running.has(connection) || connection.closed) return;
+        if (connection.closed) return;
+        if (this.running.has(connection)) {
+          // Its running check may have read the database before the change being announced.
+          this.again.add(connection);
+          return;
+        }
         this.running.add(connection);
         try {
           const key = `${connection.identity.key}|${connection.documentName}`;
@@ -39,13 +46,21 @@ export class Rechecker {
         } finally {
           this.running.delete(connection);
         }
+        if (this.again.delete(connection)) await this.recheck([connection]);
       }),
     );
   }
 
   /** The connections an announcement concerns, checked at once. */
   recheckWhere(connections: Iterable<Connection>, concerns: (identity: Identity) => boolean) {
-    const targets = [...connections].filter((c) => concerns(c.identity));
+    const targets = [...connections].filter((connection) => {
+      try {
+        return concerns(connection.identity);
+      } catch (error) {
+        logger().warn({ err: safeError(error) }, "realtime: an access announcement failed");
+        return true; // when in doubt, check
+      }
+    });
     return this.recheck(targets);
   }
 

@@ -88,7 +88,8 @@ export async function attachRealtime<I extends Identity>(
   );
   log.onStored = (name, ids) => {
     documents.get(name)?.rowsStored(ids);
-    hooks.stored?.(name);
+    // After the rows are committed: a failing hook must not make the writer store them again.
+    callHook("stored", () => hooks.stored?.(name));
   };
   const wss = new WebSocketServer({
     noServer: true,
@@ -101,8 +102,13 @@ export async function attachRealtime<I extends Identity>(
   let closing = false;
 
   await fanout?.start();
+  // Announcements so far: an upgrade whose authorisation overlapped one is checked again.
+  let announcements = 0;
   const stopWatching = hooks.watchAccess
-    ? await hooks.watchAccess((concerns) => void rechecker.recheckWhere(connections, concerns))
+    ? await hooks.watchAccess((concerns) => {
+        announcements++;
+        void rechecker.recheckWhere(connections, concerns);
+      })
     : async () => {};
 
   server.on("upgrade", (request: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -120,26 +126,37 @@ export async function attachRealtime<I extends Identity>(
     } catch {
       return refuseUpgrade(socket, 404);
     }
-    hooks.authorise(request, documentName).then(
-      (result) => {
-        if (!result.ok) {
-          metrics.refusedUpgrades++;
-          logger().info(
-            { realtime: "refused", status: result.status, reason: result.reason },
-            "realtime: upgrade refused",
-          );
-          return refuseUpgrade(socket, result.status);
-        }
-        if (socket.destroyed || closing) return socket.destroy();
-        wss.handleUpgrade(request, socket, head, (ws) =>
-          accept(ws, documentName, result, request.socket.remoteAddress ?? "unknown"),
-        );
-      },
-      (error: unknown) => {
-        logger().error({ err: safeError(error) }, "realtime: authorising an upgrade failed");
-        refuseUpgrade(socket, 503);
-      },
-    );
+    const announcementsBefore = announcements;
+    // Called inside a promise so that a hook that throws at once is refused like one that rejects.
+    Promise.resolve(documentName)
+      .then((name) => hooks.authorise(request, name))
+      .then(
+        (result) => {
+          if (!result.ok) {
+            metrics.refusedUpgrades++;
+            logger().info(
+              { realtime: "refused", status: result.status, reason: result.reason },
+              "realtime: upgrade refused",
+            );
+            return refuseUpgrade(socket, result.status);
+          }
+          if (socket.destroyed || closing) return socket.destroy();
+          wss.handleUpgrade(request, socket, head, (ws) => {
+            const connection = accept(
+              ws,
+              result.documentName ?? documentName,
+              result,
+              request.socket.remoteAddress ?? "unknown",
+            );
+            // Access may have changed while it was being decided.
+            if (announcements !== announcementsBefore) void rechecker.recheck([connection]);
+          });
+        },
+        (error: unknown) => {
+          logger().error({ err: safeError(error) }, "realtime: authorising an upgrade failed");
+          refuseUpgrade(socket, 503);
+        },
+      );
   });
 
   function accept(
@@ -147,7 +164,7 @@ export async function attachRealtime<I extends Identity>(
     documentName: string,
     grant: Extract<Authorisation<Identity>, { ok: true }>,
     ip: string,
-  ): void {
+  ): Connection {
     ws.on("error", (error) => {
       logger().debug({ err: safeError(error), document: documentName }, "realtime: socket error");
     });
@@ -192,6 +209,7 @@ export async function attachRealtime<I extends Identity>(
       "realtime: connection opened",
     );
     callHook("opened", () => hooks.opened?.(describe(connection)));
+    return connection;
   }
 
   const recheckTimer = setInterval(
@@ -227,10 +245,14 @@ export async function attachRealtime<I extends Identity>(
     documents,
     log,
     flush: () => log.flush(),
-    // A loaded document holds every stored and received update: no flush, no database.
-    // Otherwise the stored rows, merged in this module's merge lane.
-    readState: async (name) =>
-      liveState(name) ?? mergeToState(await storedUpdates(database.db, name)),
+    // The stored rows merged with the loaded document, if any: the loaded document holds this
+    // process's updates not yet stored, the rows those other processes stored that may not
+    // have reached it yet. Merged in this module's merge lane.
+    readState: async (name) => {
+      const stored = await storedUpdates(database.db, name);
+      const live = liveState(name);
+      return mergeToState(live ? [...stored, live] : stored);
+    },
     close: () => {
       closed ??= (async () => {
         closing = true;

@@ -6,7 +6,8 @@ import type { MouseEvent } from "react";
  * navigates inside the app as <Link> would (no full page load). A <Link> resolves its route and runs its hooks
  * while the server renders: ~8 µs each, ~0.4 ms per request for the 50 rows of the meetings list
  * (issue 3). Before hydration, and for clicks the browser should handle itself (new tab or
- * window, download, another origin), the link works as an ordinary link. A link reached with
+ * window, download, another origin, a jump to a #fragment of this page), the link works as an
+ * ordinary link. A link reached with
  * the keyboard gets the same click event on Enter.
  */
 export function useFollowLinks() {
@@ -20,6 +21,11 @@ export function useFollowLinks() {
     if (!ownWindow || link.hasAttribute("download") || link.origin !== window.location.origin) {
       return;
     }
+    // A jump within the page (an error summary's "#field" links): the browser's own, since a
+    // router navigation would clear the action's data and with it the errors shown.
+    const samePage =
+      link.pathname === window.location.pathname && link.search === window.location.search;
+    if (samePage && link.hash) return;
     event.preventDefault();
     const to = link.pathname + link.search + link.hash;
     const here = window.location.pathname + window.location.search + window.location.hash;

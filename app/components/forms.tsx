@@ -1,4 +1,4 @@
-import { useEffect, useRef, type InputHTMLAttributes } from "react";
+import { useEffect, useRef, type InputHTMLAttributes, type MouseEvent } from "react";
 import { useT } from "../i18n";
 import { unpackMessage } from "../utils/validation";
 
@@ -73,7 +73,7 @@ export function ErrorSummary({
           messages.map((packed, index) => (
             <li key={`${field}-${index}`}>
               {labels[field] ? (
-                <a href={`#${fieldId(field)}`}>
+                <a href={`#${fieldId(field)}`} onClick={focusField}>
                   {labels[field]}: {render(packed)}
                 </a>
               ) : (
@@ -85,6 +85,20 @@ export function ErrorSummary({
       </ul>
     </div>
   );
+}
+
+/*
+ * An error summary's link moves focus to its field, as in GOV.UK's and Designsystemet's error
+ * summaries. Without JavaScript it is an ordinary #fragment link; with it, the URL is left as
+ * it is: a hash change is a navigation for the router, which would clear the action's data
+ * and with it the errors shown.
+ */
+function focusField(event: MouseEvent<HTMLAnchorElement>) {
+  const target = document.getElementById(event.currentTarget.hash.slice(1));
+  if (!target) return;
+  event.preventDefault();
+  target.focus();
+  target.scrollIntoView({ block: "center" });
 }
 
 interface Option {

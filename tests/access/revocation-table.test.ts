@@ -232,14 +232,14 @@ const ROWS: Row[] = [
   {
     change: "roles changed (partner role taken away)",
     asker: "partner",
-    revoke: async (f) => {
-      const admin = await server.userId(DEMO.admin);
-      await setRoles(auditActor(await user(admin), context), f.partnerId, {
-        roles: [],
-        partnerOrganisationId: null,
-      });
-    },
+    revoke: async (f) => takeRoles(f),
     expect: { page: "refused", feed: "refused", openSocket: "4403", newSocket: "refused" },
+  },
+  {
+    change: "roles changed (partner role taken away)",
+    asker: "partnerLink",
+    revoke: async (f) => takeRoles(f),
+    expect: linkRefused(),
   },
   {
     change: "logout",
@@ -325,6 +325,14 @@ async function uninvite(f: Fixture, memberId: string) {
     },
   });
   expect(result.ok).toBe(true);
+}
+
+async function takeRoles(f: Fixture) {
+  const admin = await server.userId(DEMO.admin);
+  await setRoles(auditActor(await user(admin), context), f.partnerId, {
+    roles: [],
+    partnerOrganisationId: null,
+  });
 }
 
 async function deactivate(f: Fixture) {

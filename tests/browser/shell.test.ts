@@ -103,6 +103,25 @@ describe.skipIf(!hasChromium)("the application shell in a browser", () => {
     ).toBe(1);
   });
 
+  it("moves focus from the error summary to the field and keeps the errors", async () => {
+    const page = await open({ as: DEMO.leader });
+    await page.goto(`${server.url}/persons/new`);
+    await waitForHydration(page);
+    await page.getByRole("button", { name: "Registrer person" }).click();
+    const summary = page.locator(".error-summary");
+    await summary.waitFor();
+    // The form's 400 answer is the validation working, not a problem of the page.
+    session!.problems.splice(
+      0,
+      session!.problems.length,
+      ...session!.problems.filter((p) => !/status of 400/.test(p)),
+    );
+    await summary.getByRole("link").first().click();
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe("field-name");
+    expect(await summary.isVisible(), "the summary stays after the jump").toBe(true);
+    expect(await page.locator("#field-name-error").isVisible()).toBe(true);
+  });
+
   it("switches the language to English and back", async () => {
     const page = await open();
     await page.goto(`${server.url}/login`);

@@ -1,4 +1,4 @@
-import { and, eq, gt, isNull, sql, type SQL } from "drizzle-orm";
+import { and, eq, gt, inArray, isNull, sql, type SQL } from "drizzle-orm";
 import { getDatabase, type Database } from "../../../db/client";
 import type { ConsentContent } from "../../../db/enums";
 import {
@@ -7,10 +7,12 @@ import {
   networkMembers,
   networks,
   persons,
+  roleAssignments,
   users,
 } from "../../../db/schema";
 import { hashToken } from "../../utils/tokens.server";
 import { contentsInForce } from "../consent/consent.server";
+import { permissionRoles } from "./permissions";
 
 /*
  * "Is this invitation current?" — the one answer for every way into a meeting as an invitee:
@@ -18,8 +20,8 @@ import { contentsInForce } from "../consent/consent.server";
  * account, the meetings list and feed, and the realtime upgrade and recheck.
  *
  * An invitation is current while its member is still a member of the network, it is not
- * revoked, the member's account (if they have one) is active, and (for a personal link) it is
- * the link's current version and not expired. What it
+ * revoked, the member's account (if they have one) is active and has a role that may see
+ * meetings, and (for a personal link) it is the link's current version and not expired. What it
  * shows then depends on the meeting: once cancelled, only the cancellation (no content, no
  * answer); otherwise the kinds of content the member's consent allows today.
  * docs/access.md has the table of every way in against every way access can end.
@@ -57,7 +59,11 @@ export function invitationIsCurrent(options: { viaLink: boolean }): SQL {
   return and(
     isNull(invitations.revokedAt),
     isNull(networkMembers.removedAt),
-    sql`not exists (select 1 from ${users} where ${users.id} = ${networkMembers.userId} and not ${users.active})`,
+    // A member with an account: the account is active and its roles may see meetings.
+    sql`not exists (select 1 from ${users} where ${users.id} = ${networkMembers.userId}
+      and (not ${users.active} or not exists (select 1 from ${roleAssignments}
+        where ${roleAssignments.userId} = ${users.id}
+        and ${inArray(roleAssignments.role, [...permissionRoles["meetings.view"]])})))`,
     options.viaLink ? gt(invitations.expiresAt, new Date()) : undefined,
   )!;
 }

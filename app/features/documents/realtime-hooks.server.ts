@@ -51,6 +51,7 @@ export function documentHooks(env: Env, database: DatabaseHandle): RealtimeHooks
       }
       return {
         ok: true,
+        documentName: document.name,
         permission: grant.permission,
         // A link holder with an account of their own is concerned by changes to that account.
         identity: { ...asked.identity, owner: grant.owner, userId: grant.accountId },
