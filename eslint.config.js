@@ -48,7 +48,7 @@ export default tseslint.config(
           patterns: [
             {
               group: ["**/app/routes/**"],
-              message: "Routes are leaves: import from app/models instead.",
+              message: "Routes are leaves: import from app/features instead.",
             },
           ],
         },

@@ -31,23 +31,14 @@ export type DatabaseTarget =
   | { kind: "postgres"; url: string; maxConnections?: number }
   | { kind: "pglite"; dataDir?: string; loadDataDir?: Blob | File };
 
-// Statements sent through drizzle in this process, on both drivers (also from the Remix
-// build's own copy of this module, hence globalThis). Tests bound the count per page.
-const counter = globalThis as typeof globalThis & {
-  __broenStatements?: number;
-  __broenStatementLog?: string[];
-};
+// While recordStatements runs, every statement sent through drizzle in this process, on both
+// drivers (also from the Remix build's own copy of this module, hence globalThis).
+const counter = globalThis as typeof globalThis & { __broenStatementLog?: string[] };
 const counting = {
   logQuery: (query: string) => {
-    counter.__broenStatements = (counter.__broenStatements ?? 0) + 1;
     counter.__broenStatementLog?.push(query);
   },
 };
-
-/** How many SQL statements this process has sent through drizzle so far. */
-export function statementCount(): number {
-  return counter.__broenStatements ?? 0;
-}
 
 /**
  * Runs `work` and returns the SQL text of every statement sent meanwhile (tests: "which

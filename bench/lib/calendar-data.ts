@@ -1,7 +1,7 @@
 /*
  * The benchmark's calendar data: meetings spread around today, inserted with SQL that matches
- * db/schema.ts (tables meetings and meeting_leaders), and the same meetings as the feed builder
- * gets them from app/models/calendar-feed.server.ts.
+ * db/schema/meetings.ts (tables meetings and meeting_leaders), and the same meetings as the feed builder
+ * gets them from app/features/meetings/calendar-feed.server.ts.
  */
 import crypto from "node:crypto";
 import { DateTime } from "luxon";
@@ -46,7 +46,7 @@ export function planMeetings(total: number, past: number): PlannedMeeting[] {
 
 const ROW_CHUNK = 100;
 
-/** Inserts the meetings and their leader (tables meetings, meeting_leaders in db/schema.ts). */
+/** Inserts the meetings and their leader (tables meetings, meeting_leaders in db/schema/meetings.ts). */
 export async function insertMeetings(
   db: BenchDatabase,
   planned: PlannedMeeting[],

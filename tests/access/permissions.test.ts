@@ -5,7 +5,7 @@ import { DEMO, startTestServer, type TestServer } from "../support/server";
 
 /*
  * Every role against every protected route. The expectations are written out here on purpose
- * (not derived from app/models/permissions.ts), so a change to the rules must change this table.
+ * (not derived from app/features/access/permissions.ts), so a change to the rules must change this table.
  */
 type Who = "anonymous" | "admin" | "coordinator" | "leader" | "partner";
 const who: Who[] = ["anonymous", "admin", "coordinator", "leader", "partner"];

@@ -14,7 +14,7 @@ import {
 
 announceSkipWithoutChromium("tests/browser/shell.test.ts");
 
-// What each role must see in the main menu (app/models/permissions.ts is the source).
+// What each role must see in the main menu (app/features/access/permissions.ts is the source).
 const expectedNavigation: [account: keyof typeof DEMO, links: string[]][] = [
   ["admin", ["Start", "Administrasjon"]],
   ["coordinator", ["Start", "Møter", "Nettverk", "Tilbud", "Oversikt"]],

@@ -1,6 +1,9 @@
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { memberMaySee } from "../../app/features/consent/consent.server";
+import { contentsInForce } from "../../app/features/consent/consent.server";
+
+const memberMaySee = async (memberId: string, content: "agenda" | "minutes" | "plan") =>
+  (await contentsInForce(memberId)).has(content);
 import { osloToday } from "../../app/utils/oslo-time";
 import { auditLog, consents, networkMembers } from "../../db/schema";
 import { DEMO, startTestServer, type TestServer } from "../support/server";

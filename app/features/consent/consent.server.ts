@@ -28,10 +28,6 @@ export async function contentsInForce(
   return new Set(rows.map((r) => r.content));
 }
 
-export async function memberMaySee(memberId: string, content: ConsentContent): Promise<boolean> {
-  return (await contentsInForce(memberId)).has(content);
-}
-
 export interface ConsentInput {
   contents: ConsentContent[];
   givenOn: string;

@@ -16,8 +16,8 @@ import type { TicketHolder } from "./tickets.server";
 /*
  * The live documents: ONE registry of their kinds, and the one answer to "what may this asker
  * do with this document". Adding a kind of live document is one entry here plus its feature.
- * Used by the realtime hooks at the upgrade and at every recheck, and by pages that read a
- * document. docs/realtime.md and docs/access.md describe the rules.
+ * Used by the realtime hooks at the upgrade and at every recheck (pages that show a document
+ * ask access/invitations.server.ts, the same rule for invitees). docs/realtime.md and docs/access.md describe the rules.
  */
 
 /** What a document belongs to: its network and person, and the meeting for meeting documents. */
