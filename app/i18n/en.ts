@@ -270,7 +270,18 @@ export const en: Record<MessageKey, string> = {
   "meeting.duplicateMember": "The same person is chosen twice.",
   "meeting.unknownMember": "One of the chosen members is not in the network.",
   "meeting.unknownLeader": "One of the chosen leaders cannot lead meetings here.",
-  "meeting.timeDoesNotExist": "This time does not exist on that day (change to summer time).",
+  "meeting.timeDoesNotExist":
+    "This time does not exist on that day: the clocks go forward from 02:00 to 03:00 (start of summer time). Choose a time before 02:00 or from 03:00.",
+  "meeting.timeOccursTwice":
+    "This time happens twice that night: the clocks go back from 03:00 to 02:00 (end of summer time). Choose whether you mean the first or the second time.",
+  "meeting.utcOffset": "First or second time",
+  "meeting.utcOffsetHint": "The clock shows {time} twice this night, one hour apart.",
+  "meeting.firstOccurrence": "First time: {time} {zone} (UTC{offset})",
+  "meeting.secondOccurrence": "Second time: {time} {zone} (UTC{offset}), one hour later",
+  "meeting.summerTime": "summer time",
+  "meeting.winterTime": "winter time",
+  "meeting.seriesClockChange":
+    "The meeting of the series on {date} would fall in the hour the clocks change, so the time does not exist or happens twice that day. Choose another time or fewer meetings.",
   "meeting.tooFarAhead": "A meeting cannot be more than two years ahead.",
   "meeting.placeRequired": "Enter a place, a video link or both.",
   "meeting.leaderRequired": "Choose at least one meeting leader.",
@@ -313,6 +324,9 @@ export const en: Record<MessageKey, string> = {
   "meeting.status": "Status",
   "meeting.answers": "Replies",
   "meeting.answeredAt": "replied {when}",
+  "meeting.answersForOldTime":
+    "The time has changed. Replies given before the change were for the old time. They are shown below until each person replies again.",
+  "meeting.oldAnswer": "Replied “{response}” for the old time {when}. Has not replied again.",
   "meeting.noEmail": "No e-mail: give the person the link yourself.",
   "meeting.newLink": "Make a new invitation link",
   "meeting.linkShownOnce": "New link for {name}. It is shown only now:",
@@ -348,6 +362,10 @@ export const en: Record<MessageKey, string> = {
   "invitation.cancelled": "The meeting is cancelled.",
   "invitation.yourAnswer": "Your reply",
   "invitation.answered": "Thank you, your reply is saved.",
+  "invitation.oldAnswer":
+    "The time has changed. You replied “{response}” for the old time {when}. Please reply again for the new time.",
+  "invitation.answerOutdated":
+    "The meeting's time changed before your reply arrived, so it was not saved. See the new time and reply again.",
   "invitation.download": "Add to calendar (.ics)",
   "invitation.agenda": "Agenda",
   "agenda.empty": "No agenda has been written yet.",

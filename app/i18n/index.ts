@@ -38,7 +38,31 @@ export function formatDateTime(locale: Locale, value: Date | string): string {
     });
     dateTimeFormats.set(locale, format);
   }
-  return format.format(new Date(value));
+  const date = new Date(value);
+  const text = format.format(date);
+  // A wall-clock time that happens twice (the hour repeated when summer time ends) names two
+  // instants: say which, "26. okt. 2025, 02:30 CEST" or "… 02:30 CET" (docs/decisions/005).
+  const ms = date.getTime();
+  if (format.format(ms - HOUR_MS) === text || format.format(ms + HOUR_MS) === text) {
+    return `${text} ${zoneName(locale, date)}`;
+  }
+  return text;
+}
+
+const HOUR_MS = 3_600_000;
+const zoneFormats = new Map<Locale, Intl.DateTimeFormat>();
+
+/** "CEST" or "CET" (Intl cannot add a zone name to dateStyle/timeStyle itself). */
+function zoneName(locale: Locale, date: Date): string {
+  let format = zoneFormats.get(locale);
+  if (!format) {
+    format = new Intl.DateTimeFormat(intlLocale[locale], {
+      timeZone: TIME_ZONE,
+      timeZoneName: "short",
+    });
+    zoneFormats.set(locale, format);
+  }
+  return format.formatToParts(date).find((part) => part.type === "timeZoneName")?.value ?? "";
 }
 
 /** The locale chosen in the root loader; bokmål when the root has no data (e.g. errors). */

@@ -266,7 +266,18 @@ export const nb = {
   "meeting.duplicateMember": "Samme person er valgt to ganger.",
   "meeting.unknownMember": "Et av de valgte medlemmene finnes ikke i nettverket.",
   "meeting.unknownLeader": "En av de valgte lederne kan ikke lede møter her.",
-  "meeting.timeDoesNotExist": "Dette klokkeslettet finnes ikke den dagen (overgang til sommertid).",
+  "meeting.timeDoesNotExist":
+    "Dette klokkeslettet finnes ikke den dagen: klokka stilles fram fra 02:00 til 03:00 (overgang til sommertid). Velg et klokkeslett før 02:00 eller fra 03:00.",
+  "meeting.timeOccursTwice":
+    "Dette klokkeslettet finnes to ganger den natten: klokka stilles tilbake fra 03:00 til 02:00 (overgang til vintertid). Velg om du mener første eller andre gang.",
+  "meeting.utcOffset": "Første eller andre gang",
+  "meeting.utcOffsetHint": "Klokka er {time} to ganger denne natten, med en times mellomrom.",
+  "meeting.firstOccurrence": "Første gang: {time} {zone} (UTC{offset})",
+  "meeting.secondOccurrence": "Andre gang: {time} {zone} (UTC{offset}), en time senere",
+  "meeting.summerTime": "sommertid",
+  "meeting.winterTime": "vintertid",
+  "meeting.seriesClockChange":
+    "Møtet i serien {date} ville falle i timen da klokka stilles om, så klokkeslettet finnes ikke eller finnes to ganger den dagen. Velg et annet klokkeslett eller færre møter.",
   "meeting.tooFarAhead": "Et møte kan ikke ligge mer enn to år fram i tid.",
   "meeting.placeRequired": "Skriv sted, videolenke eller begge.",
   "meeting.leaderRequired": "Velg minst én møteleder.",
@@ -309,6 +320,10 @@ export const nb = {
   "meeting.status": "Status",
   "meeting.answers": "Svar",
   "meeting.answeredAt": "svarte {when}",
+  "meeting.answersForOldTime":
+    "Tidspunktet er endret. Svar som ble gitt før endringen, gjaldt det gamle tidspunktet. De vises nedenfor til hver enkelt har svart på nytt.",
+  "meeting.oldAnswer":
+    "Svarte «{response}» for det gamle tidspunktet {when}. Har ikke svart på nytt.",
   "meeting.noEmail": "Ingen e-post: gi personen lenken selv.",
   "meeting.newLink": "Lag ny invitasjonslenke",
   "meeting.linkShownOnce": "Ny lenke til {name}. Den vises bare nå:",
@@ -344,6 +359,10 @@ export const nb = {
   "invitation.cancelled": "Møtet er avlyst.",
   "invitation.yourAnswer": "Ditt svar",
   "invitation.answered": "Takk, svaret ditt er lagret.",
+  "invitation.oldAnswer":
+    "Tidspunktet er endret. Du svarte «{response}» for det gamle tidspunktet {when}. Svar på nytt for det nye tidspunktet.",
+  "invitation.answerOutdated":
+    "Tidspunktet for møtet ble endret før svaret ditt kom fram, så det er ikke lagret. Se det nye tidspunktet og svar på nytt.",
   "invitation.download": "Legg i kalenderen (.ics)",
   "invitation.agenda": "Dagsorden",
   "agenda.empty": "Det er ikke skrevet noen dagsorden ennå.",

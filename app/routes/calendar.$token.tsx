@@ -1,4 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
+import { calendarContentType } from "../features/calendar/mime";
 import { feedByToken } from "../features/meetings/calendar-feed.server";
 
 /** A personal calendar subscription (webcal/https): /calendar/<secret>.ics */
@@ -12,6 +13,7 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
     });
   }
   return new Response(ics, {
-    headers: { "Content-Type": "text/calendar; charset=utf-8", "Cache-Control": "no-store" },
+    // The feed has no METHOD, so its type has no method parameter.
+    headers: { "Content-Type": calendarContentType(ics), "Cache-Control": "no-store" },
   });
 }

@@ -1,4 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
+import { calendarContentType } from "../features/calendar/mime";
 import { invitationIcs } from "../features/meetings/invitation-page.server";
 
 /** The invitation as a calendar file; the fetch is logged like an opening. */
@@ -12,7 +13,8 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
   }
   return new Response(ics, {
     headers: {
-      "Content-Type": "text/calendar; charset=utf-8; method=REQUEST",
+      // method=REQUEST or CANCEL, whichever METHOD the file itself says.
+      "Content-Type": calendarContentType(ics),
       "Content-Disposition": 'attachment; filename="mote.ics"',
       "Cache-Control": "no-store",
     },

@@ -34,11 +34,18 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     params.token ?? "",
     answer.value.response,
     context.clientIp,
+    answer.value.answerFor,
   );
   if (!saved)
     return data(
       { ok: false as const, errors: { form: [message("invitation.invalid")] } },
       { status: 404 },
+    );
+  // The meeting was moved after this page was shown: the answer was for the old time.
+  if (saved === "outdated")
+    return data(
+      { ok: false as const, errors: { response: [message("invitation.answerOutdated")] } },
+      { status: 409 },
     );
   return { ok: true as const };
 }
@@ -90,7 +97,16 @@ export default function InvitationPage() {
         <>
           <h2>{t("invitation.yourAnswer")}</h2>
           <p>{t(`response.${invitation.response}`)}</p>
+          {invitation.previous ? (
+            <p className="notice">
+              {t("invitation.oldAnswer", {
+                response: t(`response.${invitation.previous.response}`),
+                when: formatDateTime(locale, invitation.previous.startsAt),
+              })}
+            </p>
+          ) : null}
           <Form method="post" className="actions">
+            <input type="hidden" name="answerFor" value={invitation.slot} />
             {(["accepted", "tentative", "declined"] as const).map((response) => (
               <button
                 key={response}

@@ -26,7 +26,9 @@ import {
   startedFrom,
 } from "../features/meetings/meeting-page-form.server";
 import { cancelMeeting, planningChoices, updateMeeting } from "../features/meetings/changes.server";
+import { answerSlot, previousAnswer } from "../features/meetings/answers.server";
 import {
+  AnswerOutdatedError,
   MeetingCancelledError,
   MeetingChoiceError,
   respondAsUser,
@@ -46,7 +48,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const view = await viewMeeting(user, context, idFromUrl(params.meetingId));
   const m = view.meeting;
   const planning = view.manage ? await planningChoices(user, m.networkId) : null;
-  const { date, time } = osloDateTime(m.startsAt);
+  // With which of two instants a time in autumn's repeated hour is (osloDateTime).
+  const { date, time, utcOffset, offsetChoices } = osloDateTime(m.startsAt);
   return {
     manage: view.manage,
     personName: view.manage ? view.personName : null,
@@ -63,7 +66,17 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       seriesId: m.seriesId,
     },
     leaders: view.leaders,
-    invited: view.invited.map((i) => ({ ...i, respondedAt: i.respondedAt?.toISOString() ?? null })),
+    invited: view.invited.map((i) => ({
+      id: i.id,
+      memberId: i.memberId,
+      name: i.name,
+      hasEmail: i.hasEmail,
+      response: i.response,
+      respondedAt: i.respondedAt?.toISOString() ?? null,
+      previous: previousAnswer(i),
+    })),
+    /** The time an answer on this page is given for (answers.server.ts). */
+    answerFor: answerSlot(m),
     ownInvitationId: view.ownInvitationId,
     edit: planning
       ? {
@@ -74,6 +87,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
             kind: m.kind,
             date,
             time,
+            utcOffset,
+            offsetChoices,
             durationMinutes: m.durationMinutes,
             place: m.place ?? "",
             videoLink: m.videoLink ?? "",
@@ -102,10 +117,16 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     const answer = validate(InvitationAnswer, fields);
     if (!answer.ok) return badRequest(answer.errors);
     try {
-      await respondAsUser(user, context, meetingId, answer.value.response);
+      await respondAsUser(user, context, meetingId, answer.value.response, answer.value.answerFor);
     } catch (error) {
       if (error instanceof MeetingCancelledError) {
         return badRequest({ intent: [message("meeting.alreadyCancelled")] });
+      }
+      if (error instanceof AnswerOutdatedError) {
+        return data(
+          { ok: false as const, errors: { response: [message("invitation.answerOutdated")] } },
+          { status: 409 },
+        );
       }
       throw error;
     }
@@ -187,7 +208,7 @@ const FIELD_LABEL: Record<keyof MeetingSnapshot, MessageKey> = {
 };
 
 export default function MeetingPage() {
-  const { manage, personName, meeting, leaders, invited, ownInvitationId, edit } =
+  const { manage, personName, meeting, leaders, invited, ownInvitationId, answerFor, edit } =
     useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const [params] = useSearchParams();
@@ -250,8 +271,17 @@ export default function MeetingPage() {
         <section className="panel" aria-labelledby="answer-title">
           <h2 id="answer-title">{t("invitation.yourAnswer")}</h2>
           <p>{t(`response.${own.response}`)}</p>
+          {own.previous ? (
+            <p className="notice">
+              {t("invitation.oldAnswer", {
+                response: t(`response.${own.previous.response}`),
+                when: formatDateTime(locale, own.previous.startsAt),
+              })}
+            </p>
+          ) : null}
           <Form method="post" className="actions">
             <input type="hidden" name="intent" value="respond" />
+            <input type="hidden" name="answerFor" value={answerFor} />
             {(["accepted", "tentative", "declined"] as const).map((response) => (
               <button
                 key={response}
@@ -269,6 +299,11 @@ export default function MeetingPage() {
       {manage ? (
         <section className="panel" aria-labelledby="answers-title">
           <h2 id="answers-title">{t("meeting.answers")}</h2>
+          {invited.some((i) => i.previous) ? (
+            <p className="notice" id="answers-old-time">
+              {t("meeting.answersForOldTime")}
+            </p>
+          ) : null}
           <div className="table-wrap">
             <table aria-labelledby="answers-title">
               <thead>
@@ -287,6 +322,17 @@ export default function MeetingPage() {
                       {i.respondedAt
                         ? ` (${t("meeting.answeredAt", { when: formatDateTime(locale, i.respondedAt) })})`
                         : ""}
+                      {i.previous ? (
+                        <>
+                          <br />
+                          <span>
+                            {t("meeting.oldAnswer", {
+                              response: t(`response.${i.previous.response}`),
+                              when: formatDateTime(locale, i.previous.startsAt),
+                            })}
+                          </span>
+                        </>
+                      ) : null}
                     </td>
                     <td>
                       {!i.hasEmail ? <span className="muted">{t("meeting.noEmail")} </span> : null}

@@ -267,7 +267,7 @@ function CalendarView({
                         {onDay.map((m) => (
                           <li key={m.id}>
                             <a href={`/meetings/${m.id}`}>
-                              {DateTime.fromISO(m.startsAt, { zone: OSLO }).toFormat("HH:mm")}{" "}
+                              {clock(m.startsAt)}{" "}
                               {m.manage ? m.internalTitle : t(`meetingKind.${m.kind}`)}
                             </a>
                             {m.status === "cancelled" ? ` (${t("meetingStatus.cancelled")})` : ""}
@@ -284,6 +284,13 @@ function CalendarView({
       </div>
     </section>
   );
+}
+
+/** HH:mm in Oslo, with "CEST"/"CET" when that time happens twice (autumn's repeated hour). */
+function clock(startsAt: string): string {
+  const local = DateTime.fromISO(startsAt, { zone: OSLO });
+  const twice = local.getPossibleOffsets().length > 1;
+  return twice ? local.setLocale("nb").toFormat("HH:mm ZZZZ") : local.toFormat("HH:mm");
 }
 
 const intl = (locale: Locale) => (locale === "nb" ? "nb" : "en-GB");

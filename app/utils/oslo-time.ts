@@ -29,3 +29,46 @@ export function isPlausibleDate(value: string, minYear = 2000, maxYear = 2100): 
     parsed.year <= maxYear
   );
 }
+
+/** One instant an Oslo wall-clock time can mean. */
+export interface OsloInstant {
+  instant: Date;
+  /** UTC offset in minutes (120 in summer time, 60 in winter time). */
+  offset: number;
+  summerTime: boolean;
+}
+
+/**
+ * Every instant an Oslo wall-clock date and time (yyyy-mm-dd, HH:mm) can mean, earliest first:
+ * none in the hour skipped when summer time starts (02:00–02:59 on the last Sunday of March),
+ * two in the hour that happens twice when it ends (02:00–02:59 on the last Sunday of October),
+ * one otherwise. Forms must not pick one silently: luxon takes the second of two, RFC 5545
+ * §3.3.5 reads a local time as the first, and ical.js as the second.
+ */
+export function osloInstants(date: string, time: string): OsloInstant[] {
+  const wall = `${date}T${time}`;
+  const guess = DateTime.fromISO(wall, { zone: OSLO });
+  if (!guess.isValid) return [];
+  return guess
+    .getPossibleOffsets()
+    .filter((candidate) => candidate.toFormat("yyyy-MM-dd'T'HH:mm") === wall)
+    .sort((a, b) => a.toMillis() - b.toMillis())
+    .map((candidate) => ({
+      instant: candidate.toJSDate(),
+      offset: candidate.offset,
+      summerTime: candidate.isInDST,
+    }));
+}
+
+/** True when an instant's Oslo wall-clock time also names another instant (autumn's repeated hour). */
+export function osloOccursTwice(instant: Date): boolean {
+  return DateTime.fromJSDate(instant, { zone: OSLO }).getPossibleOffsets().length > 1;
+}
+
+/** A UTC offset in minutes as ISO 8601 writes it: "+02:00", "-03:30". */
+export function formatUtcOffset(minutes: number): string {
+  const sign = minutes < 0 ? "-" : "+";
+  const abs = Math.abs(minutes);
+  const two = (n: number) => String(n).padStart(2, "0");
+  return `${sign}${two(Math.floor(abs / 60))}:${two(abs % 60)}`;
+}

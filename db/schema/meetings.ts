@@ -103,6 +103,15 @@ export const invitations = pgTable(
     revokedAt: timestamp("revoked_at", { withTimezone: true }),
     response: invitationResponseEnum("response").notNull().default("needs_action"),
     respondedAt: timestamp("responded_at", { withTimezone: true }),
+    /*
+     * The answer given before the meeting's time last changed, and the time it was given for
+     * (ADR 011): set when a time change resets `response`, cleared when the member answers
+     * again. The audit log keeps every answer and every reset as well.
+     */
+    previousResponse: invitationResponseEnum("previous_response"),
+    previousRespondedAt: timestamp("previous_responded_at", { withTimezone: true }),
+    previousStartsAt: timestamp("previous_starts_at", { withTimezone: true }),
+    previousDurationMinutes: integer("previous_duration_minutes"),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex("invitations_meeting_member_idx").on(t.meetingId, t.memberId)],

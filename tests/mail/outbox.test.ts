@@ -1,6 +1,7 @@
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
+  calendarPart as calendarPartOf,
   enqueueEmail,
   getOutboxMessage,
   InvalidEmailError,
@@ -283,6 +284,43 @@ describe("mail sender", () => {
       "Content-Type: text/calendar; charset=utf-8; method=CANCEL",
     );
     expect((await row(id)).status).toBe("sent");
+  });
+
+  it("takes the part's method from the calendar itself, whatever the row says (RFC 6047 §2.4)", async () => {
+    // A claim that disagrees with the object is refused when queued …
+    await expect(
+      enqueue(email({ calendar: { method: "REQUEST", ics: ICS_CANCEL } })),
+    ).rejects.toBeInstanceOf(InvalidEmailError);
+    expect(calendarPartOf(ICS_CANCEL).method).toBe("CANCEL");
+    expect(() => calendarPartOf(ICS_CANCEL.replace("METHOD:CANCEL\r\n", ""))).toThrow(
+      InvalidEmailError,
+    );
+    // … and a row that disagrees anyway (written before the check, or by hand) is sent with the
+    // METHOD of its calendar, never the column or a default.
+    const wrong = await enqueue(email({ calendar: calendarPartOf(ICS_CANCEL) }));
+    await database.db.update(outbox).set({ calendarMethod: "REQUEST" }).where(eq(outbox.id, wrong));
+    const missing = await enqueue(email({ calendar: calendarPartOf(ICS_CANCEL) }));
+    await database.db.update(outbox).set({ calendarMethod: null }).where(eq(outbox.id, missing));
+    await newSender().runOnce();
+    expect(smtp.received).toHaveLength(2);
+    for (const mail of smtp.received) {
+      expect(calendarPart(mail).params.method).toBe("CANCEL");
+      expect(mail.raw).toContain("Content-Type: text/calendar; charset=utf-8; method=CANCEL");
+      expect(mail.raw).not.toContain("method=REQUEST");
+    }
+  });
+
+  it("sends a calendar without METHOD as a plain attachment, with no method parameter", async () => {
+    const plain = ICS_REQUEST.replace("METHOD:REQUEST\r\n", "");
+    const id = await enqueue(email());
+    await database.db.update(outbox).set({ calendar: plain }).where(eq(outbox.id, id));
+    await newSender().runOnce();
+    const mail = smtp.received[0]!;
+    // (nodemailer adds the attachment's name to its type.)
+    expect(mail.raw).toContain("Content-Type: text/calendar; charset=utf-8; name=mote.ics");
+    expect(mail.raw).not.toMatch(/method=/i);
+    const part = mail.parsed.attachments.find((a) => a.contentType === "text/calendar");
+    expect(part?.content.toString("utf8")).toBe(plain);
   });
 
   it("sends a message without a calendar as text and html only", async () => {

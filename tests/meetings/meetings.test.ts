@@ -2,6 +2,7 @@ import ICAL from "ical.js";
 import { and, asc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditLog, invitations, meetings, outbox } from "../../db/schema";
+import { itipViolations } from "../support/itip";
 import { DEMO, startTestServer, type TestServer } from "../support/server";
 
 let server: TestServer;
@@ -564,7 +565,9 @@ describe("calendar subscription feeds", () => {
     expect(response.status).toBe(200);
     const text = await response.text();
     const calendar = new ICAL.Component(ICAL.parse(text));
-    expect(calendar.getFirstPropertyValue("method")).toBe("PUBLISH");
+    // A subscription is no iTIP message: no METHOD, and so no method= in its type (issue 10).
+    expect(calendar.getFirstPropertyValue("method")).toBeNull();
+    expect(response.headers.get("content-type")).toBe("text/calendar; charset=utf-8");
     const events = calendar.getAllSubcomponents("vevent");
     expect(events.length).toBeGreaterThanOrEqual(9);
     expect(text).not.toMatch(/ATTENDEE|ORGANIZER/);
@@ -681,5 +684,17 @@ describe("a member leaving the network", () => {
       expect(ics.event.getFirstPropertyValue("status")).not.toBe("CANCELLED");
     }
     for (const token of navLinks) expect((await server.fetch(`/i/${token}`)).status).toBe(404);
+  });
+});
+
+describe("every calendar the outbox holds", () => {
+  it("follows the RFC 5546 rules of its METHOD, and the part's method is that METHOD", async () => {
+    const calendars = (await mail()).filter((m) => m.calendar !== null);
+    // Invitations, updates, uninvitations (edit and leaving the network) and a cancellation.
+    expect(new Set(calendars.map((m) => m.calendarMethod))).toEqual(new Set(["REQUEST", "CANCEL"]));
+    for (const message of calendars) {
+      const contentType = `text/calendar; charset=utf-8; method=${message.calendarMethod}`;
+      expect(itipViolations(message.calendar!, { contentType }), message.subject).toEqual([]);
+    }
   });
 });

@@ -1,6 +1,9 @@
 import { IANAZone, Zone, type ZoneOffsetFormat, type ZoneOffsetOptions } from "luxon";
 
 interface Month {
+  /** The month's first instant (ms) and the next month's. */
+  from: number;
+  to: number;
   /** First instant (ms) of the month's offset change; the next month's start if none. */
   at: number;
   before: number;
@@ -18,6 +21,8 @@ interface Month {
 export class MonthCachedZone extends Zone<true> {
   private readonly iana: IANAZone;
   private readonly months = new Map<number, Month>();
+  /** The month looked up last: consecutive lookups (a feed is sorted by time) mostly hit it. */
+  private last: Month = { from: 0, to: 0, at: 0, before: 0, after: 0 };
 
   constructor(name: string) {
     super();
@@ -48,6 +53,8 @@ export class MonthCachedZone extends Zone<true> {
   }
 
   override offset(ts: number): number {
+    const last = this.last;
+    if (ts >= last.from && ts < last.to) return ts < last.at ? last.before : last.after;
     const date = new Date(ts);
     const key = date.getUTCFullYear() * 12 + date.getUTCMonth();
     let month = this.months.get(key);
@@ -62,9 +69,35 @@ export class MonthCachedZone extends Zone<true> {
         if (this.iana.offset(mid) === before) lo = mid;
         else hi = mid;
       }
-      month = { at: hi, before, after };
+      month = {
+        from: Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), 1),
+        to: Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 1),
+        at: hi,
+        before,
+        after,
+      };
       this.months.set(key, month);
     }
+    this.last = month;
     return ts < month.at ? month.before : month.after;
   }
+
+  /**
+   * True when the wall-clock time of `ts` in this zone is also the wall-clock time of another
+   * instant: the hour that happens twice when the clocks go back (RFC 5545 §3.3.5 reads such a
+   * local time as its first occurrence). Offsets come from offset(), so this costs a few cached
+   * lookups. Assumes offset changes at least NEARBY_MS apart and smaller than that.
+   */
+  occursTwice(ts: number): boolean {
+    const own = this.offset(ts);
+    for (const other of [this.offset(ts - NEARBY_MS), this.offset(ts + NEARBY_MS)]) {
+      // The instant that shows the same wall clock under the other offset, if that offset is
+      // really in force then.
+      if (other !== own && this.offset(ts + (own - other) * 60_000) === other) return true;
+    }
+    return false;
+  }
 }
+
+/** Further than any offset change in Europe/Oslo moves the clock (one hour). */
+const NEARBY_MS = 3 * 3_600_000;

@@ -134,6 +134,19 @@ function checkMeeting(meeting: CalendarMeeting): void {
 /** End instant: absolute minutes, so a meeting across a DST change lasts what it says. */
 const endOf = (meeting: CalendarMeeting) =>
   new Date(meeting.startsAt.getTime() + meeting.durationMinutes * 60_000);
+
+/**
+ * Whether the event's times are written in UTC (DTSTART:…Z) rather than as Oslo wall clock
+ * (DTSTART;TZID=Europe/Oslo:…). A wall-clock time in the hour that happens twice when summer time
+ * ends names two instants: RFC 5545 §3.3.5 reads it as the first, ical.js (and so Thunderbird)
+ * as the second, so for such a start or end only UTC says the one instant Broen stores. Both
+ * properties switch together (one timezone per event, as ical-generator writes it); RFC 5545
+ * §3.8.2.2 allows UTC with either form. Times in the skipped spring hour never occur: a real
+ * instant always has an unambiguous wall clock then.
+ */
+const inUtc = (meeting: CalendarMeeting) =>
+  OSLO_ZONE.occursTwice(meeting.startsAt.getTime()) ||
+  OSLO_ZONE.occursTwice(endOf(meeting).getTime());
 const locationOf = (meeting: CalendarMeeting) =>
   [meeting.place, meeting.videoLink].filter(Boolean).join(" – ");
 
@@ -144,6 +157,7 @@ function eventData(
 ): ICalEventData {
   checkMeeting(meeting);
   const location = locationOf(meeting);
+  const utc = inUtc(meeting);
   return {
     id: meeting.uid,
     sequence: meeting.sequence,
@@ -152,7 +166,8 @@ function eventData(
     start: oslo(meeting.startsAt),
     // (Not start.plus(): luxon's Duration normalisation costs more than the rest of the event.)
     end: oslo(endOf(meeting)),
-    timezone: OSLO,
+    // Without a timezone the library writes the luxon values in UTC (…Z), and no VTIMEZONE for it.
+    timezone: utc ? null : OSLO,
     summary: text(meeting.title),
     location: location ? text(location) : null,
     description: text(meeting.description) || null,
@@ -168,8 +183,30 @@ function osloWallClock(instant: Date): string {
   return basicDateTime(new Date(ts + OSLO_ZONE.offset(ts) * 60_000));
 }
 
+/** DTSTART/DTEND values as the library writes them with and without TZID. */
+function dateTimes(meeting: CalendarMeeting, utc: boolean): string {
+  const end = endOf(meeting);
+  if (utc) {
+    const at = (instant: Date) => {
+      if (!Number.isFinite(instant.getTime())) throw new RangeError("Invalid date");
+      return basicDateTime(instant) + "Z";
+    };
+    return "\r\nDTSTART:" + at(meeting.startsAt) + "\r\nDTEND:" + at(end);
+  }
+  return (
+    "\r\nDTSTART;TZID=" +
+    OSLO +
+    ":" +
+    osloWallClock(meeting.startsAt) +
+    "\r\nDTEND;TZID=" +
+    OSLO +
+    ":" +
+    osloWallClock(end)
+  );
+}
+
 /** One feed VEVENT written directly: the text eventData() gives through the library. */
-function feedEvent(meeting: CalendarMeeting, stamp: string): string {
+function feedEvent(meeting: CalendarMeeting, stamp: string, utc: boolean): string {
   checkMeeting(meeting);
   const url = uri(meeting.url);
   const location = text(locationOf(meeting));
@@ -181,14 +218,7 @@ function feedEvent(meeting: CalendarMeeting, stamp: string): string {
     meeting.sequence +
     "\r\nDTSTAMP:" +
     stamp +
-    "\r\nDTSTART;TZID=" +
-    OSLO +
-    ":" +
-    osloWallClock(meeting.startsAt) +
-    "\r\nDTEND;TZID=" +
-    OSLO +
-    ":" +
-    osloWallClock(endOf(meeting)) +
+    dateTimes(meeting, utc) +
     "\r\nSUMMARY:" +
     escape(text(meeting.title), false) +
     "\r\n";
@@ -231,15 +261,28 @@ export function invitationCalendar(input: InvitationInput): string {
   return calendar.toString() + CRLF;
 }
 
-/** A subscription feed: PUBLISH, no ORGANIZER/ATTENDEE (who else is invited is not shared). */
+/**
+ * A subscription feed: no METHOD, no ORGANIZER/ATTENDEE (who else is invited is not shared).
+ * A feed is not an iTIP message, so it has no METHOD (RFC 5545 §3.7.2 makes it optional):
+ * METHOD:PUBLISH would require an ORGANIZER in every event (RFC 5546 §3.2.1), which libical
+ * checks and the feed has no reason to name.
+ */
 export function feedCalendar(input: FeedInput): string {
   const stamp = input.stamp ?? new Date();
   if (!Number.isFinite(stamp.getTime())) throw new RangeError("Invalid date");
   const dtstamp = basicDateTime(stamp) + "Z";
   let events = "";
-  for (const meeting of input.meetings) events += feedEvent(meeting, dtstamp);
-  const header = { prodId: FEED_PRODID, method: "PUBLISH", name: escape(text(input.name), false) };
-  return writeCalendar(header, vtimezone(), events) + CRLF;
+  let zoned = false;
+  for (const meeting of input.meetings) {
+    const utc = inUtc(meeting);
+    zoned ||= !utc;
+    events += feedEvent(meeting, dtstamp, utc);
+  }
+  const header = { prodId: FEED_PRODID, method: null, name: escape(text(input.name), false) };
+  // As the library: a VTIMEZONE only when an event refers to it. An empty feed keeps it, so the
+  // object still has the one component RFC 5545 §3.4 requires.
+  const zone = zoned || input.meetings.length === 0 ? vtimezone() : null;
+  return writeCalendar(header, zone, events) + CRLF;
 }
 
 /** The feed as a library object; its own toString() is the reference for writeCalendar. */
@@ -248,7 +291,6 @@ export function feedCalendarObject(input: FeedInput): ICalCalendar {
   const calendar = ical({
     prodId: PRODID,
     timezone: TIMEZONE,
-    method: ICalCalendarMethod.PUBLISH,
     // ical-generator writes NAME/X-WR-CALNAME unescaped, unlike SUMMARY etc.
     name: escape(text(input.name), false),
   });

@@ -1,20 +1,20 @@
 /**
  * The same text as ical-generator 10's `calendar.toString()` for the feeds Broen builds (checked
- * byte for byte in tests/integration/calendar-ics.test.ts), but fast: the library's foldLines
+ * byte for byte in tests/calendar/calendar-ics.test.ts), but fast: the library's foldLines
  * constructs a TextEncoder for every character (~0.4 µs each), which alone took ~70 ms for a
  * 500-event feed, and its event objects (validation, luxon formatting) took most of the rest.
  */
 /** The calendar around already written events (each ending in CRLF), folded. */
 export function writeCalendar(
   header: { prodId: string; method: string | null; name: string | null },
-  vtimezone: string,
+  vtimezone: string | null,
   events: string,
 ): string {
   let g = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-" + header.prodId + "\r\n";
   if (header.method) g += "METHOD:" + header.method + "\r\n";
   if (header.name) g += "NAME:" + header.name + "\r\nX-WR-CALNAME:" + header.name + "\r\n";
   // The library normalises the generator's line endings to CRLF the same way.
-  g += vtimezone.replace(/\r\n/g, "\n").replace(/\n/g, "\r\n").trim() + "\r\n";
+  if (vtimezone) g += vtimezone.replace(/\r\n/g, "\n").replace(/\n/g, "\r\n").trim() + "\r\n";
   return foldLines(g + events + "END:VCALENDAR");
 }
 

@@ -2,6 +2,7 @@ import { and, desc, eq } from "drizzle-orm";
 import { getDatabase, type Database } from "../../../db/client";
 import type { OutboxStatus } from "../../../db/enums";
 import { outbox } from "../../../db/schema";
+import { calendarMethod } from "../calendar/mime";
 
 /*
  * The e-mail outbox. Messages are written in the caller's transaction, so an e-mail exists if and
@@ -18,7 +19,10 @@ export interface OutgoingEmail {
   subject: string;
   text: string;
   html: string;
-  /** An iCalendar object, sent as a `text/calendar; method=…` part. */
+  /**
+   * An iCalendar object, sent as a `text/calendar; method=…` part. `method` must be the object's
+   * own METHOD (RFC 6047 §2.4); calendarPart() builds the pair from the object.
+   */
   calendar?: { method: CalendarMethod; ics: string } | null;
   meetingId?: string | null;
   invitationId?: string | null;
@@ -48,6 +52,29 @@ function validate(message: OutgoingEmail): void {
   if (message.calendar && !CALENDAR_METHODS.includes(message.calendar.method)) {
     throw new InvalidEmailError("The calendar method must be REQUEST or CANCEL");
   }
+  if (message.calendar && calendarMethodOrNull(message.calendar.ics) !== message.calendar.method) {
+    throw new InvalidEmailError("The calendar method must be the METHOD of the calendar itself");
+  }
+}
+
+function calendarMethodOrNull(ics: string): string | null {
+  try {
+    return calendarMethod(ics);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * An e-mail's calendar part: the method is read from the iCalendar object itself, so the part's
+ * `method=` parameter always says what the object's METHOD says.
+ */
+export function calendarPart(ics: string): { method: CalendarMethod; ics: string } {
+  const method = calendarMethod(ics);
+  if (method !== "REQUEST" && method !== "CANCEL") {
+    throw new InvalidEmailError("An e-mail carries only REQUEST or CANCEL calendars");
+  }
+  return { method, ics };
 }
 
 /**

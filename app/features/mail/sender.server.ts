@@ -4,6 +4,7 @@ import nodemailer from "nodemailer";
 import { getDatabase } from "../../../db/client";
 import { outbox } from "../../../db/schema";
 import { logger, safeError } from "../../utils/logger.server";
+import { calendarContentType, calendarMethod } from "../calendar/mime";
 
 /*
  * Delivers the e-mail outbox over SMTP. Every server process may run one: a batch is claimed in
@@ -98,6 +99,19 @@ function withoutAddresses(text: string): string {
     .trim();
 }
 
+/**
+ * The calendar part: `text/calendar; method=…` with the METHOD of the object itself (never the
+ * stored column or a default, which could disagree with it: RFC 6047 §2.4). An object without
+ * METHOD is no iTIP message and goes as a plain attachment, with no method parameter.
+ */
+function calendarFields(ics: string) {
+  const method = calendarMethod(ics);
+  if (method) return { icalEvent: { method, content: ics } };
+  return {
+    attachments: [{ filename: "mote.ics", content: ics, contentType: calendarContentType(ics) }],
+  };
+}
+
 function messageIdDomain(from: string): string {
   const domain = /@([A-Za-z0-9.-]+)>?\s*$/.exec(from)?.[1];
   return domain ?? "broen.invalid";
@@ -180,11 +194,7 @@ export function startMailSender(options: MailSenderOptions): MailSender {
         subject: message.subject,
         text: message.textBody,
         html: message.htmlBody,
-        ...(message.calendar
-          ? {
-              icalEvent: { method: message.calendarMethod ?? "REQUEST", content: message.calendar },
-            }
-          : {}),
+        ...(message.calendar ? calendarFields(message.calendar) : {}),
         messageId: `<outbox-${message.id}-${message.createdAt.getTime()}@${domain}>`,
         headers: { "Auto-Submitted": "auto-generated" },
         signal: AbortSignal.timeout(SEND_TIMEOUT_MS),

@@ -15,12 +15,12 @@ import { OSLO } from "../../utils/oslo-time";
 import { networkAccess, notFound } from "../access/access.server";
 import { auditActor, recordAudit } from "../audit/audit.server";
 import type { MeetingInput, SeriesInput } from "./meeting-form.server";
-import { loadMailMeeting, queueInvitationMail } from "./mail.server";
+import { invitees, loadMailMeeting, queueInvitationMail } from "./mail.server";
+import { announceMeetingSave } from "./updates.server";
 import { chosenLeaders, leaderChoices } from "../accounts/choices.server";
 import type { SessionUser } from "../accounts/session.server";
 import {
   EDITABLE,
-  MATERIAL,
   MeetingCancelledError,
   MeetingChoiceError,
   managedMeeting,
@@ -29,7 +29,7 @@ import {
 } from "./meetings.server";
 import { announceAccessChange } from "../access/access-events.server";
 
-import { invitees, inviteMembers, linkExpiry, newInvitations } from "./invitations.server";
+import { inviteMembers, newInvitations } from "./invitations.server";
 
 type Context = { clientIp: string };
 
@@ -208,10 +208,10 @@ export async function updateMeeting(
       return { ok: false, changedByOthers: changed };
     }
     const { memberIds, leaderIds, ...fields } = edit.input;
-    const before = snapshotOf(current);
-    const after = snapshotOf({ ...current, ...fields });
-    const changed = EDITABLE.filter((field) => before[field] !== after[field]);
-    const material = changed.some((field) => (MATERIAL as readonly string[]).includes(field));
+    const edited = { was: snapshotOf(current), is: snapshotOf({ ...current, ...fields }) };
+    const changed = EDITABLE.filter((field) => edited.was[field] !== edited.is[field]);
+    // What calendars showed before anything is written (ADR 011).
+    const before = await loadMailMeeting(tx, meetingId);
 
     const existing = await tx
       .select()
@@ -219,13 +219,11 @@ export async function updateMeeting(
       .where(and(eq(invitations.meetingId, meetingId), isNull(invitations.revokedAt)));
     const removed = existing.filter((i) => !memberIds.includes(i.memberId));
     const added = memberIds.filter((id) => !existing.some((i) => i.memberId === id));
-    const sequence = current.sequence + (material || removed.length > 0 ? 1 : 0);
 
     await tx
       .update(meetings)
       .set({
         ...fields,
-        sequence,
         version: current.version + 1,
         updatedAt: new Date(),
         updatedByUserId: user.id,
@@ -244,36 +242,20 @@ export async function updateMeeting(
           ),
         );
     }
-    const addedInvitationIds = await inviteMembers(
+    const invited = await inviteMembers(
       tx,
       meetingId,
       added,
       fields.startsAt,
       fields.durationMinutes,
     );
-    if (material) {
-      await tx
-        .update(invitations)
-        .set({ expiresAt: linkExpiry(fields.startsAt, fields.durationMinutes) })
-        .where(eq(invitations.meetingId, meetingId));
-    }
-    const mail = await loadMailMeeting(tx, meetingId);
-    const removedInvitees = await invitees(
-      tx,
+    const announced = await announceMeetingSave(tx, {
       meetingId,
-      removed.map((i) => i.id),
-    );
-    // Uninviting some attendees: a CANCEL for them without STATUS:CANCELLED (RFC 5546 3.2.5).
-    await queueInvitationMail(tx, mail, removedInvitees, "cancellation");
-    const invited = await invitees(tx, meetingId);
-    if (material) await queueInvitationMail(tx, mail, invited, "update");
-    else
-      await queueInvitationMail(
-        tx,
-        mail,
-        invited.filter((i) => addedInvitationIds.includes(i.invitationId)),
-        "invitation",
-      );
+      before,
+      invited: invited.invitationIds,
+      reinvited: invited.reinvited,
+      uninvited: removed.map((i) => i.id),
+    });
     await recordAudit(
       auditActor(user, context),
       {
@@ -281,7 +263,15 @@ export async function updateMeeting(
         subjectType: "meeting",
         subjectId: meetingId,
         personId: network.personId,
-        details: { changed, material, added: added.length, removed: removed.length, sequence },
+        details: {
+          changed,
+          calendarChanged: announced.calendarChanged,
+          added: added.length,
+          removed: removed.length,
+          sequence: announced.sequence,
+          // The answers given for the old time, kept here as well as in the invitations.
+          ...(announced.answersReset.length > 0 ? { answersReset: announced.answersReset } : {}),
+        },
       },
       tx,
     );

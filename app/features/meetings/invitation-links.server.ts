@@ -27,3 +27,11 @@ export function publicBaseUrl(): string {
 export function invitationUrl(invitationId: string, linkVersion: number): string {
   return new URL(`/i/${invitationToken(invitationId, linkVersion)}`, publicBaseUrl()).href;
 }
+
+/** A link works until INVITATION_LINK_DAYS_AFTER_MEETING days after the meeting ends. */
+export function linkExpiry(startsAt: Date, durationMinutes: number): Date {
+  return new Date(
+    startsAt.getTime() +
+      (durationMinutes + env().INVITATION_LINK_DAYS_AFTER_MEETING * 24 * 60) * 60_000,
+  );
+}

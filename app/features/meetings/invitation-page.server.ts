@@ -1,7 +1,6 @@
 import { asc, eq } from "drizzle-orm";
 import { getDatabase } from "../../../db/client";
-import type { InvitationResponse } from "../../../db/enums";
-import { invitations, meetingLeaders, users } from "../../../db/schema";
+import { meetingLeaders, users } from "../../../db/schema";
 import { meetingAgenda } from "../documents/agenda.server";
 import { recordAudit, recordAuditNow } from "../audit/audit.server";
 import { invitationCalendar } from "../calendar/ical.server";
@@ -9,6 +8,7 @@ import { invitationByToken, invitationMaySee } from "../access/invitations.serve
 import { issueTicket, TICKET_LIFETIME_MS } from "../documents/tickets.server";
 import { invitationUrl } from "./invitation-links.server";
 import { calendarMeeting, invitationTitle, loadMailMeeting } from "./mail.server";
+import { answerSlot, previousAnswer, saveAnswer, type GivenAnswer } from "./answers.server";
 
 /*
  * What a holder of an invitation link may see: their own meeting only — when, where, who
@@ -53,22 +53,34 @@ export async function openInvitation(token: string, ip: string) {
     cancelled: meeting.status === "cancelled",
     leaders: leaders.map((l) => l.name),
     response: invitation.response,
+    /** The answer given before the time last changed, until the member answers again. */
+    previous: previousAnswer(invitation),
+    slot: answerSlot(meeting),
     agenda,
   };
 }
 
+/**
+ * Saves the link holder's answer for the time `slot` they saw (answerSlot). "outdated": the
+ * meeting was moved since the page was shown, so the answer is not saved; null: the link does
+ * not work or the meeting is cancelled.
+ */
 export async function respondToInvitation(
   token: string,
-  response: Exclude<InvitationResponse, "needs_action">,
+  response: GivenAnswer,
   ip: string,
-) {
+  slot?: string,
+): Promise<"saved" | "outdated" | null> {
   const found = await invitationByToken(token);
-  if (!found || found.cancelled) return false;
-  await getDatabase().db.transaction(async (tx) => {
-    await tx
-      .update(invitations)
-      .set({ response, respondedAt: new Date() })
-      .where(eq(invitations.id, found.invitation.id));
+  if (!found || found.cancelled) return null;
+  return getDatabase().db.transaction(async (tx) => {
+    const saved = await saveAnswer(tx, {
+      invitationId: found.invitation.id,
+      meetingId: found.meeting.id,
+      response,
+      slot,
+    });
+    if (!saved.saved) return saved.reason === "outdated" ? "outdated" : null;
     await recordAudit(
       actorFor(found.invitation.id, found.municipalityId, ip),
       {
@@ -76,12 +88,16 @@ export async function respondToInvitation(
         subjectType: "invitation",
         subjectId: found.invitation.id,
         personId: found.personId,
-        details: { response },
+        details: {
+          response,
+          forStartsAt: saved.startsAt.toISOString(),
+          forDurationMinutes: saved.durationMinutes,
+        },
       },
       tx,
     );
+    return "saved" as const;
   });
-  return true;
 }
 
 /** The invitation as a calendar file (REQUEST, or CANCEL once the meeting is cancelled). */

@@ -1,12 +1,12 @@
 import crypto from "node:crypto";
-import { and, eq, gte, inArray, isNull, sql, type SQL } from "drizzle-orm";
+import { and, asc, eq, gte, inArray, isNull, sql, type SQL } from "drizzle-orm";
 import { getDatabase, type Database } from "../../../db/client";
-import { invitations, meetings, networkMembers, users } from "../../../db/schema";
-import { env } from "../../env.server";
+import { invitations, meetings } from "../../../db/schema";
 import { notFound } from "../access/access.server";
 import { auditActor, recordAudit } from "../audit/audit.server";
-import { invitationTokenHash, invitationUrl } from "./invitation-links.server";
-import { loadMailMeeting, queueInvitationMail, type MailInvitee } from "./mail.server";
+import { invitationTokenHash, invitationUrl, linkExpiry } from "./invitation-links.server";
+import { loadMailMeeting } from "./mail.server";
+import { announceMeetingSave } from "./updates.server";
 import type { SessionUser } from "../accounts/session.server";
 import { managedMeeting } from "./meetings.server";
 import { announceAccessChange } from "../access/access-events.server";
@@ -18,13 +18,6 @@ import { announceAccessChange } from "../access/access-events.server";
  */
 
 type Context = { clientIp: string };
-
-export function linkExpiry(startsAt: Date, durationMinutes: number): Date {
-  return new Date(
-    startsAt.getTime() +
-      (durationMinutes + env().INVITATION_LINK_DAYS_AFTER_MEETING * 24 * 60) * 60_000,
-  );
-}
 
 /** Row data for invitations of the given members to one meeting. */
 export function newInvitations(
@@ -44,40 +37,6 @@ export function newInvitations(
       expiresAt: linkExpiry(startsAt, durationMinutes),
     };
   });
-}
-
-/** The invitees of a meeting (or of the given invitations) as the mail needs them. */
-export async function invitees(
-  tx: Database,
-  meetingId: string,
-  invitationIds?: string[],
-): Promise<MailInvitee[]> {
-  if (invitationIds?.length === 0) return [];
-  const rows = await tx
-    .select({
-      invitationId: invitations.id,
-      linkVersion: invitations.linkVersion,
-      response: invitations.response,
-      name: networkMembers.name,
-      memberEmail: networkMembers.email,
-      userEmail: users.email,
-    })
-    .from(invitations)
-    .innerJoin(networkMembers, eq(networkMembers.id, invitations.memberId))
-    .leftJoin(users, eq(users.id, networkMembers.userId))
-    .where(
-      and(
-        eq(invitations.meetingId, meetingId),
-        invitationIds ? inArray(invitations.id, invitationIds) : isNull(invitations.revokedAt),
-      ),
-    );
-  return rows.map((r) => ({
-    invitationId: r.invitationId,
-    linkVersion: r.linkVersion,
-    response: r.response,
-    name: r.name,
-    email: r.userEmail ?? r.memberEmail,
-  }));
 }
 
 /**
@@ -111,7 +70,8 @@ async function reissueLinks(
 
 /**
  * Invites members to an existing meeting. A member invited before and then removed gets the
- * same invitation back with a new link (one invitation per member and meeting).
+ * same invitation back with a new link and no answer (one invitation per member and meeting).
+ * Returns the invitations and how many of them were revived.
  */
 export async function inviteMembers(
   tx: Database,
@@ -119,8 +79,8 @@ export async function inviteMembers(
   memberIds: string[],
   startsAt: Date,
   durationMinutes: number,
-) {
-  if (memberIds.length === 0) return [];
+): Promise<{ invitationIds: string[]; reinvited: number }> {
+  if (memberIds.length === 0) return { invitationIds: [], reinvited: 0 };
   const revived = await reissueLinks(
     tx,
     and(eq(invitations.meetingId, meetingId), inArray(invitations.memberId, memberIds))!,
@@ -128,6 +88,10 @@ export async function inviteMembers(
       revokedAt: null,
       response: "needs_action",
       respondedAt: null,
+      previousResponse: null,
+      previousRespondedAt: null,
+      previousStartsAt: null,
+      previousDurationMinutes: null,
       expiresAt: linkExpiry(startsAt, durationMinutes),
     },
   );
@@ -138,7 +102,10 @@ export async function inviteMembers(
     durationMinutes,
   );
   if (fresh.length > 0) await tx.insert(invitations).values(fresh);
-  return [...revived.map((r) => r.id), ...fresh.map((f) => f.id)];
+  return {
+    invitationIds: [...revived.map((r) => r.id), ...fresh.map((f) => f.id)],
+    reinvited: revived.length,
+  };
 }
 
 /** Replaces one invitation's link (the old one stops working) and returns the new one, once. */
@@ -177,7 +144,8 @@ export async function newInvitationLink(
 
 /**
  * A member who leaves the network is uninvited from every coming meeting: the invitation is
- * revoked, the meeting's SEQUENCE raised, and a CANCEL queued for them. Returns how many.
+ * revoked and the save announced (a higher SEQUENCE and an uninvitation for them, ADR 011).
+ * Returns how many.
  */
 export async function revokeMemberInvitations(tx: Database, memberId: string): Promise<number> {
   const coming = await tx
@@ -191,23 +159,21 @@ export async function revokeMemberInvitations(tx: Database, memberId: string): P
         eq(meetings.status, "scheduled"),
         gte(meetings.startsAt, new Date()),
       ),
-    );
+    )
+    .orderBy(asc(meetings.id))
+    .for("update", { of: meetings });
   for (const { invitationId, meetingId } of coming) {
+    const before = await loadMailMeeting(tx, meetingId);
     await tx
       .update(invitations)
       .set({ revokedAt: new Date() })
       .where(eq(invitations.id, invitationId));
+    // The invitee list is part of what an editor started from.
     await tx
       .update(meetings)
-      .set({ sequence: sql`${meetings.sequence} + 1`, version: sql`${meetings.version} + 1` })
+      .set({ version: sql`${meetings.version} + 1` })
       .where(eq(meetings.id, meetingId));
-    const mail = await loadMailMeeting(tx, meetingId);
-    await queueInvitationMail(
-      tx,
-      mail,
-      await invitees(tx, meetingId, [invitationId]),
-      "cancellation",
-    );
+    await announceMeetingSave(tx, { meetingId, before, uninvited: [invitationId] });
   }
   return coming.length;
 }

@@ -1,12 +1,20 @@
-import { DateTime } from "luxon";
-import { asc, eq } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull } from "drizzle-orm";
 import type { Database } from "../../../db/client";
-import { meetingLeaders, meetings, networks, persons, users } from "../../../db/schema";
-import type { InvitationResponse } from "../../../db/enums";
-import { OSLO } from "../../utils/oslo-time";
+import {
+  invitations,
+  meetingLeaders,
+  meetings,
+  networkMembers,
+  networks,
+  persons,
+  users,
+} from "../../../db/schema";
+import type { InvitationResponse, MeetingKind } from "../../../db/enums";
+import { nb } from "../../i18n/nb";
+import { meetingTimeText } from "./meeting-time";
 import { invitationCalendar, type CalendarMeeting } from "../calendar/ical.server";
 import { invitationUrl } from "./invitation-links.server";
-import { enqueueEmail, InvalidEmailError } from "../mail/outbox.server";
+import { calendarPart, enqueueEmail, InvalidEmailError } from "../mail/outbox.server";
 
 /** What an invitation e-mail and calendar file may say about a meeting. */
 export interface MailMeeting {
@@ -19,9 +27,14 @@ export interface MailMeeting {
   videoLink: string | null;
   /** Already decided: neutral unless the leader chose to show details. */
   title: string;
+  /** What subscription feeds call the meeting: always the calendar title. */
+  feedTitle: string;
   cancelled: boolean;
   municipalityId: string;
+  /** The first leader by name. */
   organizer: { name: string; email: string };
+  /** Every leader's name, as the invitation page shows them. */
+  leaders: string[];
 }
 
 export interface MailInvitee {
@@ -32,25 +45,25 @@ export interface MailInvitee {
   response: InvitationResponse;
 }
 
-const when = (meeting: MailMeeting) => {
-  const start = DateTime.fromJSDate(meeting.startsAt, { zone: OSLO });
-  const end = start.plus({ minutes: meeting.durationMinutes });
-  return {
-    nb: `${start.setLocale("nb").toFormat("cccc d. LLLL yyyy 'kl.' HH:mm")}–${end.toFormat("HH:mm")}`,
-    en: `${start.setLocale("en-GB").toFormat("cccc d LLLL yyyy, HH:mm")}–${end.toFormat("HH:mm")} (Oslo time)`,
-  };
-};
+/** One instant per clock time, also in the hour that happens twice (meeting-time.ts). */
+const when = (meeting: MailMeeting) => meetingTimeText(meeting.startsAt, meeting.durationMinutes);
 
 /**
  * What invitations call a meeting: the neutral calendar title, unless a leader deliberately
- * chose to show the Broen title and the person's name.
+ * chose to show the Broen title, the person's name and the kind of meeting (what the choice
+ * on the meeting form promises).
  */
 export function invitationTitle(
-  meeting: { detailsInInvites: boolean; internalTitle: string; calendarTitle: string },
+  meeting: {
+    detailsInInvites: boolean;
+    internalTitle: string;
+    calendarTitle: string;
+    kind: MeetingKind;
+  },
   personName: string,
 ): string {
   return meeting.detailsInInvites
-    ? `${meeting.internalTitle} (${personName})`
+    ? `${meeting.internalTitle} (${personName}, ${nb[`meetingKind.${meeting.kind}`]})`
     : meeting.calendarTitle;
 }
 
@@ -64,13 +77,12 @@ export async function loadMailMeeting(tx: Database, meetingId: string): Promise<
     .innerJoin(networks, eq(networks.id, meetings.networkId))
     .innerJoin(persons, eq(persons.id, networks.personId))
     .where(eq(meetings.id, meetingId));
-  const [organizer] = await tx
+  const leaders = await tx
     .select({ name: users.name, email: users.email })
     .from(meetingLeaders)
     .innerJoin(users, eq(users.id, meetingLeaders.userId))
     .where(eq(meetingLeaders.meetingId, meetingId))
-    .orderBy(asc(users.name))
-    .limit(1);
+    .orderBy(asc(users.name), asc(users.id));
   const m = row!.meeting;
   return {
     id: m.id,
@@ -81,10 +93,46 @@ export async function loadMailMeeting(tx: Database, meetingId: string): Promise<
     place: m.place,
     videoLink: m.videoLink,
     title: invitationTitle(m, row!.personName),
+    feedTitle: m.calendarTitle,
     cancelled: m.status === "cancelled",
     municipalityId: row!.municipalityId,
-    organizer: organizer ?? NO_ORGANIZER,
+    organizer: leaders[0] ?? NO_ORGANIZER,
+    leaders: leaders.map((l) => l.name),
   };
+}
+
+/** The invitees of a meeting (or of the given invitations) as the mail needs them. */
+export async function invitees(
+  tx: Database,
+  meetingId: string,
+  invitationIds?: string[],
+): Promise<MailInvitee[]> {
+  if (invitationIds?.length === 0) return [];
+  const rows = await tx
+    .select({
+      invitationId: invitations.id,
+      linkVersion: invitations.linkVersion,
+      response: invitations.response,
+      name: networkMembers.name,
+      memberEmail: networkMembers.email,
+      userEmail: users.email,
+    })
+    .from(invitations)
+    .innerJoin(networkMembers, eq(networkMembers.id, invitations.memberId))
+    .leftJoin(users, eq(users.id, networkMembers.userId))
+    .where(
+      and(
+        eq(invitations.meetingId, meetingId),
+        invitationIds ? inArray(invitations.id, invitationIds) : isNull(invitations.revokedAt),
+      ),
+    );
+  return rows.map((r) => ({
+    invitationId: r.invitationId,
+    linkVersion: r.linkVersion,
+    response: r.response,
+    name: r.name,
+    email: r.userEmail ?? r.memberEmail,
+  }));
 }
 
 export function calendarMeeting(meeting: MailMeeting, url: string): CalendarMeeting {
@@ -104,46 +152,77 @@ export function calendarMeeting(meeting: MailMeeting, url: string): CalendarMeet
 }
 
 /**
- * Queues one e-mail per invitee who has an address, in the caller's transaction: the
- * invitation, an update (REQUEST with a higher SEQUENCE) or a cancellation (CANCEL).
- * Subject and body carry the neutral title, the time, the place and the personal link only.
+ * The e-mails one save can send a member (ADR 011): a first invitation (REQUEST), an update
+ * (REQUEST with a higher SEQUENCE), an uninvitation (CANCEL without STATUS, RFC 5546 §3.2.5:
+ * the meeting goes on without them) or a cancellation of the meeting (CANCEL, STATUS:CANCELLED).
+ */
+export type InvitationMailKind = "invitation" | "update" | "uninvitation" | "cancellation";
+
+const WORDING: Record<InvitationMailKind, { lead: [string, string]; subject: string | null }> = {
+  invitation: {
+    lead: ["Du er invitert til et møte.", "You are invited to a meeting."],
+    subject: null,
+  },
+  update: {
+    lead: ["Et møte du er invitert til, er endret.", "A meeting you are invited to has changed."],
+    subject: "Endret / Changed",
+  },
+  uninvitation: {
+    lead: [
+      "Du er ikke lenger invitert til dette møtet. Møtet blir holdt som planlagt.",
+      "You are no longer invited to this meeting. The meeting goes ahead as planned.",
+    ],
+    subject: "Ikke lenger invitert / No longer invited",
+  },
+  cancellation: {
+    lead: [
+      "Et møte du var invitert til, er avlyst.",
+      "A meeting you were invited to is cancelled.",
+    ],
+    subject: "Avlyst / Cancelled",
+  },
+};
+const NEW_TIME: [string, string] = [
+  "Møtet har fått nytt tidspunkt. Tidligere svar gjelder ikke lenger: svar på nytt.",
+  "The meeting has a new time. Earlier replies no longer count: please reply again.",
+];
+
+/**
+ * Queues one e-mail per invitee who has an address, in the caller's transaction. Which kind
+ * each member gets is decided in updates.server.ts (mailPlan), not here. Subject and body carry
+ * the neutral title, the time, the place and the personal link only. `newTime`: the start or
+ * end changed in this save, so the update asks for a new answer.
  */
 export async function queueInvitationMail(
   tx: Database,
   meeting: MailMeeting,
   invitees: MailInvitee[],
-  kind: "invitation" | "update" | "cancellation",
+  kind: InvitationMailKind,
+  options: { newTime?: boolean } = {},
 ): Promise<void> {
-  const method = kind === "cancellation" ? "CANCEL" : "REQUEST";
+  const cancelling = kind === "uninvitation" || kind === "cancellation";
+  const method = cancelling ? "CANCEL" : "REQUEST";
   const time = when(meeting);
   const where = [meeting.place, meeting.videoLink].filter(Boolean).join(" · ");
+  const { lead, subject: prefix } = WORDING[kind];
+  const newTime = kind === "update" && options.newTime ? NEW_TIME : null;
+  const subject = prefix ? `${prefix}: ${meeting.title}` : meeting.title;
   for (const invitee of invitees) {
     if (!invitee.email) continue;
     const url = invitationUrl(invitee.invitationId, invitee.linkVersion);
-    const lead = {
-      invitation: ["Du er invitert til et møte.", "You are invited to a meeting."],
-      update: [
-        "Et møte du er invitert til, er endret.",
-        "A meeting you are invited to has changed.",
-      ],
-      cancellation: [
-        "Et møte du var invitert til, er avlyst.",
-        "A meeting you were invited to is cancelled.",
-      ],
-    }[kind];
     const lines = [
       lead[0],
+      newTime?.[0] ?? null,
       `Tid: ${time.nb}`,
       where ? `Sted: ${where}` : null,
-      kind === "cancellation" ? null : `Svar og se detaljer: ${url}`,
+      cancelling ? null : `Svar og se detaljer: ${url}`,
       "",
       lead[1],
+      newTime?.[1] ?? null,
       `Time: ${time.en}`,
       where ? `Place: ${where}` : null,
-      kind === "cancellation" ? null : `Reply and see details: ${url}`,
+      cancelling ? null : `Reply and see details: ${url}`,
     ].filter((line): line is string => line !== null);
-    const subject =
-      kind === "cancellation" ? `Avlyst / Cancelled: ${meeting.title}` : meeting.title;
     const ics = invitationCalendar({
       meeting: calendarMeeting(meeting, url),
       organizer: meeting.organizer,
@@ -152,7 +231,8 @@ export async function queueInvitationMail(
           name: invitee.name,
           email: invitee.email,
           partstat: invitee.response,
-          rsvp: kind !== "cancellation",
+          // Every REQUEST asks for an answer; after a time change the answer was reset first.
+          rsvp: !cancelling,
         },
       ],
       method,
@@ -164,7 +244,8 @@ export async function queueInvitationMail(
       subject,
       text: lines.join("\n"),
       html: lines.map((line) => (line ? `<p>${escapeHtml(line)}</p>` : "")).join("\n"),
-      calendar: { method, ics },
+      // The part's method is read from the calendar itself (RFC 6047 §2.4).
+      calendar: calendarPart(ics),
       meetingId: meeting.id,
       invitationId: invitee.invitationId,
     }).catch((error: unknown) => {

@@ -3,7 +3,13 @@ import type { MeetingFormValues } from "./meeting-form";
 import { z } from "zod";
 import { meetingKinds, type MeetingKind, type NetworkKind } from "../../../db/enums";
 import { formFields, submittedText, validate, type FieldErrors } from "../../utils/forms.server";
-import { OSLO, osloToday } from "../../utils/oslo-time";
+import {
+  formatUtcOffset,
+  OSLO,
+  osloInstants,
+  osloOccursTwice,
+  osloToday,
+} from "../../utils/oslo-time";
 import { message } from "../../utils/validation";
 import {
   choice,
@@ -15,6 +21,8 @@ import {
 export const NEUTRAL_CALENDAR_TITLE = "Møte – Broen";
 const MAX_DURATION_MINUTES = 12 * 60;
 const MAX_YEARS_AHEAD = 2;
+/** As changes.server.ts: a series has at most this many meetings. */
+const MAX_SERIES = 26;
 
 export interface MeetingInput {
   kind: MeetingKind;
@@ -71,6 +79,8 @@ const Fields = z.object({
       message("meeting.invalidRepeat"),
     ),
   repeatUntilRevision: z.enum(["on"]).optional(),
+  /** Which of two instants a wall-clock time in autumn's repeated hour means: "+02:00"/"+01:00". */
+  utcOffset: z.string().max(6).optional(),
 });
 
 const uuid = z.uuid();
@@ -87,7 +97,10 @@ function ids(form: FormData, name: string, errors: FieldErrors): string[] {
 
 /**
  * Reads a meeting form. Times are Oslo wall-clock times; a time that does not exist there
- * (the hour skipped when summer time starts) is refused rather than silently moved.
+ * (the hour skipped when summer time starts) is refused rather than silently moved, and a time
+ * that happens twice (the hour repeated when it ends) needs the leader to say which one they
+ * mean (`utcOffset`, offered by the form once it is needed): Broen never guesses, so what it
+ * stores is what the e-mail says and the calendar file means (docs/decisions/005).
  */
 export function parseMeetingForm(
   form: FormData,
@@ -102,12 +115,14 @@ export function parseMeetingForm(
   if (!fields.ok) return { ok: false, errors };
   const v = fields.value;
 
-  const start = DateTime.fromISO(`${v.date}T${v.time}`, { zone: OSLO });
-  if (!start.isValid || start.toFormat("HH:mm") !== v.time) {
-    errors.time = [message("meeting.timeDoesNotExist")];
-  } else if (
-    start.toJSDate() > DateTime.fromJSDate(now).plus({ years: MAX_YEARS_AHEAD }).toJSDate()
-  ) {
+  const instants = osloInstants(v.date, v.time);
+  const start =
+    instants.length === 1
+      ? instants[0]!.instant
+      : (instants.find((i) => formatUtcOffset(i.offset) === v.utcOffset)?.instant ?? null);
+  if (instants.length === 0) errors.time = [message("meeting.timeDoesNotExist")];
+  else if (!start) errors.utcOffset = [message("meeting.timeOccursTwice")];
+  else if (start > DateTime.fromJSDate(now).plus({ years: MAX_YEARS_AHEAD }).toJSDate()) {
     errors.date = [message("meeting.tooFarAhead")];
   }
   if (!v.place && !v.videoLink) errors.place = [message("meeting.placeRequired")];
@@ -122,13 +137,17 @@ export function parseMeetingForm(
       : null;
   if (series && series.count === null && !series.untilRevision)
     errors.repeatCount = [message("meeting.invalidRepeat")];
+  // Later meetings of a series keep the wall-clock time (changes.server.ts); one that would fall
+  // in a skipped or repeated hour would be moved or guessed, so the series is refused instead.
+  const clash = series ? seriesClockChange(v.date, v.time, series) : null;
+  if (clash) errors.repeatEveryWeeks = [message("meeting.seriesClockChange", { date: clash })];
   if (Object.keys(errors).length > 0) return { ok: false, errors };
 
   return {
     ok: true,
     meeting: {
       kind: v.kind,
-      startsAt: start.toJSDate(),
+      startsAt: start!,
       durationMinutes: v.durationMinutes,
       place: v.place,
       videoLink: v.videoLink,
@@ -140,6 +159,32 @@ export function parseMeetingForm(
     },
     series,
   };
+}
+
+/** The first later date of a series on which its wall-clock time is skipped or repeated. */
+function seriesClockChange(date: string, time: string, series: SeriesInput): string | null {
+  const first = DateTime.fromISO(date, { zone: OSLO });
+  const count = Math.min(series.count ?? MAX_SERIES, MAX_SERIES);
+  for (let i = 1; i < count; i++) {
+    const day = first.plus({ weeks: series.everyWeeks * i }).toISODate()!;
+    if (osloInstants(day, time).length !== 1) return day;
+  }
+  return null;
+}
+
+/** What the form needs to ask which of two instants a time means, when it means two. */
+export interface OffsetChoice {
+  /** The UTC offset, "+02:00" or "+01:00": the value the form sends back. */
+  value: string;
+  summerTime: boolean;
+}
+
+/** The choices for a date and time in autumn's repeated hour, earliest first; none otherwise. */
+export function offsetChoices(date: string, time: string): OffsetChoice[] {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || !/^\d{2}:\d{2}$/.test(time)) return [];
+  const instants = osloInstants(date, time);
+  if (instants.length < 2) return [];
+  return instants.map((i) => ({ value: formatUtcOffset(i.offset), summerTime: i.summerTime }));
 }
 
 /**
@@ -157,6 +202,8 @@ export function newMeetingValues(
         : ("network_meeting" as const),
     date: osloToday(),
     time: "10:00",
+    utcOffset: "",
+    offsetChoices: [],
     durationMinutes: 90,
     place: "",
     videoLink: "",
@@ -168,10 +215,25 @@ export function newMeetingValues(
   } satisfies MeetingFormValues;
 }
 
-/** The wall-clock date and time of an instant in Oslo, for form fields. */
-export function osloDateTime(instant: Date): { date: string; time: string } {
+/**
+ * The wall-clock date and time of an instant in Oslo, for form fields, with which of the two
+ * instants it is when that time happens twice (so saving the form again keeps the instant).
+ */
+export function osloDateTime(instant: Date): {
+  date: string;
+  time: string;
+  utcOffset: string;
+  offsetChoices: OffsetChoice[];
+} {
   const local = DateTime.fromJSDate(instant, { zone: OSLO });
-  return { date: local.toISODate()!, time: local.toFormat("HH:mm") };
+  const date = local.toISODate()!;
+  const time = local.toFormat("HH:mm");
+  return {
+    date,
+    time,
+    utcOffset: osloOccursTwice(instant) ? formatUtcOffset(local.offset) : "",
+    offsetChoices: offsetChoices(date, time),
+  };
 }
 
 /** The meeting form as typed (see submittedText), with its checkboxes, to show it again. */
@@ -187,6 +249,8 @@ export function submittedMeetingValues(form: FormData): MeetingFormValues {
     kind: text.kind ?? "",
     date: text.date ?? "",
     time: text.time ?? "",
+    utcOffset: text.utcOffset ?? "",
+    offsetChoices: offsetChoices(text.date ?? "", text.time ?? ""),
     durationMinutes: Number.isFinite(duration) ? duration : 0,
     place: text.place ?? "",
     videoLink: text.videoLink ?? "",

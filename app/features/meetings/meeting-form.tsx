@@ -8,12 +8,17 @@ import {
   fieldId,
   SelectField,
   type FieldErrors,
+  useFieldMessage,
 } from "../../components/forms";
 
 export interface MeetingFormValues {
   kind: string;
   date: string;
   time: string;
+  /** Which instant a time in autumn's repeated hour means ("+02:00"/"+01:00"); else "". */
+  utcOffset: string;
+  /** Both instants, earliest first, when date and time name two (computed on the server). */
+  offsetChoices: { value: string; summerTime: boolean }[];
   durationMinutes: number;
   place: string;
   videoLink: string;
@@ -50,6 +55,7 @@ export function MeetingForm({
     kind: t("meeting.kind"),
     date: t("meeting.date"),
     time: t("meeting.time"),
+    utcOffset: t("meeting.utcOffset"),
     durationMinutes: t("meeting.duration"),
     place: t("meeting.place"),
     videoLink: t("meeting.videoLink"),
@@ -90,6 +96,9 @@ export function MeetingForm({
           required
           errors={errors}
         />
+        {values.offsetChoices.length > 1 ? (
+          <OffsetChoices values={values} legend={labels.utcOffset!} errors={errors} />
+        ) : null}
         <Field
           name="durationMinutes"
           type="number"
@@ -178,5 +187,52 @@ export function MeetingForm({
         </button>
       </Form>
     </>
+  );
+}
+
+/**
+ * Asks which of the two instants a time in the hour that happens twice (when summer time ends)
+ * means. Shown by the server once the date and time need it; a plain radio group.
+ */
+function OffsetChoices({
+  values,
+  legend,
+  errors,
+}: {
+  values: MeetingFormValues;
+  legend: string;
+  errors?: FieldErrors;
+}) {
+  const t = useT();
+  const render = useFieldMessage();
+  const id = fieldId("utcOffset");
+  const fieldErrors = errors?.utcOffset;
+  return (
+    <fieldset id={id} aria-describedby={`${id}-hint${fieldErrors ? ` ${id}-error` : ""}`}>
+      <legend>{legend}</legend>
+      <p className="muted" id={`${id}-hint`}>
+        {t("meeting.utcOffsetHint", { time: values.time })}
+      </p>
+      {values.offsetChoices.map((choice, index) => (
+        <label key={choice.value} className="checkbox">
+          <input
+            type="radio"
+            name="utcOffset"
+            value={choice.value}
+            defaultChecked={values.utcOffset === choice.value}
+          />{" "}
+          {t(index === 0 ? "meeting.firstOccurrence" : "meeting.secondOccurrence", {
+            time: values.time,
+            zone: t(choice.summerTime ? "meeting.summerTime" : "meeting.winterTime"),
+            offset: choice.value,
+          })}
+        </label>
+      ))}
+      {fieldErrors ? (
+        <p id={`${id}-error`} className="field-error">
+          {fieldErrors.map(render).join(" ")}
+        </p>
+      ) : null}
+    </fieldset>
   );
 }

@@ -20,8 +20,16 @@ export const InvitationLinkFor = z.object({
   invitationId: z.uuid({ error: message("form.invalidChoice") }),
 });
 
-/** An answer to an invitation (on the meeting page or the invitation link's page). */
+/**
+ * An answer to an invitation (on the meeting page or the invitation link's page), with the
+ * time the member saw when answering (answers.server.ts answerSlot; optional for old pages).
+ */
 export const InvitationAnswer = z.object({
+  answerFor: z
+    .string()
+    .max(100)
+    .optional()
+    .transform((v) => v || undefined),
   response: z.enum(
     invitationResponses.filter((r) => r !== "needs_action") as [
       "accepted",

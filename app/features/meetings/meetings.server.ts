@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, gte, lt, sql } from "drizzle-orm";
 import { getDatabase, type Database } from "../../../db/client";
-import type { InvitationResponse, MeetingKind } from "../../../db/enums";
+import type { MeetingKind } from "../../../db/enums";
 import {
   invitations,
   meetingLeaders,
@@ -14,6 +14,7 @@ import { networkAccess, notFound, visibleNetworks } from "../access/access.serve
 import { currentInvitation, invitationIsCurrent } from "../access/invitations.server";
 import { auditActor, recordAudit, recordAuditNow } from "../audit/audit.server";
 import type { SessionUser } from "../accounts/session.server";
+import { saveAnswer, type GivenAnswer } from "./answers.server";
 
 type Context = { clientIp: string };
 
@@ -26,12 +27,18 @@ export class MeetingChoiceError extends Error {
 
 export class MeetingCancelledError extends Error {}
 
-/** The fields whose change is material for calendars (RFC 5546: raise SEQUENCE, re-send). */
-export const MATERIAL = ["startsAt", "durationMinutes", "place", "videoLink"] as const;
+/** An answer given for a time the meeting no longer has (it was moved meanwhile). */
+export class AnswerOutdatedError extends Error {}
 
-/** The fields a leader edits, compared to tell a second editor what the first one changed. */
+/**
+ * The fields a leader edits, compared to tell a second editor what the first one changed.
+ * (Which changes reach calendars is decided from what calendars show: updates.server.ts.)
+ */
 export const EDITABLE = [
-  ...MATERIAL,
+  "startsAt",
+  "durationMinutes",
+  "place",
+  "videoLink",
   "kind",
   "internalTitle",
   "calendarTitle",
@@ -124,6 +131,10 @@ export async function viewMeeting(user: SessionUser, context: Context, meetingId
       hasEmail: sql<boolean>`coalesce(${networkMembers.email}, ${users.email}) is not null`,
       response: invitations.response,
       respondedAt: invitations.respondedAt,
+      previousResponse: invitations.previousResponse,
+      previousRespondedAt: invitations.previousRespondedAt,
+      previousStartsAt: invitations.previousStartsAt,
+      previousDurationMinutes: invitations.previousDurationMinutes,
       revokedAt: invitations.revokedAt,
     })
     .from(invitations)
@@ -274,21 +285,27 @@ export async function listMeetings(user: SessionUser, filter: MeetingFilter) {
   return rows.map((r) => ({ ...r, manage: managedNetworkIds.includes(r.networkId) }));
 }
 
-/** An account user's own answer to a meeting they are invited to. */
+/** An account user's own answer to a meeting they are invited to, for the time `slot`. */
 export async function respondAsUser(
   user: SessionUser,
   context: Context,
   meetingId: string,
-  response: Exclude<InvitationResponse, "needs_action">,
+  response: GivenAnswer,
+  slot?: string,
 ) {
   const access = await meetingAccess(user, meetingId);
   if (access.level !== "invitee") notFound();
   if (access.invitation.cancelled) throw new MeetingCancelledError();
   await getDatabase().db.transaction(async (tx) => {
-    await tx
-      .update(invitations)
-      .set({ response, respondedAt: new Date() })
-      .where(eq(invitations.id, access.invitationId));
+    const saved = await saveAnswer(tx, {
+      invitationId: access.invitationId,
+      meetingId,
+      response,
+      slot,
+    });
+    if (!saved.saved) {
+      throw saved.reason === "cancelled" ? new MeetingCancelledError() : new AnswerOutdatedError();
+    }
     await recordAudit(
       auditActor(user, context),
       {
@@ -296,7 +313,11 @@ export async function respondAsUser(
         subjectType: "invitation",
         subjectId: access.invitationId,
         personId: access.personId,
-        details: { response },
+        details: {
+          response,
+          forStartsAt: saved.startsAt.toISOString(),
+          forDurationMinutes: saved.durationMinutes,
+        },
       },
       tx,
     );

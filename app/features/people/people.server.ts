@@ -16,6 +16,7 @@ import { auditActor, recordAudit, recordAuditNow } from "../audit/audit.server";
 import { chosenLeaders } from "../accounts/choices.server";
 import type { SessionUser } from "../accounts/session.server";
 import { announceAccessChange } from "../access/access-events.server";
+import { announcePersonChange } from "../meetings/updates.server";
 
 type Context = { clientIp: string };
 
@@ -95,10 +96,13 @@ export async function updatePerson(
     throw new UnitRequiredError();
   await getDatabase().db.transaction(async (tx) => {
     const { unitId: _unit, ...fields } = input;
-    await tx
-      .update(persons)
-      .set({ ...fields, ...(unitId ? { unitId } : {}), updatedAt: new Date() })
-      .where(eq(persons.id, personId));
+    // Invitations may show the person's name (a leader's choice): those calendars get an update.
+    const meetingsUpdated = await announcePersonChange(tx, personId, async () => {
+      await tx
+        .update(persons)
+        .set({ ...fields, ...(unitId ? { unitId } : {}), updatedAt: new Date() })
+        .where(eq(persons.id, personId));
+    });
     await recordAudit(
       auditActor(user, context),
       {
@@ -106,7 +110,10 @@ export async function updatePerson(
         subjectType: "person",
         subjectId: personId,
         personId,
-        details: { fields: Object.keys(fields) },
+        details: {
+          fields: Object.keys(fields),
+          ...(meetingsUpdated.length > 0 ? { meetingsUpdated } : {}),
+        },
       },
       tx,
     );
