@@ -5,7 +5,7 @@ import type {
   HandleDataRequestFunction,
   HandleErrorFunction,
 } from "@remix-run/node";
-import { RemixServer } from "@remix-run/react";
+import { isRouteErrorResponse, RemixServer } from "@remix-run/react";
 import { renderToPipeableStream } from "react-dom/server";
 import { NonceProvider } from "./components/nonce";
 import { compressBody } from "./utils/compress-body.server";
@@ -13,9 +13,14 @@ import { logger, redactPath, safeError } from "./utils/logger.server";
 
 export const streamTimeout = 5_000;
 
-/** Server errors go to the structured log without request data or SQL parameters. */
+/**
+ * Server errors go to the structured log without request data or SQL parameters. Remix also
+ * passes on its own answers to requests it cannot serve (405 for a post to a page without a
+ * form, an unknown method): those are the sender's errors, not the server's.
+ */
 export const handleError: HandleErrorFunction = (error, { request }) => {
   if (request.signal.aborted) return;
+  if (isRouteErrorResponse(error) && error.status < 500) return;
   logger().error(
     { err: safeError(error), path: redactPath(new URL(request.url).pathname) },
     "route error",

@@ -7,6 +7,8 @@ declare module "@remix-run/node" {
     clientIp: string;
     /** Set by getSessionUser(): one session lookup shared by the loaders of a GET request. */
     sessionUser?: Promise<SessionUser | null>;
+    /** Set by the server (server/request-url.ts) for a request whose URL it could not read. */
+    malformedUrl?: boolean;
   }
   interface Future {
     v3_singleFetch: true;

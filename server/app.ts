@@ -1,5 +1,4 @@
 import path from "node:path";
-import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import compression from "compression";
 import express, { type NextFunction, type Request, type Response } from "express";
@@ -11,10 +10,12 @@ import {
   installRateLimits,
   refuseCrossOriginMutations,
   refuseHugeBodies,
-  refuseMalformedHost,
   securityHeaders,
 } from "./security";
 import { requestLog } from "./request-log";
+import { BODY_LIMITS, readBodies, type BodyLimits } from "./request-body";
+import { checkRequestUrl, MALFORMED_LOCAL } from "./request-url";
+import { remixHandler } from "./remix-handler";
 
 export interface AppOptions {
   env: Env;
@@ -22,17 +23,28 @@ export interface AppOptions {
   build: ServerBuild | (() => Promise<ServerBuild>);
   publicDir: string;
   devSocketOrigin?: string;
+  /** Limits on request bodies (tests shorten the time a body may take). */
+  bodyLimits?: BodyLimits;
 }
 
 const HEALTH_TIMEOUT_MS = 2000;
 
-export function createApp({ env, build, publicDir, devSocketOrigin }: AppOptions) {
+export function createApp({
+  env,
+  build,
+  publicDir,
+  devSocketOrigin,
+  bodyLimits = BODY_LIMITS,
+}: AppOptions) {
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", env.TRUST_PROXY > 0 ? env.TRUST_PROXY : false);
+  // Nothing reads req.query (routes read the URL themselves): no parsing of nested keys.
+  app.set("query parser", false);
 
   app.use(requestLog);
-  app.use(refuseMalformedHost);
+  // Before anything routes on the path: a malformed URL or Host becomes a 400 error page.
+  app.use(checkRequestUrl(env));
   app.use(compression());
   app.use(cspNonce);
   app.use(securityHeaders(env, devSocketOrigin));
@@ -52,21 +64,34 @@ export function createApp({ env, build, publicDir, devSocketOrigin }: AppOptions
   installRateLimits(app, env);
   app.use(refuseHugeBodies);
   app.use(refuseCrossOriginMutations(env));
+  // Every body is read and measured here, before Remix or any form parser sees it.
+  app.use(readBodies(bodyLimits));
 
-  app.all(
-    "*",
-    createRequestHandler({
+  app.use(
+    remixHandler({
       build,
       // Tests run as production does: no error details in responses.
       mode: env.NODE_ENV === "development" ? "development" : "production",
       getLoadContext: (req, res) => ({
         cspNonce: res.locals.cspNonce as string,
         clientIp: req.ip ?? req.socket.remoteAddress ?? "unknown",
+        malformedUrl: Boolean(res.locals[MALFORMED_LOCAL]),
       }),
     }),
   );
-  // Anything that escapes Remix: log it (without request data) and answer calmly.
+  // Anything that escapes Remix: log it (without request data) and answer calmly. An error
+  // that Express or a middleware marks as the client's (a 4xx status) is answered as such.
   app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    const status = clientErrorStatus(error);
+    if (status) {
+      logger().debug({ err: safeError(error), status }, "request refused");
+      if (res.headersSent) return;
+      res
+        .status(status)
+        .type("text/plain; charset=utf-8")
+        .send("Forespørselen kunne ikke leses. / The request could not be read.");
+      return;
+    }
     logger().error({ err: safeError(error) }, "unhandled request error");
     if (res.headersSent) return;
     res
@@ -75,6 +100,14 @@ export function createApp({ env, build, publicDir, devSocketOrigin }: AppOptions
       .send("Noe gikk galt. Prøv igjen om litt. / Something went wrong. Please try again.");
   });
   return app;
+}
+
+/** The 4xx status an error carries (as http-errors and Express's router set it), if any. */
+function clientErrorStatus(error: unknown): number | null {
+  if (typeof error !== "object" || error === null) return null;
+  const { status, statusCode } = error as { status?: unknown; statusCode?: unknown };
+  const value = typeof status === "number" ? status : statusCode;
+  return typeof value === "number" && value >= 400 && value < 500 ? value : null;
 }
 
 async function healthCheck(_req: Request, res: Response) {

@@ -1,5 +1,6 @@
 import http from "node:http";
 import path from "node:path";
+import type { Duplex } from "node:stream";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { ServerBuild } from "@remix-run/node";
 import { loadEnv, servedOverHttps, type Env } from "../app/env.server";
@@ -81,6 +82,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const devSocketOrigin = devOrigin ? devOrigin.replace(/^http/, "ws") : undefined;
   const app = createApp({ env, build, publicDir: PUBLIC_DIR, devSocketOrigin });
   const server = http.createServer(app);
+  server.on("clientError", answerUnreadableRequest);
   const realtime = await attachRealtime(server, {
     database,
     settings: env,
@@ -120,6 +122,48 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     return closing;
   };
   return { url, env, database, server, realtime, close };
+}
+
+const UNREADABLE: Record<string, [status: number, reason: string, text: string]> = {
+  HPE_HEADER_OVERFLOW: [
+    431,
+    "Request Header Fields Too Large",
+    "Adressen eller forespørselen er for lang. / The address or request is too long.",
+  ],
+  HPE_CHUNK_EXTENSIONS_OVERFLOW: [
+    413,
+    "Payload Too Large",
+    "Skjemaet er for stort. / The form is too large.",
+  ],
+  ERR_HTTP_REQUEST_TIMEOUT: [
+    408,
+    "Request Timeout",
+    "Forespørselen kom for sakte fram. / The request arrived too slowly.",
+  ],
+};
+const NOT_HTTP: [number, string, string] = [
+  400,
+  "Bad Request",
+  "Forespørselen kunne ikke leses. / The request could not be read.",
+];
+
+/**
+ * A request Node's parser refuses (bytes that are not HTTP, a request line or headers over
+ * 16 KiB) never reaches the app: answered as Node would, but with a message, and not logged.
+ */
+function answerUnreadableRequest(error: NodeJS.ErrnoException, socket: Duplex) {
+  // As Node's own answer: only if no answer to an earlier request on this connection has begun.
+  const inFlight = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } | null })
+    ._httpMessage;
+  if (error.code !== "ECONNRESET" && socket.writable && !inFlight?.headersSent) {
+    const [status, reason, text] = UNREADABLE[error.code ?? ""] ?? NOT_HTTP;
+    const body = Buffer.from(`${text}\n`);
+    const head =
+      `HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\n` +
+      `Content-Type: text/plain; charset=utf-8\r\nContent-Length: ${body.length}\r\n\r\n`;
+    socket.write(Buffer.concat([Buffer.from(head), body]));
+  }
+  socket.destroy();
 }
 
 export async function demoLoginsIfPresent(database: DatabaseHandle): Promise<string[]> {

@@ -4,6 +4,7 @@ import type { Express, NextFunction, Request, Response } from "express";
 import rateLimit from "express-rate-limit";
 import helmet from "helmet";
 import { servedOverHttps, type Env } from "../app/env.server";
+import { MAX_BODY_BYTES } from "./request-body";
 
 /** A fresh nonce per response; the same value goes to the CSP header and to <Scripts nonce>. */
 export function cspNonce(_req: Request, res: Response, next: NextFunction) {
@@ -92,30 +93,27 @@ export function refuseCrossOriginMutations(env: Env) {
   };
 }
 
-/** No form in Broen needs more than 1 MiB. A body without a declared length is refused too:
- * Remix would read all of it into memory before any check could run. */
-const MAX_BODY_BYTES = 1024 * 1024;
+/**
+ * A body's declared length is checked before any of it is read (server/request-body.ts reads
+ * and measures what passes). A body without a declared length is refused: it could go on for
+ * ever. Both answers close the connection, so that the rest of the body is not read either.
+ */
 export function refuseHugeBodies(req: Request, res: Response, next: NextFunction) {
   const declared = req.headers["content-length"];
-  if (isMutation(req) && declared === undefined && req.headers["transfer-encoding"]) {
-    res.status(411).type("text/plain; charset=utf-8").send("Lengden mangler. / Length required.");
+  if (declared === undefined && req.headers["transfer-encoding"]) {
+    res
+      .status(411)
+      .set("Connection", "close")
+      .type("text/plain; charset=utf-8")
+      .send("Lengden mangler. / Length required.");
     return;
   }
   if (Number(declared ?? 0) > MAX_BODY_BYTES) {
     res
       .status(413)
+      .set("Connection", "close")
       .type("text/plain; charset=utf-8")
       .send("Skjemaet er for stort. / The form is too large.");
-    return;
-  }
-  next();
-}
-
-/** A Host header that is not a host (Remix builds the request URL from it) is a bad request. */
-export function refuseMalformedHost(req: Request, res: Response, next: NextFunction) {
-  const host = req.headers.host ?? "";
-  if (!/^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/.test(host)) {
-    res.status(400).type("text/plain; charset=utf-8").send("Ugyldig Host. / Invalid Host header.");
     return;
   }
   next();
