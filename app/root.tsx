@@ -14,6 +14,7 @@ import type { ReactNode } from "react";
 import { GeneralErrorBoundary } from "./components/error-boundary";
 import { useFollowLinks } from "./components/follow-links";
 import { useNonce } from "./components/nonce";
+import { RouteAnnouncer } from "./components/route-announcer";
 import { useLocale, useT, type Locale } from "./i18n";
 import { getLocale } from "./i18n/locale.server";
 import { navigationFor } from "./features/access/permissions";
@@ -133,6 +134,8 @@ function Shell({ children }: { children: ReactNode }) {
       <footer className="site-footer">
         <p>{t("app.tagline")}</p>
       </footer>
+      {/* After a navigation inside the app: focus to the new page's <h1>, its title said. */}
+      <RouteAnnouncer />
     </>
   );
 }

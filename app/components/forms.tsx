@@ -21,9 +21,11 @@ interface FieldProps extends InputHTMLAttributes<HTMLInputElement> {
   errors?: FieldErrors;
 }
 
-/** A labelled input whose errors are tied to it with aria-describedby and aria-invalid. */
-export function Field({ name, label, errors, ...input }: FieldProps) {
-  const id = fieldId(name);
+/**
+ * A labelled input whose errors are tied to it with aria-describedby and aria-invalid. `id`
+ * defaults to fieldId(name); give one when several forms on a page share a field name.
+ */
+export function Field({ name, label, errors, id = fieldId(name), ...input }: FieldProps) {
   const errorId = `${id}-error`;
   const fieldErrors = errors?.[name];
   const render = useFieldMessage();

@@ -6,6 +6,7 @@ import {
   type MetaFunction,
 } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { ConfirmAction } from "../components/confirm";
 import { GeneralErrorBoundary } from "../components/error-boundary";
 import { ErrorSummary } from "../components/forms";
 import { formatDateTime, useLocale, useT } from "../i18n";
@@ -83,21 +84,33 @@ export default function Account() {
           </p>
         ) : null}
         <p>{hasFeed ? t("feed.active") : t("feed.none")}</p>
-        <Form method="post" className="actions">
-          <button
-            type="submit"
-            name="intent"
-            value="create-feed"
-            className={hasFeed ? "secondary" : undefined}
-          >
-            {hasFeed ? t("feed.renew") : t("feed.create")}
-          </button>
-          {hasFeed ? (
-            <button type="submit" name="intent" value="revoke-feed" className="danger">
-              {t("feed.revoke")}
+        {hasFeed ? (
+          <div className="actions">
+            <ConfirmAction
+              id="renew-feed"
+              intent="create-feed"
+              look="secondary"
+              label={t("feed.renew")}
+              question={t("confirm.renewFeed.question")}
+              consequence={t("confirm.renewFeed.consequence")}
+              confirmLabel={t("confirm.renewFeed.yes")}
+            />
+            <ConfirmAction
+              id="revoke-feed"
+              intent="revoke-feed"
+              label={t("feed.revoke")}
+              question={t("confirm.revokeFeed.question")}
+              consequence={t("confirm.revokeFeed.consequence")}
+              confirmLabel={t("confirm.revokeFeed.yes")}
+            />
+          </div>
+        ) : (
+          <Form method="post" className="actions">
+            <button type="submit" name="intent" value="create-feed">
+              {t("feed.create")}
             </button>
-          ) : null}
-        </Form>
+          </Form>
+        )}
       </section>
       <section className="panel" aria-labelledby="sessions-title">
         <h2 id="sessions-title">{t("account.sessions")}</h2>
@@ -125,11 +138,16 @@ export default function Account() {
             </tbody>
           </table>
         </div>
-        <Form method="post" className="actions">
-          <button type="submit" name="intent" value="logout-all">
-            {t("account.logoutAll")}
-          </button>
-        </Form>
+        <div className="actions">
+          <ConfirmAction
+            id="logout-all"
+            intent="logout-all"
+            label={t("account.logoutAll")}
+            question={t("confirm.logoutAll.question")}
+            consequence={t("confirm.logoutAll.consequence")}
+            confirmLabel={t("confirm.logoutAll.yes")}
+          />
+        </div>
       </section>
     </>
   );

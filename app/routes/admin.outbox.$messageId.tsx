@@ -5,9 +5,11 @@ import { useT } from "../i18n";
 import { notFound } from "../features/access/access.server";
 import { getOutboxMessage } from "../features/mail/outbox.server";
 import { requirePermission } from "../features/accounts/session.server";
-import { pageTitle } from "../utils/meta";
+import { dataTitle } from "../utils/meta";
 
-export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "outbox.title");
+// Not the subject: it may name the person and the meeting (utils/meta.ts).
+export const meta: MetaFunction<typeof loader> = (args) =>
+  dataTitle(args, (_data, t) => t("title.outboxMessage"));
 
 /** One message exactly as it would be sent: headers, both bodies and the calendar part. */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {

@@ -6,6 +6,7 @@ import {
   type MetaFunction,
 } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { ConfirmAction } from "../components/confirm";
 import { GeneralErrorBoundary } from "../components/error-boundary";
 import { ErrorSummary } from "../components/forms";
 import { RoleFields, useUserFieldLabels } from "../features/accounts/role-fields";
@@ -26,7 +27,7 @@ import {
 import { badRequest, formFields, readForm, validate } from "../utils/forms.server";
 import { message } from "../utils/validation";
 import { isUuid } from "../utils/validation.server";
-import { pageTitle } from "../utils/meta";
+import { dataTitle } from "../utils/meta";
 
 async function loadTarget(request: Request, context: AppLoadContext, userId: string | undefined) {
   const admin = await requirePermission(request, context, "admin.users");
@@ -35,7 +36,8 @@ async function loadTarget(request: Request, context: AppLoadContext, userId: str
   return { admin, target };
 }
 
-export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "admin.users");
+export const meta: MetaFunction<typeof loader> = (args) =>
+  dataTitle(args, ({ user }, t) => t("title.user", { name: user.name }));
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { admin, target } = await loadTarget(request, context, params.userId);
@@ -133,18 +135,25 @@ export default function EditUser() {
       </section>
       <section className="panel actions" aria-label={t("users.status")}>
         {user.active && !user.activated ? (
-          <Form method="post">
-            <button type="submit" name="intent" value="issue-link" className="secondary">
-              {t("users.issueLink")}
-            </button>
-          </Form>
+          <ConfirmAction
+            id="issue-link"
+            intent="issue-link"
+            look="secondary"
+            label={t("users.issueLink")}
+            question={t("confirm.issueLink.question")}
+            consequence={t("confirm.issueLink.consequence")}
+            confirmLabel={t("confirm.issueLink.yes")}
+          />
         ) : null}
         {user.active && !isSelf ? (
-          <Form method="post">
-            <button type="submit" name="intent" value="deactivate" className="danger">
-              {t("users.deactivate")}
-            </button>
-          </Form>
+          <ConfirmAction
+            id="deactivate"
+            intent="deactivate"
+            label={t("users.deactivate")}
+            question={t("confirm.deactivateUser.question", { name: user.name })}
+            consequence={t("confirm.deactivateUser.consequence", { name: user.name })}
+            confirmLabel={t("confirm.deactivateUser.yes")}
+          />
         ) : null}
         {!user.active ? (
           <Form method="post">

@@ -8,16 +8,24 @@ import { Form, useActionData, useLoaderData, useParams } from "@remix-run/react"
 import { AgendaView } from "../features/documents/agenda-view";
 import { GeneralErrorBoundary } from "../components/error-boundary";
 import { ErrorSummary } from "../components/forms";
+import { AnswerButtons } from "../features/meetings/answer-buttons";
 import { formatDateTime, useLocale, useT } from "../i18n";
 import { InvitationAnswer } from "../features/meetings/meeting-page-form.server";
 import { openInvitation, respondToInvitation } from "../features/meetings/invitation-page.server";
 import { badRequest, formFields, readForm, validate } from "../utils/forms.server";
-import { pageTitle } from "../utils/meta";
+import { dataTitle } from "../utils/meta";
 import { message } from "../utils/validation";
 
 /** The page behind a personal invitation link: no account needed, only this one meeting. */
-export const meta: MetaFunction = ({ matches }) => [
-  ...pageTitle(matches, "invitation.title"),
+export const meta: MetaFunction<typeof loader> = (args) => [
+  // A link that does not work (404 with data) is titled as its page says, "Invitasjon til møte".
+  ...dataTitle(args, ({ invitation }, t, locale) =>
+    invitation
+      ? t(invitation.cancelled ? "title.invitationCancelled" : "title.invitation", {
+          when: formatDateTime(locale, invitation.startsAt),
+        })
+      : t("invitation.title"),
+  ),
   { name: "robots", content: "noindex" },
 ];
 
@@ -107,17 +115,7 @@ export default function InvitationPage() {
           ) : null}
           <Form method="post" className="actions">
             <input type="hidden" name="answerFor" value={invitation.slot} />
-            {(["accepted", "tentative", "declined"] as const).map((response) => (
-              <button
-                key={response}
-                type="submit"
-                name="response"
-                value={response}
-                className={response === invitation.response ? undefined : "secondary"}
-              >
-                {t(`response.${response}`)}
-              </button>
-            ))}
+            <AnswerButtons current={invitation.response} />
           </Form>
         </>
       ) : null}

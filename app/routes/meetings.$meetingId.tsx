@@ -5,10 +5,13 @@ import {
   type MetaFunction,
 } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
-import { newInvitationLink } from "../features/meetings/invitations.server";
+import { currentInvitationLink, newInvitationLink } from "../features/meetings/invitations.server";
 import { LeaderChoiceError } from "../features/accounts/choices.server";
+import { ConfirmAction } from "../components/confirm";
+import { CopyButton } from "../components/copy-button";
 import { GeneralErrorBoundary } from "../components/error-boundary";
 import { ErrorSummary } from "../components/forms";
+import { AnswerButtons } from "../features/meetings/answer-buttons";
 import { MeetingForm } from "../features/meetings/meeting-form";
 import { formatDateTime, useLocale, useT } from "../i18n";
 import type { MessageKey } from "../i18n/nb";
@@ -38,10 +41,16 @@ import {
 } from "../features/meetings/meetings.server";
 import { requirePermission } from "../features/accounts/session.server";
 import { badRequest, formFields, readForm, validate } from "../utils/forms.server";
-import { pageTitle } from "../utils/meta";
+import { dataTitle } from "../utils/meta";
 import { message } from "../utils/validation";
 
-export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "meetings.title");
+export const meta: MetaFunction<typeof loader> = (args) =>
+  dataTitle(args, ({ meeting }, t, locale) =>
+    t(meeting.status === "cancelled" ? "title.meetingCancelled" : "title.meeting", {
+      kind: t(`meetingKind.${meeting.kind}`),
+      when: formatDateTime(locale, meeting.startsAt),
+    }),
+  );
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requirePermission(request, context, "meetings.view");
@@ -103,7 +112,15 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   };
 }
 
-type Done = { ok: true; notice: MessageKey; link?: string; linkFor?: string };
+/** `link`: an invitee's personal link (`linkFor`), new or current, for the leader to pass on. */
+type Done = {
+  ok: true;
+  notice: MessageKey;
+  link?: string;
+  linkFor?: string;
+  /** How many e-mails still in the outbox got the new link. */
+  unsentMail?: number;
+};
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requirePermission(request, context, "meetings.view");
@@ -164,7 +181,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       case "new-link": {
         const target = validate(InvitationLinkFor, fields);
         if (!target.ok) return badRequest(target.errors);
-        const link = await newInvitationLink(
+        const { url, unsentMail } = await newInvitationLink(
           manager,
           context,
           meetingId,
@@ -172,7 +189,25 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         );
         return data<Done>({
           ok: true,
-          notice: "meeting.linkShownOnce",
+          notice: "meeting.linkReplaced",
+          link: url,
+          linkFor: target.value.invitationId,
+          unsentMail,
+        });
+      }
+      case "show-link": {
+        // A read (logged): the link is derived from the invitation, nothing changes.
+        const target = validate(InvitationLinkFor, fields);
+        if (!target.ok) return badRequest(target.errors);
+        const link = await currentInvitationLink(
+          manager,
+          context,
+          meetingId,
+          target.value.invitationId,
+        );
+        return data<Done>({
+          ok: true,
+          notice: "meeting.currentLink",
           link,
           linkFor: target.value.invitationId,
         });
@@ -233,7 +268,19 @@ export default function MeetingPage() {
       {done ? (
         <div className="notice" role="status">
           <p>{t(done.notice, { name: invited.find((i) => i.id === done.linkFor)?.name ?? "" })}</p>
-          {done.link ? <code className="secret">{done.link}</code> : null}
+          {done.link ? (
+            <p className="actions">
+              <code className="secret">{done.link}</code>
+              <CopyButton
+                text={done.link}
+                label={t("meeting.copyLink")}
+                done={t("meeting.linkCopied")}
+              />
+            </p>
+          ) : null}
+          {done.unsentMail ? (
+            <p>{t("meeting.unsentRelinked", { count: done.unsentMail })}</p>
+          ) : null}
         </div>
       ) : null}
       {conflict ? (
@@ -282,17 +329,7 @@ export default function MeetingPage() {
           <Form method="post" className="actions">
             <input type="hidden" name="intent" value="respond" />
             <input type="hidden" name="answerFor" value={answerFor} />
-            {(["accepted", "tentative", "declined"] as const).map((response) => (
-              <button
-                key={response}
-                type="submit"
-                name="response"
-                value={response}
-                className={response === own.response ? undefined : "secondary"}
-              >
-                {t(`response.${response}`)}
-              </button>
-            ))}
+            <AnswerButtons current={own.response} />
           </Form>
         </section>
       ) : null}
@@ -337,18 +374,34 @@ export default function MeetingPage() {
                     <td>
                       {!i.hasEmail ? <span className="muted">{t("meeting.noEmail")} </span> : null}
                       {!cancelled ? (
-                        <Form method="post" className="inline-form">
-                          <input type="hidden" name="invitationId" value={i.id} />
-                          <button
-                            type="submit"
-                            name="intent"
-                            value="new-link"
-                            className="link-button"
-                          >
-                            {t("meeting.newLink")}
-                            <span className="visually-hidden"> ({i.name})</span>
-                          </button>
-                        </Form>
+                        <>
+                          <Form method="post" className="inline-form">
+                            <input type="hidden" name="invitationId" value={i.id} />
+                            <button
+                              type="submit"
+                              name="intent"
+                              value="show-link"
+                              className="link-button"
+                            >
+                              {t("meeting.showLink")}
+                              <span className="visually-hidden"> ({i.name})</span>
+                            </button>
+                          </Form>{" "}
+                          <ConfirmAction
+                            id={`new-link-${i.id}`}
+                            intent="new-link"
+                            fields={{ invitationId: i.id }}
+                            look="link"
+                            label={t("meeting.newLink")}
+                            labelDetail={`(${i.name})`}
+                            question={t("confirm.newInvitationLink.question", { name: i.name })}
+                            consequence={t("confirm.newInvitationLink.consequence", {
+                              name: i.name,
+                            })}
+                            confirmLabel={t("confirm.newInvitationLink.yes")}
+                            headingLevel={3}
+                          />
+                        </>
                       ) : null}
                     </td>
                   </tr>
@@ -371,11 +424,16 @@ export default function MeetingPage() {
             intent="update"
             hidden={edit.hidden}
           />
-          <Form method="post" className="actions">
-            <button type="submit" name="intent" value="cancel" className="danger">
-              {t("meeting.cancel")}
-            </button>
-          </Form>
+          <div className="actions">
+            <ConfirmAction
+              id="cancel"
+              intent="cancel"
+              label={t("meeting.cancel")}
+              question={t("confirm.cancelMeeting.question")}
+              consequence={t("confirm.cancelMeeting.consequence")}
+              confirmLabel={t("confirm.cancelMeeting.yes")}
+            />
+          </div>
         </section>
       ) : null}
       {manage ? (

@@ -14,10 +14,29 @@ import { MeetingList } from "../features/meetings/meeting-list";
 import { listMeetings } from "../features/meetings/meetings.server";
 import { networkChoices } from "../features/people/people.server";
 import { requirePermission } from "../features/accounts/session.server";
-import { pageTitle } from "../utils/meta";
+import { dataTitle } from "../utils/meta";
 import { OSLO } from "../utils/oslo-time";
 
-export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "meetings.title");
+/** "Møter: kommende", "Møter: uke 16, 2026", "Møter: april 2026": the view the page shows. */
+export const meta: MetaFunction<typeof loader> = (args) =>
+  dataTitle(args, ({ view, tab, page, range }, t, locale) => {
+    if (view !== "list" && range) {
+      const anchor = DateTime.fromISO(range.anchor, { zone: OSLO }).setLocale(intl(locale));
+      return view === "week"
+        ? t("title.meetingsWeek", { week: anchor.weekNumber, year: anchor.weekYear })
+        : t("title.meetingsMonth", { month: anchor.toFormat("LLLL yyyy") });
+    }
+    const tabName = t(
+      tab === "cancelled"
+        ? "meetings.cancelledList"
+        : tab === "past"
+          ? "meetings.past"
+          : "meetings.upcoming",
+    ).toLocaleLowerCase(locale);
+    return page > 1
+      ? t("title.meetingsListPage", { tab: tabName, page })
+      : t("title.meetingsList", { tab: tabName });
+  });
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requirePermission(request, context, "meetings.view");

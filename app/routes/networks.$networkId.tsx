@@ -5,10 +5,12 @@ import {
   type MetaFunction,
 } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { memberRelations, networkCircles } from "../../db/enums";
+import { networkCircles } from "../../db/enums";
+import { ConfirmAction } from "../components/confirm";
 import { GeneralErrorBoundary } from "../components/error-boundary";
-import { CheckboxGroup, ErrorSummary, Field, SelectField } from "../components/forms";
+import { CheckboxGroup, ErrorSummary, type FieldErrors } from "../components/forms";
 import { MemberConsents } from "../features/consent/member-consents";
+import { AddMember, EditMember } from "../features/networks/member-form";
 import { NetworkMap } from "../features/networks/network-map";
 import { useT } from "../i18n";
 import type { MessageKey } from "../i18n/nb";
@@ -22,38 +24,55 @@ import {
   addMember,
   DuplicateMemberError,
   managedMember,
+  memberFormFields,
   MemberFields,
   MemberNameRequiredError,
+  MemberUpdateFields,
   PartnerChoiceError,
   removeMember,
   setWantsInvited,
+  updateMember,
 } from "../features/networks/members.server";
 import {
   leaderChoices,
-  partnerChoices,
+  partnersToAdd,
   setNetworkLeaders,
   viewNetwork,
 } from "../features/networks/networks.server";
 import { requirePermission } from "../features/accounts/session.server";
-import { badRequest, formFields, readForm, validate } from "../utils/forms.server";
-import { pageTitle } from "../utils/meta";
+import { badRequest, formFields, readForm, submittedText, validate } from "../utils/forms.server";
+import { dataTitle } from "../utils/meta";
 import { message } from "../utils/validation";
 
-export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "people.networks");
+export const meta: MetaFunction<typeof loader> = (args) =>
+  dataTitle(args, ({ network }, t) =>
+    t("title.network", { kind: t(`networkKind.${network.kind}`) }),
+  );
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requirePermission(request, context, "networks.view");
-  const view = await viewNetwork(user, context, idFromUrl(params.networkId));
+  const { memberAccountIds, ...view } = await viewNetwork(
+    user,
+    context,
+    idFromUrl(params.networkId),
+  );
   return {
     ...view,
-    partners: view.manage ? await partnerChoices(user.municipalityId) : [],
+    // Accounts already members are not offered again.
+    partners: view.manage ? await partnersToAdd(user.municipalityId, memberAccountIds) : [],
     leaderChoices: view.manage ? await leaderChoices(user.municipalityId) : [],
     today: latestConsentDate(),
   };
 }
 
-type Done = { ok: true; notice: MessageKey };
-const done = (notice: MessageKey) => data<Done>({ ok: true, notice });
+/** `saved`: what a form that creates something created (it then starts empty; fresh-form.ts). */
+type Done = {
+  ok: true;
+  notice: MessageKey;
+  saved?: { form: "add-member" | "record-consent"; id: string; memberId?: string };
+};
+const done = (notice: MessageKey, saved?: Done["saved"]) =>
+  data<Done>({ ok: true, notice, ...(saved ? { saved } : {}) });
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requirePermission(request, context, "people.manage");
@@ -63,18 +82,20 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   if (!intent.ok) return badRequest(intent.errors);
 
   if (intent.value.intent === "add-member") {
-    const fields = validate(MemberFields, formFields(form));
-    if (!fields.ok) return badRequest(fields.errors);
+    // An account member's name and contact are the account's: those fields are dropped.
+    const fields = validate(MemberFields, memberFormFields(formFields(form)));
+    const refused = { form: "add-member", values: submittedText(form) };
+    if (!fields.ok) return badRequest(fields.errors, refused);
     try {
-      await addMember(user, context, networkId, fields.value);
-      return done("member.added");
+      const memberId = await addMember(user, context, networkId, fields.value);
+      return done("member.added", { form: "add-member", id: memberId });
     } catch (error) {
       if (error instanceof DuplicateMemberError)
-        return badRequest({ userId: [message("member.duplicate")] });
+        return badRequest({ userId: [message("member.duplicate")] }, refused);
       if (error instanceof PartnerChoiceError)
-        return badRequest({ userId: [message("member.unknownPartner")] });
+        return badRequest({ userId: [message("member.unknownPartner")] }, refused);
       if (error instanceof MemberNameRequiredError)
-        return badRequest({ name: [message("member.nameRequired")] });
+        return badRequest({ name: [message("member.nameRequired")] }, refused);
       throw error;
     }
   }
@@ -97,6 +118,19 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   if (!ref.ok) return badRequest(ref.errors);
   const { memberId, consentId } = ref.value;
   switch (intent.value.intent) {
+    case "update-member": {
+      const fields = validate(MemberUpdateFields, formFields(form));
+      const refused = { form: "update-member", memberId };
+      if (!fields.ok) return badRequest(fields.errors, refused);
+      try {
+        const changed = await updateMember(user, context, networkId, memberId, fields.value);
+        return done(changed.length > 0 ? "member.updated" : "member.unchanged");
+      } catch (error) {
+        if (error instanceof MemberNameRequiredError)
+          return badRequest({ name: [message("member.nameRequired")] }, refused);
+        throw error;
+      }
+    }
     case "toggle-invited": {
       const member = await managedMember(user, networkId, memberId);
       await setWantsInvited(user, context, networkId, memberId, !member.wantsInvited);
@@ -109,12 +143,16 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       const member = await managedMember(user, networkId, memberId);
       const consent = parseConsentForm(form);
       if (!consent.ok) return badRequest(consent.errors, { memberId });
-      await recordConsent(
+      const recorded = await recordConsent(
         auditActor(user, context),
         { id: member.id, personId: member.personId },
         consent.value,
       );
-      return done("consent.recorded");
+      return done("consent.recorded", {
+        form: "record-consent",
+        id: recorded.join(" "),
+        memberId: member.id,
+      });
     }
     case "withdraw-consent": {
       const member = await managedMember(user, networkId, memberId);
@@ -139,6 +177,10 @@ export default function NetworkPage() {
     useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const errors = result && !result.ok ? result.errors : undefined;
+  // Which form a refusal answers: a member's own edit form shows its errors by its fields.
+  const refused = result && !result.ok ? (result as Refused) : undefined;
+  const editRefused = refused?.form === "update-member" ? refused : undefined;
+  const saved = result && result.ok ? result.saved : undefined;
   const t = useT();
   const personName = network.personPreferredName ?? network.personName;
   return (
@@ -162,19 +204,23 @@ export default function NetworkPage() {
       ) : null}
       <ErrorSummary
         errors={errors}
-        labels={{
-          userId: t("member.account"),
-          name: t("member.name"),
-          relation: t("member.relation"),
-          circle: t("member.circle"),
-          phone: t("people.phone"),
-          email: t("people.email"),
-          organisation: t("member.organisation"),
-          content: t("consent.contents"),
-          givenOn: t("consent.givenOn"),
-          expiresOn: t("consent.expiresOn"),
-          method: t("consent.method"),
-        }}
+        labels={
+          editRefused
+            ? {}
+            : {
+                userId: t("member.account"),
+                name: t("member.name"),
+                relation: t("member.relation"),
+                circle: t("member.circle"),
+                phone: t("people.phone"),
+                email: t("people.email"),
+                organisation: t("member.organisation"),
+                content: t("consent.contents"),
+                givenOn: t("consent.givenOn"),
+                expiresOn: t("consent.expiresOn"),
+                method: t("consent.method"),
+              }
+        }
       />
       <div className="network-layout">
         <NetworkMap
@@ -218,13 +264,29 @@ export default function NetworkPage() {
                         {[member.phone, member.email].filter(Boolean).join(" · ")}
                       </p>
                     ) : null}
-                    {manage ? <MemberAdmin member={member} today={today} /> : null}
+                    {manage ? (
+                      <MemberAdmin
+                        member={member}
+                        today={today}
+                        saved={saved?.memberId === member.id ? saved.id : undefined}
+                        errors={
+                          editRefused?.memberId === member.id ? editRefused.errors : undefined
+                        }
+                      />
+                    ) : null}
                   </article>
                 ))}
               </section>
             );
           })}
-          {manage ? <AddMember partners={partners} errors={errors} /> : null}
+          {manage ? (
+            <AddMember
+              partners={partners}
+              errors={editRefused ? undefined : errors}
+              values={refused?.form === "add-member" ? refused.values : undefined}
+              saved={saved?.form === "add-member" ? saved.id : undefined}
+            />
+          ) : null}
           {manage ? (
             <section className="panel" aria-labelledby="network-leaders-title">
               <h3 id="network-leaders-title">{t("network.leaders")}</h3>
@@ -251,11 +313,24 @@ export default function NetworkPage() {
 
 type LoadedMember = ReturnType<typeof useLoaderData<typeof loader>>["members"][number];
 
-function MemberAdmin({ member, today }: { member: LoadedMember; today: string }) {
+function MemberAdmin({
+  member,
+  today,
+  saved,
+  errors,
+}: {
+  member: LoadedMember;
+  today: string;
+  /** What this member's consent form has just recorded. */
+  saved: string | undefined;
+  /** The errors of a refused edit of this member. */
+  errors: FieldErrors | undefined;
+}) {
   const t = useT();
   return (
     <>
-      <MemberConsents member={member} today={today} />
+      <EditMember member={member} errors={errors} />
+      <MemberConsents member={member} today={today} saved={saved} />
       <div className="actions">
         <Form method="post">
           <input type="hidden" name="memberId" value={member.id} />
@@ -264,87 +339,28 @@ function MemberAdmin({ member, today }: { member: LoadedMember; today: string })
             <span className="visually-hidden"> ({member.name})</span>
           </button>
         </Form>
-        <Form method="post">
-          <input type="hidden" name="memberId" value={member.id} />
-          <button type="submit" name="intent" value="remove-member" className="danger">
-            {t("member.remove")}
-            <span className="visually-hidden"> ({member.name})</span>
-          </button>
-        </Form>
+        <ConfirmAction
+          id={`remove-member-${member.id}`}
+          intent="remove-member"
+          fields={{ memberId: member.id }}
+          label={t("member.remove")}
+          labelDetail={`(${member.name})`}
+          question={t("confirm.removeMember.question", { name: member.name })}
+          consequence={t("confirm.removeMember.consequence", { name: member.name })}
+          confirmLabel={t("confirm.removeMember.yes")}
+          headingLevel={5}
+        />
       </div>
     </>
   );
 }
 
-function AddMember({
-  partners,
-  errors,
-}: {
-  partners: { id: string; name: string; organisation: string }[];
-  errors: Record<string, string[]> | undefined;
-}) {
-  const t = useT();
-  return (
-    <section className="panel" aria-labelledby="add-member-title">
-      <h3 id="add-member-title">{t("member.add")}</h3>
-      <Form method="post" noValidate>
-        <SelectField
-          name="userId"
-          label={t("member.account")}
-          defaultValue=""
-          emptyLabel={t("member.noAccount")}
-          options={partners.map((p) => ({ value: p.id, label: `${p.name} (${p.organisation})` }))}
-          errors={errors}
-        />
-        <Field name="name" label={t("member.name")} autoComplete="off" errors={errors} />
-        <SelectField
-          name="relation"
-          label={t("member.relation")}
-          options={memberRelations.map((relation) => ({
-            value: relation,
-            label: t(`relation.${relation}`),
-          }))}
-          errors={errors}
-        />
-        <SelectField
-          name="circle"
-          label={t("member.circle")}
-          options={networkCircles.map((circle) => ({
-            value: circle,
-            label: t(`circle.${circle}`),
-          }))}
-          errors={errors}
-        />
-        <Field
-          name="organisation"
-          label={t("member.organisation")}
-          autoComplete="off"
-          errors={errors}
-        />
-        <Field
-          name="phone"
-          type="tel"
-          label={t("people.phone")}
-          autoComplete="off"
-          errors={errors}
-        />
-        <Field
-          name="email"
-          type="email"
-          label={t("people.email")}
-          autoComplete="off"
-          errors={errors}
-        />
-        <label className="checkbox">
-          <input type="checkbox" name="wantsInvited" value="yes" defaultChecked />{" "}
-          {t("member.wantsInvited")}
-        </label>
-        <button type="submit" name="intent" value="add-member">
-          {t("member.add")}
-        </button>
-      </Form>
-    </section>
-  );
-}
+/** A refused form's answer: which form (for its values and errors) and, for one member's, whose. */
+type Refused = {
+  errors: FieldErrors;
+  form?: "add-member" | "update-member";
+  memberId?: string;
+  values?: Record<string, string>;
+};
 
 export const ErrorBoundary = GeneralErrorBoundary;

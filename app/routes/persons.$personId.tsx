@@ -30,10 +30,12 @@ import {
 import { PersonPageIntent } from "../features/people/person-page-form.server";
 import { requirePermission } from "../features/accounts/session.server";
 import { badRequest, formFields, readForm, submittedText, validate } from "../utils/forms.server";
-import { pageTitle } from "../utils/meta";
+import { dataTitle } from "../utils/meta";
 import { message } from "../utils/validation";
 
-export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "people.title");
+// The person's name stays out of the title (utils/meta.ts): it is kept in browser history.
+export const meta: MetaFunction<typeof loader> = (args) =>
+  dataTitle(args, (_data, t) => t("title.person"));
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requirePermission(request, context, "networks.view");

@@ -48,6 +48,8 @@ export interface SessionOptions {
   /** Log in through the session fixture (not the UI) as this user. */
   as?: string;
   viewport?: { width: number; height: number };
+  /** false: a browser without JavaScript (the page as the server renders it, forms posted). */
+  javaScript?: boolean;
 }
 
 /** A new context (own cookies) with one page, watched for console errors and CSP violations. */
@@ -59,6 +61,7 @@ export async function openSession(
   const context = await browser.newContext({
     viewport: options.viewport ?? { width: 1280, height: 800 },
     locale: "nb-NO",
+    javaScriptEnabled: options.javaScript ?? true,
   });
   const problems: string[] = [];
   // The event carries details the console line may lack (e.g. a blocked inline style).

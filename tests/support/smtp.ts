@@ -24,8 +24,8 @@ export interface TestSmtpServer {
   refuse: SmtpRefusal | null;
   /** How many messages were refused (any stage). */
   refusals: number;
-  /** Called for each accepted message, before the server answers 250. */
-  onReceive: ((mail: ReceivedMail) => void) | null;
+  /** Called for each accepted message, before the server answers 250 (after a promise it returns). */
+  onReceive: ((mail: ReceivedMail) => void | Promise<void>) | null;
   close(): Promise<void>;
 }
 
@@ -72,8 +72,11 @@ export async function startTestSmtpServer(): Promise<TestSmtpServer> {
               parsed,
             };
             state.received.push(mail);
-            state.onReceive?.(mail);
-            callback();
+            // It may take its time (a promise): the answer waits for it.
+            void Promise.resolve(state.onReceive?.(mail)).then(
+              () => callback(),
+              (error: Error) => callback(error),
+            );
           },
           (error: Error) => callback(error),
         );

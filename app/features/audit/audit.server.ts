@@ -33,6 +33,7 @@ export type AuditAction =
   | "meeting.update"
   | "meeting.cancel"
   | "invitation.create"
+  | "invitation.link_view"
   | "invitation.revoke"
   | "invitation.open"
   | "invitation.respond"

@@ -35,13 +35,16 @@ export interface ConsentInput {
   method: ConsentMethod;
 }
 
-/** Records one consent row per kind of content, and logs it with the person concerned. */
+/**
+ * Records one consent row per kind of content, and logs it with the person concerned. Returns
+ * the new rows' ids.
+ */
 export async function recordConsent(
   actor: AuditActor & { userId: string },
   member: { id: string; personId: string },
   input: ConsentInput,
-): Promise<void> {
-  await getDatabase().db.transaction(async (tx) => {
+): Promise<string[]> {
+  return getDatabase().db.transaction(async (tx) => {
     const rows = await tx
       .insert(consents)
       .values(
@@ -71,6 +74,7 @@ export async function recordConsent(
       },
       tx,
     );
+    return rows.map((row) => row.id);
   });
 }
 

@@ -5,8 +5,10 @@ import {
   type ConsentContent,
   type ConsentMethod,
 } from "../../../db/enums";
+import { useFreshFormKey } from "../../components/fresh-form";
+import { ConfirmAction } from "../../components/confirm";
 import { CheckboxGroup, SelectField } from "../../components/forms";
-import { useT } from "../../i18n";
+import { useLocale, useT } from "../../i18n";
 
 /** A member's consents as the network page's loader sends them. */
 export interface MemberConsentsProps {
@@ -23,6 +25,8 @@ export interface MemberConsentsProps {
   };
   /** Today in Oslo (yyyy-mm-dd): the default and latest date a consent can be given on. */
   today: string;
+  /** The consents this member's form has just recorded: the form then starts empty again. */
+  saved?: string;
 }
 
 /**
@@ -30,8 +34,10 @@ export interface MemberConsentsProps {
  * new ones (kinds of content, given on, expiry, how). Posts the intents "withdraw-consent"
  * and "record-consent" to the page it is on (parsed by consent-form.server.ts).
  */
-export function MemberConsents({ member, today }: MemberConsentsProps) {
+export function MemberConsents({ member, today, saved }: MemberConsentsProps) {
   const t = useT();
+  const locale = useLocale();
+  const formKey = useFreshFormKey(saved);
   return (
     <>
       <h5>{t("consent.title")}</h5>
@@ -43,18 +49,22 @@ export function MemberConsents({ member, today }: MemberConsentsProps) {
             {consent.expiresOn
               ? `${t("consent.expiresOn")} ${consent.expiresOn}`
               : t("consent.noExpiry")}{" "}
-            · {t(`consentMethod.${consent.method}`)}
-            <Form method="post" className="inline-form">
-              <input type="hidden" name="memberId" value={member.id} />
-              <input type="hidden" name="consentId" value={consent.id} />
-              <button type="submit" name="intent" value="withdraw-consent" className="link-button">
-                {t("consent.withdraw")}
-                <span className="visually-hidden">
-                  {" "}
-                  ({member.name}, {t(`consentContent.${consent.content}`)})
-                </span>
-              </button>
-            </Form>
+            · {t(`consentMethod.${consent.method}`)}{" "}
+            <ConfirmAction
+              id={`withdraw-consent-${consent.id}`}
+              intent="withdraw-consent"
+              fields={{ memberId: member.id, consentId: consent.id }}
+              look="danger-link"
+              label={t("consent.withdraw")}
+              labelDetail={`(${member.name}, ${t(`consentContent.${consent.content}`)})`}
+              question={t("confirm.withdrawConsent.question")}
+              consequence={t("confirm.withdrawConsent.consequence", {
+                name: member.name,
+                content: t(`consentContent.${consent.content}`).toLocaleLowerCase(locale),
+              })}
+              confirmLabel={t("confirm.withdrawConsent.yes")}
+              headingLevel={5}
+            />
           </li>
         ))}
       </ul>
@@ -63,7 +73,7 @@ export function MemberConsents({ member, today }: MemberConsentsProps) {
           {t("consent.record")}
           <span className="visually-hidden"> ({member.name})</span>
         </summary>
-        <Form method="post" noValidate>
+        <Form method="post" noValidate key={formKey}>
           <input type="hidden" name="memberId" value={member.id} />
           <CheckboxGroup
             name="content"

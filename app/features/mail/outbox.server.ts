@@ -1,8 +1,9 @@
-import { and, desc, eq } from "drizzle-orm";
+import { and, desc, eq, inArray } from "drizzle-orm";
 import { getDatabase, type Database } from "../../../db/client";
 import type { OutboxStatus } from "../../../db/enums";
 import { outbox } from "../../../db/schema";
 import { calendarMethod } from "../calendar/mime";
+import { foldLines } from "../calendar/write";
 
 /*
  * The e-mail outbox. Messages are written in the caller's transaction, so an e-mail exists if and
@@ -99,6 +100,60 @@ export async function enqueueEmail(tx: Database, message: OutgoingEmail): Promis
     })
     .returning({ id: outbox.id });
   return row!.id;
+}
+
+/**
+ * Puts `to` in place of `from` (an invitation's personal link) in every message of that
+ * invitation that has not been sent: those waiting, and those a sender holds (it reads the
+ * message again before sending and after; sender.server.ts). Called in the transaction that
+ * replaces the link, so no message leaves the outbox with a link that no longer works. The
+ * calendar part is unfolded first (a link may be folded across lines) and folded again as the
+ * calendar library folds it. Returns how many messages were changed.
+ */
+export async function replaceLinkInUnsentMail(
+  tx: Database,
+  invitationId: string,
+  from: string,
+  to: string,
+): Promise<number> {
+  if (from === to) return 0;
+  const unsent = await tx
+    .select({
+      id: outbox.id,
+      textBody: outbox.textBody,
+      htmlBody: outbox.htmlBody,
+      calendar: outbox.calendar,
+    })
+    .from(outbox)
+    .where(
+      and(eq(outbox.invitationId, invitationId), inArray(outbox.status, ["pending", "sending"])),
+    )
+    .orderBy(outbox.id)
+    .for("update");
+  let changed = 0;
+  for (const message of unsent) {
+    const next = {
+      textBody: message.textBody.replaceAll(from, to),
+      htmlBody: message.htmlBody.replaceAll(from, to),
+      calendar: message.calendar === null ? null : relinkCalendar(message.calendar, from, to),
+    };
+    if (
+      next.textBody === message.textBody &&
+      next.htmlBody === message.htmlBody &&
+      next.calendar === message.calendar
+    ) {
+      continue;
+    }
+    await tx.update(outbox).set(next).where(eq(outbox.id, message.id));
+    changed++;
+  }
+  return changed;
+}
+
+/** RFC 5545 §3.1: a line break followed by one space or tab continues the line before. */
+function relinkCalendar(ics: string, from: string, to: string): string {
+  const unfolded = ics.replace(/\r\n[ \t]/g, "");
+  return unfolded.includes(from) ? foldLines(unfolded.replaceAll(from, to)) : ics;
 }
 
 export interface OutboxFilter {

@@ -51,6 +51,7 @@ const BACKOFF_BASE_MS = MINUTE_MS;
 const BACKOFF_MAX_MS = 60 * MINUTE_MS;
 
 type ClaimedMessage = typeof outbox.$inferSelect;
+type SentContent = Pick<ClaimedMessage, "textBody" | "htmlBody" | "calendar">;
 
 /** 1 min after the first failed attempt, then 2, 4, 8 … capped at one hour. */
 export function backoffMs(attempts: number): number {
@@ -177,7 +178,86 @@ export function startMailSender(options: MailSenderOptions): MailSender {
       );
   }
 
-  async function deliver(message: ClaimedMessage): Promise<void> {
+  /**
+   * What the message says now. A batch is claimed before its first message is sent, and a
+   * replaced invitation link is written into unsent messages meanwhile (outbox.server.ts
+   * replaceLinkInUnsentMail): the copy read at claim time may hold a dead link. Null when the
+   * message is no longer ours.
+   */
+  async function currentContent(message: ClaimedMessage): Promise<SentContent | null> {
+    const { db } = getDatabase();
+    const [row] = await db
+      .select({ textBody: outbox.textBody, htmlBody: outbox.htmlBody, calendar: outbox.calendar })
+      .from(outbox)
+      .where(
+        and(
+          eq(outbox.id, message.id),
+          eq(outbox.status, "sending"),
+          eq(outbox.attempts, message.attempts),
+        ),
+      );
+    return row ?? null;
+  }
+
+  /**
+   * Marks a delivered message sent and blanks its personal link. When the link was replaced
+   * while the message was on its way (its stored text differs from what was sent), the message
+   * that went out carries a link that no longer works: a copy with the current text is queued
+   * as a new message (its own Message-ID, so it is not taken for a duplicate).
+   */
+  async function markSent(message: ClaimedMessage, sent: SentContent): Promise<boolean> {
+    return getDatabase().db.transaction(async (tx) => {
+      const [row] = await tx
+        .select()
+        .from(outbox)
+        .where(
+          and(
+            eq(outbox.id, message.id),
+            eq(outbox.status, "sending"),
+            eq(outbox.attempts, message.attempts),
+          ),
+        )
+        .for("update");
+      if (!row) return false;
+      const replaced =
+        row.textBody !== sent.textBody ||
+        row.htmlBody !== sent.htmlBody ||
+        row.calendar !== sent.calendar;
+      if (replaced) {
+        await tx.insert(outbox).values({
+          municipalityId: row.municipalityId,
+          toAddress: row.toAddress,
+          toName: row.toName,
+          subject: row.subject,
+          textBody: row.textBody,
+          htmlBody: row.htmlBody,
+          calendar: row.calendar,
+          calendarMethod: row.calendarMethod,
+          meetingId: row.meetingId,
+          invitationId: row.invitationId,
+        });
+      }
+      // Once delivered, the personal link has no reason to stay readable in the database.
+      await tx
+        .update(outbox)
+        .set({
+          status: "sent",
+          sentAt: sql`now()`,
+          textBody: sql`regexp_replace(${outbox.textBody}, '/i/[A-Za-z0-9_-]+', '/i/[sendt]', 'g')`,
+          htmlBody: sql`regexp_replace(${outbox.htmlBody}, '/i/[A-Za-z0-9_-]+', '/i/[sendt]', 'g')`,
+          // In the calendar a link may be folded across lines (CRLF and a space, RFC 5545 §3.1).
+          calendar: sql`regexp_replace(${outbox.calendar}, '/i/(?:[A-Za-z0-9_-]|\\r\\n[ \\t])+', '/i/[sendt]', 'g')`,
+        })
+        .where(eq(outbox.id, message.id));
+      return replaced;
+    });
+  }
+
+  async function deliver(claimed: ClaimedMessage): Promise<void> {
+    const content = await currentContent(claimed);
+    // Taken over by another process after a lost lease: theirs to send.
+    if (!content) return;
+    const message = { ...claimed, ...content };
     if (message.attempts > maxAttempts) {
       // Only a message taken over after lost leases gets here: stop trying.
       await settle(message, {
@@ -218,15 +298,9 @@ export function startMailSender(options: MailSenderOptions): MailSender {
       );
       return;
     }
-    // Once delivered, the personal link has no reason to stay readable in the database.
-    await settle(message, {
-      status: "sent",
-      sentAt: sql`now()`,
-      textBody: sql`regexp_replace(${outbox.textBody}, '/i/[A-Za-z0-9_-]+', '/i/[sendt]', 'g')`,
-      htmlBody: sql`regexp_replace(${outbox.htmlBody}, '/i/[A-Za-z0-9_-]+', '/i/[sendt]', 'g')`,
-      calendar: sql`regexp_replace(${outbox.calendar}, '/i/[A-Za-z0-9_-]+', '/i/[sendt]', 'g')`,
-    });
+    const replaced = await markSent(message, content);
     log.info({ outboxId: message.id, attempts: message.attempts }, "e-mail sent");
+    if (replaced) log.info({ outboxId: message.id }, "link replaced while sending: copy queued");
   }
 
   /** Puts claimed messages we did not start back, without counting the attempt. */

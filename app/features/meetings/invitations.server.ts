@@ -3,13 +3,14 @@ import { and, asc, eq, gte, inArray, isNull, sql, type SQL } from "drizzle-orm";
 import { getDatabase, type Database } from "../../../db/client";
 import { invitations, meetings } from "../../../db/schema";
 import { notFound } from "../access/access.server";
-import { auditActor, recordAudit } from "../audit/audit.server";
+import { auditActor, recordAudit, recordAuditNow } from "../audit/audit.server";
 import { invitationTokenHash, invitationUrl, linkExpiry } from "./invitation-links.server";
 import { loadMailMeeting } from "./mail.server";
 import { announceMeetingSave } from "./updates.server";
 import type { SessionUser } from "../accounts/session.server";
 import { managedMeeting } from "./meetings.server";
 import { announceAccessChange } from "../access/access-events.server";
+import { replaceLinkInUnsentMail } from "../mail/outbox.server";
 
 /*
  * Invitations to a meeting: who is invited, their personal links (one place replaces a link),
@@ -42,8 +43,10 @@ export function newInvitations(
 /**
  * Gives the invitations matching `where` a new personal link: the link version is raised (so
  * the old link, and every ticket issued to it, stops working; access/invitations.server.ts)
- * and the stored hash follows it. `also` sets other columns in the same update. Returns the
- * invitations with their new link version. The one place a link is replaced.
+ * and the stored hash follows it. E-mails of these invitations still in the outbox get the new
+ * link in the same transaction: nothing waiting to be sent goes out with a dead link. `also`
+ * sets other columns in the same update. Returns the invitations with their new link version
+ * and how many unsent e-mails now carry it. The one place a link is replaced.
  */
 async function reissueLinks(
   tx: Database,
@@ -59,13 +62,21 @@ async function reissueLinks(
       memberId: invitations.memberId,
       linkVersion: invitations.linkVersion,
     });
+  const relinked = [];
   for (const row of rows) {
     await tx
       .update(invitations)
       .set({ tokenHash: invitationTokenHash(row.id, row.linkVersion) })
       .where(eq(invitations.id, row.id));
+    const unsentMail = await replaceLinkInUnsentMail(
+      tx,
+      row.id,
+      invitationUrl(row.id, row.linkVersion - 1),
+      invitationUrl(row.id, row.linkVersion),
+    );
+    relinked.push({ ...row, unsentMail });
   }
-  return rows;
+  return relinked;
 }
 
 /**
@@ -108,13 +119,17 @@ export async function inviteMembers(
   };
 }
 
-/** Replaces one invitation's link (the old one stops working) and returns the new one, once. */
+/**
+ * Replaces one invitation's link (the old one stops working, also in e-mails and calendars
+ * already sent; e-mails still in the outbox get the new one) and returns the new link, shown
+ * once, with how many unsent e-mails now carry it.
+ */
 export async function newInvitationLink(
   user: SessionUser,
   context: Context,
   meetingId: string,
   invitationId: string,
-): Promise<string> {
+): Promise<{ url: string; unsentMail: number }> {
   const access = await managedMeeting(user, meetingId);
   return getDatabase().db.transaction(async (tx) => {
     const [row] = await reissueLinks(
@@ -133,13 +148,46 @@ export async function newInvitationLink(
         subjectType: "invitation",
         subjectId: row.id,
         personId: access.personId,
-        details: { linkVersion: row.linkVersion },
+        details: { linkVersion: row.linkVersion, unsentMail: row.unsentMail },
       },
       tx,
     );
     await announceAccessChange(tx, { personId: access.personId });
-    return invitationUrl(row.id, row.linkVersion);
+    return { url: invitationUrl(row.id, row.linkVersion), unsentMail: row.unsentMail };
   });
+}
+
+/**
+ * An invitee's current personal link, for those who manage the meeting to see or pass on
+ * (nothing changes: the link is derived from the invitation and its link version, never
+ * stored). The read is logged with the person it concerns.
+ */
+export async function currentInvitationLink(
+  user: SessionUser,
+  context: Context,
+  meetingId: string,
+  invitationId: string,
+): Promise<string> {
+  const access = await managedMeeting(user, meetingId);
+  const [row] = await getDatabase()
+    .db.select({ id: invitations.id, linkVersion: invitations.linkVersion })
+    .from(invitations)
+    .where(
+      and(
+        eq(invitations.id, invitationId),
+        eq(invitations.meetingId, meetingId),
+        isNull(invitations.revokedAt),
+      ),
+    );
+  if (!row) notFound();
+  await recordAuditNow(auditActor(user, context), {
+    action: "invitation.link_view",
+    subjectType: "invitation",
+    subjectId: row.id,
+    personId: access.personId,
+    details: { linkVersion: row.linkVersion },
+  });
+  return invitationUrl(row.id, row.linkVersion);
 }
 
 /**

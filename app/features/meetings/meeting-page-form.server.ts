@@ -5,7 +5,13 @@ import { intentForm } from "../../utils/validation.server";
 import { EDITABLE, type MeetingSnapshot } from "./meetings.server";
 
 /** The buttons of a meeting's page. */
-export const MeetingPageIntent = intentForm(["update", "cancel", "new-link", "respond"]);
+export const MeetingPageIntent = intentForm([
+  "update",
+  "cancel",
+  "new-link",
+  "show-link",
+  "respond",
+]);
 
 /** The version of the meeting the edit form was filled in from. */
 export const MeetingVersion = z.object({
@@ -15,7 +21,7 @@ export const MeetingVersion = z.object({
     .positive({ error: message("form.invalidChoice") }),
 });
 
-/** The invitation to give a new personal link. */
+/** The invitation whose personal link is replaced, or shown. */
 export const InvitationLinkFor = z.object({
   invitationId: z.uuid({ error: message("form.invalidChoice") }),
 });

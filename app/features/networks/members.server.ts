@@ -39,6 +39,34 @@ export const MemberFields = z.object({
 });
 export type MemberInput = z.output<typeof MemberFields>;
 
+/** What is written down about a member without an account: who they are and how to reach them. */
+const CONTACT_FIELDS = ["name", "organisation", "phone", "email"] as const;
+
+/**
+ * The member form's fields that apply to the choice made in it. An account member's name,
+ * organisation and contact come from the account: whatever the form still holds in those fields
+ * (typed for someone else, or before the account was chosen) is neither checked nor stored.
+ */
+export function memberFormFields(fields: Record<string, string>): Record<string, string> {
+  if (!fields.userId) return fields;
+  return Object.fromEntries(
+    Object.entries(fields).filter(
+      ([name]) => !(CONTACT_FIELDS as readonly string[]).includes(name),
+    ),
+  );
+}
+
+/** A member's details as a leader edits them afterwards (the same rules as when added). */
+export const MemberUpdateFields = z.object({
+  name: optionalSingleLine(200),
+  relation: choice(memberRelations),
+  organisation: optionalSingleLine(200),
+  phone: optionalPhone(),
+  email: optionalEmail(),
+  circle: choice(networkCircles),
+});
+export type MemberUpdate = z.output<typeof MemberUpdateFields>;
+
 export class MemberNameRequiredError extends Error {}
 
 /** Adds a partner with an account, or a contact without one, to a network the user manages. */
@@ -52,7 +80,10 @@ export async function addMember(
   if (access.level !== "manage" || !access.personId) notFound();
   const { db } = getDatabase();
   let name = input.name;
+  // An account member's name is the account's; organisation and contact are read from it.
+  let contact = { organisation: input.organisation, phone: input.phone, email: input.email };
   if (input.userId) {
+    contact = { organisation: null, phone: null, email: null };
     const partner = (await partnerChoices(user.municipalityId)).find((p) => p.id === input.userId);
     if (!partner) throw new PartnerChoiceError();
     name = partner.name;
@@ -77,9 +108,7 @@ export async function addMember(
         userId: input.userId,
         name,
         relation: input.relation,
-        organisation: input.organisation,
-        phone: input.phone,
-        email: input.email,
+        ...contact,
         circle: input.circle,
         wantsInvited: input.wantsInvited === "yes",
       })
@@ -104,7 +133,11 @@ export async function managedMember(user: SessionUser, networkId: string, member
   const access = await networkAccess(user, networkId);
   if (access.level !== "manage" || !access.personId) notFound();
   const [member] = await getDatabase()
-    .db.select({ id: networkMembers.id, wantsInvited: networkMembers.wantsInvited })
+    .db.select({
+      id: networkMembers.id,
+      userId: networkMembers.userId,
+      wantsInvited: networkMembers.wantsInvited,
+    })
     .from(networkMembers)
     .where(
       and(
@@ -139,6 +172,74 @@ export async function setWantsInvited(
       },
       tx,
     );
+  });
+}
+
+/**
+ * Corrects a member's details. For a member without an account: name, relation, organisation,
+ * phone, e-mail and place in the map; for an account member only relation and place (the rest
+ * is the account's, and nothing else is stored for them). The audit entry names the fields that
+ * changed, not their values. Returns those fields (none: nothing was written).
+ */
+export async function updateMember(
+  user: SessionUser,
+  context: Context,
+  networkId: string,
+  memberId: string,
+  input: MemberUpdate,
+): Promise<string[]> {
+  const member = await managedMember(user, networkId, memberId);
+  const hasAccount = member.userId !== null;
+  if (!hasAccount && !input.name) throw new MemberNameRequiredError();
+  const wanted = hasAccount
+    ? {
+        relation: input.relation,
+        circle: input.circle,
+        organisation: null,
+        phone: null,
+        email: null,
+      }
+    : {
+        name: input.name!,
+        relation: input.relation,
+        organisation: input.organisation,
+        phone: input.phone,
+        email: input.email,
+        circle: input.circle,
+      };
+  return getDatabase().db.transaction(async (tx) => {
+    const [current] = await tx
+      .select({
+        name: networkMembers.name,
+        relation: networkMembers.relation,
+        organisation: networkMembers.organisation,
+        phone: networkMembers.phone,
+        email: networkMembers.email,
+        circle: networkMembers.circle,
+      })
+      .from(networkMembers)
+      .where(eq(networkMembers.id, member.id))
+      .for("update");
+    const changed = Object.fromEntries(
+      Object.entries(wanted).filter(
+        ([field, value]) => current![field as keyof typeof current] !== value,
+      ),
+    );
+    const fields = Object.keys(changed);
+    if (fields.length === 0) return fields;
+    await tx.update(networkMembers).set(changed).where(eq(networkMembers.id, member.id));
+    await recordAudit(
+      auditActor(user, context),
+      {
+        action: "member.update",
+        subjectType: "member",
+        subjectId: member.id,
+        personId: member.personId,
+        details: { fields },
+      },
+      tx,
+    );
+    return fields;
   });
 }
 

@@ -5,6 +5,7 @@ import { intentForm, optionalUuid } from "../../utils/validation.server";
 /** The buttons of a network's page. */
 export const NetworkPageIntent = intentForm([
   "add-member",
+  "update-member",
   "toggle-invited",
   "remove-member",
   "record-consent",

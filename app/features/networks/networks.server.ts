@@ -7,6 +7,7 @@ import {
   networkLeaders,
   networkMembers,
   networks,
+  partnerOrganisations,
   persons,
   users,
 } from "../../../db/schema";
@@ -110,9 +111,16 @@ export async function viewNetwork(user: SessionUser, context: Context, networkId
     .from(networkLeaders)
     .innerJoin(users, eq(users.id, networkLeaders.userId))
     .where(eq(networkLeaders.networkId, networkId));
+  // An account member's organisation and e-mail are the account's (nothing else is stored).
   const memberRows = await db
-    .select()
+    .select({
+      member: networkMembers,
+      accountEmail: users.email,
+      accountOrganisation: partnerOrganisations.name,
+    })
     .from(networkMembers)
+    .leftJoin(users, eq(users.id, networkMembers.userId))
+    .leftJoin(partnerOrganisations, eq(partnerOrganisations.id, users.partnerOrganisationId))
     .where(and(eq(networkMembers.networkId, networkId), isNull(networkMembers.removedAt)))
     .orderBy(asc(networkMembers.circle), asc(networkMembers.name));
   const manage = access.level === "manage";
@@ -125,7 +133,7 @@ export async function viewNetwork(user: SessionUser, context: Context, networkId
             and(
               inArray(
                 consents.memberId,
-                memberRows.map((m) => m.id),
+                memberRows.map((m) => m.member.id),
               ),
               consentInForce(),
             ),
@@ -142,19 +150,24 @@ export async function viewNetwork(user: SessionUser, context: Context, networkId
     manage,
     network,
     leaders,
-    members: memberRows.map((m) => {
+    /** For those who manage it: the accounts that are members already (not offered again). */
+    memberAccountIds: manage
+      ? memberRows.flatMap(({ member }) => (member.userId ? [member.userId] : []))
+      : [],
+    members: memberRows.map(({ member: m, accountEmail, accountOrganisation }) => {
       const showContact = manage || m.userId === user.id;
+      const hasAccount = m.userId !== null;
       return {
         id: m.id,
         name: m.name,
         relation: m.relation,
-        organisation: m.organisation,
+        organisation: hasAccount ? accountOrganisation : m.organisation,
         circle: m.circle,
         wantsInvited: m.wantsInvited,
-        hasAccount: m.userId !== null,
+        hasAccount,
         isMe: m.userId === user.id,
-        phone: showContact ? m.phone : null,
-        email: showContact ? m.email : null,
+        phone: showContact && !hasAccount ? m.phone : null,
+        email: showContact ? (hasAccount ? accountEmail : m.email) : null,
         consents: consentRows
           .filter((c) => c.memberId === m.id)
           .map((c) => ({
@@ -167,6 +180,16 @@ export async function viewNetwork(user: SessionUser, context: Context, networkId
       };
     }),
   };
+}
+
+/**
+ * The partner accounts a leader may add to a network: partnerChoices without those already
+ * current members of it (adding them again is refused anyway). `memberAccountIds`: the
+ * accounts of its current members, as viewNetwork read them (no second query).
+ */
+export async function partnersToAdd(municipalityId: string, memberAccountIds: readonly string[]) {
+  const members = new Set(memberAccountIds);
+  return (await partnerChoices(municipalityId)).filter((partner) => !members.has(partner.id));
 }
 
 /** Replaces a network's leaders: one or two for network meetings, one for a responsibility group. */
