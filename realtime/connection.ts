@@ -32,6 +32,8 @@ export class Connection {
   readonly awarenessIds = new Set<number>();
   permission: Permission;
   alive = true;
+  /** Which turn of the heartbeat pings this connection (server.ts). */
+  heartbeatSlice = 0;
   toldReadOnly = false;
   closed = false;
   private tokens: number;

@@ -123,6 +123,89 @@ describe("replacing known rows by a live document's state", () => {
   });
 });
 
+describe("group commit", () => {
+  it("starts at most one statement per gather time while updates keep coming", async () => {
+    // A database that answers each statement after a few milliseconds (a round trip), during
+    // which the next updates arrive: the writer's own pacing is what is measured.
+    const gatherMs = 20;
+    const started: number[] = [];
+    const db = {
+      execute: async () => {
+        started.push(performance.now());
+        await new Promise((resolve) => setTimeout(resolve, 3));
+        return [];
+      },
+    } as unknown as Database;
+    const counts = new RealtimeMetrics();
+    const log = new UpdateLog(db, counts, null, gatherMs);
+    const doc = new Y.Doc();
+    let appended = 0;
+    doc.on("update", (update: Uint8Array) => {
+      log.append("agenda:group-commit", update);
+      appended++;
+    });
+    try {
+      // A steady stream: one small edit per turn of the event loop, until six statements ran.
+      while (started.length < 6) {
+        doc.getMap("m").set(`k${appended % 5}`, appended);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      await log.flush();
+    } finally {
+      counts.stop();
+    }
+    // Each statement waited for the gather time since the one before it began, instead of
+    // starting as soon as that one returned (timers may fire up to a millisecond early by the
+    // clock they are measured with)…
+    for (let i = 1; i < started.length; i++) {
+      expect(started[i]! - started[i - 1]!).toBeGreaterThanOrEqual(gatherMs - 1.5);
+    }
+    // …with everything that arrived meanwhile, nothing left behind.
+    expect(counts.updatesPersisted).toBe(appended);
+    expect(appended).toBeGreaterThan(started.length * 2);
+  });
+});
+
+describe("flushing", () => {
+  it("resolves once what was queued before it is stored, while updates keep coming", async () => {
+    let statements = 0;
+    const db = {
+      execute: async () => {
+        statements++;
+        await new Promise((resolve) => setTimeout(resolve, 3)); // a round trip
+        return [];
+      },
+    } as unknown as Database;
+    const counts = new RealtimeMetrics();
+    const log = new UpdateLog(db, counts, null, 10);
+    const doc = new Y.Doc();
+    let appended = 0;
+    doc.on("update", (update: Uint8Array) => {
+      log.append("agenda:flush-under-load", update);
+      appended++;
+    });
+    const edit = () => doc.getMap("m").set(`k${appended % 5}`, appended);
+    try {
+      for (let i = 0; i < 20; i++) edit();
+      let flushed: number | null = null;
+      const before = appended;
+      void log.flush().then(() => (flushed = counts.updatesPersisted));
+      // The stream goes on (up to a hundred statements) until the flush resolves.
+      while (flushed === null && statements < 100) {
+        edit();
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      expect(flushed).not.toBeNull();
+      expect(flushed).toBeGreaterThanOrEqual(before);
+      expect(statements).toBeLessThanOrEqual(3);
+      await log.flush();
+      expect(counts.updatesPersisted).toBe(appended);
+    } finally {
+      counts.stop();
+    }
+  });
+});
+
 describe.runIf(!!process.env.TEST_DATABASE_URL)("announcing to other processes", () => {
   it("announces a large write in as few notifications as fit, each under 8000 bytes", async () => {
     const payloads: string[] = [];
@@ -133,7 +216,7 @@ describe.runIf(!!process.env.TEST_DATABASE_URL)("announcing to other processes",
       {
         channel: "broen_test_announce",
         prefix: "test ",
-        inline: (updates) => Buffer.concat(updates).toString("base64"),
+        maxInline: 6000,
       },
       5,
     );
