@@ -73,7 +73,6 @@ export class Fanout implements CrossProcess, Announcer {
     this.unlisten = null;
   }
 
-
   /**
    * Presence changes gather for the gather time and go out in one statement, one notification
    * each (the same payload as ever): 200 clients leaving at once are a handful of statements,

@@ -14,8 +14,11 @@ import type { RealtimeMetrics } from "./metrics";
  * sent the moment the last one returns (that made ~175 statements a second of ~3 updates each
  * under the benchmark's load, not 100 of ~10), so the database and this process do a third
  * less work per update. An update is stored within the gather time plus one round trip (the
- * lag is measured, see metrics). A failed write is retried with back-off; nothing queued is
- * dropped.
+ * lag is measured, see metrics). A failed write is retried with back-off, the failed batch in
+ * front of what came meanwhile, so nothing queued is dropped or reordered; a write whose answer
+ * was lost after it committed is stored twice, which is harmless (applying a Yjs update again
+ * changes nothing, and compaction merges the copies). Updates not yet stored when the process
+ * dies are in the clients' documents and come back with their next sync.
  */
 interface Pending {
   documentName: string;
@@ -58,11 +61,26 @@ export async function storedUpdates(db: Database, documentName: string): Promise
   return (await storedRows(db, documentName)).map((r) => r.update);
 }
 
+/**
+ * The writer's clock: `now()` in milliseconds (any origin) and `sleep(ms)`. The real one is
+ * performance.now() and setTimeout; a test passes one it advances by hand, so the pacing is
+ * checked without depending on how fast or busy the machine is.
+ */
+export interface WriterClock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+const realClock: WriterClock = {
+  now: () => performance.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
 export class UpdateLog {
   private queue: Pending[] = [];
   private writing: Promise<void> | null = null;
   private retryDelayMs = 0;
-  /** When the last statement started (performance.now()): the next waits for the gather time. */
+  /** When the last statement started (by `clock`): the next waits for the gather time. */
   private lastWriteAt = -Infinity;
   /** Updates appended and updates stored so far: both count in the same (append) order. */
   private appended = 0;
@@ -78,6 +96,7 @@ export class UpdateLog {
     private readonly announcer: Announcer | null = null,
     /** How long the writer gathers updates before a write (REALTIME_WRITE_GATHER_MS). */
     private readonly gatherMs = 10,
+    private readonly clock: WriterClock = realClock,
   ) {
     this.run = statementRunner(db);
   }
@@ -99,7 +118,7 @@ export class UpdateLog {
   }
 
   append(documentName: string, update: Uint8Array): void {
-    this.queue.push({ documentName, update, queuedAt: performance.now() });
+    this.queue.push({ documentName, update, queuedAt: this.clock.now() });
     this.appended++;
     this.metrics.pendingWrites = this.queue.length;
     this.writing ??= this.gatherThenWrite();
@@ -131,23 +150,23 @@ export class UpdateLog {
 
   private async gatherThenWrite(): Promise<void> {
     try {
-      if (this.gatherMs > 0) await sleep(this.gatherMs);
+      if (this.gatherMs > 0) await this.clock.sleep(this.gatherMs);
       while (this.queue.length > 0) {
         if (this.retryDelayMs > 0) {
-          await sleep(this.retryDelayMs);
+          await this.clock.sleep(this.retryDelayMs);
         } else {
           // Group commit: what arrived while the last statement ran gathers until the gather
           // time since that statement's start has passed, and goes in the next one.
-          const wait = this.lastWriteAt + this.gatherMs - performance.now();
-          if (wait >= 1) await sleep(wait);
+          const wait = this.lastWriteAt + this.gatherMs - this.clock.now();
+          if (wait > 0) await this.clock.sleep(wait);
         }
         const batch = this.queue;
         this.queue = [];
-        this.lastWriteAt = performance.now();
+        this.lastWriteAt = this.clock.now();
         try {
           await this.write(batch);
           this.retryDelayMs = 0;
-          const now = performance.now();
+          const now = this.clock.now();
           for (const item of batch) {
             this.metrics.recordPersisted(item.update.length, now - item.queuedAt);
           }
@@ -286,7 +305,8 @@ export interface Compacted {
  * `notified`, so the notifications are sent exactly once.
  */
 const STORED = `stored as (insert into "${getTableName(documentUpdates)}" (document_name, update)
-    select name, decode(data, 'base64') from unnest($1::text[], $2::text[]) as t(name, data)
+    select name, decode(data, 'base64')
+    from unnest($1::text[], $2::text[]) with ordinality as t(name, data, n) order by n
     returning id, document_name),
   firsts as (select document_name, min(id) as first_id, string_agg(id::text, ',') as ids
     from stored group by document_name)`;
@@ -305,13 +325,12 @@ type RunStatement = (text: string, params: unknown[]) => Promise<unknown>;
 /**
  * Runs a statement given as text with $1… parameters on the driver itself (drizzle's `$client`:
  * postgres.js, whose handle in db/client.ts prepares it, or PGlite): building it through
- * drizzle's query builder cost a tenth of a millisecond of this thread per write. A database
- * without a driver at hand (a test's stand-in) gets it through drizzle.
+ * drizzle's query builder cost a tenth of a millisecond of this thread per write. Throws when
+ * the database has neither driver (db/client.ts opens only these two).
  */
 function statementRunner(db: Database): RunStatement {
   const client = (db as unknown as { $client?: unknown }).$client as
-    | { unsafe?: unknown; query?: unknown }
-    | undefined;
+    { unsafe?: unknown; query?: unknown } | undefined;
   if (client && typeof client.unsafe === "function") {
     const postgresJs = client as { unsafe(text: string, params: unknown[]): Promise<unknown> };
     return (text, params) => postgresJs.unsafe(text, params);
@@ -320,13 +339,7 @@ function statementRunner(db: Database): RunStatement {
     const pglite = client as { query(text: string, params: unknown[]): Promise<unknown> };
     return (text, params) => pglite.query(text, params);
   }
-  return (text, params) => {
-    const parts = text.split(/\$(\d+)/);
-    const chunks = parts.map((part, i) =>
-      i % 2 === 0 ? sql.raw(part) : sql`${sql.param(params[Number(part) - 1])}`,
-    );
-    return db.execute(sql.join(chunks));
-  };
+  throw new Error("update log: the database has neither a postgres.js nor a PGlite client");
 }
 
 /** Room in one NOTIFY payload (PostgreSQL allows < 8000 bytes) for the documents' entries. */
@@ -369,8 +382,6 @@ function announcements(names: string[], updates: string[], maxInline: number) {
   }
   return { documents, groups, heads, tails };
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Base64 of the bytes, without copying them. */
 const base64 = (bytes: Uint8Array) =>

@@ -48,7 +48,12 @@ async function engine() {
     get: (name: string) => documents.get(name),
     all: () => [...documents.values()],
   } as unknown as DocumentRegistry;
-  const fanout: Fanout = new Fanout(handle, () => registry, () => log, 10);
+  const fanout: Fanout = new Fanout(
+    handle,
+    () => registry,
+    () => log,
+    10,
+  );
   const log: UpdateLog = new UpdateLog(db, metrics, fanout, 5);
   await fanout.start();
   stops.push(() => fanout.stop());

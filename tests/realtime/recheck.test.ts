@@ -37,7 +37,11 @@ describe("the periodic recheck", () => {
       },
     } as RealtimeHooks;
     const metrics = new RealtimeMetrics();
-    const rechecker = new Rechecker(hooks, { get: () => undefined } as unknown as DocumentRegistry, metrics);
+    const rechecker = new Rechecker(
+      hooks,
+      { get: () => undefined } as unknown as DocumentRegistry,
+      metrics,
+    );
     // Ten people with three tabs each on one agenda, and the same ten on a plan.
     const all = Array.from({ length: 10 }, (_, person) =>
       ["agenda:a", "plan:p"].flatMap((name) =>
