@@ -221,6 +221,14 @@ export class LiveDocument {
     connection.send(permissionDeniedFrame("read-only"));
   }
 
+  /**
+   * A client's presence entries. A client id belongs to one connection: the first to announce
+   * it, until a newer connection of the same owner (identity key: the same login session or the
+   * same invitation link) announces it too. That is a browser that reconnected while its old
+   * socket is still open (y-websocket keeps its client id): the presence follows the new socket,
+   * and the old one closing no longer removes it. Entries for an id another owner holds, or
+   * from an older socket of the same owner, are ignored (the first logged).
+   */
   private receiveAwareness(connection: Connection, entries: AwarenessEntry[]): void {
     const kept: AwarenessEntry[] = [];
     for (const entry of entries) {
@@ -229,13 +237,18 @@ export class LiveDocument {
         return connection.refuse(CLOSE.awarenessTooLarge);
       }
       const owner = this.awarenessOwners.get(entry.clientId);
-      if (owner === connection) kept.push(entry);
-      else if (!owner && entry.state !== "null") {
-        // A new client id: it belongs to this connection from now on. Others cannot touch it.
+      if (owner === connection) {
+        kept.push(entry);
+      } else if (!owner || this.takesOver(connection, owner)) {
+        // Nothing to claim with an empty state, and a connection holds only a few ids.
+        if (!owner && entry.state === "null") continue;
         if (connection.awarenessIds.size >= MAX_AWARENESS_IDS) continue;
+        owner?.awarenessIds.delete(entry.clientId);
         this.awarenessOwners.set(entry.clientId, connection);
         connection.awarenessIds.add(entry.clientId);
         kept.push(entry);
+      } else {
+        this.refusePresence(connection, owner, entry.clientId);
       }
     }
     if (kept.length === 0) return;
@@ -243,6 +256,26 @@ export class LiveDocument {
       this.awareness,
       encodeAwarenessEntries(kept),
       connection,
+    );
+  }
+
+  /** A newer socket of the same owner (a reconnect) takes a client id over from an older one. */
+  private takesOver(connection: Connection, owner: Connection): boolean {
+    return connection.identity.key === owner.identity.key && connection.serial > owner.serial;
+  }
+
+  /** Connections already told about (logged once each, not for every cursor move). */
+  private readonly refusedPresence = new WeakSet<Connection>();
+
+  private refusePresence(connection: Connection, owner: Connection, clientId: number): void {
+    this.metrics.droppedFrames.presenceNotOwned++;
+    if (this.refusedPresence.has(connection)) return;
+    this.refusedPresence.add(connection);
+    const sameOwner = connection.identity.key === owner.identity.key;
+    // An older socket of the same owner is a reconnect's leftover; anyone else is suspicious.
+    logger()[sameOwner ? "debug" : "warn"](
+      { document: this.name, clientId, sameOwner },
+      "realtime: presence for a client id another connection owns ignored",
     );
   }
 
