@@ -50,7 +50,8 @@
  * Timings are only reported, never asserted. The machine is shared: the 1-minute load average
  * is printed at the start and end. The last line printed is one JSON object.
  * Knobs: those above, BENCH_CLIENT_THREADS (2), BENCH_PG_URL (postgres://postgres@127.0.0.1:5432/postgres),
- * BENCH_BROEN_NODE_ARGS (extra node flags for Broen, e.g. "--cpu-prof --cpu-prof-dir=DIR").
+ * BENCH_BROEN_NODE_ARGS (extra node flags for Broen, e.g. "--cpu-prof --cpu-prof-dir=DIR"),
+ * BENCH_REFERENCE_NODE_ARGS (the same for the reference server, to compare like with like).
  */
 import crypto from "node:crypto";
 import fs from "node:fs";
@@ -123,6 +124,9 @@ export const SETTINGS = {
 const S = SETTINGS;
 /** Extra node flags for Broen's server, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile. */
 const BROEN_NODE_ARGS = (process.env.BENCH_BROEN_NODE_ARGS ?? "").split(/\s+/).filter(Boolean);
+const REFERENCE_NODE_ARGS = (process.env.BENCH_REFERENCE_NODE_ARGS ?? "")
+  .split(/\s+/)
+  .filter(Boolean);
 const START_TIMEOUT_MS = 60_000;
 const UNLOAD_TIMEOUT_MS = 60_000;
 
@@ -255,7 +259,7 @@ async function main() {
     delete env.YPERSISTENCE;
     const server = await startServer({
       command: process.execPath,
-      args: [path.join(root, "bench/lib/reference-server.mjs")],
+      args: [...REFERENCE_NODE_ARGS, path.join(root, "bench/lib/reference-server.mjs")],
       cwd: root,
       env,
       origin,

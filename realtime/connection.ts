@@ -26,12 +26,18 @@ const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
 
 export type FrameHandler = (connection: Connection, frame: Uint8Array) => void;
 
+let connectionsMade = 0;
+
 /** One client's socket on one document: permission, rate limit, queued frames, awareness ids. */
 export class Connection {
-  /** Awareness client ids this connection introduced; removed for everyone when it closes. */
+  /** Awareness client ids this connection owns; removed for everyone when it closes. */
   readonly awarenessIds = new Set<number>();
+  /** Rises with every connection this process makes: a larger one is a newer socket. */
+  readonly serial = ++connectionsMade;
   permission: Permission;
   alive = true;
+  /** Which turn of the heartbeat pings this connection (server.ts). */
+  heartbeatSlice = 0;
   toldReadOnly = false;
   closed = false;
   private tokens: number;

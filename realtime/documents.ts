@@ -62,6 +62,11 @@ export class LiveDocument {
    * process stored may not have reached it yet.
    */
   private knownRows: number[] = [];
+  /**
+   * Another process announced rows of this document (or announcements may have been missed):
+   * then its rows are not all known, and unloading runs the full compaction.
+   */
+  private foreignRows = false;
   private chain: Promise<unknown> = Promise.resolve();
   private unloadTimer: NodeJS.Timeout | null = null;
   private awarenessOwners = new Map<number, Connection>();
@@ -146,10 +151,21 @@ export class LiveDocument {
     this.unloadTimer.unref();
   }
 
-  /** An update stored by another server process. */
-  applyRemote(update: Uint8Array): void {
-    if (!this.isReady) return;
-    Y.applyUpdate(this.doc, update, REMOTE);
+  /** Updates another server process stored, applied as one change (one frame to each client). */
+  applyRemote(updates: Uint8Array[]): void {
+    if (!this.isReady || updates.length === 0) return;
+    Y.transact(
+      this.doc,
+      () => {
+        for (const update of updates) Y.applyUpdate(this.doc, update, REMOTE);
+      },
+      REMOTE,
+    );
+  }
+
+  /** Another process stored rows of this document (fan-out announced them). */
+  foreignRowsStored(): void {
+    this.foreignRows = true;
   }
 
   applyRemoteAwareness(update: Uint8Array): void {
@@ -205,6 +221,14 @@ export class LiveDocument {
     connection.send(permissionDeniedFrame("read-only"));
   }
 
+  /**
+   * A client's presence entries. A client id belongs to one connection: the first to announce
+   * it, until a newer connection of the same owner (identity key: the same login session or the
+   * same invitation link) announces it too. That is a browser that reconnected while its old
+   * socket is still open (y-websocket keeps its client id): the presence follows the new socket,
+   * and the old one closing no longer removes it. Entries for an id another owner holds, or
+   * from an older socket of the same owner, are ignored (the first logged).
+   */
   private receiveAwareness(connection: Connection, entries: AwarenessEntry[]): void {
     const kept: AwarenessEntry[] = [];
     for (const entry of entries) {
@@ -213,13 +237,18 @@ export class LiveDocument {
         return connection.refuse(CLOSE.awarenessTooLarge);
       }
       const owner = this.awarenessOwners.get(entry.clientId);
-      if (owner === connection) kept.push(entry);
-      else if (!owner && entry.state !== "null") {
-        // A new client id: it belongs to this connection from now on. Others cannot touch it.
+      if (owner === connection) {
+        kept.push(entry);
+      } else if (!owner || this.takesOver(connection, owner)) {
+        // Nothing to claim with an empty state, and a connection holds only a few ids.
+        if (!owner && entry.state === "null") continue;
         if (connection.awarenessIds.size >= MAX_AWARENESS_IDS) continue;
+        owner?.awarenessIds.delete(entry.clientId);
         this.awarenessOwners.set(entry.clientId, connection);
         connection.awarenessIds.add(entry.clientId);
         kept.push(entry);
+      } else {
+        this.refusePresence(connection, owner, entry.clientId);
       }
     }
     if (kept.length === 0) return;
@@ -230,9 +259,32 @@ export class LiveDocument {
     );
   }
 
+  /** A newer socket of the same owner (a reconnect) takes a client id over from an older one. */
+  private takesOver(connection: Connection, owner: Connection): boolean {
+    return connection.identity.key === owner.identity.key && connection.serial > owner.serial;
+  }
+
+  /** Connections already told about (logged once each, not for every cursor move). */
+  private readonly refusedPresence = new WeakSet<Connection>();
+
+  private refusePresence(connection: Connection, owner: Connection, clientId: number): void {
+    this.metrics.droppedFrames.presenceNotOwned++;
+    if (this.refusedPresence.has(connection)) return;
+    this.refusedPresence.add(connection);
+    const sameOwner = connection.identity.key === owner.identity.key;
+    // An older socket of the same owner is a reconnect's leftover; anyone else is suspicious.
+    logger()[sameOwner ? "debug" : "warn"](
+      { document: this.name, clientId, sameOwner },
+      "realtime: presence for a client id another connection owns ignored",
+    );
+  }
+
   private onUpdate(update: Uint8Array, origin: unknown): void {
     if (origin === LOADED) return;
-    const frame = updateFrame(update);
+    // One Buffer for every connection: ws sends a Buffer as it is, and wraps anything else in
+    // a new one for each send.
+    const bytes = updateFrame(update);
+    const frame = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     for (const connection of this.connections) {
       if (connection !== origin) connection.send(frame);
     }
@@ -250,7 +302,8 @@ export class LiveDocument {
     }
     const changed = [...change.added, ...change.updated, ...change.removed];
     const update = awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed);
-    const frame = awarenessFrame(update);
+    const bytes = awarenessFrame(update);
+    const frame = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     for (const connection of this.connections) connection.send(frame);
     if (origin !== REMOTE) this.crossProcess?.publishAwareness(this.name, update);
   }
@@ -315,13 +368,19 @@ export class LiveDocument {
     this.drawCompactAt();
   }
 
-  /** Unloads when nobody has come back: stored updates are flushed and compacted first. */
+  /**
+   * Unloads when nobody has come back: stored updates are flushed and compacted first. When
+   * every row is known (no other process stored any), the rows are replaced by this document's
+   * state like under load: nothing to read back or merge, so forty documents closing together
+   * do not each read and merge hundreds of rows. Otherwise, the full compaction.
+   */
   private unload(): Promise<void> {
     if (this.connections.size > 0 || this.unloading) return this.unloading ?? Promise.resolve();
     this.unloading = this.serial(async () => {
       try {
         await this.log.flush();
-        if (this.isReady && this.storedRows > 1) await this.compactNow();
+        if (this.isReady && this.foreignRows) await this.compactNow();
+        else if (this.isReady && this.storedRows > 1) await this.compactLive();
       } catch (error) {
         logger().error({ err: safeError(error), document: this.name }, "realtime: unload failed");
       } finally {

@@ -1,6 +1,5 @@
 import crypto from "node:crypto";
 import { sql } from "drizzle-orm";
-import * as Y from "yjs";
 import { logger, safeError } from "./log";
 import type { DatabaseHandle } from "../db/client";
 import type { CrossProcess, DocumentRegistry } from "./documents";
@@ -19,13 +18,17 @@ const MAX_INLINE_BASE64 = 6000;
 
 /**
  * Payload: `<process id> <json>`; a process skips its own without parsing them. Stored updates
- * are announced once per write for all its documents (`l`: document, first row id, inline
- * update or null), not once per document: fewer notifications for every process to receive.
+ * are announced once per write for all its documents (`l`: document, first row id, and `s`, the
+ * document's updates of that write as comma-separated base64, or null when they are too large
+ * to travel), not once per document: fewer notifications for every process to receive. (Before,
+ * `u` carried one merged update; merging cost the writer more than the receivers save, and a
+ * process that only knows `u` reads `s`-announced rows back from the log by `f`.)
  */
 interface StoredAnnouncement {
   d: string;
   f: number;
-  u: string | null;
+  s?: string | null;
+  u?: string | null;
 }
 type Message = { k: "u"; l: StoredAnnouncement[] } | { k: "a"; d: string; a: string };
 
@@ -33,13 +36,20 @@ export class Fanout implements CrossProcess, Announcer {
   readonly processId = crypto.randomUUID();
   readonly channel = DOCUMENTS_CHANNEL;
   readonly prefix = `${this.processId} `;
+  readonly maxInline = MAX_INLINE_BASE64;
   private unlisten: (() => Promise<void>) | null = null;
   private listenedBefore = false;
+  /** Presence announcements gathered for the next statement (payloads, in order). */
+  private presence: string[] = [];
+  private presenceTimer: NodeJS.Timeout | null = null;
+  private stopped = false;
 
   constructor(
     private readonly database: DatabaseHandle,
     private readonly registry: () => DocumentRegistry,
     private readonly log: () => UpdateLog,
+    /** How long presence announcements gather before one statement sends them all. */
+    private readonly gatherMs = 10,
   ) {}
 
   async start(): Promise<void> {
@@ -55,25 +65,39 @@ export class Fanout implements CrossProcess, Announcer {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.presenceTimer) clearTimeout(this.presenceTimer);
+    this.presenceTimer = null;
+    this.presence = []; // presence is not stored: clients announce it again when they reconnect
     await this.unlisten?.();
     this.unlisten = null;
   }
 
-  /** The merged update of one document's batch, if it fits in a NOTIFY payload. */
-  inline(updates: Uint8Array[]): string {
-    const encoded = Buffer.from(
-      updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates),
-    ).toString("base64");
-    return encoded.length <= MAX_INLINE_BASE64 ? encoded : "";
-  }
-
+  /**
+   * Presence changes gather for the gather time and go out in one statement, one notification
+   * each (the same payload as ever): 200 clients leaving at once are a handful of statements,
+   * not 200 round trips in one burst.
+   */
   publishAwareness(documentName: string, update: Uint8Array): void {
-    const encoded = Buffer.from(update).toString("base64");
+    if (this.stopped) return; // shutting down: the clients announce themselves elsewhere
+    const encoded = Buffer.from(update.buffer, update.byteOffset, update.byteLength).toString(
+      "base64",
+    );
     if (encoded.length > MAX_INLINE_BASE64) return; // one client's state is capped far below
     const message: Message = { k: "a", d: documentName, a: encoded };
+    this.presence.push(this.prefix + JSON.stringify(message));
+    this.presenceTimer ??= setTimeout(() => this.sendPresence(), this.gatherMs);
+  }
+
+  private sendPresence(): void {
+    this.presenceTimer = null;
+    const payloads = this.presence;
+    this.presence = [];
+    if (payloads.length === 0) return;
     this.database.db
       .execute(
-        sql`select pg_notify(${DOCUMENTS_CHANNEL}, ${this.prefix + JSON.stringify(message)})`,
+        sql`select count(pg_notify(${DOCUMENTS_CHANNEL}, payload))
+          from unnest(${sql.param(payloads)}::text[]) as p(payload)`,
       )
       .catch((error: unknown) =>
         logger().warn({ err: safeError(error) }, "realtime: sharing awareness failed"),
@@ -107,15 +131,16 @@ export class Fanout implements CrossProcess, Announcer {
   private applyStored(stored: StoredAnnouncement): void {
     const document = this.registry().get(stored.d);
     if (!document) return; // not loaded here: it is read from the log when someone opens it
+    document.foreignRowsStored();
     // Loading may have read the log before this commit: apply once loading is done.
     void document.ready
       .then(async () => {
-        if (stored.u) {
-          document.applyRemote(Buffer.from(stored.u, "base64"));
+        if (stored.s) {
+          document.applyRemote(stored.s.split(",").map((u) => Buffer.from(u, "base64")));
+        } else if (stored.u) {
+          document.applyRemote([Buffer.from(stored.u, "base64")]);
         } else {
-          for (const update of await this.log().since(stored.d, stored.f)) {
-            document.applyRemote(update);
-          }
+          document.applyRemote(await this.log().since(stored.d, stored.f));
         }
       })
       .catch((error: unknown) =>
@@ -130,9 +155,8 @@ export class Fanout implements CrossProcess, Announcer {
     for (const document of this.registry().all()) {
       if (!document.isReady) continue;
       try {
-        for (const update of await this.log().since(document.name, 0)) {
-          document.applyRemote(update);
-        }
+        document.foreignRowsStored();
+        document.applyRemote(await this.log().since(document.name, 0));
       } catch (error) {
         logger().warn(
           { err: safeError(error), document: document.name },

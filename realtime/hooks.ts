@@ -11,7 +11,13 @@ export type Permission = "edit" | "read";
 
 /** Who holds a connection, as the application describes them. The engine reads only `key`. */
 export interface Identity {
-  /** Connections with the same key on the same document share one recheck answer. */
+  /**
+   * Connections with the same key on the same document share one recheck answer, and are the
+   * same owner of a presence (awareness client id): a newer socket with the same key takes over
+   * a client id an older one announced (a browser reconnecting), any other key is refused. So
+   * the key must name whoever may speak for a browser tab: one login session, or one invitation
+   * link (its version included), never a whole user.
+   */
   key: string;
 }
 

@@ -118,11 +118,23 @@ export const syncStep2Frame = (doc: Y.Doc, stateVector: Uint8Array) =>
     syncProtocol.writeSyncStep2(e, doc, stateVector);
   });
 
-export const updateFrame = (update: Uint8Array) =>
-  frame((e) => {
-    encoding.writeVarUint(e, MESSAGE_SYNC);
-    syncProtocol.writeUpdate(e, update);
-  });
+/** A sync update frame, written straight into an array of its exact size. */
+export function updateFrame(update: Uint8Array): Uint8Array {
+  let lengthBytes = 1;
+  for (let n = update.length; n > 0x7f; n = Math.floor(n / 0x80)) lengthBytes++;
+  const out = new Uint8Array(2 + lengthBytes + update.length);
+  out[0] = MESSAGE_SYNC;
+  out[1] = syncProtocol.messageYjsUpdate;
+  let at = 2;
+  let n = update.length;
+  while (n > 0x7f) {
+    out[at++] = 0x80 | (n & 0x7f);
+    n = Math.floor(n / 0x80);
+  }
+  out[at++] = n;
+  out.set(update, at);
+  return out;
+}
 
 export const awarenessFrame = (update: Uint8Array) =>
   frame((e) => {

@@ -5,6 +5,9 @@ import { CLOSE } from "./connection";
 import { logger, safeError } from "./log";
 import type { RealtimeMetrics } from "./metrics";
 
+/** Identities the periodic pass checks at the same time. */
+const PERIODIC_CHECKS_AT_ONCE = 4;
+
 /**
  * Asks the application again about open connections: on every announced access change that
  * concerns them, and on a timer for what changes by itself (consent expiring at midnight,
@@ -49,6 +52,29 @@ export class Rechecker {
         if (this.again.delete(connection)) await this.recheck([connection]);
       }),
     );
+  }
+
+  /**
+   * The periodic pass: every connection, a few identities (key and document) at a time. All at
+   * once, the pass over the benchmark's 200 connections started 40 checks of several queries
+   * each in one moment, a burst of work for the event loop and the database every minute.
+   */
+  async recheckInTurn(
+    targets: Iterable<Connection>,
+    concurrency = PERIODIC_CHECKS_AT_ONCE,
+  ): Promise<void> {
+    const groups = new Map<string, Connection[]>();
+    for (const connection of targets) {
+      const key = `${connection.identity.key}|${connection.documentName}`;
+      const group = groups.get(key);
+      if (group) group.push(connection);
+      else groups.set(key, [connection]);
+    }
+    const queue = [...groups.values()];
+    const turn = async () => {
+      for (let group = queue.shift(); group; group = queue.shift()) await this.recheck(group);
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, turn));
   }
 
   /** The connections an announcement concerns, checked at once. */

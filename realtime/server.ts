@@ -15,6 +15,8 @@ import { mergeToState, storedUpdates, UpdateLog } from "./update-log";
 import { refuseUpgrade, UpgradeLimiter } from "./upgrade";
 
 export const REALTIME_PREFIX = "/realtime/";
+/** The heartbeat period is cut into this many turns, each pinging its share of connections. */
+const HEARTBEAT_SLICES = 10;
 
 export interface RealtimeServer extends RealtimeHandle {
   documents: DocumentRegistry;
@@ -62,6 +64,7 @@ export async function attachRealtime<I extends Identity>(
           database,
           (): DocumentRegistry => documents,
           (): UpdateLog => log,
+          settings.REALTIME_WRITE_GATHER_MS,
         )
       : null;
   const log: UpdateLog = new UpdateLog(
@@ -97,6 +100,7 @@ export async function attachRealtime<I extends Identity>(
     perMessageDeflate: false,
   });
   const connections = new Set<Connection>();
+  let acceptedConnections = 0;
   const rechecker = new Rechecker(hooks, documents, metrics);
   const limiter = new UpgradeLimiter(settings.REALTIME_UPGRADES_PER_MINUTE);
   let closing = false;
@@ -183,6 +187,7 @@ export async function attachRealtime<I extends Identity>(
         );
       },
     );
+    connection.heartbeatSlice = acceptedConnections++ % HEARTBEAT_SLICES;
     connections.add(connection);
     metrics.connections = connections.size;
     ws.on("message", (data: RawData, isBinary: boolean) => {
@@ -213,13 +218,19 @@ export async function attachRealtime<I extends Identity>(
   }
 
   const recheckTimer = setInterval(
-    () => void rechecker.recheck(connections),
+    () => void rechecker.recheckInTurn(connections),
     settings.REALTIME_RECHECK_MS,
   );
   recheckTimer.unref();
 
+  // The pings go out in slices over the period, not all in one moment (200 connections took
+  // ~5 ms at once): each connection is still pinged once a period, and cut off at its next
+  // turn when it did not answer.
+  let heartbeatTurn = 0;
   const heartbeat = setInterval(() => {
+    const slice = heartbeatTurn++ % HEARTBEAT_SLICES;
     for (const connection of connections) {
+      if (connection.heartbeatSlice !== slice) continue;
       if (!connection.alive) {
         metrics.closed.heartbeat++;
         connection.socket.terminate();
@@ -228,7 +239,7 @@ export async function attachRealtime<I extends Identity>(
       connection.alive = false;
       connection.socket.ping();
     }
-  }, settings.REALTIME_HEARTBEAT_MS);
+  }, settings.REALTIME_HEARTBEAT_MS / HEARTBEAT_SLICES);
   heartbeat.unref();
 
   const sampler = setInterval(() => metrics.sample(), 1000);

@@ -2,7 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import type { Database } from "../../db/client";
 import { RealtimeMetrics } from "../../realtime/metrics";
-import { applyInSlices, mergeToState, storedUpdates, UpdateLog } from "../../realtime/update-log";
+import {
+  applyInSlices,
+  mergeToState,
+  storedUpdates,
+  UpdateLog,
+  type WriterClock,
+} from "../../realtime/update-log";
 import { openTestDatabase } from "../support/database";
 import { until } from "../support/until";
 
@@ -123,6 +129,207 @@ describe("replacing known rows by a live document's state", () => {
   });
 });
 
+/** A clock the test moves by hand: sleepers wake in time order as it advances. */
+class ManualClock implements WriterClock {
+  private time = 0;
+  private sleepers: { at: number; wake: () => void }[] = [];
+  now = () => this.time;
+  sleep = (ms: number) =>
+    new Promise<void>((wake) => this.sleepers.push({ at: this.time + ms, wake }));
+  /** Moves time on by `ms`, waking each sleeper at its time and letting it run. */
+  async advance(ms: number): Promise<void> {
+    const target = this.time + ms;
+    for (;;) {
+      this.sleepers.sort((a, b) => a.at - b.at);
+      const next = this.sleepers[0];
+      if (!next || next.at > target) break;
+      this.sleepers.shift();
+      this.time = next.at;
+      next.wake();
+      await settle();
+    }
+    this.time = target;
+    await settle();
+  }
+}
+
+const hex = (updates: Uint8Array[]) => updates.map((u) => Buffer.from(u).toString("hex"));
+
+/** Lets every promise that can move on do so (a turn of the event loop). */
+const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+interface Statement {
+  startedAt: number;
+  names: string[];
+  release(): void;
+}
+
+/**
+ * The test database, but each of the writer's statements waits for the test to release it (a
+ * round trip as long as the test wants). The statement itself runs on the real driver.
+ */
+function gatedDatabase(clock: ManualClock, statements: Statement[]): Database {
+  const client = (database.db as unknown as { $client: Record<string, unknown> }).$client;
+  const method = typeof client.unsafe === "function" ? "unsafe" : "query";
+  const run = client[method] as (text: string, params: unknown[]) => Promise<unknown>;
+  const gated = {
+    [method]: async (text: string, params: unknown[]) => {
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      statements.push({ startedAt: clock.now(), names: params[0] as string[], release });
+      await released;
+      return run.call(client, text, params);
+    },
+  };
+  return new Proxy(database.db, {
+    get: (target, property, receiver) =>
+      property === "$client" ? gated : Reflect.get(target, property, receiver),
+  });
+}
+
+/** A document whose every edit is appended to `log`; returns the updates in edit order. */
+function editor(log: UpdateLog, name: string) {
+  const doc = new Y.Doc();
+  const updates: Uint8Array[] = [];
+  doc.on("update", (update: Uint8Array) => {
+    updates.push(update);
+    log.append(name, update);
+  });
+  return { updates, edit: () => doc.getMap("m").set(`k${updates.length % 5}`, updates.length) };
+}
+
+describe("group commit", () => {
+  it("starts at most one statement per gather time while updates keep coming", async () => {
+    const gatherMs = 20;
+    const clock = new ManualClock();
+    const statements: Statement[] = [];
+    const counts = new RealtimeMetrics();
+    const log = new UpdateLog(gatedDatabase(clock, statements), counts, null, gatherMs, clock);
+    const name = "agenda:group-commit";
+    const { updates, edit } = editor(log, name);
+    try {
+      edit();
+      await clock.advance(gatherMs - 1);
+      expect(statements).toHaveLength(0); // still gathering
+      await clock.advance(1);
+      expect(statements).toHaveLength(1);
+      // Updates arrive while the first statement is out; it answers after 3 ms…
+      for (let i = 0; i < 4; i++) edit();
+      await clock.advance(3);
+      statements[0]!.release();
+      await until(() => (counts.updatesPersisted === 1 ? true : undefined), "first write");
+      // …and the next does not start at once, but when the gather time since the first began
+      // has passed, with everything that arrived meanwhile.
+      await clock.advance(gatherMs - 3 - 1);
+      expect(statements).toHaveLength(1);
+      await clock.advance(1);
+      expect(statements).toHaveLength(2);
+      expect(statements[1]!.names).toHaveLength(4);
+      // A steady stream: an edit every millisecond for 200 ms, every statement answering in 3.
+      for (let ms = 0; ms < 200; ms++) {
+        edit();
+        const open = statements.filter((s) => clock.now() - s.startedAt >= 3);
+        for (const statement of open) statement.release();
+        await clock.advance(1);
+      }
+      for (const statement of statements) statement.release();
+      let flushed = false;
+      void log.flush().then(() => (flushed = true));
+      while (!flushed) {
+        await clock.advance(1);
+        for (const statement of statements) statement.release();
+      }
+      for (let i = 1; i < statements.length; i++) {
+        expect(statements[i]!.startedAt - statements[i - 1]!.startedAt).toBeGreaterThanOrEqual(
+          gatherMs,
+        );
+      }
+      expect(statements.length).toBeLessThanOrEqual(2 + Math.ceil(200 / gatherMs) + 1);
+      // Nothing lost, nothing reordered: the rows hold the updates in the order they came.
+      expect(counts.updatesPersisted).toBe(updates.length);
+      expect(statements.reduce((sum, s) => sum + s.names.length, 0)).toBe(updates.length);
+      expect(hex(await storedUpdates(database.db, name))).toEqual(hex(updates));
+    } finally {
+      counts.stop();
+    }
+  });
+
+  it("keeps a failed write's updates, in order, and stores them when the database is back", async () => {
+    const clock = new ManualClock();
+    const statements: Statement[] = [];
+    const counts = new RealtimeMetrics();
+    const gated = gatedDatabase(clock, statements);
+    let failNext = 2;
+    const failing = new Proxy(gated, {
+      get(target, property, receiver) {
+        const value = Reflect.get(target, property, receiver) as Record<string, unknown>;
+        if (property !== "$client") return value;
+        const method = Object.keys(value)[0]!;
+        const run = value[method] as (...args: unknown[]) => Promise<unknown>;
+        return {
+          [method]: async (...args: unknown[]) => {
+            if (failNext-- > 0) throw new Error("connection refused");
+            return run(...args);
+          },
+        };
+      },
+    });
+    const log = new UpdateLog(failing, counts, null, 10, clock);
+    const name = "agenda:write-fails";
+    const { updates, edit } = editor(log, name);
+    try {
+      for (let i = 0; i < 3; i++) edit();
+      let flushed = false;
+      void log.flush().then(() => (flushed = true));
+      for (let ms = 0; ms < 2000 && !flushed; ms++) {
+        if (ms === 5) for (let i = 0; i < 3; i++) edit(); // more arrive while it fails
+        for (const statement of statements) statement.release();
+        await clock.advance(1);
+      }
+      expect(flushed).toBe(true);
+      expect(counts.writeErrors).toBe(2);
+      expect(hex(await storedUpdates(database.db, name))).toEqual(hex(updates));
+    } finally {
+      counts.stop();
+    }
+  });
+});
+
+describe("flushing", () => {
+  it("resolves once what was queued before it is stored, while updates keep coming", async () => {
+    const clock = new ManualClock();
+    const statements: Statement[] = [];
+    const counts = new RealtimeMetrics();
+    const log = new UpdateLog(gatedDatabase(clock, statements), counts, null, 10, clock);
+    const { updates, edit } = editor(log, "agenda:flush-under-load");
+    try {
+      for (let i = 0; i < 20; i++) edit();
+      const before = updates.length;
+      let flushed: number | null = null;
+      void log.flush().then(() => (flushed = counts.updatesPersisted));
+      // The stream goes on (an edit a millisecond, every statement answering in 3 ms) until the
+      // flush resolves: it does not wait for the writer to be idle.
+      for (let ms = 0; ms < 1000 && flushed === null; ms++) {
+        edit();
+        for (const s of statements) if (clock.now() - s.startedAt >= 3) s.release();
+        await clock.advance(1);
+      }
+      expect(flushed).not.toBeNull();
+      expect(flushed).toBeGreaterThanOrEqual(before);
+      expect(statements.length).toBeLessThanOrEqual(2);
+      let all = false;
+      void log.flush().then(() => (all = true));
+      while (!all) {
+        for (const s of statements) s.release();
+        await clock.advance(1);
+      }
+      expect(counts.updatesPersisted).toBe(updates.length);
+    } finally {
+      counts.stop();
+    }
+  });
+});
+
 describe.runIf(!!process.env.TEST_DATABASE_URL)("announcing to other processes", () => {
   it("announces a large write in as few notifications as fit, each under 8000 bytes", async () => {
     const payloads: string[] = [];
@@ -133,7 +340,7 @@ describe.runIf(!!process.env.TEST_DATABASE_URL)("announcing to other processes",
       {
         channel: "broen_test_announce",
         prefix: "test ",
-        inline: (updates) => Buffer.concat(updates).toString("base64"),
+        maxInline: 6000,
       },
       5,
     );
