@@ -1,3 +1,4 @@
+import { once, type FormClaim } from "../forms/once.server";
 import { and, asc, eq, gte, inArray, isNull, lte, or, sql } from "drizzle-orm";
 import { DateTime } from "luxon";
 import { getDatabase, type Database } from "../../../db/client";
@@ -43,39 +44,43 @@ export async function recordConsent(
   actor: AuditActor & { userId: string },
   member: { id: string; personId: string },
   input: ConsentInput,
+
+  claim?: FormClaim,
 ): Promise<string[]> {
-  return getDatabase().db.transaction(async (tx) => {
-    const rows = await tx
-      .insert(consents)
-      .values(
-        input.contents.map((content) => ({
-          memberId: member.id,
-          content,
-          givenOn: input.givenOn,
-          expiresOn: input.expiresOn,
-          method: input.method,
-          recordedByUserId: actor.userId,
-        })),
-      )
-      .returning({ id: consents.id, content: consents.content });
-    await recordAudit(
-      actor,
-      {
-        action: "consent.record",
-        subjectType: "member",
-        subjectId: member.id,
-        personId: member.personId,
-        details: {
-          consents: rows,
-          givenOn: input.givenOn,
-          expiresOn: input.expiresOn,
-          method: input.method,
+  return getDatabase().db.transaction((tx) =>
+    once(tx, claim, async () => {
+      const rows = await tx
+        .insert(consents)
+        .values(
+          input.contents.map((content) => ({
+            memberId: member.id,
+            content,
+            givenOn: input.givenOn,
+            expiresOn: input.expiresOn,
+            method: input.method,
+            recordedByUserId: actor.userId,
+          })),
+        )
+        .returning({ id: consents.id, content: consents.content });
+      await recordAudit(
+        actor,
+        {
+          action: "consent.record",
+          subjectType: "member",
+          subjectId: member.id,
+          personId: member.personId,
+          details: {
+            consents: rows,
+            givenOn: input.givenOn,
+            expiresOn: input.expiresOn,
+            method: input.method,
+          },
         },
-      },
-      tx,
-    );
-    return rows.map((row) => row.id);
-  });
+        tx,
+      );
+      return rows.map((row) => row.id);
+    }),
+  );
 }
 
 /** Withdraws a consent now; false when it was not in force (already withdrawn or unknown). */

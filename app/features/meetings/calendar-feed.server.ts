@@ -1,3 +1,4 @@
+import { once, type FormClaim } from "../forms/once.server";
 import { eq } from "drizzle-orm";
 import { getDatabase } from "../../../db/client";
 import { calendarFeeds } from "../../../db/schema";
@@ -27,24 +28,27 @@ export async function hasFeed(userId: string): Promise<boolean> {
 export async function createFeed(
   user: SessionUser,
   context: Context,
+  claim?: FormClaim,
 ): Promise<{ https: string; webcal: string }> {
-  const { token, hash } = newToken();
-  await getDatabase().db.transaction(async (tx) => {
-    await tx
-      .insert(calendarFeeds)
-      .values({ userId: user.id, tokenHash: hash })
-      .onConflictDoUpdate({
-        target: calendarFeeds.userId,
-        set: { tokenHash: hash, createdAt: new Date() },
-      });
-    await recordAudit(
-      auditActor(user, context),
-      { action: "feed.create", subjectType: "user", subjectId: user.id },
-      tx,
-    );
-  });
-  const https = new URL(`/calendar/${token}.ics`, publicBaseUrl()).href;
-  return { https, webcal: https.replace(/^https?:/, "webcal:") };
+  return getDatabase().db.transaction((tx) =>
+    once(tx, claim, async () => {
+      const { token, hash } = newToken();
+      await tx
+        .insert(calendarFeeds)
+        .values({ userId: user.id, tokenHash: hash })
+        .onConflictDoUpdate({
+          target: calendarFeeds.userId,
+          set: { tokenHash: hash, createdAt: new Date() },
+        });
+      await recordAudit(
+        auditActor(user, context),
+        { action: "feed.create", subjectType: "user", subjectId: user.id },
+        tx,
+      );
+      const https = new URL(`/calendar/${token}.ics`, publicBaseUrl()).href;
+      return { https, webcal: https.replace(/^https?:/, "webcal:") };
+    }),
+  );
 }
 
 export async function revokeFeed(user: SessionUser, context: Context): Promise<void> {

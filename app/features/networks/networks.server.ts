@@ -1,3 +1,4 @@
+import { once, type FormClaim } from "../forms/once.server";
 import { and, asc, eq, inArray, isNull } from "drizzle-orm";
 import { z } from "zod";
 import { getDatabase } from "../../../db/client";
@@ -45,6 +46,8 @@ export async function createNetwork(
   context: Context,
   personId: string,
   input: { kind: NetworkKind; planRevisionOn: string | null; leaderIds: string[] },
+
+  claim?: FormClaim,
 ): Promise<string> {
   if ((await personAccess(user, personId)).level !== "manage") notFound();
   const leaders = await chosenLeaders(user.municipalityId, input.leaderIds, {
@@ -56,32 +59,34 @@ export async function createNetwork(
     .from(networks)
     .where(and(eq(networks.personId, personId), eq(networks.kind, input.kind)));
   if (existing) throw new DuplicateError();
-  return getDatabase().db.transaction(async (tx) => {
-    const [network] = await tx
-      .insert(networks)
-      .values({
-        personId,
-        kind: input.kind,
-        planRevisionOn: input.planRevisionOn,
-        createdByUserId: user.id,
-      })
-      .returning({ id: networks.id });
-    await tx
-      .insert(networkLeaders)
-      .values(leaders.map((userId) => ({ networkId: network!.id, userId })));
-    await recordAudit(
-      auditActor(user, context),
-      {
-        action: "network.create",
-        subjectType: "network",
-        subjectId: network!.id,
-        personId,
-        details: { kind: input.kind, leaders },
-      },
-      tx,
-    );
-    return network!.id;
-  });
+  return getDatabase().db.transaction((tx) =>
+    once(tx, claim, async () => {
+      const [network] = await tx
+        .insert(networks)
+        .values({
+          personId,
+          kind: input.kind,
+          planRevisionOn: input.planRevisionOn,
+          createdByUserId: user.id,
+        })
+        .returning({ id: networks.id });
+      await tx
+        .insert(networkLeaders)
+        .values(leaders.map((userId) => ({ networkId: network!.id, userId })));
+      await recordAudit(
+        auditActor(user, context),
+        {
+          action: "network.create",
+          subjectType: "network",
+          subjectId: network!.id,
+          personId,
+          details: { kind: input.kind, leaders },
+        },
+        tx,
+      );
+      return network!.id;
+    }),
+  );
 }
 
 /**
