@@ -107,6 +107,10 @@ const isUniqueViolation = (error: unknown) => {
   return code === "23505";
 };
 
+/**
+ * Creates a user in the admin's municipality with their roles; returns the id. Throws
+ * EmailTakenError for an e-mail in use. With a form `claim` (once.server.ts) a repeated post gets the first post's result.
+ */
 export async function createUser(
   actor: AdminActor,
   input: { name: string; email: string; partnerOrganisationId: string | null; roles: RoleChoice[] },

@@ -38,7 +38,7 @@ export interface ConsentInput {
 
 /**
  * Records one consent row per kind of content, and logs it with the person concerned. Returns
- * the new rows' ids.
+ * the new rows' ids. With a form `claim` (once.server.ts) a repeated post gets the first post's result.
  */
 export async function recordConsent(
   actor: AuditActor & { userId: string },

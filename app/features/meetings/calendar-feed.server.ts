@@ -24,7 +24,9 @@ export async function hasFeed(userId: string): Promise<boolean> {
   return !!row;
 }
 
-/** A new secret subscription link (the previous one stops working); shown once. */
+/**
+ * A new secret subscription link (the previous one stops working); shown once. With a form `claim` (once.server.ts) a repeated post gets the first post's result.
+ */
 export async function createFeed(
   user: SessionUser,
   context: Context,

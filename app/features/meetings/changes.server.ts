@@ -107,7 +107,10 @@ function seriesStarts(first: Date, series: SeriesInput | null, revisionOn: strin
   return starts;
 }
 
-/** Creates one meeting, or a series; invitations go to the outbox in the same transaction. */
+/**
+ * Creates one meeting, or a series; invitations go to the outbox in the same transaction.
+ * Returns the meetings' ids, first first. With a form `claim` (once.server.ts) a repeated post gets the first post's result.
+ */
 export async function createMeetings(
   user: SessionUser,
   context: Context,

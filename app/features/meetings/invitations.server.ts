@@ -123,7 +123,7 @@ export async function inviteMembers(
 /**
  * Replaces one invitation's link (the old one stops working, also in e-mails and calendars
  * already sent; e-mails still in the outbox get the new one) and returns the new link, shown
- * once, with how many unsent e-mails now carry it.
+ * once, with how many unsent e-mails now carry it. With a form `claim` (once.server.ts) a repeated post gets the first post's result.
  */
 export async function newInvitationLink(
   user: SessionUser,

@@ -70,7 +70,10 @@ export type MemberUpdate = z.output<typeof MemberUpdateFields>;
 
 export class MemberNameRequiredError extends Error {}
 
-/** Adds a partner with an account, or a contact without one, to a network the user manages. */
+/**
+ * Adds a partner with an account, or a contact without one, to a network the user manages.
+ * With a form `claim` (once.server.ts) a repeated post gets the first post's result.
+ */
 export async function addMember(
   user: SessionUser,
   context: Context,

@@ -41,6 +41,10 @@ export const NewNetworkFields = z.object({
     .pipe(z.union([z.null(), requiredDate()])),
 });
 
+/**
+ * Creates a network of one kind for a person the user manages, with its leaders; returns its
+ * id. With a form `claim` (once.server.ts) a repeated post gets the first post's result.
+ */
 export async function createNetwork(
   user: SessionUser,
   context: Context,

@@ -51,7 +51,10 @@ function defaultUnit(user: SessionUser): string | null {
 
 export class UnitRequiredError extends Error {}
 
-/** Registers a person; a leader who registers someone becomes responsible for them. */
+/**
+ * Registers a person; a leader who registers someone becomes responsible for them.
+ * With a form `claim` (once.server.ts) a repeated post gets the first post's result.
+ */
 export async function createPerson(
   user: SessionUser,
   context: Context,
