@@ -463,4 +463,7 @@ export const en: Record<MessageKey, string> = {
   "network.saveLeaders": "Save leaders",
   "people.leadersInvalid": "Choose at least one responsible person who can lead meetings.",
   "form.unknownIntent": "Unknown action.",
+  "form.staleToken":
+    "This form is too old or belongs to another sign-in. Reload the page and send it again.",
+  "form.saving": "Saving …",
 };

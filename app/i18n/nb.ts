@@ -460,6 +460,9 @@ export const nb = {
   "network.saveLeaders": "Lagre ledere",
   "people.leadersInvalid": "Velg minst én ansvarlig som kan lede møter.",
   "form.unknownIntent": "Ukjent handling.",
+  "form.staleToken":
+    "Skjemaet er for gammelt eller hører til en annen innlogging. Last inn siden på nytt og send det igjen.",
+  "form.saving": "Lagrer …",
 } as const;
 
 export type MessageKey = keyof typeof nb;

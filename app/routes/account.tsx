@@ -9,9 +9,11 @@ import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { ConfirmAction } from "../components/confirm";
 import { GeneralErrorBoundary } from "../components/error-boundary";
 import { ErrorSummary } from "../components/forms";
+import { FormTokenField, SubmitButton } from "../components/submit-button";
 import { formatDateTime, useLocale, useT } from "../i18n";
 import { AccountIntent } from "../features/accounts/account-form.server";
 import { createFeed, hasFeed, revokeFeed } from "../features/meetings/calendar-feed.server";
+import { issueFormToken, readFormClaim, userOwner } from "../features/forms/once.server";
 import {
   destroySessionCookie,
   listSessions,
@@ -30,6 +32,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     name: user.name,
     email: user.email,
     hasFeed: await hasFeed(user.id),
+    formToken: issueFormToken(userOwner(user)),
     sessions: sessions.map((s) => ({
       current: s.idHash === user.sessionIdHash,
       createdAt: s.createdAt.toISOString(),
@@ -41,10 +44,18 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
-  const form = validate(AccountIntent, formFields(await readForm(request)));
+  const submitted = await readForm(request);
+  const form = validate(AccountIntent, formFields(submitted));
   if (!form.ok) return badRequest(form.errors);
   if (form.value.intent === "create-feed") {
-    return data({ ok: true as const, feed: await createFeed(user, context), errors: undefined });
+    const claim = await readFormClaim<{ https: string; webcal: string }>(
+      submitted,
+      userOwner(user),
+      "feed",
+    );
+    if (!claim.ok) return badRequest(claim.errors);
+    const feed = claim.earlier?.value ?? (await createFeed(user, context, claim.claim));
+    return data({ ok: true as const, feed, errors: undefined });
   }
   if (form.value.intent === "revoke-feed") {
     await revokeFeed(user, context);
@@ -57,7 +68,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function Account() {
-  const { name, email, sessions, hasFeed } = useLoaderData<typeof loader>();
+  const { name, email, sessions, hasFeed, formToken } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const t = useT();
   const locale = useLocale();
@@ -89,6 +100,7 @@ export default function Account() {
             <ConfirmAction
               id="renew-feed"
               intent="create-feed"
+              fields={{ formToken }}
               look="secondary"
               label={t("feed.renew")}
               question={t("confirm.renewFeed.question")}
@@ -106,9 +118,10 @@ export default function Account() {
           </div>
         ) : (
           <Form method="post" className="actions">
-            <button type="submit" name="intent" value="create-feed">
+            <FormTokenField />
+            <SubmitButton name="intent" value="create-feed">
               {t("feed.create")}
-            </button>
+            </SubmitButton>
           </Form>
         )}
       </section>

@@ -15,6 +15,7 @@ import { userStatusKey } from "../features/accounts/user-status";
 import { formatDateTime, useLocale, useT } from "../i18n";
 import type { MessageKey } from "../i18n/nb";
 import { auditActor } from "../features/audit/audit.server";
+import { issueFormToken, readFormClaim, userOwner } from "../features/forms/once.server";
 import { requirePermission } from "../features/accounts/session.server";
 import { EditUserIntent, parseRoleFields } from "../features/accounts/user-form.server";
 import {
@@ -45,6 +46,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     user: target,
     isSelf: admin.id === target.id,
     ...(await municipalityChoices(admin.municipalityId)),
+    formToken: issueFormToken(userOwner(admin)),
   };
 }
 
@@ -78,21 +80,29 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       return data<Done>({ ok: true, notice: "users.reactivated" });
     }
     case "issue-link": {
-      if (target.activated) return badRequest({ intent: [message("users.alreadyActivated")] });
-      const { token, expiresAt } = await issueActivationLink(actor, target.id);
+      const claim = await readFormClaim<{ token: string; expiresAt: string }>(
+        form,
+        userOwner(admin),
+        `activation:${target.id}`,
+      );
+      if (!claim.ok) return badRequest(claim.errors);
+      if (!claim.earlier && target.activated)
+        return badRequest({ intent: [message("users.alreadyActivated")] });
+      const { token, expiresAt } =
+        claim.earlier?.value ?? (await issueActivationLink(actor, target.id, claim.claim));
       const base = env().PUBLIC_URL ?? new URL(request.url).origin;
       return data<Done>({
         ok: true,
         notice: "users.linkIssued",
         link: new URL(`/activate/${token}`, base).href,
-        expires: expiresAt.toISOString(),
+        expires: expiresAt,
       });
     }
   }
 }
 
 export default function EditUser() {
-  const { user, isSelf, units, organisations } = useLoaderData<typeof loader>();
+  const { user, isSelf, units, organisations, formToken } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const [params] = useSearchParams();
   const t = useT();
@@ -138,6 +148,7 @@ export default function EditUser() {
           <ConfirmAction
             id="issue-link"
             intent="issue-link"
+            fields={{ formToken }}
             look="secondary"
             label={t("users.issueLink")}
             question={t("confirm.issueLink.question")}

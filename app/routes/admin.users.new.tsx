@@ -7,9 +7,11 @@ import {
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "../components/error-boundary";
 import { ErrorSummary, Field } from "../components/forms";
+import { FormTokenField, SubmitButton } from "../components/submit-button";
 import { RoleFields, useUserFieldLabels } from "../features/accounts/role-fields";
 import { useT } from "../i18n";
 import { auditActor } from "../features/audit/audit.server";
+import { issueFormToken, readFormClaim, userOwner } from "../features/forms/once.server";
 import { requirePermission } from "../features/accounts/session.server";
 import { NewUserFields, parseRoleFields } from "../features/accounts/user-form.server";
 import {
@@ -25,12 +27,18 @@ export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "admin.new
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const admin = await requirePermission(request, context, "admin.users");
-  return municipalityChoices(admin.municipalityId);
+  return {
+    ...(await municipalityChoices(admin.municipalityId)),
+    formToken: issueFormToken(userOwner(admin)),
+  };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const admin = await requirePermission(request, context, "admin.users");
   const form = await readForm(request);
+  const claim = await readFormClaim<string>(form, userOwner(admin), "user");
+  if (!claim.ok) return badRequest(claim.errors);
+  if (claim.earlier) return redirect(`/admin/users/${claim.earlier.value}?created=1`);
   const basics = validate(NewUserFields, formFields(form));
   const roleFields = parseRoleFields(form, await municipalityChoices(admin.municipalityId));
   if (!basics.ok || !roleFields.ok) {
@@ -40,11 +48,15 @@ export async function action({ request, context }: ActionFunctionArgs) {
     });
   }
   try {
-    const userId = await createUser(auditActor(admin, context), {
-      ...basics.value,
-      roles: roleFields.roles,
-      partnerOrganisationId: roleFields.partnerOrganisationId,
-    });
+    const userId = await createUser(
+      auditActor(admin, context),
+      {
+        ...basics.value,
+        roles: roleFields.roles,
+        partnerOrganisationId: roleFields.partnerOrganisationId,
+      },
+      claim.claim,
+    );
     return redirect(`/admin/users/${userId}?created=1`);
   } catch (error) {
     if (error instanceof EmailTakenError)
@@ -73,7 +85,8 @@ export default function NewUser() {
           errors={errors}
         />
         <RoleFields units={choices.units} organisations={choices.organisations} errors={errors} />
-        <button type="submit">{t("users.create")}</button>
+        <FormTokenField />
+        <SubmitButton>{t("users.create")}</SubmitButton>
       </Form>
     </section>
   );

@@ -39,6 +39,7 @@ import {
   viewMeeting,
   type MeetingSnapshot,
 } from "../features/meetings/meetings.server";
+import { issueFormToken, readFormClaim, userOwner } from "../features/forms/once.server";
 import { requirePermission } from "../features/accounts/session.server";
 import { badRequest, formFields, readForm, validate } from "../utils/forms.server";
 import { dataTitle } from "../utils/meta";
@@ -61,6 +62,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { date, time, utcOffset, offsetChoices } = osloDateTime(m.startsAt);
   return {
     manage: view.manage,
+    formToken: view.manage ? issueFormToken(userOwner(user)) : null,
     personName: view.manage ? view.personName : null,
     meeting: {
       id: m.id,
@@ -181,12 +183,21 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       case "new-link": {
         const target = validate(InvitationLinkFor, fields);
         if (!target.ok) return badRequest(target.errors);
-        const { url, unsentMail } = await newInvitationLink(
-          manager,
-          context,
-          meetingId,
-          target.value.invitationId,
+        const claim = await readFormClaim<{ url: string; unsentMail: number }>(
+          form,
+          userOwner(manager),
+          `invitation-link:${target.value.invitationId}`,
         );
+        if (!claim.ok) return badRequest(claim.errors);
+        const { url, unsentMail } =
+          claim.earlier?.value ??
+          (await newInvitationLink(
+            manager,
+            context,
+            meetingId,
+            target.value.invitationId,
+            claim.claim,
+          ));
         return data<Done>({
           ok: true,
           notice: "meeting.linkReplaced",
@@ -243,8 +254,17 @@ const FIELD_LABEL: Record<keyof MeetingSnapshot, MessageKey> = {
 };
 
 export default function MeetingPage() {
-  const { manage, personName, meeting, leaders, invited, ownInvitationId, answerFor, edit } =
-    useLoaderData<typeof loader>();
+  const {
+    manage,
+    personName,
+    meeting,
+    leaders,
+    invited,
+    ownInvitationId,
+    answerFor,
+    edit,
+    formToken,
+  } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const [params] = useSearchParams();
   const t = useT();
@@ -390,7 +410,7 @@ export default function MeetingPage() {
                           <ConfirmAction
                             id={`new-link-${i.id}`}
                             intent="new-link"
-                            fields={{ invitationId: i.id }}
+                            fields={{ invitationId: i.id, formToken: formToken ?? "" }}
                             look="link"
                             label={t("meeting.newLink")}
                             labelDetail={`(${i.name})`}

@@ -17,6 +17,7 @@ import {
 } from "../features/meetings/meeting-form.server";
 import { createMeetings, planningChoices } from "../features/meetings/changes.server";
 import { MeetingChoiceError } from "../features/meetings/meetings.server";
+import { issueFormToken, readFormClaim, userOwner } from "../features/forms/once.server";
 import { requirePermission } from "../features/accounts/session.server";
 import { badRequest, readForm } from "../utils/forms.server";
 import { pageTitle } from "../utils/meta";
@@ -37,6 +38,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     members: network.members.map(({ id, name }) => ({ id, name })),
     leaders: network.leaderChoices,
     values: newMeetingValues(network, networkLeaderIds),
+    formToken: issueFormToken(userOwner(user)),
   };
 }
 
@@ -44,11 +46,21 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requirePermission(request, context, "people.manage");
   const networkId = networkIdFrom(request);
   const form = await readForm(request);
-  const parsed = parseMeetingForm(form);
   const values = submittedMeetingValues(form);
+  const claim = await readFormClaim<string[]>(form, userOwner(user), `meeting:${networkId}`);
+  if (!claim.ok) return badRequest(claim.errors, { values });
+  if (claim.earlier) return redirect(`/meetings/${claim.earlier.value[0]}?created=1`);
+  const parsed = parseMeetingForm(form);
   if (!parsed.ok) return badRequest(parsed.errors, { values });
   try {
-    const [first] = await createMeetings(user, context, networkId, parsed.meeting, parsed.series);
+    const [first] = await createMeetings(
+      user,
+      context,
+      networkId,
+      parsed.meeting,
+      parsed.series,
+      claim.claim,
+    );
     return redirect(`/meetings/${first}?created=1`);
   } catch (error) {
     if (error instanceof LeaderChoiceError) {

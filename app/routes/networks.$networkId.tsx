@@ -39,6 +39,7 @@ import {
   setNetworkLeaders,
   viewNetwork,
 } from "../features/networks/networks.server";
+import { issueFormToken, readFormClaim, userOwner } from "../features/forms/once.server";
 import { requirePermission } from "../features/accounts/session.server";
 import { badRequest, formFields, readForm, submittedText, validate } from "../utils/forms.server";
 import { dataTitle } from "../utils/meta";
@@ -62,6 +63,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     partners: view.manage ? await partnersToAdd(user.municipalityId, memberAccountIds) : [],
     leaderChoices: view.manage ? await leaderChoices(user.municipalityId) : [],
     today: latestConsentDate(),
+    formToken: issueFormToken(userOwner(user)),
   };
 }
 
@@ -83,11 +85,14 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 
   if (intent.value.intent === "add-member") {
     // An account member's name and contact are the account's: those fields are dropped.
-    const fields = validate(MemberFields, memberFormFields(formFields(form)));
     const refused = { form: "add-member", values: submittedText(form) };
+    const claim = await readFormClaim<string>(form, userOwner(user), `member:${networkId}`);
+    if (!claim.ok) return badRequest(claim.errors, refused);
+    if (claim.earlier) return done("member.added", { form: "add-member", id: claim.earlier.value });
+    const fields = validate(MemberFields, memberFormFields(formFields(form)));
     if (!fields.ok) return badRequest(fields.errors, refused);
     try {
-      const memberId = await addMember(user, context, networkId, fields.value);
+      const memberId = await addMember(user, context, networkId, fields.value, claim.claim);
       return done("member.added", { form: "add-member", id: memberId });
     } catch (error) {
       if (error instanceof DuplicateMemberError)
@@ -141,18 +146,25 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       return done("member.removed");
     case "record-consent": {
       const member = await managedMember(user, networkId, memberId);
+      const recorded = (ids: string[]) =>
+        done("consent.recorded", {
+          form: "record-consent",
+          id: ids.join(" "),
+          memberId: member.id,
+        });
+      const claim = await readFormClaim<string[]>(form, userOwner(user), `consent:${member.id}`);
+      if (!claim.ok) return badRequest(claim.errors, { memberId });
+      if (claim.earlier) return recorded(claim.earlier.value);
       const consent = parseConsentForm(form);
       if (!consent.ok) return badRequest(consent.errors, { memberId });
-      const recorded = await recordConsent(
-        auditActor(user, context),
-        { id: member.id, personId: member.personId },
-        consent.value,
+      return recorded(
+        await recordConsent(
+          auditActor(user, context),
+          { id: member.id, personId: member.personId },
+          consent.value,
+          claim.claim,
+        ),
       );
-      return done("consent.recorded", {
-        form: "record-consent",
-        id: recorded.join(" "),
-        memberId: member.id,
-      });
     }
     case "withdraw-consent": {
       const member = await managedMember(user, networkId, memberId);

@@ -8,6 +8,7 @@ import {
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "../components/error-boundary";
 import { CheckboxGroup, ErrorSummary, Field, fieldId, SelectField } from "../components/forms";
+import { FormTokenField, SubmitButton } from "../components/submit-button";
 import { PersonFields, usePersonFieldLabels } from "../features/people/person-fields";
 import { useT } from "../i18n";
 import type { MessageKey } from "../i18n/nb";
@@ -28,6 +29,7 @@ import {
   viewPerson,
 } from "../features/people/people.server";
 import { PersonPageIntent } from "../features/people/person-page-form.server";
+import { issueFormToken, readFormClaim, userOwner } from "../features/forms/once.server";
 import { requirePermission } from "../features/accounts/session.server";
 import { badRequest, formFields, readForm, submittedText, validate } from "../utils/forms.server";
 import { dataTitle } from "../utils/meta";
@@ -45,6 +47,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     units: view.manage ? await unitChoices(user.municipalityId) : [],
     leaderChoices: view.manage ? await leaderChoices(user.municipalityId) : [],
     me: user.id,
+    formToken: issueFormToken(userOwner(user)),
   };
 }
 
@@ -80,13 +83,22 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     }
     return data({ ok: true as const, notice: "people.saved" as MessageKey });
   }
+  const claim = await readFormClaim<string>(form, userOwner(user), `network:${personId}`);
+  if (!claim.ok) return badRequest(claim.errors);
+  if (claim.earlier) return redirect(`/networks/${claim.earlier.value}`);
   const fields = validate(NewNetworkFields, formFields(form));
   if (!fields.ok) return badRequest(fields.errors);
   const leaderIds = form
     .getAll("leaderId")
     .filter((v): v is string => typeof v === "string" && v.length > 0);
   try {
-    const networkId = await createNetwork(user, context, personId, { ...fields.value, leaderIds });
+    const networkId = await createNetwork(
+      user,
+      context,
+      personId,
+      { ...fields.value, leaderIds },
+      claim.claim,
+    );
     return redirect(`/networks/${networkId}`);
   } catch (error) {
     if (error instanceof LeaderChoiceError)
@@ -159,9 +171,10 @@ export default function PersonPage() {
               label={t("network.planRevision")}
               errors={errors}
             />
-            <button type="submit" name="intent" value="create-network">
+            <FormTokenField />
+            <SubmitButton name="intent" value="create-network">
               {t("network.create")}
-            </button>
+            </SubmitButton>
           </Form>
         ) : null}
       </section>

@@ -7,6 +7,7 @@ import {
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "../components/error-boundary";
 import { ErrorSummary } from "../components/forms";
+import { FormTokenField, SubmitButton } from "../components/submit-button";
 import { PersonFields, usePersonFieldLabels } from "../features/people/person-fields";
 import { useT } from "../i18n";
 import {
@@ -15,6 +16,7 @@ import {
   UnitRequiredError,
   unitChoices,
 } from "../features/people/people.server";
+import { issueFormToken, readFormClaim, userOwner } from "../features/forms/once.server";
 import { requirePermission } from "../features/accounts/session.server";
 import { badRequest, formFields, readForm, submittedText, validate } from "../utils/forms.server";
 import { pageTitle } from "../utils/meta";
@@ -24,17 +26,23 @@ export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "people.ne
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requirePermission(request, context, "people.manage");
-  return { units: await unitChoices(user.municipalityId) };
+  return {
+    units: await unitChoices(user.municipalityId),
+    formToken: issueFormToken(userOwner(user)),
+  };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requirePermission(request, context, "people.manage");
   const submitted = await readForm(request);
-  const form = validate(PersonSchema, formFields(submitted));
   const values = submittedText(submitted);
+  const claim = await readFormClaim<string>(submitted, userOwner(user), "person");
+  if (!claim.ok) return badRequest(claim.errors, { values });
+  if (claim.earlier) return redirect(`/persons/${claim.earlier.value}`);
+  const form = validate(PersonSchema, formFields(submitted));
   if (!form.ok) return badRequest(form.errors, { values });
   try {
-    const personId = await createPerson(user, context, form.value);
+    const personId = await createPerson(user, context, form.value, claim.claim);
     return redirect(`/persons/${personId}`);
   } catch (error) {
     if (error instanceof UnitRequiredError)
@@ -60,7 +68,8 @@ export default function NewPerson() {
           units={units}
           errors={errors}
         />
-        <button type="submit">{t("people.create")}</button>
+        <FormTokenField />
+        <SubmitButton>{t("people.create")}</SubmitButton>
       </Form>
     </section>
   );

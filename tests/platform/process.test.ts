@@ -100,11 +100,16 @@ describe("the server process", () => {
     });
     expect(login.status).toBe(302);
     const cookie = login.headers.get("set-cookie")!.split(";")[0]!;
+    // As a browser: the form page gives the one-time token the post carries (decision 012).
+    const form = await (
+      await fetch(`${base}/admin/users/new`, { headers: { Cookie: cookie } })
+    ).text();
+    const formToken = /name="formToken" value="([^"]+)"/.exec(form)?.[1] ?? "";
     const created = await fetch(`${base}/admin/users/new`, {
       method: "POST",
       redirect: "manual",
       headers: { "Content-Type": "application/x-www-form-urlencoded", Cookie: cookie },
-      body: "name=Vidar+Varig&email=vidar%40fjordvik.test&role=leader",
+      body: `name=Vidar+Varig&email=vidar%40fjordvik.test&role=leader&formToken=${encodeURIComponent(formToken)}`,
     });
     expect(created.status).toBe(302);
 

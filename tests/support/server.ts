@@ -4,9 +4,10 @@ import { pathToFileURL } from "node:url";
 import fs from "node:fs";
 import type { ServerBuild } from "@remix-run/node";
 import { eq } from "drizzle-orm";
-import { users } from "../../db/schema";
+import { sessions, users } from "../../db/schema";
 import { demoAccounts } from "../../db/seed";
-import { createSession } from "../../app/features/accounts/session.server";
+import { createSession, sessionTokenHash } from "../../app/features/accounts/session.server";
+import { FORM_TOKEN_FIELD, issueFormToken, userOwner } from "../../app/features/forms/once.server";
 import { loadEnv } from "../../app/env.server";
 import { BUILD_PATH, startServer, type RunningServer } from "../../server/boot";
 import { openTestDatabase } from "./database";
@@ -37,7 +38,15 @@ export interface TestServer extends RunningServer {
   /** Creates a user who has not set a password yet and issues an activation link for them. */
   activationLinkForNewUser(email: string): Promise<{ userId: string; token: string }>;
   fetch(pathname: string, init?: RequestInit & { cookie?: string }): Promise<Response>;
-  /** POST an urlencoded form (entries may repeat), like a browser without JavaScript. */
+  /**
+   * A one-time form token for the user of this session cookie, as a page's loader issues it
+   * (app/features/forms/once.server.ts); `now` in ms since the epoch.
+   */
+  formToken(cookie: string, now?: number): Promise<string>;
+  /**
+   * POST an urlencoded form (entries may repeat), like a browser without JavaScript that has
+   * just loaded the form: with a cookie and no `formToken` field, a fresh token is added.
+   */
   post(
     pathname: string,
     fields: [string, string][] | Record<string, string>,
@@ -96,6 +105,17 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
       return setCookie.split(";")[0]!;
     },
     fetch: fetchPath,
+    async formToken(cookie, now) {
+      const idHash = await sessionTokenHash(new Request(running.url, { headers: { cookie } }));
+      const [row] = idHash
+        ? await database.db
+            .select({ userId: sessions.userId })
+            .from(sessions)
+            .where(eq(sessions.idHash, idHash))
+        : [];
+      // No session: any token; the action refuses the post before reading it.
+      return issueFormToken(userOwner({ id: row?.userId ?? "nobody" }), now);
+    },
     async createUser(email, roles = ["leader"]) {
       const admin = await testServer.cookieFor(DEMO.admin);
       const response = await testServer.post(
@@ -124,15 +144,17 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
       if (!token) throw new Error(`no activation link for ${email} (${issued.status})`);
       return { userId, token };
     },
-    post: (pathname, fields, cookie) =>
-      fetchPath(pathname, {
+    async post(pathname, fields, cookie) {
+      const entries = [...(Array.isArray(fields) ? fields : Object.entries(fields))];
+      if (cookie && !entries.some(([name]) => name === FORM_TOKEN_FIELD))
+        entries.push([FORM_TOKEN_FIELD, await testServer.formToken(cookie)]);
+      return fetchPath(pathname, {
         method: "POST",
         cookie,
         headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: running.url },
-        body: new URLSearchParams(
-          Array.isArray(fields) ? fields : Object.entries(fields),
-        ).toString(),
-      }),
+        body: new URLSearchParams(entries).toString(),
+      });
+    },
     close: async () => {
       await running.close();
       for (const [key, value] of Object.entries(previous)) {

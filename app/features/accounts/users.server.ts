@@ -1,3 +1,4 @@
+import { once, type FormClaim } from "../forms/once.server";
 import { and, asc, eq, gt, isNull, sql } from "drizzle-orm";
 import { getDatabase, type Database } from "../../../db/client";
 import {
@@ -106,37 +107,45 @@ const isUniqueViolation = (error: unknown) => {
   return code === "23505";
 };
 
+/**
+ * Creates a user in the admin's municipality with their roles; returns the id. Throws
+ * EmailTakenError for an e-mail in use. With a form `claim` (once.server.ts) a repeated post gets the first post's result.
+ */
 export async function createUser(
   actor: AdminActor,
   input: { name: string; email: string; partnerOrganisationId: string | null; roles: RoleChoice[] },
+
+  claim?: FormClaim,
 ): Promise<string> {
   try {
-    return await getDatabase().db.transaction(async (tx) => {
-      const [created] = await tx
-        .insert(users)
-        .values({
-          municipalityId: actor.municipalityId,
-          name: input.name,
-          email: input.email,
-          partnerOrganisationId: input.partnerOrganisationId,
-        })
-        .returning({ id: users.id });
-      const userId = created!.id;
-      await insertRoles(tx, userId, actor.municipalityId, input.roles);
-      await recordAudit(
-        actor,
-        {
-          action: "user.create",
-          subjectType: "user",
-          subjectId: userId,
-          details: {
-            access: { roles: input.roles, partnerOrganisationId: input.partnerOrganisationId },
+    return await getDatabase().db.transaction((tx) =>
+      once(tx, claim, async () => {
+        const [created] = await tx
+          .insert(users)
+          .values({
+            municipalityId: actor.municipalityId,
+            name: input.name,
+            email: input.email,
+            partnerOrganisationId: input.partnerOrganisationId,
+          })
+          .returning({ id: users.id });
+        const userId = created!.id;
+        await insertRoles(tx, userId, actor.municipalityId, input.roles);
+        await recordAudit(
+          actor,
+          {
+            action: "user.create",
+            subjectType: "user",
+            subjectId: userId,
+            details: {
+              access: { roles: input.roles, partnerOrganisationId: input.partnerOrganisationId },
+            },
           },
-        },
-        tx,
-      );
-      return userId;
-    });
+          tx,
+        );
+        return userId;
+      }),
+    );
   } catch (error) {
     // The unique index decides, so two admins creating the same e-mail at once get a clear answer.
     if (isUniqueViolation(error)) throw new EmailTakenError();
@@ -242,30 +251,34 @@ export async function setActive(actor: AdminActor, userId: string, active: boole
 
 /**
  * A one-time link with which a new user sets their first password. A new link replaces any
- * unused earlier one. Returns the token: shown once, stored hashed.
+ * unused earlier one. Returns the token (shown once, stored hashed) and its expiry (ISO 8601).
+ * With a form claim a repeated post returns the first post's link (once.server.ts).
  */
 export async function issueActivationLink(
   actor: AdminActor,
   userId: string,
-): Promise<{ token: string; expiresAt: Date }> {
-  const { token, hash } = newToken();
-  const expiresAt = new Date(Date.now() + ACTIVATION_LINK_TTL_MS);
-  await getDatabase().db.transaction(async (tx) => {
-    const user = await lockUser(tx, actor, userId);
-    if (user.passwordHash !== null) throw new AlreadyActivatedError();
-    await tx
-      .delete(activationTokens)
-      .where(and(eq(activationTokens.userId, userId), isNull(activationTokens.usedAt)));
-    await tx
-      .insert(activationTokens)
-      .values({ userId, tokenHash: hash, expiresAt, createdByUserId: actor.userId });
-    await recordAudit(
-      actor,
-      { action: "user.activation_link_issue", subjectType: "user", subjectId: userId },
-      tx,
-    );
-  });
-  return { token, expiresAt };
+  claim?: FormClaim,
+): Promise<{ token: string; expiresAt: string }> {
+  return getDatabase().db.transaction((tx) =>
+    once(tx, claim, async () => {
+      const { token, hash } = newToken();
+      const expiresAt = new Date(Date.now() + ACTIVATION_LINK_TTL_MS);
+      const user = await lockUser(tx, actor, userId);
+      if (user.passwordHash !== null) throw new AlreadyActivatedError();
+      await tx
+        .delete(activationTokens)
+        .where(and(eq(activationTokens.userId, userId), isNull(activationTokens.usedAt)));
+      await tx
+        .insert(activationTokens)
+        .values({ userId, tokenHash: hash, expiresAt, createdByUserId: actor.userId });
+      await recordAudit(
+        actor,
+        { action: "user.activation_link_issue", subjectType: "user", subjectId: userId },
+        tx,
+      );
+      return { token, expiresAt: expiresAt.toISOString() };
+    }),
+  );
 }
 
 /** The user an unused, unexpired activation token belongs to, or null. */

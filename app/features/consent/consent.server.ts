@@ -1,3 +1,4 @@
+import { once, type FormClaim } from "../forms/once.server";
 import { and, asc, eq, gte, inArray, isNull, lte, or, sql } from "drizzle-orm";
 import { DateTime } from "luxon";
 import { getDatabase, type Database } from "../../../db/client";
@@ -37,45 +38,49 @@ export interface ConsentInput {
 
 /**
  * Records one consent row per kind of content, and logs it with the person concerned. Returns
- * the new rows' ids.
+ * the new rows' ids. With a form `claim` (once.server.ts) a repeated post gets the first post's result.
  */
 export async function recordConsent(
   actor: AuditActor & { userId: string },
   member: { id: string; personId: string },
   input: ConsentInput,
+
+  claim?: FormClaim,
 ): Promise<string[]> {
-  return getDatabase().db.transaction(async (tx) => {
-    const rows = await tx
-      .insert(consents)
-      .values(
-        input.contents.map((content) => ({
-          memberId: member.id,
-          content,
-          givenOn: input.givenOn,
-          expiresOn: input.expiresOn,
-          method: input.method,
-          recordedByUserId: actor.userId,
-        })),
-      )
-      .returning({ id: consents.id, content: consents.content });
-    await recordAudit(
-      actor,
-      {
-        action: "consent.record",
-        subjectType: "member",
-        subjectId: member.id,
-        personId: member.personId,
-        details: {
-          consents: rows,
-          givenOn: input.givenOn,
-          expiresOn: input.expiresOn,
-          method: input.method,
+  return getDatabase().db.transaction((tx) =>
+    once(tx, claim, async () => {
+      const rows = await tx
+        .insert(consents)
+        .values(
+          input.contents.map((content) => ({
+            memberId: member.id,
+            content,
+            givenOn: input.givenOn,
+            expiresOn: input.expiresOn,
+            method: input.method,
+            recordedByUserId: actor.userId,
+          })),
+        )
+        .returning({ id: consents.id, content: consents.content });
+      await recordAudit(
+        actor,
+        {
+          action: "consent.record",
+          subjectType: "member",
+          subjectId: member.id,
+          personId: member.personId,
+          details: {
+            consents: rows,
+            givenOn: input.givenOn,
+            expiresOn: input.expiresOn,
+            method: input.method,
+          },
         },
-      },
-      tx,
-    );
-    return rows.map((row) => row.id);
-  });
+        tx,
+      );
+      return rows.map((row) => row.id);
+    }),
+  );
 }
 
 /** Withdraws a consent now; false when it was not in force (already withdrawn or unknown). */

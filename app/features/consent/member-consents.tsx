@@ -8,6 +8,7 @@ import {
 import { useFreshFormKey } from "../../components/fresh-form";
 import { ConfirmAction } from "../../components/confirm";
 import { CheckboxGroup, SelectField } from "../../components/forms";
+import { FormTokenField, SubmitButton } from "../../components/submit-button";
 import { useLocale, useT } from "../../i18n";
 
 /** A member's consents as the network page's loader sends them. */
@@ -107,9 +108,10 @@ export function MemberConsents({ member, today, saved }: MemberConsentsProps) {
               label: t(`consentMethod.${method}`),
             }))}
           />
-          <button type="submit" name="intent" value="record-consent">
+          <FormTokenField />
+          <SubmitButton name="intent" value="record-consent">
             {t("consent.record")}
-          </button>
+          </SubmitButton>
         </Form>
       </details>
     </>

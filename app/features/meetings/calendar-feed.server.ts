@@ -1,3 +1,4 @@
+import { once, type FormClaim } from "../forms/once.server";
 import { eq } from "drizzle-orm";
 import { getDatabase } from "../../../db/client";
 import { calendarFeeds } from "../../../db/schema";
@@ -23,28 +24,33 @@ export async function hasFeed(userId: string): Promise<boolean> {
   return !!row;
 }
 
-/** A new secret subscription link (the previous one stops working); shown once. */
+/**
+ * A new secret subscription link (the previous one stops working); shown once. With a form `claim` (once.server.ts) a repeated post gets the first post's result.
+ */
 export async function createFeed(
   user: SessionUser,
   context: Context,
+  claim?: FormClaim,
 ): Promise<{ https: string; webcal: string }> {
-  const { token, hash } = newToken();
-  await getDatabase().db.transaction(async (tx) => {
-    await tx
-      .insert(calendarFeeds)
-      .values({ userId: user.id, tokenHash: hash })
-      .onConflictDoUpdate({
-        target: calendarFeeds.userId,
-        set: { tokenHash: hash, createdAt: new Date() },
-      });
-    await recordAudit(
-      auditActor(user, context),
-      { action: "feed.create", subjectType: "user", subjectId: user.id },
-      tx,
-    );
-  });
-  const https = new URL(`/calendar/${token}.ics`, publicBaseUrl()).href;
-  return { https, webcal: https.replace(/^https?:/, "webcal:") };
+  return getDatabase().db.transaction((tx) =>
+    once(tx, claim, async () => {
+      const { token, hash } = newToken();
+      await tx
+        .insert(calendarFeeds)
+        .values({ userId: user.id, tokenHash: hash })
+        .onConflictDoUpdate({
+          target: calendarFeeds.userId,
+          set: { tokenHash: hash, createdAt: new Date() },
+        });
+      await recordAudit(
+        auditActor(user, context),
+        { action: "feed.create", subjectType: "user", subjectId: user.id },
+        tx,
+      );
+      const https = new URL(`/calendar/${token}.ics`, publicBaseUrl()).href;
+      return { https, webcal: https.replace(/^https?:/, "webcal:") };
+    }),
+  );
 }
 
 export async function revokeFeed(user: SessionUser, context: Context): Promise<void> {

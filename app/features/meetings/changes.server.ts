@@ -1,3 +1,4 @@
+import { once, type FormClaim } from "../forms/once.server";
 import crypto from "node:crypto";
 import { and, asc, eq, inArray, isNull } from "drizzle-orm";
 import { DateTime } from "luxon";
@@ -106,71 +107,78 @@ function seriesStarts(first: Date, series: SeriesInput | null, revisionOn: strin
   return starts;
 }
 
-/** Creates one meeting, or a series; invitations go to the outbox in the same transaction. */
+/**
+ * Creates one meeting, or a series; invitations go to the outbox in the same transaction.
+ * Returns the meetings' ids, first first. With a form `claim` (once.server.ts) a repeated post gets the first post's result.
+ */
 export async function createMeetings(
   user: SessionUser,
   context: Context,
   networkId: string,
   input: MeetingInput,
   series: SeriesInput | null,
+
+  claim?: FormClaim,
 ): Promise<string[]> {
   const network = await managedNetwork(user, networkId);
   await checkChoices(network, user.municipalityId, input);
   const starts = seriesStarts(input.startsAt, series, network.planRevisionOn);
-  return getDatabase().db.transaction(async (tx) => {
-    const [seriesRow] = series
-      ? await tx
-          .insert(meetingSeries)
-          .values({
-            networkId,
-            everyWeeks: series.everyWeeks,
-            count: series.count,
-            untilOn: series.untilRevision ? network.planRevisionOn : null,
-          })
-          .returning({ id: meetingSeries.id })
-      : [undefined];
-    const ids: string[] = [];
-    for (const startsAt of starts) {
-      const id = crypto.randomUUID();
-      const { memberIds, leaderIds, ...fields } = input;
-      await tx.insert(meetings).values({
-        ...fields,
-        id,
-        startsAt,
-        networkId,
-        seriesId: seriesRow?.id ?? null,
-        icalUid: `${id}@broen`,
-        createdByUserId: user.id,
-        updatedByUserId: user.id,
-      });
-      await tx
-        .insert(meetingLeaders)
-        .values(leaderIds.map((userId) => ({ meetingId: id, userId })));
-      if (memberIds.length > 0)
+  return getDatabase().db.transaction((tx) =>
+    once(tx, claim, async () => {
+      const [seriesRow] = series
+        ? await tx
+            .insert(meetingSeries)
+            .values({
+              networkId,
+              everyWeeks: series.everyWeeks,
+              count: series.count,
+              untilOn: series.untilRevision ? network.planRevisionOn : null,
+            })
+            .returning({ id: meetingSeries.id })
+        : [undefined];
+      const ids: string[] = [];
+      for (const startsAt of starts) {
+        const id = crypto.randomUUID();
+        const { memberIds, leaderIds, ...fields } = input;
+        await tx.insert(meetings).values({
+          ...fields,
+          id,
+          startsAt,
+          networkId,
+          seriesId: seriesRow?.id ?? null,
+          icalUid: `${id}@broen`,
+          createdByUserId: user.id,
+          updatedByUserId: user.id,
+        });
         await tx
-          .insert(invitations)
-          .values(newInvitations(id, memberIds, startsAt, input.durationMinutes));
-      await queueInvitationMail(
-        tx,
-        await loadMailMeeting(tx, id),
-        await invitees(tx, id),
-        "invitation",
-      );
-      await recordAudit(
-        auditActor(user, context),
-        {
-          action: "meeting.create",
-          subjectType: "meeting",
-          subjectId: id,
-          personId: network.personId,
-          details: { invitees: memberIds.length, series: !!seriesRow },
-        },
-        tx,
-      );
-      ids.push(id);
-    }
-    return ids;
-  });
+          .insert(meetingLeaders)
+          .values(leaderIds.map((userId) => ({ meetingId: id, userId })));
+        if (memberIds.length > 0)
+          await tx
+            .insert(invitations)
+            .values(newInvitations(id, memberIds, startsAt, input.durationMinutes));
+        await queueInvitationMail(
+          tx,
+          await loadMailMeeting(tx, id),
+          await invitees(tx, id),
+          "invitation",
+        );
+        await recordAudit(
+          auditActor(user, context),
+          {
+            action: "meeting.create",
+            subjectType: "meeting",
+            subjectId: id,
+            personId: network.personId,
+            details: { invitees: memberIds.length, series: !!seriesRow },
+          },
+          tx,
+        );
+        ids.push(id);
+      }
+      return ids;
+    }),
+  );
 }
 
 export type UpdateResult =

@@ -1,3 +1,4 @@
+import { once, type FormClaim } from "../forms/once.server";
 import crypto from "node:crypto";
 import { and, asc, eq, gte, inArray, isNull, sql, type SQL } from "drizzle-orm";
 import { getDatabase, type Database } from "../../../db/client";
@@ -122,39 +123,43 @@ export async function inviteMembers(
 /**
  * Replaces one invitation's link (the old one stops working, also in e-mails and calendars
  * already sent; e-mails still in the outbox get the new one) and returns the new link, shown
- * once, with how many unsent e-mails now carry it.
+ * once, with how many unsent e-mails now carry it. With a form `claim` (once.server.ts) a repeated post gets the first post's result.
  */
 export async function newInvitationLink(
   user: SessionUser,
   context: Context,
   meetingId: string,
   invitationId: string,
+
+  claim?: FormClaim,
 ): Promise<{ url: string; unsentMail: number }> {
   const access = await managedMeeting(user, meetingId);
-  return getDatabase().db.transaction(async (tx) => {
-    const [row] = await reissueLinks(
-      tx,
-      and(
-        eq(invitations.id, invitationId),
-        eq(invitations.meetingId, meetingId),
-        isNull(invitations.revokedAt),
-      )!,
-    );
-    if (!row) notFound();
-    await recordAudit(
-      auditActor(user, context),
-      {
-        action: "invitation.create",
-        subjectType: "invitation",
-        subjectId: row.id,
-        personId: access.personId,
-        details: { linkVersion: row.linkVersion, unsentMail: row.unsentMail },
-      },
-      tx,
-    );
-    await announceAccessChange(tx, { personId: access.personId });
-    return { url: invitationUrl(row.id, row.linkVersion), unsentMail: row.unsentMail };
-  });
+  return getDatabase().db.transaction((tx) =>
+    once(tx, claim, async () => {
+      const [row] = await reissueLinks(
+        tx,
+        and(
+          eq(invitations.id, invitationId),
+          eq(invitations.meetingId, meetingId),
+          isNull(invitations.revokedAt),
+        )!,
+      );
+      if (!row) notFound();
+      await recordAudit(
+        auditActor(user, context),
+        {
+          action: "invitation.create",
+          subjectType: "invitation",
+          subjectId: row.id,
+          personId: access.personId,
+          details: { linkVersion: row.linkVersion, unsentMail: row.unsentMail },
+        },
+        tx,
+      );
+      await announceAccessChange(tx, { personId: access.personId });
+      return { url: invitationUrl(row.id, row.linkVersion), unsentMail: row.unsentMail };
+    }),
+  );
 }
 
 /**

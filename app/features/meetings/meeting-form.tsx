@@ -10,6 +10,7 @@ import {
   type FieldErrors,
   useFieldMessage,
 } from "../../components/forms";
+import { FormTokenField, SubmitButton } from "../../components/submit-button";
 
 export interface MeetingFormValues {
   kind: string;
@@ -182,9 +183,10 @@ export function MeetingForm({
             </label>
           </fieldset>
         ) : null}
-        <button type="submit" name="intent" value={intent}>
+        {intent === "create" ? <FormTokenField /> : null}
+        <SubmitButton name="intent" value={intent}>
           {intent === "create" ? t("meeting.create") : t("meeting.save")}
-        </button>
+        </SubmitButton>
       </Form>
     </>
   );

@@ -8,6 +8,7 @@ import {
 } from "../../../db/enums";
 import { useFreshFormKey } from "../../components/fresh-form";
 import { Field, SelectField, type FieldErrors } from "../../components/forms";
+import { FormTokenField, SubmitButton } from "../../components/submit-button";
 import { useT } from "../../i18n";
 
 /*
@@ -149,9 +150,10 @@ function AddMemberForm({
         />{" "}
         {t("member.wantsInvited")}
       </label>
-      <button type="submit" name="intent" value="add-member">
+      <FormTokenField />
+      <SubmitButton name="intent" value="add-member">
         {t("member.add")}
-      </button>
+      </SubmitButton>
     </Form>
   );
 }

@@ -1,4 +1,5 @@
 /* Members of a network: partners with an account and contacts without one. */
+import { once, type FormClaim } from "../forms/once.server";
 import { and, eq, isNull } from "drizzle-orm";
 import { z } from "zod";
 import { getDatabase } from "../../../db/client";
@@ -69,12 +70,17 @@ export type MemberUpdate = z.output<typeof MemberUpdateFields>;
 
 export class MemberNameRequiredError extends Error {}
 
-/** Adds a partner with an account, or a contact without one, to a network the user manages. */
+/**
+ * Adds a partner with an account, or a contact without one, to a network the user manages.
+ * With a form `claim` (once.server.ts) a repeated post gets the first post's result.
+ */
 export async function addMember(
   user: SessionUser,
   context: Context,
   networkId: string,
   input: MemberInput,
+
+  claim?: FormClaim,
 ): Promise<string> {
   const access = await networkAccess(user, networkId);
   if (access.level !== "manage" || !access.personId) notFound();
@@ -100,32 +106,34 @@ export async function addMember(
     if (already) throw new DuplicateMemberError();
   }
   if (!name) throw new MemberNameRequiredError();
-  return db.transaction(async (tx) => {
-    const [member] = await tx
-      .insert(networkMembers)
-      .values({
-        networkId,
-        userId: input.userId,
-        name,
-        relation: input.relation,
-        ...contact,
-        circle: input.circle,
-        wantsInvited: input.wantsInvited === "yes",
-      })
-      .returning({ id: networkMembers.id });
-    await recordAudit(
-      auditActor(user, context),
-      {
-        action: "member.add",
-        subjectType: "member",
-        subjectId: member!.id,
-        personId: access.personId!,
-        details: { relation: input.relation, account: !!input.userId },
-      },
-      tx,
-    );
-    return member!.id;
-  });
+  return db.transaction((tx) =>
+    once(tx, claim, async () => {
+      const [member] = await tx
+        .insert(networkMembers)
+        .values({
+          networkId,
+          userId: input.userId,
+          name,
+          relation: input.relation,
+          ...contact,
+          circle: input.circle,
+          wantsInvited: input.wantsInvited === "yes",
+        })
+        .returning({ id: networkMembers.id });
+      await recordAudit(
+        auditActor(user, context),
+        {
+          action: "member.add",
+          subjectType: "member",
+          subjectId: member!.id,
+          personId: access.personId!,
+          details: { relation: input.relation, account: !!input.userId },
+        },
+        tx,
+      );
+      return member!.id;
+    }),
+  );
 }
 
 /** A current member of a network the user manages, or "not found". */

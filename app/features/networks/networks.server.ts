@@ -1,3 +1,4 @@
+import { once, type FormClaim } from "../forms/once.server";
 import { and, asc, eq, inArray, isNull } from "drizzle-orm";
 import { z } from "zod";
 import { getDatabase } from "../../../db/client";
@@ -40,11 +41,17 @@ export const NewNetworkFields = z.object({
     .pipe(z.union([z.null(), requiredDate()])),
 });
 
+/**
+ * Creates a network of one kind for a person the user manages, with its leaders; returns its
+ * id. With a form `claim` (once.server.ts) a repeated post gets the first post's result.
+ */
 export async function createNetwork(
   user: SessionUser,
   context: Context,
   personId: string,
   input: { kind: NetworkKind; planRevisionOn: string | null; leaderIds: string[] },
+
+  claim?: FormClaim,
 ): Promise<string> {
   if ((await personAccess(user, personId)).level !== "manage") notFound();
   const leaders = await chosenLeaders(user.municipalityId, input.leaderIds, {
@@ -56,32 +63,34 @@ export async function createNetwork(
     .from(networks)
     .where(and(eq(networks.personId, personId), eq(networks.kind, input.kind)));
   if (existing) throw new DuplicateError();
-  return getDatabase().db.transaction(async (tx) => {
-    const [network] = await tx
-      .insert(networks)
-      .values({
-        personId,
-        kind: input.kind,
-        planRevisionOn: input.planRevisionOn,
-        createdByUserId: user.id,
-      })
-      .returning({ id: networks.id });
-    await tx
-      .insert(networkLeaders)
-      .values(leaders.map((userId) => ({ networkId: network!.id, userId })));
-    await recordAudit(
-      auditActor(user, context),
-      {
-        action: "network.create",
-        subjectType: "network",
-        subjectId: network!.id,
-        personId,
-        details: { kind: input.kind, leaders },
-      },
-      tx,
-    );
-    return network!.id;
-  });
+  return getDatabase().db.transaction((tx) =>
+    once(tx, claim, async () => {
+      const [network] = await tx
+        .insert(networks)
+        .values({
+          personId,
+          kind: input.kind,
+          planRevisionOn: input.planRevisionOn,
+          createdByUserId: user.id,
+        })
+        .returning({ id: networks.id });
+      await tx
+        .insert(networkLeaders)
+        .values(leaders.map((userId) => ({ networkId: network!.id, userId })));
+      await recordAudit(
+        auditActor(user, context),
+        {
+          action: "network.create",
+          subjectType: "network",
+          subjectId: network!.id,
+          personId,
+          details: { kind: input.kind, leaders },
+        },
+        tx,
+      );
+      return network!.id;
+    }),
+  );
 }
 
 /**

@@ -1,3 +1,4 @@
+import { once, type FormClaim } from "../forms/once.server";
 import { and, asc, eq, inArray } from "drizzle-orm";
 import { z } from "zod";
 import { getDatabase } from "../../../db/client";
@@ -50,38 +51,50 @@ function defaultUnit(user: SessionUser): string | null {
 
 export class UnitRequiredError extends Error {}
 
-/** Registers a person; a leader who registers someone becomes responsible for them. */
+/**
+ * Registers a person; a leader who registers someone becomes responsible for them.
+ * With a form `claim` (once.server.ts) a repeated post gets the first post's result.
+ */
 export async function createPerson(
   user: SessionUser,
   context: Context,
   input: PersonInput,
+
+  claim?: FormClaim,
 ): Promise<string> {
   const unitId = input.unitId ?? defaultUnit(user);
   const known = unitId
     ? (await unitChoices(user.municipalityId)).some((u) => u.id === unitId)
     : false;
   if (!unitId || !known) throw new UnitRequiredError();
-  return getDatabase().db.transaction(async (tx) => {
-    const { unitId: _unit, ...fields } = input;
-    const [person] = await tx
-      .insert(persons)
-      .values({ ...fields, unitId, municipalityId: user.municipalityId, createdByUserId: user.id })
-      .returning({ id: persons.id });
-    if (user.roles.includes("leader")) {
-      await tx.insert(personLeaders).values({ personId: person!.id, userId: user.id });
-    }
-    await recordAudit(
-      auditActor(user, context),
-      {
-        action: "person.create",
-        subjectType: "person",
-        subjectId: person!.id,
-        personId: person!.id,
-      },
-      tx,
-    );
-    return person!.id;
-  });
+  return getDatabase().db.transaction((tx) =>
+    once(tx, claim, async () => {
+      const { unitId: _unit, ...fields } = input;
+      const [person] = await tx
+        .insert(persons)
+        .values({
+          ...fields,
+          unitId,
+          municipalityId: user.municipalityId,
+          createdByUserId: user.id,
+        })
+        .returning({ id: persons.id });
+      if (user.roles.includes("leader")) {
+        await tx.insert(personLeaders).values({ personId: person!.id, userId: user.id });
+      }
+      await recordAudit(
+        auditActor(user, context),
+        {
+          action: "person.create",
+          subjectType: "person",
+          subjectId: person!.id,
+          personId: person!.id,
+        },
+        tx,
+      );
+      return person!.id;
+    }),
+  );
 }
 
 export async function updatePerson(
