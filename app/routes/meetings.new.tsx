@@ -34,7 +34,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return {
     personName: network.personName,
     networkKind: network.kind,
-    members: network.members.map(({ id, name }) => ({ id, name })),
+    members: network.members.map(({ id, name, isPerson }) => ({ id, name, isPerson })),
     leaders: network.leaderChoices,
     values: newMeetingValues(network, networkLeaderIds),
   };
