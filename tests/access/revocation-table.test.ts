@@ -40,7 +40,8 @@ import { connectClient, rawUpgrade, until, type Client } from "../support/realti
 /*
  * THE ACCESS TABLE (docs/access.md): for every change that can take access away, every way in
  * is tried before the change (it must work: "open") and after it (it must give the outcome in
- * the table). A row whose change did nothing therefore fails. Open sockets must be closed
+ * the table). A row whose change did nothing therefore fails (the person's consent row expects
+ * "open" on purpose: it fails if their link ever needs consent). Open sockets must be closed
  * with the documented code within one second of the change.
  *
  * Outcomes: "open" (works as before), "refused" (404/401/403, or a redirect to the login),
