@@ -1,8 +1,11 @@
 import { and, eq } from "drizzle-orm";
 import { hashPassword } from "../app/features/accounts/password.server";
+import { invitationTokenHash, linkExpiry } from "../app/features/meetings/invitation-links.server";
+import { personMemberValues } from "../app/features/networks/person-member.server";
 import type { Database } from "./client";
 import {
   consents,
+  invitations,
   meetingLeaders,
   meetings,
   municipalities,
@@ -203,6 +206,11 @@ async function seedDemoNetwork(db: Database, municipalityId: string, unitId: str
         },
       ])
       .returning({ id: networkMembers.id });
+    // Siri is a member of her own network and invited to her meetings (ADR 013).
+    const [siri] = await tx
+      .insert(networkMembers)
+      .values(personMemberValues(network!.id, { name: DEMO_PERSON, phone: null, email: null }))
+      .returning({ id: networkMembers.id });
     const today = new Date().toISOString().slice(0, 10);
     await tx.insert(consents).values(
       members.slice(0, 2).map((member) => ({
@@ -228,6 +236,15 @@ async function seedDemoNetwork(db: Database, municipalityId: string, unitId: str
       createdByUserId: leader,
     });
     await tx.insert(meetingLeaders).values({ meetingId, userId: leader });
+    // Her personal link: no e-mail, so the leader shows and passes it on (as for any contact).
+    const invitationId = crypto.randomUUID();
+    await tx.insert(invitations).values({
+      id: invitationId,
+      meetingId,
+      memberId: siri!.id,
+      tokenHash: invitationTokenHash(invitationId, 1),
+      expiresAt: linkExpiry(inTwoWeeks, 90),
+    });
   });
 }
 

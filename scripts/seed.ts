@@ -1,6 +1,6 @@
 import { loadEnv } from "../app/env.server";
 import { demoLoginLines, seedDemoData } from "../db/seed";
-import { openConfiguredDatabase } from "../server/database";
+import { ensureSessionSecret, openConfiguredDatabase } from "../server/database";
 
 /*
  * `npm run seed [-- --force]`: adds the fictional demo municipality and accounts (idempotent).
@@ -10,7 +10,12 @@ import { openConfiguredDatabase } from "../server/database";
 const force = process.argv.includes("--force");
 
 try {
-  const env = loadEnv();
+  let env = loadEnv();
+  // The server's secret, as the server finds it: demo invitation links are derived from it.
+  if (!env.SESSION_SECRET) {
+    process.env.SESSION_SECRET = ensureSessionSecret(env);
+    env = loadEnv();
+  }
   if (env.DATABASE_URL && env.NODE_ENV === "production" && !force) {
     process.stderr.write(
       "Refusing to seed demo accounts (with a public password) into a production database. " +

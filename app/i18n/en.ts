@@ -368,6 +368,8 @@ export const en: Record<MessageKey, string> = {
     "Show the Broen title, the person's name and the kind of meeting in invitations (only when the person wants it)",
   "meeting.invited": "Invited",
   "meeting.invitedHint": "Preselected: those the person wants invited.",
+  "meeting.invitePerson": "Invite {name}",
+  "meeting.thePerson": "the person",
   "meeting.leaders": "Meeting leaders",
   "meeting.repeat": "Follow-up series",
   "meeting.repeatEveryWeeks": "Every … weeks",

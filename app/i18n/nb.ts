@@ -364,6 +364,8 @@ export const nb = {
     "Vis tittelen i Broen, personens navn og møtetypen i invitasjonene (bare når personen ønsker det)",
   "meeting.invited": "Inviterte",
   "meeting.invitedHint": "Forhåndsvalgt: de personen ønsker å invitere.",
+  "meeting.invitePerson": "Inviter {name}",
+  "meeting.thePerson": "hovedperson",
   "meeting.leaders": "Møteledere",
   "meeting.repeat": "Oppfølgingsserie",
   "meeting.repeatEveryWeeks": "Hver … uke",

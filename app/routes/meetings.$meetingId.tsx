@@ -81,6 +81,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       id: i.id,
       memberId: i.memberId,
       name: i.name,
+      isPerson: i.isPerson,
       hasEmail: i.hasEmail,
       response: i.response,
       respondedAt: i.respondedAt?.toISOString() ?? null,
@@ -91,7 +92,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     ownInvitationId: view.ownInvitationId,
     edit: planning
       ? {
-          members: planning.members.map(({ id, name }) => ({ id, name })),
+          members: planning.members.map(({ id, name, isPerson }) => ({ id, name, isPerson })),
           leaders: planning.leaderChoices,
           hidden: { version: String(m.version), startedFrom: JSON.stringify(snapshotOf(m)) },
           values: {
@@ -373,7 +374,10 @@ export default function MeetingPage() {
               <tbody>
                 {invited.map((i) => (
                   <tr key={i.id}>
-                    <td>{i.name}</td>
+                    <td>
+                      {i.name}
+                      {i.isPerson ? ` (${t("meeting.thePerson")})` : null}
+                    </td>
                     <td>
                       {t(`response.${i.response}`)}
                       {i.respondedAt

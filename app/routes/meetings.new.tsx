@@ -35,7 +35,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return {
     personName: network.personName,
     networkKind: network.kind,
-    members: network.members.map(({ id, name }) => ({ id, name })),
+    members: network.members.map(({ id, name, isPerson }) => ({ id, name, isPerson })),
     leaders: network.leaderChoices,
     values: newMeetingValues(network, networkLeaderIds),
     formToken: issueFormToken(userOwner(user)),

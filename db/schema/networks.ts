@@ -1,4 +1,5 @@
 /* Networks and their members. */
+import { sql } from "drizzle-orm";
 import {
   boolean,
   date,
@@ -53,7 +54,10 @@ export const networkLeaders = pgTable(
 export const memberRelationEnum = pgEnum("member_relation", memberRelations);
 export const networkCircleEnum = pgEnum("network_circle", networkCircles);
 
-/** A member: a partner with an account, or a contact without one (relative, friend, …). */
+/**
+ * A member: a partner with an account, a contact without one (relative, friend, …), or the
+ * person themselves (`isPerson`, one per network, made with the network; ADR 013).
+ */
 export const networkMembers = pgTable(
   "network_members",
   {
@@ -71,11 +75,20 @@ export const networkMembers = pgTable(
     circle: networkCircleEnum("circle").notNull(),
     /** The person's own choice: invite this member to meetings by default. */
     wantsInvited: boolean("wants_invited").notNull().default(true),
+    /*
+     * The person at the centre as an invitee of their own meetings (ADR 013): name and contact
+     * are the person's, copied here and kept in step by updatePerson; never removed or edited
+     * as a member; sees their own meetings' content without consent.
+     */
+    isPerson: boolean("is_person").notNull().default(false),
     removedAt: timestamp("removed_at", { withTimezone: true }),
     createdAt: createdAt(),
   },
   (t) => [
     index("network_members_network_idx").on(t.networkId),
     index("network_members_user_idx").on(t.userId),
+    uniqueIndex("network_members_person_idx")
+      .on(t.networkId)
+      .where(sql`${t.isPerson}`),
   ],
 );

@@ -27,6 +27,7 @@ import { newInvitationLink } from "../../app/features/meetings/invitations.serve
 import { snapshotOf } from "../../app/features/meetings/meetings.server";
 import { removeMember } from "../../app/features/networks/members.server";
 import { setNetworkLeaders } from "../../app/features/networks/networks.server";
+import { personMemberValues } from "../../app/features/networks/person-member.server";
 import { setPersonLeaders, updatePerson } from "../../app/features/people/people.server";
 import { auditActor } from "../../app/features/audit/audit.server";
 import { newToken } from "../../app/utils/tokens.server";
@@ -39,7 +40,8 @@ import { connectClient, rawUpgrade, until, type Client } from "../support/realti
 /*
  * THE ACCESS TABLE (docs/access.md): for every change that can take access away, every way in
  * is tried before the change (it must work: "open") and after it (it must give the outcome in
- * the table). A row whose change did nothing therefore fails. Open sockets must be closed
+ * the table). A row whose change did nothing therefore fails (the person's consent row expects
+ * "open" on purpose: it fails if their link ever needs consent). Open sockets must be closed
  * with the documented code within one second of the change.
  *
  * Outcomes: "open" (works as before), "refused" (404/401/403, or a redirect to the login),
@@ -50,7 +52,7 @@ import { connectClient, rawUpgrade, until, type Client } from "../support/realti
 
 type Outcome = "open" | "refused" | "no agenda" | "cancelled" | "4401" | "4403" | "—";
 type Way = "page" | "ics" | "feed" | "oldTicket" | "openSocket" | "newSocket";
-type Asker = "partner" | "link" | "partnerLink" | "leader" | "coordinator";
+type Asker = "partner" | "link" | "partnerLink" | "person" | "leader" | "coordinator";
 
 interface Fixture {
   personId: string;
@@ -60,6 +62,9 @@ interface Fixture {
   relativeMemberId: string;
   partnerInvitationId: string;
   relativeInvitationId: string;
+  /** The person's own member row and invitation (ADR 013): their link needs no consent. */
+  personMemberId: string;
+  personInvitationId: string;
   leaderId: string;
   leader2Id: string;
   coordinatorId: string;
@@ -167,6 +172,42 @@ const ROWS: Row[] = [
   {
     change: "meeting cancelled",
     asker: "link",
+    revoke: async (f) => cancelMeeting(await user(f.leaderId), context, f.meetingId),
+    expect: {
+      page: "cancelled",
+      ics: "cancelled",
+      oldTicket: "refused",
+      openSocket: "4403",
+      newSocket: "refused",
+    },
+  },
+  {
+    change: "agenda consents withdrawn (the person needs none)",
+    asker: "person",
+    revoke: async (f) => {
+      await withdraw(f, f.partnerMemberId, f.agendaConsent.partner);
+      await withdraw(f, f.relativeMemberId, f.agendaConsent.relative);
+    },
+    // Their own meeting's agenda is theirs: nothing of it depends on consent.
+    expect: { page: "open", ics: "open", oldTicket: "open", openSocket: "open", newSocket: "open" },
+  },
+  {
+    change: "member uninvited",
+    asker: "person",
+    revoke: async (f) => uninvite(f, f.personMemberId),
+    expect: linkRefused(),
+  },
+  {
+    change: "new invitation link",
+    asker: "person",
+    revoke: async (f) => {
+      await newInvitationLink(await user(f.leaderId), context, f.meetingId, f.personInvitationId);
+    },
+    expect: linkRefused(),
+  },
+  {
+    change: "meeting cancelled",
+    asker: "person",
     revoke: async (f) => cancelMeeting(await user(f.leaderId), context, f.meetingId),
     expect: {
       page: "cancelled",
@@ -320,7 +361,9 @@ async function uninvite(f: Fixture, memberId: string) {
       internalTitle: meeting!.internalTitle,
       calendarTitle: meeting!.calendarTitle,
       detailsInInvites: meeting!.detailsInInvites,
-      memberIds: [f.partnerMemberId, f.relativeMemberId].filter((id) => id !== memberId),
+      memberIds: [f.partnerMemberId, f.relativeMemberId, f.personMemberId].filter(
+        (id) => id !== memberId,
+      ),
       leaderIds: [f.leaderId],
     },
   });
@@ -376,7 +419,7 @@ async function makeFixture(): Promise<Fixture> {
     .returning({ id: networks.id });
   const networkId = network!.id;
   await db().insert(networkLeaders).values({ networkId, userId: leaderId });
-  const [partnerMember, relativeMember] = await db()
+  const [partnerMember, relativeMember, personMember] = await db()
     .insert(networkMembers)
     .values([
       {
@@ -393,6 +436,7 @@ async function makeFixture(): Promise<Fixture> {
         relation: "relative",
         circle: "family_friends",
       },
+      personMemberValues(networkId, { name: "Tabellperson", phone: null, email: null }),
     ] as (typeof networkMembers.$inferInsert)[])
     .returning({ id: networkMembers.id });
   const agendaConsent = async (memberId: string) =>
@@ -451,6 +495,8 @@ async function makeFixture(): Promise<Fixture> {
     relativeMemberId: relativeMember!.id,
     partnerInvitationId: await invite(partnerMember!.id),
     relativeInvitationId: await invite(relativeMember!.id),
+    personMemberId: personMember!.id,
+    personInvitationId: await invite(personMember!.id),
     leaderId,
     leader2Id,
     coordinatorId,
@@ -481,10 +527,13 @@ const isAccount = (asker: Asker): asker is "partner" | "leader" | "coordinator" 
   asker === "partner" || asker === "leader" || asker === "coordinator";
 
 function linkToken(f: Fixture, asker: Asker) {
-  return invitationToken(
-    asker === "partnerLink" ? f.partnerInvitationId : f.relativeInvitationId,
-    1,
-  );
+  const invitationId =
+    asker === "partnerLink"
+      ? f.partnerInvitationId
+      : asker === "person"
+        ? f.personInvitationId
+        : f.relativeInvitationId;
+  return invitationToken(invitationId, 1);
 }
 
 async function page(f: Fixture, asker: Asker): Promise<Outcome> {
@@ -575,7 +624,7 @@ describe("every way in × every way access ends (docs/access.md)", () => {
         const changedAt = performance.now();
         await row.revoke(f);
         // An open socket must be closed within one second of the change.
-        if (row.expect.openSocket) {
+        if (row.expect.openSocket && row.expect.openSocket !== "open") {
           await until(() => socket.closeCodes[0], "the open socket to close", 5000);
           expect(performance.now() - changedAt).toBeLessThan(1000);
         }

@@ -223,11 +223,16 @@ describe.skipIf(!hasChromium)("the leader's path in a browser", () => {
       .toMatch(new RegExp(`^Nytt møte – ${person.preferredName}`));
     await waitForHydration(page);
 
-    // Both members want to be invited, so both are preselected; the leader leads it.
+    // The person first, then both members (who want to be invited): all preselected (ADR 013).
     const invited = page.getByRole("group", { name: "Inviterte" });
+    const invitePerson = invited.getByRole("checkbox", { name: `Inviter ${person.preferredName}` });
+    expect(await invitePerson.isChecked()).toBe(true);
     expect(await invited.getByRole("checkbox", { name: relative.name }).isChecked()).toBe(true);
     expect(await invited.getByRole("checkbox", { name: partner.name }).isChecked()).toBe(true);
-    expect(await invited.getByRole("checkbox").count()).toBe(2);
+    expect(await invited.getByRole("checkbox").count()).toBe(3);
+    expect(await invited.getByRole("checkbox").first().getAttribute("value")).toBe(
+      await invitePerson.getAttribute("value"),
+    );
     const leaders = page.getByRole("group", { name: "Møteledere" });
     expect(await leaders.getByRole("checkbox", { name: leaderName }).isChecked()).toBe(true);
     await expectNoAxeViolations(page);
@@ -247,7 +252,11 @@ describe.skipIf(!hasChromium)("the leader's path in a browser", () => {
       .toMatch(new RegExp(`^${meeting.internalTitle} – ${person.preferredName}`));
     await status(page, "Møtet er opprettet.").waitFor();
     const answers = page.getByRole("table", { name: "Svar" });
-    expect(await answers.getByRole("row").count()).toBe(3);
+    expect(await answers.getByRole("row").count()).toBe(4);
+    // The person first, labelled as the person.
+    expect(await answers.getByRole("row").nth(1).getByRole("cell").first().textContent()).toBe(
+      `${person.name} (hovedperson)`,
+    );
     await waitForHydration(page);
   });
 

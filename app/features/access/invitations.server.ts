@@ -1,6 +1,6 @@
 import { and, eq, gt, inArray, isNull, sql, type SQL } from "drizzle-orm";
 import { getDatabase, type Database } from "../../../db/client";
-import type { ConsentContent } from "../../../db/enums";
+import { consentContents, type ConsentContent } from "../../../db/enums";
 import {
   invitations,
   meetings,
@@ -23,7 +23,9 @@ import { permissionRoles } from "./permissions";
  * revoked, the member's account (if they have one) is active and has a role that may see
  * meetings, and (for a personal link) it is the link's current version and not expired. What it
  * shows then depends on the meeting: once cancelled, only the cancellation (no content, no
- * answer); otherwise the kinds of content the member's consent allows today.
+ * answer); otherwise the kinds of content the member's consent allows today. The person's own
+ * invitation (their member row, ADR 013) needs no consent: what is about them is theirs, and
+ * they may write their own meeting's agenda.
  * docs/access.md has the table of every way in against every way access can end.
  */
 
@@ -45,8 +47,10 @@ export interface CurrentInvitation {
   personName: string;
   municipalityId: string;
   cancelled: boolean;
-  /** Kinds of content the member's consent allows today (Oslo date). */
+  /** Kinds of content the member's consent allows today (Oslo date); all for the person. */
   contents: ReadonlySet<ConsentContent>;
+  /** The invitation is the person's own (ADR 013). */
+  isPerson: boolean;
 }
 
 const viaLink = (key: InvitationKey) => !("userId" in key);
@@ -103,10 +107,12 @@ export async function currentInvitation(
     .where(and(keyCondition(key), invitationIsCurrent({ viaLink: viaLink(key) })))
     .limit(1);
   if (!row) return null;
+  const isPerson = row.member.isPerson;
   return {
     ...row,
     cancelled: row.meeting.status === "cancelled",
-    contents: await contentsInForce(row.member.id, db),
+    contents: isPerson ? new Set(consentContents) : await contentsInForce(row.member.id, db),
+    isPerson,
   };
 }
 
@@ -122,4 +128,31 @@ export function invitationMaySee(
   content: ConsentContent,
 ): invitation is CurrentInvitation {
   return !!invitation && !invitation.cancelled && invitation.contents.has(content);
+}
+
+/**
+ * May a current invitation write this kind of content of its meeting now? Only the person's
+ * own invitation, and never once the meeting is cancelled (ADR 013); every other invitee at
+ * most reads (invitationMaySee).
+ */
+export function invitationMayWrite(
+  invitation: CurrentInvitation | null,
+  content: ConsentContent,
+): invitation is CurrentInvitation {
+  return invitationMaySee(invitation, content) && invitation.isPerson;
+}
+
+/**
+ * Who acts through an invitation link, for the audit log: the person themselves on their own
+ * invitation (`person:<personId>`, so their own actions are told apart from a relative's and
+ * show up in what was done about them), otherwise the invitation (`invitation:<id>`).
+ */
+export function invitationActorLabel(invitation: {
+  invitation: { id: string };
+  isPerson: boolean;
+  personId: string;
+}): string {
+  return invitation.isPerson
+    ? `person:${invitation.personId}`
+    : `invitation:${invitation.invitation.id}`;
 }

@@ -30,6 +30,8 @@ export interface DocumentIdentity {
   sessionIdHash: string | null;
   userId: string | null;
   owner: DocumentOwner;
+  /** A link holder as the audit log names them: the person on their own link (ADR 013). */
+  linkActorLabel: string | null;
 }
 
 /** The hooks for attachRealtime, bound to this process's environment and database. */
@@ -54,7 +56,12 @@ export function documentHooks(env: Env, database: DatabaseHandle): RealtimeHooks
         documentName: document.name,
         permission: grant.permission,
         // A link holder with an account of their own is concerned by changes to that account.
-        identity: { ...asked.identity, owner: grant.owner, userId: grant.accountId },
+        identity: {
+          ...asked.identity,
+          owner: grant.owner,
+          userId: grant.accountId,
+          linkActorLabel: grant.linkActorLabel,
+        },
       };
     },
 
@@ -88,7 +95,11 @@ export function documentHooks(env: Env, database: DatabaseHandle): RealtimeHooks
       recordAuditNow(
         asker.kind === "user"
           ? { userId: asker.user.id, municipalityId: asker.user.municipalityId, ip }
-          : { label: `invitation:${asker.invitationId}`, municipalityId: owner.municipalityId, ip },
+          : {
+              label: identity.linkActorLabel ?? `invitation:${asker.invitationId}`,
+              municipalityId: owner.municipalityId,
+              ip,
+            },
         {
           action: "document.open",
           subjectType: document.kind,
@@ -104,7 +115,11 @@ export function documentHooks(env: Env, database: DatabaseHandle): RealtimeHooks
 }
 
 type Asked =
-  | { ok: true; asker: DocumentAsker; identity: Omit<DocumentIdentity, "owner"> }
+  | {
+      ok: true;
+      asker: DocumentAsker;
+      identity: Omit<DocumentIdentity, "owner" | "linkActorLabel">;
+    }
   | Extract<Authorisation<DocumentIdentity>, { ok: false }>;
 
 /** The asker of an upgrade: an invitation ticket in the URL, or else the session cookie. */

@@ -6,7 +6,9 @@ import { networkAccess } from "../access/access.server";
 import { can, type Permission } from "../access/permissions";
 import {
   currentInvitation,
+  invitationActorLabel,
   invitationMaySee,
+  invitationMayWrite,
   type InvitationKey,
 } from "../access/invitations.server";
 import type { SessionUser } from "../accounts/session.server";
@@ -47,7 +49,8 @@ export const documentKinds = {
   /**
    * agenda:<meetingId> — those who manage the network edit; a partner or link holder invited
    * to the meeting reads it while their invitation is current, the meeting is not cancelled
-   * and their consent for "agenda" is in force.
+   * and their consent for "agenda" is in force. The person, through their own invitation,
+   * edits it without consent (it is theirs; ADR 013).
    */
   agenda: {
     content: "agenda",
@@ -112,6 +115,8 @@ export interface DocumentGrant {
   owner: DocumentOwner | null;
   /** The account behind the asker: the user, or a link holder's own account if they have one. */
   accountId: string | null;
+  /** A link holder as the audit log names them (invitationActorLabel); null for users. */
+  linkActorLabel: string | null;
 }
 
 /**
@@ -126,11 +131,13 @@ export async function documentPermission(
   const spec: DocumentKindSpec = documentKinds[doc.kind];
   const owner = await spec.owner(doc.id, db);
   let accountId = asker.kind === "user" ? asker.user.id : null;
-  if (!owner) return { permission: "none", owner: null, accountId };
+  if (!owner) return { permission: "none", owner: null, accountId, linkActorLabel: null };
+  let linkActorLabel: string | null = null;
   const grant = (permission: DocumentPermission): DocumentGrant => ({
     permission,
     owner,
     accountId,
+    linkActorLabel,
   });
 
   if (asker.kind === "user") {
@@ -149,8 +156,11 @@ export async function documentPermission(
         : { invitationId: asker.invitationId, linkVersion: asker.linkVersion };
     const invitation = await currentInvitation(key, db);
     accountId ??= invitation?.member.userId ?? null;
-    const ownMeeting = invitation?.meeting.id === owner.meetingId;
-    return grant(ownMeeting && invitationMaySee(invitation, spec.content) ? "read" : "none");
+    if (asker.kind === "invitation" && invitation)
+      linkActorLabel = invitationActorLabel(invitation);
+    if (invitation?.meeting.id !== owner.meetingId) return grant("none");
+    if (invitationMayWrite(invitation, spec.content)) return grant("edit");
+    return grant(invitationMaySee(invitation, spec.content) ? "read" : "none");
   }
   if (asker.kind !== "user") return grant("none");
   return grant(

@@ -1,6 +1,6 @@
 import { once, type FormClaim } from "../forms/once.server";
 import crypto from "node:crypto";
-import { and, asc, eq, inArray, isNull } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNull } from "drizzle-orm";
 import { DateTime } from "luxon";
 import { getDatabase } from "../../../db/client";
 import {
@@ -29,6 +29,7 @@ import {
   type MeetingSnapshot,
 } from "./meetings.server";
 import { announceAccessChange } from "../access/access-events.server";
+import { personFirstName } from "../networks/person-member.server";
 
 import { inviteMembers, newInvitations } from "./invitations.server";
 
@@ -49,24 +50,37 @@ async function managedNetwork(user: SessionUser, networkId: string) {
       kind: networks.kind,
       planRevisionOn: networks.planRevisionOn,
       personName: persons.name,
+      personPreferredName: persons.preferredName,
       personId: persons.id,
     })
     .from(networks)
     .innerJoin(persons, eq(persons.id, networks.personId))
     .where(eq(networks.id, networkId));
-  const members = await db
+  // The person first ("Inviter Siri", ticked by default; ADR 013), then the others by name.
+  const rows = await db
     .select({
       id: networkMembers.id,
       name: networkMembers.name,
       wantsInvited: networkMembers.wantsInvited,
       userId: networkMembers.userId,
+      isPerson: networkMembers.isPerson,
     })
     .from(networkMembers)
     .where(and(eq(networkMembers.networkId, networkId), isNull(networkMembers.removedAt)))
-    .orderBy(asc(networkMembers.name));
+    .orderBy(desc(networkMembers.isPerson), asc(networkMembers.name));
+  const firstName = personFirstName({
+    name: network!.personName,
+    preferredName: network!.personPreferredName,
+  });
+  const members = rows.map((m) => (m.isPerson ? { ...m, name: firstName } : m));
   return { ...network!, members, leaderChoices: await leaderChoices(user.municipalityId) };
 }
 
+/**
+ * What planning a meeting in a network the user manages needs: the network, its current
+ * members (the person first, named by their first name, `isPerson`), and the leaders to choose.
+ * Throws the 404 answer when the user does not manage it.
+ */
 export async function planningChoices(user: SessionUser, networkId: string) {
   return managedNetwork(user, networkId);
 }

@@ -4,7 +4,13 @@ import { meetingLeaders, users } from "../../../db/schema";
 import { meetingAgenda } from "../documents/agenda.server";
 import { recordAudit, recordAuditNow } from "../audit/audit.server";
 import { invitationCalendar } from "../calendar/ical.server";
-import { invitationByToken, invitationMaySee } from "../access/invitations.server";
+import {
+  invitationActorLabel,
+  invitationByToken,
+  invitationMaySee,
+  invitationMayWrite,
+  type CurrentInvitation,
+} from "../access/invitations.server";
 import { issueTicket, TICKET_LIFETIME_MS } from "../documents/tickets.server";
 import { invitationUrl } from "./invitation-links.server";
 import { calendarMeeting, invitationTitle, loadMailMeeting } from "./mail.server";
@@ -17,9 +23,10 @@ import { answerSlot, previousAnswer, saveAnswer, type GivenAnswer } from "./answ
  * Every opening is logged.
  */
 
-const actorFor = (invitationId: string, municipalityId: string, ip: string) => ({
-  label: `invitation:${invitationId}`,
-  municipalityId,
+/** The link holder as actor: the person on their own invitation (ADR 013), else the invitation. */
+const actorFor = (found: CurrentInvitation, ip: string) => ({
+  label: invitationActorLabel(found),
+  municipalityId: found.municipalityId,
   ip,
 });
 
@@ -35,7 +42,7 @@ export async function openInvitation(token: string, ip: string) {
     .orderBy(asc(users.name));
   // The agenda only while the member's consent for it is in force; null hides the section.
   const agenda = invitationMaySee(found, "agenda") ? await meetingAgenda(meeting.id) : null;
-  await recordAuditNow(actorFor(invitation.id, found.municipalityId, ip), {
+  await recordAuditNow(actorFor(found, ip), {
     action: "invitation.open",
     subjectType: "invitation",
     subjectId: invitation.id,
@@ -82,7 +89,7 @@ export async function respondToInvitation(
     });
     if (!saved.saved) return saved.reason === "outdated" ? "outdated" : null;
     await recordAudit(
-      actorFor(found.invitation.id, found.municipalityId, ip),
+      actorFor(found, ip),
       {
         action: "invitation.respond",
         subjectType: "invitation",
@@ -113,7 +120,7 @@ export async function invitationIcs(token: string, ip: string): Promise<string |
   const cancelled = mail.cancelled;
 
   const email = account?.email ?? member.email ?? `invitation-${invitation.id}@broen.invalid`;
-  await recordAuditNow(actorFor(invitation.id, found.municipalityId, ip), {
+  await recordAuditNow(actorFor(found, ip), {
     action: "invitation.calendar",
     subjectType: "invitation",
     subjectId: invitation.id,
@@ -128,13 +135,18 @@ export async function invitationIcs(token: string, ip: string): Promise<string |
 }
 
 /**
- * A short-lived ticket with which the link holder's browser opens the live agenda (read-only),
- * or null when the link does not work or the member has no consent for the agenda. The
- * realtime server checks the invitation and the consent again at every connection.
+ * A short-lived ticket with which the link holder's browser opens the live agenda, or null when
+ * the link does not work or the member has no consent for the agenda. `permission` says what
+ * the connection will allow: "edit" for the person on their own invitation (ADR 013), "read"
+ * for everyone else. The realtime server checks invitation and consent again at every
+ * connection (documents/registry.server.ts).
  */
-export async function agendaTicket(
-  token: string,
-): Promise<{ document: string; ticket: string; expiresInSeconds: number } | null> {
+export async function agendaTicket(token: string): Promise<{
+  document: string;
+  ticket: string;
+  expiresInSeconds: number;
+  permission: "edit" | "read";
+} | null> {
   const found = await invitationByToken(token);
   if (!invitationMaySee(found, "agenda")) return null;
   const document = `agenda:${found.meeting.id}`;
@@ -143,5 +155,6 @@ export async function agendaTicket(
     document,
     ticket: issueTicket({ invitationId, linkVersion }, document),
     expiresInSeconds: TICKET_LIFETIME_MS / 1000,
+    permission: invitationMayWrite(found, "agenda") ? "edit" : "read",
   };
 }

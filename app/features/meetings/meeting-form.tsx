@@ -32,7 +32,8 @@ export interface MeetingFormValues {
 
 interface Props {
   values: MeetingFormValues;
-  members: { id: string; name: string }[];
+  /** The person's own row (`isPerson`, named by first name) comes first: "Inviter Siri". */
+  members: { id: string; name: string; isPerson?: boolean }[];
   leaders: { id: string; name: string }[];
   errors?: FieldErrors;
   intent: "create" | "update";
@@ -145,7 +146,10 @@ export function MeetingForm({
           name="memberId"
           legend={labels.memberId!}
           hint={t("meeting.invitedHint")}
-          options={members.map((m) => ({ value: m.id, label: m.name }))}
+          options={members.map((m) => ({
+            value: m.id,
+            label: m.isPerson ? t("meeting.invitePerson", { name: m.name }) : m.name,
+          }))}
           checked={values.memberIds}
         />
         <CheckboxGroup

@@ -128,6 +128,7 @@ export async function viewMeeting(user: SessionUser, context: Context, meetingId
       id: invitations.id,
       memberId: invitations.memberId,
       name: networkMembers.name,
+      isPerson: networkMembers.isPerson,
       hasEmail: sql<boolean>`coalesce(${networkMembers.email}, ${users.email}) is not null`,
       response: invitations.response,
       respondedAt: invitations.respondedAt,
@@ -141,7 +142,8 @@ export async function viewMeeting(user: SessionUser, context: Context, meetingId
     .innerJoin(networkMembers, eq(networkMembers.id, invitations.memberId))
     .leftJoin(users, eq(users.id, networkMembers.userId))
     .where(eq(invitations.meetingId, meetingId))
-    .orderBy(asc(networkMembers.name));
+    // The person first in the answers (ADR 013), then the others by name.
+    .orderBy(desc(networkMembers.isPerson), asc(networkMembers.name));
   await recordAuditNow(auditActor(user, context), {
     action: "meeting.view",
     subjectType: "meeting",

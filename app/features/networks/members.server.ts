@@ -136,7 +136,7 @@ export async function addMember(
   );
 }
 
-/** A current member of a network the user manages, or "not found". */
+/** A current member of a network the user manages, or "not found" (also for the person's row). */
 export async function managedMember(user: SessionUser, networkId: string, memberId: string) {
   const access = await networkAccess(user, networkId);
   if (access.level !== "manage" || !access.personId) notFound();
@@ -152,6 +152,8 @@ export async function managedMember(user: SessionUser, networkId: string, member
         eq(networkMembers.id, memberId),
         eq(networkMembers.networkId, networkId),
         isNull(networkMembers.removedAt),
+        // The person's own row is not edited, removed or given consent as a member (ADR 013).
+        eq(networkMembers.isPerson, false),
       ),
     );
   if (!member) notFound();

@@ -21,6 +21,7 @@ import { auditActor, recordAudit, recordAuditNow } from "../audit/audit.server";
 import { consentInForce } from "../consent/consent.server";
 import type { SessionUser } from "../accounts/session.server";
 import { announceAccessChange } from "../access/access-events.server";
+import { personMemberValues } from "./person-member.server";
 
 type Context = { clientIp: string };
 
@@ -77,6 +78,12 @@ export async function createNetwork(
       await tx
         .insert(networkLeaders)
         .values(leaders.map((userId) => ({ networkId: network!.id, userId })));
+      // The person is a member of every network of theirs, invited by default (ADR 013).
+      const [person] = await tx
+        .select({ name: persons.name, phone: persons.phone, email: persons.email })
+        .from(persons)
+        .where(eq(persons.id, personId));
+      await tx.insert(networkMembers).values(personMemberValues(network!.id, person!));
       await recordAudit(
         auditActor(user, context),
         {
@@ -130,7 +137,14 @@ export async function viewNetwork(user: SessionUser, context: Context, networkId
     .from(networkMembers)
     .leftJoin(users, eq(users.id, networkMembers.userId))
     .leftJoin(partnerOrganisations, eq(partnerOrganisations.id, users.partnerOrganisationId))
-    .where(and(eq(networkMembers.networkId, networkId), isNull(networkMembers.removedAt)))
+    .where(
+      and(
+        eq(networkMembers.networkId, networkId),
+        isNull(networkMembers.removedAt),
+        // The person is the centre of the map, not one of its members (ADR 013).
+        eq(networkMembers.isPerson, false),
+      ),
+    )
     .orderBy(asc(networkMembers.circle), asc(networkMembers.name));
   const manage = access.level === "manage";
   const consentRows =

@@ -18,6 +18,7 @@ import { chosenLeaders } from "../accounts/choices.server";
 import type { SessionUser } from "../accounts/session.server";
 import { announceAccessChange } from "../access/access-events.server";
 import { announcePersonChange } from "../meetings/updates.server";
+import { syncPersonMembers } from "../networks/person-member.server";
 
 type Context = { clientIp: string };
 
@@ -115,6 +116,8 @@ export async function updatePerson(
         .update(persons)
         .set({ ...fields, ...(unitId ? { unitId } : {}), updatedAt: new Date() })
         .where(eq(persons.id, personId));
+      // Their invitations reach them where they are now (ADR 013).
+      await syncPersonMembers(tx, personId, input);
     });
     await recordAudit(
       auditActor(user, context),
