@@ -31,6 +31,11 @@ export interface DocumentOwner {
 interface DocumentKindSpec {
   /** The kind of consent a member needs to read it. */
   content: ConsentContent;
+  /**
+   * Whether an invitee with that consent also writes (within the kind's policy, checked for
+   * each change: agenda/policy.ts) instead of only reading.
+   */
+  inviteesContribute: boolean;
   /** The role permission an account needs for it at all (access/permissions.ts). */
   permission: Permission;
   /** The owner of the document with this id, or null when there is no such object. */
@@ -46,11 +51,13 @@ const OWNER = {
 export const documentKinds = {
   /**
    * agenda:<meetingId> — those who manage the network edit; a partner or link holder invited
-   * to the meeting reads it while their invitation is current, the meeting is not cancelled
-   * and their consent for "agenda" is in force.
+   * to the meeting contributes (adds items of their own, writes notes and their own voice:
+   * agenda/policy.ts) while their invitation is current, the meeting is not cancelled and
+   * their consent for "agenda" is in force.
    */
   agenda: {
     content: "agenda",
+    inviteesContribute: true,
     permission: "meetings.view",
     async owner(id, db) {
       const [row] = await db
@@ -68,6 +75,7 @@ export const documentKinds = {
    */
   plan: {
     content: "plan",
+    inviteesContribute: false,
     permission: "networks.view",
     async owner(id, db) {
       const [row] = await db
@@ -81,7 +89,11 @@ export const documentKinds = {
 } satisfies Record<string, DocumentKindSpec>;
 
 export type DocumentKind = keyof typeof documentKinds;
-export type DocumentPermission = "edit" | "read" | "none";
+/**
+ * "edit": everything; "contribute": writes what the kind's policy allows an invitee (the
+ * realtime server checks each change); "read"; "none".
+ */
+export type DocumentPermission = "edit" | "contribute" | "read" | "none";
 
 export interface DocumentName {
   kind: DocumentKind;
@@ -112,6 +124,8 @@ export interface DocumentGrant {
   owner: DocumentOwner | null;
   /** The account behind the asker: the user, or a link holder's own account if they have one. */
   accountId: string | null;
+  /** The network member the asker is invited as (meeting documents), or null. */
+  memberId: string | null;
 }
 
 /**
@@ -126,11 +140,13 @@ export async function documentPermission(
   const spec: DocumentKindSpec = documentKinds[doc.kind];
   const owner = await spec.owner(doc.id, db);
   let accountId = asker.kind === "user" ? asker.user.id : null;
-  if (!owner) return { permission: "none", owner: null, accountId };
+  if (!owner) return { permission: "none", owner: null, accountId, memberId: null };
+  let memberId: string | null = null;
   const grant = (permission: DocumentPermission): DocumentGrant => ({
     permission,
     owner,
     accountId,
+    memberId,
   });
 
   if (asker.kind === "user") {
@@ -149,8 +165,10 @@ export async function documentPermission(
         : { invitationId: asker.invitationId, linkVersion: asker.linkVersion };
     const invitation = await currentInvitation(key, db);
     accountId ??= invitation?.member.userId ?? null;
+    memberId = invitation?.member.id ?? null;
     const ownMeeting = invitation?.meeting.id === owner.meetingId;
-    return grant(ownMeeting && invitationMaySee(invitation, spec.content) ? "read" : "none");
+    if (!ownMeeting || !invitationMaySee(invitation, spec.content)) return grant("none");
+    return grant(spec.inviteesContribute ? "contribute" : "read");
   }
   if (asker.kind !== "user") return grant("none");
   return grant(
