@@ -430,6 +430,13 @@ export default function MeetingPage() {
           </div>
         </section>
       ) : null}
+      {!cancelled && manage ? (
+        <p>
+          <a className="button" href={`/meetings/${meeting.id}/run`}>
+            {t("run.open")}
+          </a>
+        </p>
+      ) : null}
       {!cancelled ? <AgendaPanel data={agenda} /> : null}
       {edit && !cancelled ? (
         <section className="panel" aria-labelledby="edit-title">

@@ -131,6 +131,51 @@ describe.skipIf(!hasChromium)("the live agenda in the browser", () => {
     expect(await order(leader.page)).toEqual(["Arbeid og aktivitet", "Bolig"]);
   });
 
+  it("the leader runs the meeting from the run view by keyboard; the partner follows which item is current", async () => {
+    const run = await openSession(browser, server, { as: DEMO.leader });
+    sessions.push(run);
+    await run.page.goto(`${server.url}/meetings/${docs.meetingId}/run`);
+    await waitForHydration(run.page);
+    await connected(run.page);
+    await run.page.getByRole("button", { name: "Start møtet" }).click();
+    await until(
+      async () =>
+        (await partner.page.locator(".now-showing").innerText()).includes("Arbeid og aktivitet")
+          ? true
+          : undefined,
+      "the partner sees the first item as current",
+    );
+    await run.page.keyboard.press("Alt+N");
+    await until(
+      async () =>
+        (await partner.page.locator(".now-showing").innerText()).includes("Bolig")
+          ? true
+          : undefined,
+      "the partner follows to the next item",
+    );
+    // Alt+V puts focus in the current item's decision field; Enter captures it.
+    await run.page.keyboard.press("Alt+V");
+    await run.page.keyboard.type("Søke om startlån");
+    await run.page.keyboard.press("Enter");
+    await partner.page
+      .locator("article.agenda-item", { hasText: "Søke om startlån" })
+      .waitFor({ state: "attached", timeout: 20_000 });
+    expect(await axeViolations(run.page)).toEqual([]);
+    expect(run.problems).toEqual([]);
+    // Someone who does not lead the meeting cannot open the run view.
+    const response = await partner.page.goto(`${server.url}/meetings/${docs.meetingId}/run`);
+    expect(response?.status()).toBe(403);
+    // That refusal is the one console error expected on the partner's pages.
+    partner.problems.splice(
+      0,
+      partner.problems.length,
+      ...partner.problems.filter((p) => !/\/run: .*403/.test(p)),
+    );
+    await partner.page.goto(`${server.url}/meetings/${docs.meetingId}`);
+    await waitForHydration(partner.page);
+    await connected(partner.page);
+  });
+
   it("has no WCAG 2.1 A/AA violations, live, for the leader and the partner", async () => {
     expect(await axeViolations(leader.page)).toEqual([]);
     expect(await axeViolations(partner.page)).toEqual([]);

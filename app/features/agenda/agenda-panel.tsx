@@ -11,7 +11,7 @@ import type { AgendaPerson, LiveAgendaProps } from "./live-agenda";
  * and takes its place, so pages that show no agenda never carry it.
  */
 
-export function AgendaPanel({ data }: { data: AgendaPageData }) {
+export function AgendaPanel({ data, run = false }: { data: AgendaPageData; run?: boolean }) {
   const t = useT();
   const [Live, setLive] = useState<ComponentType<LiveAgendaProps> | null>(null);
   const live = data.role !== "none";
@@ -40,6 +40,7 @@ export function AgendaPanel({ data }: { data: AgendaPageData }) {
           ownerKey={data.ownerKey}
           ticketUrl={data.ticketUrl}
           people={data.people}
+          run={run}
         />
       ) : data.snapshot ? (
         <AgendaReadView snapshot={data.snapshot} people={data.people} />

@@ -21,6 +21,7 @@ import {
   setMeta,
   sharedText,
   shiftItem,
+  type Agenda,
   type AgendaItem,
   type ItemStatus,
   type Ref,
@@ -53,6 +54,8 @@ export interface LiveAgendaProps {
   ticketUrl?: string;
   /** Who may bring an item or be responsible for an action: the person first, then the rest. */
   people: AgendaPerson[];
+  /** The run view: timers, next item, capture shortcuts (leaders only). */
+  run?: boolean;
 }
 
 export default function LiveAgenda(props: LiveAgendaProps) {
@@ -115,6 +118,11 @@ export default function LiveAgenda(props: LiveAgendaProps) {
         </div>
       ) : null}
       {agenda.meta.locked ? <p className="notice">{t("agenda.lockedNotice")}</p> : null}
+      {props.run && role === "lead" ? (
+        <RunBar doc={doc} agenda={agenda} announce={announce} />
+      ) : (
+        <NowShowing agenda={agenda} />
+      )}
 
       <section aria-labelledby="general-notes-title" className="agenda-notes">
         <h3 id="general-notes-title">{t("agenda.generalNotes")}</h3>
@@ -202,6 +210,151 @@ export default function LiveAgenda(props: LiveAgendaProps) {
         </label>
       </div>
     </div>
+  );
+}
+
+/** For everyone following the meeting: which item is being discussed now. */
+function NowShowing({ agenda }: { agenda: Agenda }) {
+  const t = useT();
+  const current = agenda.items.find((item) => item.id === agenda.meta.currentItemId);
+  return (
+    <p className="now-showing" role="status" aria-live="polite">
+      {current ? t("run.now", { title: current.title.trim() || t("agenda.untitled") }) : ""}
+    </p>
+  );
+}
+
+/** mm:ss for a number of milliseconds (negative: 0). */
+function clock(ms: number): string {
+  const seconds = Math.max(0, Math.floor(ms / 1000));
+  const minutes = Math.floor(seconds / 60);
+  return `${minutes}:${String(seconds % 60).padStart(2, "0")}`;
+}
+
+/**
+ * The leader's controls while the meeting runs: start, the current item with its timer against
+ * the planned minutes, the whole meeting's timer, previous and next item, and shortcuts that
+ * move focus to the capture fields (Alt+N next item, Alt+V decision, Alt+O action).
+ */
+function RunBar(props: { doc: Y.Doc; agenda: Agenda; announce(text: string): void }) {
+  const t = useT();
+  const { doc, agenda } = props;
+  const [now, setNow] = useState(() => Date.now());
+  const [large, setLarge] = useState(false);
+  const running = agenda.meta.runStartedAt !== null;
+  useEffect(() => {
+    if (!running) return;
+    const timer = window.setInterval(() => setNow(Date.now()), 1000);
+    return () => window.clearInterval(timer);
+  }, [running]);
+  useEffect(() => {
+    document.documentElement.classList.toggle("run-large", large);
+    return () => document.documentElement.classList.remove("run-large");
+  }, [large]);
+
+  const index = agenda.items.findIndex((item) => item.id === agenda.meta.currentItemId);
+  const current = index >= 0 ? agenda.items[index] : undefined;
+  const title = (item: AgendaItem | undefined) =>
+    item ? item.title.trim() || t("agenda.untitled") : "";
+
+  const go = (target: number) => {
+    const next = agenda.items[target];
+    const at = Date.now();
+    doc.transact(() => {
+      if (current && current.status === "current") {
+        setItemFields(doc, current.id, { status: target > index ? "done" : "planned" });
+      }
+      if (next) setItemFields(doc, next.id, { status: "current" });
+      setMeta(doc, {
+        currentItemId: next?.id ?? null,
+        itemStartedAt: next ? at : null,
+        runStartedAt: agenda.meta.runStartedAt ?? at,
+      });
+    });
+    props.announce(next ? t("run.now", { title: title(next) }) : t("run.allDone"));
+  };
+
+  const next = () => go(index + 1);
+  const nextRef = useRef(next);
+  nextRef.current = next;
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (!event.altKey || event.ctrlKey || event.metaKey) return;
+      const key = event.key.toLowerCase();
+      const focus = (selector: string) => {
+        const field = document.querySelector<HTMLElement>(
+          `article.agenda-item-current ${selector}`,
+        );
+        if (field) {
+          event.preventDefault();
+          field.focus();
+        }
+      };
+      if (key === "n") {
+        event.preventDefault();
+        nextRef.current();
+      } else if (key === "v") focus("[data-capture=decision]");
+      else if (key === "o") focus("[data-capture=action]");
+    };
+    document.addEventListener("keydown", onKey);
+    return () => document.removeEventListener("keydown", onKey);
+  }, []);
+
+  const planned = agenda.items.reduce((sum, item) => sum + (item.plannedMinutes ?? 0), 0);
+  const itemElapsed = agenda.meta.itemStartedAt ? now - agenda.meta.itemStartedAt : 0;
+  const totalElapsed = agenda.meta.runStartedAt ? now - agenda.meta.runStartedAt : 0;
+  const over = current?.plannedMinutes ? itemElapsed > current.plannedMinutes * 60_000 : false;
+
+  return (
+    <section className="run-bar" aria-labelledby="run-title">
+      <h3 id="run-title">{t("run.title")}</h3>
+      {!running ? (
+        <button type="button" onClick={() => go(0)} disabled={agenda.items.length === 0}>
+          {t("run.start")}
+        </button>
+      ) : (
+        <>
+          <p className="run-current">
+            {current ? t("run.now", { title: title(current) }) : t("run.allDone")}
+          </p>
+          <dl className="run-timers">
+            <dt>{t("run.itemTime")}</dt>
+            <dd className={over ? "run-over" : undefined}>
+              {clock(itemElapsed)}
+              {current?.plannedMinutes ? ` / ${current.plannedMinutes}:00` : ""}
+              {over ? ` (${t("run.over")})` : ""}
+            </dd>
+            <dt>{t("run.totalTime")}</dt>
+            <dd>
+              {clock(totalElapsed)}
+              {planned ? ` / ${planned}:00` : ""}
+            </dd>
+          </dl>
+          <div className="run-actions">
+            <button
+              type="button"
+              className="secondary"
+              onClick={() => go(index - 1)}
+              disabled={index <= 0}
+            >
+              {t("run.previous")}
+            </button>
+            <button type="button" onClick={next} disabled={index >= agenda.items.length}>
+              {index + 1 < agenda.items.length ? t("run.next") : t("run.finish")}
+            </button>
+          </div>
+        </>
+      )}
+      <p className="muted">{t("run.shortcuts")}</p>
+      <label className="checkbox">
+        <input
+          type="checkbox"
+          checked={large}
+          onChange={(e) => setLarge(e.currentTarget.checked)}
+        />
+        {t("run.largeType")}
+      </label>
+    </section>
   );
 }
 
@@ -372,7 +525,10 @@ function AgendaItemView(props: ItemViewProps) {
       <div className="agenda-item-notes">{props.editor}</div>
 
       {props.mode === "network" || item.voices.length > 0 ? <Voices {...props} /> : null}
-      {props.mode === "responsibility" || item.decisions.length > 0 || item.actions.length > 0 ? (
+      {props.mode === "responsibility" ||
+      role === "lead" ||
+      item.decisions.length > 0 ||
+      item.actions.length > 0 ? (
         <Outcomes {...props} />
       ) : null}
 
@@ -539,6 +695,7 @@ function Outcomes(props: ItemViewProps) {
           <label htmlFor={decisionId}>{t("agenda.newDecision")}</label>
           <input
             id={decisionId}
+            data-capture="decision"
             type="text"
             value={decision}
             maxLength={LIMITS.line}
@@ -615,6 +772,7 @@ function Outcomes(props: ItemViewProps) {
               {t("agenda.actionWhat")}
               <input
                 ref={whatRef}
+                data-capture="action"
                 type="text"
                 value={action.what}
                 maxLength={LIMITS.line}
