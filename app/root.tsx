@@ -1,4 +1,5 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { deleteLocalCopies } from "./features/agenda/offline";
 import {
   Form,
   Links,
@@ -91,7 +92,16 @@ function Shell({ children }: { children: ReactNode }) {
                 <a href="/account" className="header-link">
                   {t("nav.account")}
                 </a>
-                <Form method="post" action="/logout">
+                <Form
+                  method="post"
+                  action="/logout"
+                  onSubmit={(event) => {
+                    // Delete the offline copies of live documents first (agenda/offline.ts).
+                    event.preventDefault();
+                    const form = event.currentTarget;
+                    void deleteLocalCopies().finally(() => form.submit());
+                  }}
+                >
                   <button type="submit" className="link-button">
                     {t("nav.logout")}
                   </button>

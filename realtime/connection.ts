@@ -13,6 +13,10 @@ export const CLOSE = {
   loadFailed: { code: 1011, reason: "document could not be loaded" },
   busy: { code: 1013, reason: "try again later" },
   sessionEnded: { code: 4401, reason: "session ended" },
+  /** A frame over REALTIME_MAX_PAYLOAD: a 44xx code, so the client does not send it again. */
+  changeTooLarge: { code: 4413, reason: "change too large" },
+  /** An edit the acceptUpdate hook refused (a part the writer may not change). */
+  changeRefused: { code: 4422, reason: "change not allowed" },
   accessWithdrawn: { code: 4403, reason: "access withdrawn" },
 } as const;
 

@@ -32,6 +32,8 @@ export interface DocumentSettings {
   compactAfter: number;
   /** The application's `loaded` hook (realtime/hooks.ts). */
   loaded?: (documentName: string, doc: Y.Doc) => void;
+  /** The application's `acceptUpdate` hook: null applies the update, a reason refuses it. */
+  acceptUpdate?: (connection: Connection, doc: Y.Doc, update: Uint8Array) => string | null;
 }
 
 export interface CrossProcess {
@@ -204,6 +206,12 @@ export class LiveDocument {
         this.tellReadOnly(connection);
       }
       return;
+    }
+    const refusal = this.settings.acceptUpdate?.(connection, this.doc, update) ?? null;
+    if (refusal !== null) {
+      this.metrics.closed.refused++;
+      logger().info({ document: this.name, reason: refusal }, "realtime: change refused");
+      return connection.refuse(CLOSE.changeRefused);
     }
     this.metrics.recordReceived(update.length);
     try {

@@ -58,6 +58,13 @@ export interface RealtimeHooks<I extends Identity = Identity> {
   watchAccess?(
     listener: (concerns: (identity: I) => boolean) => void,
   ): Promise<() => Promise<void>>;
+  /**
+   * Before an edit of a connection with permission "edit" is applied: null to apply it, or why
+   * it may not be (the connection is then closed with 4422 and nothing of the update is kept).
+   * For documents whose parts belong to different writers (an agenda: ADR 014). Must not
+   * change `doc`. A hook that throws refuses.
+   */
+  acceptUpdate?(connection: OpenConnection<I>, doc: Y.Doc, update: Uint8Array): string | null;
   /** A connection was accepted (after the handshake). */
   opened?(connection: OpenConnection<I>): void;
   /** A connection ended, for whatever reason. */

@@ -16,7 +16,7 @@ export class RealtimeMetrics {
   compactions = 0;
   /** Frames not applied: a read-only connection's edits, frames past the rate limit. */
   droppedFrames = { readOnly: 0, rateLimited: 0, queueFull: 0, presenceNotOwned: 0 };
-  closed = { malformed: 0, tooLarge: 0, rateLimited: 0, revoked: 0, heartbeat: 0 };
+  closed = { malformed: 0, tooLarge: 0, rateLimited: 0, revoked: 0, heartbeat: 0, refused: 0 };
   refusedUpgrades = 0;
   /** The last 1,000 persistence lags, as a ring (this runs for every stored update). */
   private lagWindow: number[] = [];

@@ -83,6 +83,16 @@ export async function attachRealtime<I extends Identity>(
           unloadGraceMs: settings.REALTIME_UNLOAD_GRACE_MS,
           compactAfter: settings.REALTIME_COMPACT_AFTER,
           loaded: hooks.loaded,
+          acceptUpdate: hooks.acceptUpdate
+            ? (connection, doc, update) => {
+                try {
+                  return hooks.acceptUpdate!(describe(connection), doc, update);
+                } catch (error) {
+                  logger().error({ err: safeError(error) }, "realtime: acceptUpdate hook failed");
+                  return "the check failed"; // fail closed: nothing unchecked is applied
+                }
+              }
+            : undefined,
         },
         fanout,
         onUnloaded,
@@ -96,7 +106,9 @@ export async function attachRealtime<I extends Identity>(
   };
   const wss = new WebSocketServer({
     noServer: true,
-    maxPayload: settings.REALTIME_MAX_PAYLOAD,
+    // Frames up to 4× the limit are read and refused with 4413, which y-websocket does not retry
+    // (a 1009 from ws made it reconnect and send the same change again, in a loop).
+    maxPayload: settings.REALTIME_MAX_PAYLOAD * 4,
     perMessageDeflate: false,
   });
   const connections = new Set<Connection>();
@@ -195,7 +207,12 @@ export async function attachRealtime<I extends Identity>(
         metrics.closed.malformed++;
         return connection.refuse(CLOSE.malformed);
       }
-      connection.receive(toBytes(data));
+      const frame = toBytes(data);
+      if (frame.length > settings.REALTIME_MAX_PAYLOAD) {
+        metrics.closed.tooLarge++;
+        return connection.refuse(CLOSE.changeTooLarge);
+      }
+      connection.receive(frame);
     });
     ws.on("pong", () => {
       connection.alive = true;

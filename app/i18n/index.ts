@@ -49,6 +49,23 @@ export function formatDateTime(locale: Locale, value: Date | string): string {
   return text;
 }
 
+const calendarDateFormats = new Map<Locale, Intl.DateTimeFormat>();
+
+/**
+ * A calendar date (YYYY-MM-DD, no time and no zone: a due date) as "14. des. 2026" or
+ * "14 Dec 2026". Anything else is returned as it is.
+ */
+export function formatCalendarDate(locale: Locale, value: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return value;
+  let format = calendarDateFormats.get(locale);
+  if (!format) {
+    format = new Intl.DateTimeFormat(intlLocale[locale], { dateStyle: "medium", timeZone: "UTC" });
+    calendarDateFormats.set(locale, format);
+  }
+  const date = new Date(`${value}T12:00:00Z`);
+  return Number.isNaN(date.getTime()) ? value : format.format(date);
+}
+
 const HOUR_MS = 3_600_000;
 const zoneFormats = new Map<Locale, Intl.DateTimeFormat>();
 

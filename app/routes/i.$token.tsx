@@ -5,11 +5,12 @@ import {
   type MetaFunction,
 } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useParams } from "@remix-run/react";
-import { AgendaView } from "../features/documents/agenda-view";
+import { AgendaPanel } from "../features/agenda/agenda-panel";
 import { GeneralErrorBoundary } from "../components/error-boundary";
 import { ErrorSummary } from "../components/forms";
 import { AnswerButtons } from "../features/meetings/answer-buttons";
-import { formatDateTime, useLocale, useT } from "../i18n";
+import { formatDateTime, translator, useLocale, useT } from "../i18n";
+import { getLocale } from "../i18n/locale.server";
 import { InvitationAnswer } from "../features/meetings/meeting-page-form.server";
 import { openInvitation, respondToInvitation } from "../features/meetings/invitation-page.server";
 import { badRequest, formFields, readForm, validate } from "../utils/forms.server";
@@ -29,8 +30,13 @@ export const meta: MetaFunction<typeof loader> = (args) => [
   { name: "robots", content: "noindex" },
 ];
 
-export async function loader({ params, context }: LoaderFunctionArgs) {
-  const invitation = await openInvitation(params.token ?? "", context.clientIp);
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const t = translator(await getLocale(request));
+  const invitation = await openInvitation(
+    params.token ?? "",
+    context.clientIp,
+    t("agenda.thePerson"),
+  );
   if (!invitation) return data({ invitation: null }, { status: 404 });
   return { invitation };
 }
@@ -95,12 +101,7 @@ export default function InvitationPage() {
         </dd>
       </dl>
       <p>{t("invitation.ledBy", { names: invitation.leaders.join(", ") })}</p>
-      {invitation.agenda ? (
-        <section aria-labelledby="agenda-title">
-          <h2 id="agenda-title">{t("invitation.agenda")}</h2>
-          <AgendaView agenda={invitation.agenda} />
-        </section>
-      ) : null}
+      {!invitation.cancelled ? <AgendaPanel data={invitation.agenda} /> : null}
       {!invitation.cancelled ? (
         <>
           <h2>{t("invitation.yourAnswer")}</h2>

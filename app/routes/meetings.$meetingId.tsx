@@ -13,7 +13,10 @@ import { GeneralErrorBoundary } from "../components/error-boundary";
 import { ErrorSummary } from "../components/forms";
 import { AnswerButtons } from "../features/meetings/answer-buttons";
 import { MeetingForm } from "../features/meetings/meeting-form";
-import { formatDateTime, useLocale, useT } from "../i18n";
+import { formatDateTime, translator, useLocale, useT } from "../i18n";
+import { getLocale } from "../i18n/locale.server";
+import { AgendaPanel } from "../features/agenda/agenda-panel";
+import { agendaForUser } from "../features/agenda/agenda-page.server";
 import type { MessageKey } from "../i18n/nb";
 import { idFromUrl } from "../features/access/access.server";
 import {
@@ -60,7 +63,14 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const planning = view.manage ? await planningChoices(user, m.networkId) : null;
   // With which of two instants a time in autumn's repeated hour is (osloDateTime).
   const { date, time, utcOffset, offsetChoices } = osloDateTime(m.startsAt);
+  const t = translator(await getLocale(request));
+  const agenda = await agendaForUser(user, m, {
+    ownInvitationMemberId:
+      view.invited.find((i) => i.id === view.ownInvitationId)?.memberId ?? null,
+    personLabel: view.manage ? view.personName : t("agenda.thePerson"),
+  });
   return {
+    agenda,
     manage: view.manage,
     formToken: view.manage ? issueFormToken(userOwner(user)) : null,
     personName: view.manage ? view.personName : null,
@@ -265,6 +275,7 @@ export default function MeetingPage() {
     answerFor,
     edit,
     formToken,
+    agenda,
   } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const [params] = useSearchParams();
@@ -435,6 +446,14 @@ export default function MeetingPage() {
           </div>
         </section>
       ) : null}
+      {!cancelled && manage ? (
+        <p>
+          <a className="button" href={`/meetings/${meeting.id}/run`}>
+            {t("run.open")}
+          </a>
+        </p>
+      ) : null}
+      {!cancelled ? <AgendaPanel data={agenda} /> : null}
       {edit && !cancelled ? (
         <section className="panel" aria-labelledby="edit-title">
           <h2 id="edit-title">{t("meeting.edit")}</h2>

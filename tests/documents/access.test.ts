@@ -7,6 +7,13 @@ import { recordConsent, withdrawConsent } from "../../app/features/consent/conse
 import { osloToday } from "../../app/utils/oslo-time";
 import { DEMO, startTestServer, type TestServer } from "../support/server";
 import {
+  addItem,
+  itemMap,
+  readAgenda,
+  replaceText,
+  sharedText,
+} from "../../app/features/agenda/document";
+import {
   connectClient,
   demoDocuments,
   rawUpgrade,
@@ -115,45 +122,70 @@ describe("tickets from the invitation page", () => {
   });
 });
 
-describe("read-only", () => {
-  it("a partner with consent reads live; their edits never reach anyone", async () => {
+describe("contributors", () => {
+  it("a partner and a link holder with consent add items of their own, which everyone sees; a change outside what they may do closes their socket with 4422 and nothing of it is kept", async () => {
     const editor = client(server.url, docs.agenda, { cookie: cookie.leader });
-    const reader = client(server.url, docs.agenda, { cookie: cookie.nav });
+    const partner = client(server.url, docs.agenda, { cookie: cookie.nav });
     const linkHolder = client(server.url, docs.agenda, {
       ticket: issueTicket(relative, docs.agenda),
     });
-    await Promise.all([editor.synced(), reader.synced(), linkHolder.synced()]);
-    await until(() => (reader.permissionDenied.length > 0 ? true : undefined), "read-only notice");
-    expect(reader.permissionDenied).toEqual(["read-only"]);
+    await Promise.all([editor.synced(), partner.synced(), linkHolder.synced()]);
+    const leaderItem = addItem(editor.doc, {
+      title: "Fra leder",
+      createdBy: "user:" + docs.personId,
+    });
+    await until(() => itemMap(partner.doc, leaderItem) ?? undefined, "the partner sees it");
 
-    editor.doc.getText("notes").insert(0, "Fra leder");
+    addItem(partner.doc, {
+      title: "Fra NAV",
+      createdBy: `member:${docs.navMemberId}`,
+      broughtBy: `member:${docs.navMemberId}`,
+    });
+    addItem(linkHolder.doc, { title: "Fra Per", createdBy: `member:${docs.relativeMemberId}` });
+    const titles = (c: Client) => readAgenda(c.doc).agenda.items.map((item) => item.title);
     await until(
-      () => (reader.doc.getText("notes").toString().includes("Fra leder") ? true : undefined),
-      "the reader sees the leader's edit",
+      () =>
+        titles(editor).includes("Fra NAV") && titles(editor).includes("Fra Per") ? true : undefined,
+      "the leader sees both contributions",
     );
-    await until(
-      () => (linkHolder.doc.getText("notes").toString().includes("Fra leder") ? true : undefined),
-      "the link holder sees it",
-    );
-    const dropped = server.realtime.metrics.droppedFrames.readOnly;
-    reader.doc.getText("notes").insert(0, "SNIKER ");
+    expect(partner.closeCodes).toEqual([]);
+
+    // Renaming the leader's item, and writing a part the agenda does not have: refused.
+    replaceText(sharedText(itemMap(partner.doc, leaderItem), "title")!, "SNIKER");
     linkHolder.doc.getText("notes").insert(0, "OGSÅ ");
-    await until(
-      () => (server.realtime.metrics.droppedFrames.readOnly >= dropped + 2 ? true : undefined),
-      "both read-only edits dropped",
-    );
-    // A round trip through the editor's socket proves the server has handled what came before.
-    editor.doc.getText("notes").insert(0, "X");
-    await until(
-      () => (reader.doc.getText("notes").toString().includes("X") ? true : undefined),
-      "a later edit",
-    );
-    expect(editor.doc.getText("notes").toString()).not.toMatch(/SNIKER|OGSÅ/);
+    await until(() => (partner.closeCodes.includes(4422) ? true : undefined), "partner closed");
+    await until(() => (linkHolder.closeCodes.includes(4422) ? true : undefined), "holder closed");
+    // A round trip through the leader's socket proves the server handled what came before.
+    addItem(editor.doc, { title: "Siste", createdBy: null });
     await server.realtime.flush();
     const fresh = client(server.url, docs.agenda, { cookie: cookie.leader });
     await fresh.synced();
-    expect(fresh.doc.getText("notes").toString()).not.toMatch(/SNIKER|OGSÅ/);
-    [editor, reader, linkHolder, fresh].forEach((c) => c.destroy());
+    await until(() => (titles(fresh).includes("Siste") ? true : undefined), "fresh copy");
+    expect(titles(fresh)).toContain("Fra leder");
+    expect(titles(fresh)).not.toContain("SNIKER");
+    expect(fresh.doc.getText("notes").toString()).toBe("");
+    // y-websocket does not send the refused change again (no reconnect after a 44xx close).
+    expect(partner.provider.shouldConnect).toBe(false);
+    [editor, partner, linkHolder, fresh].forEach((c) => c.destroy());
+  });
+
+  it("a frame over the size limit closes with 4413, which y-websocket does not retry", async () => {
+    const editor = client(server.url, docs.agenda, { cookie: cookie.leader });
+    await editor.synced();
+    const opened = await server.database.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, "document.open"), eq(auditLog.subjectId, docs.meetingId)));
+    // 2.5 MiB in one change: over REALTIME_MAX_PAYLOAD (2 MiB).
+    editor.doc.getText("big").insert(0, "x".repeat(2.5 * 1024 * 1024));
+    await until(() => (editor.closeCodes.includes(4413) ? true : undefined), "closed with 4413");
+    expect(editor.provider.shouldConnect).toBe(false);
+    const after = await server.database.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, "document.open"), eq(auditLog.subjectId, docs.meetingId)));
+    expect(after.length).toBe(opened.length);
+    editor.destroy();
   });
 });
 

@@ -2,6 +2,7 @@ import { and, desc, eq, isNull } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { auditLog, consents } from "../../db/schema";
+import { addItem } from "../../app/features/agenda/document";
 import { AGENDA_FIELD, agendaFromState } from "../../app/features/documents/agenda.server";
 import { withdrawConsent } from "../../app/features/consent/consent.server";
 import { invitationToken } from "../../app/features/meetings/invitation-links.server";
@@ -137,7 +138,17 @@ describe("the agenda on the invitation page", () => {
     }
   });
 
-  it("is gone as soon as the member's consent for the agenda is withdrawn", async () => {
+  it("is gone as soon as the member's consent for the agenda is withdrawn, and the page says why", async () => {
+    const leader = connectClient(server.url, docs.agenda, {
+      cookie: await server.cookieFor(DEMO.leader),
+    });
+    await leader.synced();
+    addItem(leader.doc, { title: "Hemmelig sak", createdBy: null });
+    await until(
+      async () => ((await relativePage()).includes("Hemmelig sak") ? true : undefined),
+      "the item is on the page",
+    );
+    leader.destroy();
     const [consent] = await server.database.db
       .select({ id: consents.id })
       .from(consents)
@@ -156,7 +167,8 @@ describe("the agenda on the invitation page", () => {
     expect(withdrawn).toBe(true);
     const html = await relativePage();
     expect(html).toContain("Fjordvik bibliotek"); // the rest of the page is still there
-    expect(html).not.toContain("Dagsorden");
+    expect(html).not.toContain("Hemmelig sak");
+    expect(html).toContain("det ikke er gitt samtykke til at den deles med deg");
     expect(await lastOpening()).toEqual({ agendaShown: false });
   });
 });

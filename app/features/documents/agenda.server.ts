@@ -37,6 +37,17 @@ export function agendaFromState(state: Uint8Array): AgendaContent[] {
   }
 }
 
+/**
+ * Any XML fragment of a live document (an agenda item's notes, the general notes) as the tree
+ * of allowed tags, with the same nesting rules and limits as the whole agenda. Never throws.
+ */
+export function fragmentContent(fragment: Y.XmlFragment): AgendaContent[] {
+  const budget: Budget = { nodes: MAX_NODES, characters: MAX_CHARACTERS, truncated: false };
+  const content = blocks(fragment, budget).filter(hasText);
+  if (budget.truncated) content.push({ tag: "p", children: ["…"] });
+  return content;
+}
+
 type Budget = { nodes: number; characters: number; truncated: boolean };
 type Parent = Y.XmlFragment | Y.XmlElement;
 

@@ -8,10 +8,13 @@ import { isOwnOrigin } from "../../utils/origin.server";
 import { ACCESS_CHANNEL, parseAccessChange } from "../access/access-events.server";
 import { sessionTokenHash, sessionUserById } from "../accounts/session.server";
 import { recordAuditNow } from "../audit/audit.server";
+import { PERSON_REF, type Ref } from "../agenda/document";
+import { refusedChange, type AgendaRole } from "../agenda/policy";
 import {
   documentPermission,
   parseDocumentName,
   type DocumentAsker,
+  type DocumentGrant,
   type DocumentOwner,
 } from "./registry.server";
 import { verifyTicket } from "./tickets.server";
@@ -32,6 +35,32 @@ export interface DocumentIdentity {
   owner: DocumentOwner;
   /** A link holder as the audit log names them: the person on their own link (ADR 013). */
   linkActorLabel: string | null;
+  /**
+   * What the holder may change and who they are in the document (agenda/policy.ts). Updated
+   * at every recheck: a leader who is no longer one may still contribute as an invitee.
+   */
+  role: AgendaRole;
+  self: Ref | null;
+}
+
+/** The engine's permission and the policy's role for a grant (null: none). */
+function rolesOf(grant: DocumentGrant, asker: DocumentAsker) {
+  if (grant.permission === "none") return null;
+  const role: AgendaRole =
+    grant.permission === "edit"
+      ? "lead"
+      : grant.permission === "contribute"
+        ? "contribute"
+        : "read";
+  const self: Ref | null =
+    role === "lead" && asker.kind === "user"
+      ? `user:${asker.user.id}`
+      : grant.memberIsPerson
+        ? PERSON_REF
+        : grant.memberId
+          ? `member:${grant.memberId}`
+          : null;
+  return { permission: role === "read" ? ("read" as const) : ("edit" as const), role, self };
 }
 
 /** The hooks for attachRealtime, bound to this process's environment and database. */
@@ -48,19 +77,22 @@ export function documentHooks(env: Env, database: DatabaseHandle): RealtimeHooks
       if (!asked.ok) return asked;
       // A well-formed name of something that does not exist is refused like a forbidden one.
       const grant = await documentPermission(asked.asker, document);
-      if (grant.permission === "none" || !grant.owner) {
+      const roles = rolesOf(grant, asked.asker);
+      if (!roles || !grant.owner) {
         return { ok: false, status: 403, reason: "forbidden" };
       }
       return {
         ok: true,
         documentName: document.name,
-        permission: grant.permission,
+        permission: roles.permission,
         // A link holder with an account of their own is concerned by changes to that account.
         identity: {
           ...asked.identity,
           owner: grant.owner,
           userId: grant.accountId,
           linkActorLabel: grant.linkActorLabel,
+          role: roles.role,
+          self: roles.self,
         },
       };
     },
@@ -74,7 +106,17 @@ export function documentHooks(env: Env, database: DatabaseHandle): RealtimeHooks
       }
       const document = parseDocumentName(documentName);
       const grant = document ? await documentPermission(asker, document) : null;
-      return !grant || grant.permission === "none" ? "accessWithdrawn" : grant.permission;
+      const roles = grant ? rolesOf(grant, asker) : null;
+      if (!roles) return "accessWithdrawn";
+      identity.role = roles.role;
+      identity.self = roles.self;
+      return roles.permission;
+    },
+
+    acceptUpdate({ documentName, identity }, doc, update) {
+      // Agendas have parts that belong to different writers; other kinds are edited whole.
+      if (!documentName.startsWith("agenda:")) return null;
+      return refusedChange(doc, update, identity.role, identity.self);
     },
 
     async watchAccess(listener) {
@@ -134,7 +176,11 @@ async function askerOf(request: IncomingMessage, documentName: string): Promise<
       linkVersion: checked.linkVersion,
     };
     const key = `invitation:${checked.invitationId}:${checked.linkVersion}`;
-    return { ok: true, asker, identity: { key, asker, sessionIdHash: null, userId: null } };
+    return {
+      ok: true,
+      asker,
+      identity: { key, asker, sessionIdHash: null, userId: null, role: "read", self: null },
+    };
   }
   const sessionIdHash = await sessionTokenHash(
     new Request("http://broen.invalid/", { headers: { Cookie: request.headers.cookie ?? "" } }),
@@ -145,7 +191,14 @@ async function askerOf(request: IncomingMessage, documentName: string): Promise<
   return {
     ok: true,
     asker,
-    identity: { key: `session:${sessionIdHash}`, asker, sessionIdHash, userId: user.id },
+    identity: {
+      key: `session:${sessionIdHash}`,
+      asker,
+      sessionIdHash,
+      userId: user.id,
+      role: "read",
+      self: null,
+    },
   };
 }
 

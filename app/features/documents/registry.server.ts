@@ -33,6 +33,11 @@ export interface DocumentOwner {
 interface DocumentKindSpec {
   /** The kind of consent a member needs to read it. */
   content: ConsentContent;
+  /**
+   * Whether an invitee with that consent also writes (within the kind's policy, checked for
+   * each change: agenda/policy.ts) instead of only reading.
+   */
+  inviteesContribute: boolean;
   /** The role permission an account needs for it at all (access/permissions.ts). */
   permission: Permission;
   /** The owner of the document with this id, or null when there is no such object. */
@@ -48,12 +53,14 @@ const OWNER = {
 export const documentKinds = {
   /**
    * agenda:<meetingId> — those who manage the network edit; a partner or link holder invited
-   * to the meeting reads it while their invitation is current, the meeting is not cancelled
-   * and their consent for "agenda" is in force. The person, through their own invitation,
-   * edits it without consent (it is theirs; ADR 013).
+   * to the meeting contributes (adds items of their own, writes notes and their own voice:
+   * agenda/policy.ts) while their invitation is current, the meeting is not cancelled and
+   * their consent for "agenda" is in force. The person, through their own invitation, edits
+   * it without consent (it is theirs; ADR 013).
    */
   agenda: {
     content: "agenda",
+    inviteesContribute: true,
     permission: "meetings.view",
     async owner(id, db) {
       const [row] = await db
@@ -71,6 +78,7 @@ export const documentKinds = {
    */
   plan: {
     content: "plan",
+    inviteesContribute: false,
     permission: "networks.view",
     async owner(id, db) {
       const [row] = await db
@@ -84,7 +92,11 @@ export const documentKinds = {
 } satisfies Record<string, DocumentKindSpec>;
 
 export type DocumentKind = keyof typeof documentKinds;
-export type DocumentPermission = "edit" | "read" | "none";
+/**
+ * "edit": everything; "contribute": writes what the kind's policy allows an invitee (the
+ * realtime server checks each change); "read"; "none".
+ */
+export type DocumentPermission = "edit" | "contribute" | "read" | "none";
 
 export interface DocumentName {
   kind: DocumentKind;
@@ -117,6 +129,10 @@ export interface DocumentGrant {
   accountId: string | null;
   /** A link holder as the audit log names them (invitationActorLabel); null for users. */
   linkActorLabel: string | null;
+  /** The network member the asker is invited as (meeting documents), or null. */
+  memberId: string | null;
+  /** Whether that member is the person the meeting is about (ADR 013). */
+  memberIsPerson: boolean;
 }
 
 /**
@@ -131,13 +147,26 @@ export async function documentPermission(
   const spec: DocumentKindSpec = documentKinds[doc.kind];
   const owner = await spec.owner(doc.id, db);
   let accountId = asker.kind === "user" ? asker.user.id : null;
-  if (!owner) return { permission: "none", owner: null, accountId, linkActorLabel: null };
+  if (!owner) {
+    return {
+      permission: "none",
+      owner: null,
+      accountId,
+      linkActorLabel: null,
+      memberId: null,
+      memberIsPerson: false,
+    };
+  }
   let linkActorLabel: string | null = null;
+  let memberId: string | null = null;
+  let memberIsPerson = false;
   const grant = (permission: DocumentPermission): DocumentGrant => ({
     permission,
     owner,
     accountId,
     linkActorLabel,
+    memberId,
+    memberIsPerson,
   });
 
   if (asker.kind === "user") {
@@ -158,9 +187,12 @@ export async function documentPermission(
     accountId ??= invitation?.member.userId ?? null;
     if (asker.kind === "invitation" && invitation)
       linkActorLabel = invitationActorLabel(invitation);
+    memberId = invitation?.member.id ?? null;
+    memberIsPerson = invitation?.member.isPerson ?? false;
     if (invitation?.meeting.id !== owner.meetingId) return grant("none");
     if (invitationMayWrite(invitation, spec.content)) return grant("edit");
-    return grant(invitationMaySee(invitation, spec.content) ? "read" : "none");
+    if (!invitationMaySee(invitation, spec.content)) return grant("none");
+    return grant(spec.inviteesContribute ? "contribute" : "read");
   }
   if (asker.kind !== "user") return grant("none");
   return grant(

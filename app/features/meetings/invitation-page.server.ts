@@ -1,7 +1,7 @@
 import { asc, eq } from "drizzle-orm";
 import { getDatabase } from "../../../db/client";
 import { meetingLeaders, users } from "../../../db/schema";
-import { meetingAgenda } from "../documents/agenda.server";
+import { agendaForInvitation } from "../agenda/agenda-page.server";
 import { recordAudit, recordAuditNow } from "../audit/audit.server";
 import { invitationCalendar } from "../calendar/ical.server";
 import {
@@ -30,7 +30,11 @@ const actorFor = (found: CurrentInvitation, ip: string) => ({
   ip,
 });
 
-export async function openInvitation(token: string, ip: string) {
+/**
+ * What the link `token` shows now, with the agenda as far as consent allows (`personLabel`
+ * names the person in it), or null when the link does not work. Logs the opening.
+ */
+export async function openInvitation(token: string, ip: string, personLabel: string) {
   const found = await invitationByToken(token);
   if (!found) return null;
   const { invitation, member, meeting } = found;
@@ -40,15 +44,15 @@ export async function openInvitation(token: string, ip: string) {
     .innerJoin(users, eq(users.id, meetingLeaders.userId))
     .where(eq(meetingLeaders.meetingId, meeting.id))
     .orderBy(asc(users.name));
-  // The agenda only while the member's consent for it is in force; null hides the section.
-  const agenda = invitationMaySee(found, "agenda") ? await meetingAgenda(meeting.id) : null;
+  // The agenda only while the member's consent for it is in force (agendaForInvitation).
+  const agenda = await agendaForInvitation(found, { token, personLabel });
   await recordAuditNow(actorFor(found, ip), {
     action: "invitation.open",
     subjectType: "invitation",
     subjectId: invitation.id,
     personId: found.personId,
     // Reading the agenda here is reading the person's information, as over the live socket.
-    details: { agendaShown: agenda !== null },
+    details: { agendaShown: agenda.role !== "none" },
   });
   return {
     memberName: member.name,

@@ -1,0 +1,906 @@
+import { useEffect, useId, useRef, useState, type FormEvent } from "react";
+import type * as Y from "yjs";
+import { formatCalendarDate, useLocale, useT } from "../../i18n";
+import {
+  addAction,
+  addDecision,
+  addItem,
+  addVoice,
+  itemMap,
+  itemNotes,
+  itemStatuses,
+  LIMITS,
+  PARTS,
+  PERSON_REF,
+  readAgenda,
+  removeEntry,
+  removeItem,
+  replaceText,
+  setEntryField,
+  setItemFields,
+  setMeta,
+  sharedText,
+  shiftItem,
+  type Agenda,
+  type AgendaItem,
+  type ItemStatus,
+  type Ref,
+} from "./document";
+import { colourFor, useDocValue, useLiveDocument, usePresence, type ConnectionState } from "./live";
+import { keepsLocalCopy, setKeepsLocalCopy } from "./offline";
+import type { AgendaRole } from "./policy";
+import { RichTextEditor } from "./rich-text-editor";
+
+/*
+ * The live agenda (issue 11): everyone who may see it works in the same document. Leaders and
+ * the person edit everything; contributors add items of their own, write notes and their own
+ * voice (policy.ts, which the server also applies); readers read. Every control is a real
+ * button or field, so the page works by keyboard alone, and what changes is announced.
+ */
+
+export interface AgendaPerson {
+  ref: Ref;
+  name: string;
+}
+
+export interface LiveAgendaProps {
+  meetingId: string;
+  /** Network meetings keep each voice; responsibility groups capture decisions and actions. */
+  mode: "network" | "responsibility";
+  role: AgendaRole;
+  self: AgendaPerson;
+  /** Who the local copy belongs to (user id or invitation id). */
+  ownerKey: string;
+  ticketUrl?: string;
+  /** Who may bring an item or be responsible for an action: the person first, then the rest. */
+  people: AgendaPerson[];
+  /** The run view: timers, next item, capture shortcuts (leaders only). */
+  run?: boolean;
+}
+
+export default function LiveAgenda(props: LiveAgendaProps) {
+  const t = useT();
+  const [keepLocal, setKeepLocal] = useState(() => keepsLocalCopy());
+  const live = useLiveDocument({
+    documentName: `agenda:${props.meetingId}`,
+    ownerKey: props.ownerKey,
+    ticketUrl: props.ticketUrl,
+    keepLocal,
+  });
+  const { doc, provider } = live;
+  const agenda = useDocValue(doc, (d) => readAgenda(d).agenda);
+  const present = usePresence(provider);
+  const [announcement, setAnnouncement] = useState("");
+  const announce = (text: string) => setAnnouncement(text);
+  const colour = colourFor(props.self.ref);
+  const user = { name: props.self.name, color: colour, ref: props.self.ref };
+
+  // Readers are present too (the caret extension sets this only for those who write).
+  useEffect(() => {
+    provider?.awareness.setLocalStateField("user", user);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [provider, props.self.ref, props.self.name]);
+
+  const role: AgendaRole =
+    live.ended || (agenda.meta.locked && props.role === "contribute") ? "read" : props.role;
+  const names = new Map(props.people.map((p) => [p.ref, p.name]));
+  const nameOf = (ref: Ref | null) => (ref ? (names.get(ref) ?? t("agenda.someone")) : "");
+  const mayEditItem = (item: AgendaItem) =>
+    role === "lead" || (role === "contribute" && item.createdBy === props.self.ref);
+
+  const onRefused = (reason: "paste" | "size") =>
+    announce(t(reason === "paste" ? "agenda.pasteTooLarge" : "agenda.textTooLarge"));
+
+  return (
+    <div className="live-agenda" data-state={live.state}>
+      <div className="live-bar">
+        <ConnectionBadge state={live.state} keepLocal={keepLocal} />
+        <ul className="presence" aria-label={t("agenda.presentNow")}>
+          {present.map((person) => (
+            <li key={person.clientId} style={{ borderColor: person.color }}>
+              <span className="presence-dot" style={{ background: person.color }} aria-hidden />
+              {person.self ? t("agenda.you", { name: person.name }) : person.name}
+            </li>
+          ))}
+        </ul>
+      </div>
+      <p className="visually-hidden" role="status" aria-live="polite">
+        {announcement}
+      </p>
+      {live.ended ? (
+        <div className="alert alert-warning" role="alert">
+          <p>{t(`agenda.ended.${live.ended}`)}</p>
+          {live.ended === "refused" || live.ended === "tooLarge" ? (
+            <button type="button" className="secondary" onClick={live.restart}>
+              {t("agenda.restart")}
+            </button>
+          ) : null}
+        </div>
+      ) : null}
+      {agenda.meta.locked ? <p className="notice">{t("agenda.lockedNotice")}</p> : null}
+      {props.run && role === "lead" ? (
+        <RunBar doc={doc} agenda={agenda} announce={announce} />
+      ) : (
+        <NowShowing agenda={agenda} />
+      )}
+
+      <section aria-labelledby="general-notes-title" className="agenda-notes">
+        <h3 id="general-notes-title">{t("agenda.generalNotes")}</h3>
+        <RichTextEditor
+          fragment={doc.getXmlFragment(PARTS.notes)}
+          provider={provider}
+          user={user}
+          editable={role !== "read"}
+          label={t("agenda.generalNotes")}
+          onRefused={onRefused}
+        />
+      </section>
+
+      <h3 id="items-title">{props.mode === "network" ? t("agenda.themes") : t("agenda.items")}</h3>
+      {agenda.items.length === 0 ? <p className="muted">{t("agenda.noItems")}</p> : null}
+      <ol className="agenda-items" aria-labelledby="items-title">
+        {agenda.items.map((item, index) => (
+          <li key={item.id}>
+            <AgendaItemView
+              doc={doc}
+              item={item}
+              index={index}
+              count={agenda.items.length}
+              current={agenda.meta.currentItemId === item.id}
+              mode={props.mode}
+              role={role}
+              mayEdit={mayEditItem(item)}
+              self={props.self}
+              people={props.people}
+              nameOf={nameOf}
+              announce={announce}
+              editor={
+                itemNotes(doc, item.id) ? (
+                  <RichTextEditor
+                    fragment={itemNotes(doc, item.id)!}
+                    provider={provider}
+                    user={user}
+                    editable={role !== "read"}
+                    label={t("agenda.notesFor", { title: item.title })}
+                    onRefused={onRefused}
+                  />
+                ) : null
+              }
+            />
+          </li>
+        ))}
+      </ol>
+
+      {role !== "read" ? (
+        <NewItemForm
+          doc={doc}
+          mode={props.mode}
+          role={role}
+          self={props.self}
+          people={props.people}
+          items={agenda.items}
+          announce={announce}
+        />
+      ) : null}
+
+      <div className="agenda-footer">
+        {props.role === "lead" && !live.ended ? (
+          <button
+            type="button"
+            className="secondary"
+            aria-pressed={agenda.meta.locked}
+            onClick={() => {
+              setMeta(doc, { locked: !agenda.meta.locked });
+              announce(t(agenda.meta.locked ? "agenda.unlocked" : "agenda.locked"));
+            }}
+          >
+            {agenda.meta.locked ? t("agenda.unlock") : t("agenda.lock")}
+          </button>
+        ) : null}
+        <label className="checkbox">
+          <input
+            type="checkbox"
+            checked={keepLocal}
+            onChange={(event) => {
+              const keep = event.currentTarget.checked;
+              void setKeepsLocalCopy(keep).then(() => setKeepLocal(keep));
+            }}
+          />
+          {t("agenda.keepLocalCopy")}
+        </label>
+      </div>
+    </div>
+  );
+}
+
+/** For everyone following the meeting: which item is being discussed now. */
+function NowShowing({ agenda }: { agenda: Agenda }) {
+  const t = useT();
+  const current = agenda.items.find((item) => item.id === agenda.meta.currentItemId);
+  return (
+    <p className="now-showing" role="status" aria-live="polite">
+      {current ? t("run.now", { title: current.title.trim() || t("agenda.untitled") }) : ""}
+    </p>
+  );
+}
+
+/** mm:ss for a number of milliseconds (negative: 0). */
+function clock(ms: number): string {
+  const seconds = Math.max(0, Math.floor(ms / 1000));
+  const minutes = Math.floor(seconds / 60);
+  return `${minutes}:${String(seconds % 60).padStart(2, "0")}`;
+}
+
+/**
+ * The leader's controls while the meeting runs: start, the current item with its timer against
+ * the planned minutes, the whole meeting's timer, previous and next item, and shortcuts that
+ * move focus to the capture fields (Alt+N next item, Alt+V decision, Alt+O action).
+ */
+function RunBar(props: { doc: Y.Doc; agenda: Agenda; announce(text: string): void }) {
+  const t = useT();
+  const { doc, agenda } = props;
+  const [now, setNow] = useState(() => Date.now());
+  const [large, setLarge] = useState(false);
+  const running = agenda.meta.runStartedAt !== null;
+  useEffect(() => {
+    if (!running) return;
+    const timer = window.setInterval(() => setNow(Date.now()), 1000);
+    return () => window.clearInterval(timer);
+  }, [running]);
+  useEffect(() => {
+    document.documentElement.classList.toggle("run-large", large);
+    return () => document.documentElement.classList.remove("run-large");
+  }, [large]);
+
+  const index = agenda.items.findIndex((item) => item.id === agenda.meta.currentItemId);
+  const current = index >= 0 ? agenda.items[index] : undefined;
+  const title = (item: AgendaItem | undefined) =>
+    item ? item.title.trim() || t("agenda.untitled") : "";
+
+  const go = (target: number) => {
+    const next = agenda.items[target];
+    const at = Date.now();
+    doc.transact(() => {
+      if (current && current.status === "current") {
+        setItemFields(doc, current.id, { status: target > index ? "done" : "planned" });
+      }
+      if (next) setItemFields(doc, next.id, { status: "current" });
+      setMeta(doc, {
+        currentItemId: next?.id ?? null,
+        itemStartedAt: next ? at : null,
+        runStartedAt: agenda.meta.runStartedAt ?? at,
+      });
+    });
+    props.announce(next ? t("run.now", { title: title(next) }) : t("run.allDone"));
+  };
+
+  const next = () => go(index + 1);
+  const nextRef = useRef(next);
+  nextRef.current = next;
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (!event.altKey || event.ctrlKey || event.metaKey) return;
+      const key = event.key.toLowerCase();
+      const focus = (selector: string) => {
+        const field = document.querySelector<HTMLElement>(
+          `article.agenda-item-current ${selector}`,
+        );
+        if (field) {
+          event.preventDefault();
+          field.focus();
+        }
+      };
+      if (key === "n") {
+        event.preventDefault();
+        nextRef.current();
+      } else if (key === "v") focus("[data-capture=decision]");
+      else if (key === "o") focus("[data-capture=action]");
+    };
+    document.addEventListener("keydown", onKey);
+    return () => document.removeEventListener("keydown", onKey);
+  }, []);
+
+  const planned = agenda.items.reduce((sum, item) => sum + (item.plannedMinutes ?? 0), 0);
+  const itemElapsed = agenda.meta.itemStartedAt ? now - agenda.meta.itemStartedAt : 0;
+  const totalElapsed = agenda.meta.runStartedAt ? now - agenda.meta.runStartedAt : 0;
+  const over = current?.plannedMinutes ? itemElapsed > current.plannedMinutes * 60_000 : false;
+
+  return (
+    <section className="run-bar" aria-labelledby="run-title">
+      <h3 id="run-title">{t("run.title")}</h3>
+      {!running ? (
+        <button type="button" onClick={() => go(0)} disabled={agenda.items.length === 0}>
+          {t("run.start")}
+        </button>
+      ) : (
+        <>
+          <p className="run-current">
+            {current ? t("run.now", { title: title(current) }) : t("run.allDone")}
+          </p>
+          <dl className="run-timers">
+            <dt>{t("run.itemTime")}</dt>
+            <dd className={over ? "run-over" : undefined}>
+              {clock(itemElapsed)}
+              {current?.plannedMinutes ? ` / ${current.plannedMinutes}:00` : ""}
+              {over ? ` (${t("run.over")})` : ""}
+            </dd>
+            <dt>{t("run.totalTime")}</dt>
+            <dd>
+              {clock(totalElapsed)}
+              {planned ? ` / ${planned}:00` : ""}
+            </dd>
+          </dl>
+          <div className="run-actions">
+            <button
+              type="button"
+              className="secondary"
+              onClick={() => go(index - 1)}
+              disabled={index <= 0}
+            >
+              {t("run.previous")}
+            </button>
+            <button type="button" onClick={next} disabled={index >= agenda.items.length}>
+              {index + 1 < agenda.items.length ? t("run.next") : t("run.finish")}
+            </button>
+          </div>
+        </>
+      )}
+      <p className="muted">{t("run.shortcuts")}</p>
+      <label className="checkbox">
+        <input
+          type="checkbox"
+          checked={large}
+          onChange={(e) => setLarge(e.currentTarget.checked)}
+        />
+        {t("run.largeType")}
+      </label>
+    </section>
+  );
+}
+
+function ConnectionBadge({ state, keepLocal }: { state: ConnectionState; keepLocal: boolean }) {
+  const t = useT();
+  return (
+    <p className={`connection connection-${state}`} role="status" aria-live="polite">
+      <span className="connection-dot" aria-hidden />
+      {t(`agenda.connection.${state}`)}
+      {state === "offline"
+        ? ` ${t(keepLocal ? "agenda.offlineKept" : "agenda.offlineNotKept")}`
+        : ""}
+    </p>
+  );
+}
+
+/** A text field bound to a Y.Text: each keystroke is the smallest edit (others' typing stays). */
+function SharedTextField(props: {
+  text: Y.Text;
+  label: string;
+  maxLength: number;
+  className?: string;
+  multiline?: boolean;
+}) {
+  const [value, setValue] = useState(() => props.text.toString());
+  useEffect(() => {
+    const update = () => setValue(props.text.toString());
+    update();
+    props.text.observe(update);
+    return () => props.text.unobserve(update);
+  }, [props.text]);
+  const onChange = (next: string) => {
+    setValue(next);
+    replaceText(props.text, next.slice(0, props.maxLength));
+  };
+  return props.multiline ? (
+    <textarea
+      aria-label={props.label}
+      className={props.className}
+      value={value}
+      maxLength={props.maxLength}
+      onChange={(event) => onChange(event.currentTarget.value)}
+    />
+  ) : (
+    <input
+      type="text"
+      aria-label={props.label}
+      className={props.className}
+      value={value}
+      maxLength={props.maxLength}
+      onChange={(event) => onChange(event.currentTarget.value)}
+    />
+  );
+}
+
+interface ItemViewProps {
+  doc: Y.Doc;
+  item: AgendaItem;
+  index: number;
+  count: number;
+  current: boolean;
+  mode: LiveAgendaProps["mode"];
+  role: AgendaRole;
+  mayEdit: boolean;
+  self: AgendaPerson;
+  people: AgendaPerson[];
+  nameOf(ref: Ref | null): string;
+  announce(text: string): void;
+  editor: React.ReactNode;
+}
+
+function AgendaItemView(props: ItemViewProps) {
+  const t = useT();
+  const { doc, item, role, mayEdit } = props;
+  const titleId = useId();
+  const map = itemMap(doc, item.id);
+  const title = sharedText(map, "title");
+  const [confirmRemove, setConfirmRemove] = useState(false);
+  const displayTitle = item.title.trim() || t("agenda.untitled");
+
+  return (
+    <article
+      className={`agenda-item${props.current ? " agenda-item-current" : ""}`}
+      aria-labelledby={titleId}
+      aria-current={props.current ? "step" : undefined}
+    >
+      <header className="agenda-item-head">
+        <h4 id={titleId} className={mayEdit ? "visually-hidden" : undefined}>
+          {props.index + 1}. {displayTitle}
+        </h4>
+        {mayEdit && title ? (
+          <SharedTextField
+            text={title}
+            label={t("agenda.itemTitle", { number: props.index + 1 })}
+            maxLength={LIMITS.title}
+            className="agenda-item-title"
+          />
+        ) : null}
+        <p className="agenda-item-meta">
+          {item.broughtBy ? t("agenda.broughtBy", { name: props.nameOf(item.broughtBy) }) : null}
+          {item.plannedMinutes ? ` · ${t("agenda.minutes", { count: item.plannedMinutes })}` : ""}
+          {` · ${t(`agenda.status.${item.status}`)}`}
+          {item.createdBy && item.createdBy !== item.broughtBy
+            ? ` · ${t("agenda.writtenBy", { name: props.nameOf(item.createdBy) })}`
+            : ""}
+        </p>
+      </header>
+
+      {mayEdit ? (
+        <div className="agenda-item-fields">
+          {role === "lead" ? (
+            <label>
+              {t("agenda.broughtByLabel")}
+              <select
+                value={item.broughtBy ?? ""}
+                onChange={(event) =>
+                  setItemFields(doc, item.id, { broughtBy: event.currentTarget.value || null })
+                }
+              >
+                <option value="">{t("agenda.nobody")}</option>
+                {props.people.map((person) => (
+                  <option key={person.ref} value={person.ref}>
+                    {person.name}
+                  </option>
+                ))}
+              </select>
+            </label>
+          ) : null}
+          <label>
+            {t("agenda.plannedMinutes")}
+            <input
+              type="number"
+              inputMode="numeric"
+              min={1}
+              max={LIMITS.minutes}
+              value={item.plannedMinutes ?? ""}
+              onChange={(event) => {
+                const minutes = Number.parseInt(event.currentTarget.value, 10);
+                setItemFields(doc, item.id, {
+                  plannedMinutes:
+                    Number.isInteger(minutes) && minutes > 0 && minutes <= LIMITS.minutes
+                      ? minutes
+                      : null,
+                });
+              }}
+            />
+          </label>
+          {role === "lead" ? (
+            <label>
+              {t("agenda.statusLabel")}
+              <select
+                value={item.status}
+                onChange={(event) =>
+                  setItemFields(doc, item.id, { status: event.currentTarget.value as ItemStatus })
+                }
+              >
+                {itemStatuses.map((status) => (
+                  <option key={status} value={status}>
+                    {t(`agenda.status.${status}`)}
+                  </option>
+                ))}
+              </select>
+            </label>
+          ) : null}
+        </div>
+      ) : null}
+
+      <div className="agenda-item-notes">{props.editor}</div>
+
+      {props.mode === "network" || item.voices.length > 0 ? <Voices {...props} /> : null}
+      {props.mode === "responsibility" ||
+      role === "lead" ||
+      item.decisions.length > 0 ||
+      item.actions.length > 0 ? (
+        <Outcomes {...props} />
+      ) : null}
+
+      {mayEdit ? (
+        <div className="agenda-item-actions">
+          {role === "lead" ? (
+            <>
+              <button
+                type="button"
+                className="tertiary"
+                disabled={props.index === 0}
+                onClick={() => {
+                  shiftItem(doc, item.id, -1);
+                  props.announce(t("agenda.movedTo", { title: displayTitle, number: props.index }));
+                }}
+              >
+                {t("agenda.moveUp")}
+                <span className="visually-hidden">: {displayTitle}</span>
+              </button>
+              <button
+                type="button"
+                className="tertiary"
+                disabled={props.index === props.count - 1}
+                onClick={() => {
+                  shiftItem(doc, item.id, 1);
+                  props.announce(
+                    t("agenda.movedTo", { title: displayTitle, number: props.index + 2 }),
+                  );
+                }}
+              >
+                {t("agenda.moveDown")}
+                <span className="visually-hidden">: {displayTitle}</span>
+              </button>
+            </>
+          ) : null}
+          {confirmRemove ? (
+            <span className="confirm-inline" role="group" aria-label={t("agenda.removeQuestion")}>
+              {t("agenda.removeQuestion")}{" "}
+              <button
+                type="button"
+                className="danger"
+                onClick={() => {
+                  removeItem(doc, item.id);
+                  props.announce(t("agenda.removed", { title: displayTitle }));
+                }}
+              >
+                {t("agenda.removeYes")}
+              </button>{" "}
+              <button type="button" className="secondary" onClick={() => setConfirmRemove(false)}>
+                {t("agenda.removeNo")}
+              </button>
+            </span>
+          ) : (
+            <button type="button" className="danger" onClick={() => setConfirmRemove(true)}>
+              {t("agenda.remove")}
+              <span className="visually-hidden">: {displayTitle}</span>
+            </button>
+          )}
+        </div>
+      ) : null}
+    </article>
+  );
+}
+
+/** Each participant's contributions in their own words (network meetings). */
+function Voices(props: ItemViewProps) {
+  const t = useT();
+  const { doc, item, role, self } = props;
+  const [text, setText] = useState("");
+  const fieldId = useId();
+  const voices = itemMap(doc, item.id)?.get("voices") as Y.Map<Y.Map<unknown>> | undefined;
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (!text.trim()) return;
+    addVoice(doc, item.id, self.ref, text.trim());
+    setText("");
+    props.announce(t("agenda.voiceAdded"));
+  };
+  return (
+    <section className="voices" aria-label={t("agenda.voices")}>
+      <h5>{t("agenda.voices")}</h5>
+      {item.voices.length === 0 ? <p className="muted">{t("agenda.noVoices")}</p> : null}
+      <ul>
+        {item.voices.map((voice) => {
+          const own = voice.who === self.ref || role === "lead";
+          const shared = voices?.get(voice.id);
+          const sharedVoice = shared ? sharedText(shared, "text") : null;
+          return (
+            <li key={voice.id}>
+              <strong>{props.nameOf(voice.who)}:</strong>{" "}
+              {own && role !== "read" && voice.who === self.ref && sharedVoice ? (
+                <SharedTextField
+                  text={sharedVoice}
+                  label={t("agenda.yourVoice")}
+                  maxLength={LIMITS.voice}
+                  multiline
+                />
+              ) : (
+                <q>{voice.text}</q>
+              )}
+            </li>
+          );
+        })}
+      </ul>
+      {role !== "read" ? (
+        <form onSubmit={submit} className="inline-form">
+          <label htmlFor={fieldId}>{t("agenda.addVoice", { name: self.name })}</label>
+          <textarea
+            id={fieldId}
+            value={text}
+            maxLength={LIMITS.voice}
+            onChange={(event) => setText(event.currentTarget.value)}
+          />
+          <button type="submit" className="secondary">
+            {t("agenda.addVoiceButton")}
+          </button>
+        </form>
+      ) : null}
+    </section>
+  );
+}
+
+/** Decisions and actions (who does what by when), captured in one step each. */
+function Outcomes(props: ItemViewProps) {
+  const t = useT();
+  const locale = useLocale();
+  const { doc, item, role } = props;
+  const decisionId = useId();
+  const [decision, setDecision] = useState("");
+  const [action, setAction] = useState({ what: "", responsible: "", due: "" });
+  const whatRef = useRef<HTMLInputElement>(null);
+  return (
+    <section className="outcomes" aria-label={t("agenda.outcomes")}>
+      <h5>{t("agenda.decisions")}</h5>
+      {item.decisions.length === 0 ? <p className="muted">{t("agenda.noDecisions")}</p> : null}
+      <ul>
+        {item.decisions.map((entry) => (
+          <li key={entry.id}>
+            {entry.text}
+            {role === "lead" ? (
+              <button
+                type="button"
+                className="tertiary small"
+                onClick={() => removeEntry(doc, item.id, "decisions", entry.id)}
+              >
+                {t("agenda.remove")}
+                <span className="visually-hidden">: {entry.text}</span>
+              </button>
+            ) : null}
+          </li>
+        ))}
+      </ul>
+      {role === "lead" ? (
+        <form
+          className="inline-form"
+          onSubmit={(event) => {
+            event.preventDefault();
+            if (!decision.trim()) return;
+            addDecision(doc, item.id, decision.trim(), props.self.ref);
+            setDecision("");
+            props.announce(t("agenda.decisionAdded"));
+          }}
+        >
+          <label htmlFor={decisionId}>{t("agenda.newDecision")}</label>
+          <input
+            id={decisionId}
+            data-capture="decision"
+            type="text"
+            value={decision}
+            maxLength={LIMITS.line}
+            onChange={(event) => setDecision(event.currentTarget.value)}
+          />
+          <button type="submit" className="secondary">
+            {t("agenda.addDecision")}
+          </button>
+        </form>
+      ) : null}
+
+      <h5>{t("agenda.actions")}</h5>
+      {item.actions.length === 0 ? <p className="muted">{t("agenda.noActions")}</p> : null}
+      <ul className="actions-list">
+        {item.actions.map((entry) => (
+          <li key={entry.id}>
+            {role === "lead" ? (
+              <label className="checkbox">
+                <input
+                  type="checkbox"
+                  checked={entry.status === "done"}
+                  onChange={(event) =>
+                    setEntryField(
+                      doc,
+                      item.id,
+                      "actions",
+                      entry.id,
+                      "status",
+                      event.currentTarget.checked ? "done" : "open",
+                    )
+                  }
+                />
+                {entry.what}
+              </label>
+            ) : (
+              <span>
+                {entry.what}
+                {entry.status === "done" ? ` (${t("agenda.actionDone")})` : ""}
+              </span>
+            )}{" "}
+            <span className="muted">
+              {entry.responsible ? `${props.nameOf(entry.responsible)}` : t("agenda.nobody")}
+              {entry.due
+                ? ` · ${t("agenda.due", { date: formatCalendarDate(locale, entry.due) })}`
+                : ""}
+            </span>
+          </li>
+        ))}
+      </ul>
+      {role === "lead" ? (
+        <form
+          className="inline-form action-form"
+          onSubmit={(event) => {
+            event.preventDefault();
+            if (!action.what.trim()) return;
+            addAction(
+              doc,
+              item.id,
+              {
+                what: action.what.trim(),
+                responsible: action.responsible || null,
+                due: /^\d{4}-\d{2}-\d{2}$/.test(action.due) ? action.due : null,
+              },
+              props.self.ref,
+            );
+            setAction({ what: "", responsible: "", due: "" });
+            props.announce(t("agenda.actionAdded"));
+            whatRef.current?.focus();
+          }}
+        >
+          <fieldset>
+            <legend>{t("agenda.newAction")}</legend>
+            <label>
+              {t("agenda.actionWhat")}
+              <input
+                ref={whatRef}
+                data-capture="action"
+                type="text"
+                value={action.what}
+                maxLength={LIMITS.line}
+                onChange={(event) => setAction({ ...action, what: event.currentTarget.value })}
+              />
+            </label>
+            <label>
+              {t("agenda.actionWho")}
+              <select
+                value={action.responsible}
+                onChange={(event) =>
+                  setAction({ ...action, responsible: event.currentTarget.value })
+                }
+              >
+                <option value="">{t("agenda.nobody")}</option>
+                {props.people.map((person) => (
+                  <option key={person.ref} value={person.ref}>
+                    {person.name}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label>
+              {t("agenda.actionDue")}
+              <input
+                type="date"
+                value={action.due}
+                onChange={(event) => setAction({ ...action, due: event.currentTarget.value })}
+              />
+            </label>
+            <button type="submit" className="secondary">
+              {t("agenda.addAction")}
+            </button>
+          </fieldset>
+        </form>
+      ) : null}
+    </section>
+  );
+}
+
+function NewItemForm(props: {
+  doc: Y.Doc;
+  mode: LiveAgendaProps["mode"];
+  role: AgendaRole;
+  self: AgendaPerson;
+  people: AgendaPerson[];
+  items: AgendaItem[];
+  announce(text: string): void;
+}) {
+  const t = useT();
+  const [title, setTitle] = useState("");
+  const [broughtBy, setBroughtBy] = useState<string>(props.role === "lead" ? "" : props.self.ref);
+  const [minutes, setMinutes] = useState("");
+  const titleRef = useRef<HTMLInputElement>(null);
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (!title.trim()) {
+      titleRef.current?.focus();
+      props.announce(t("agenda.titleRequired"));
+      return;
+    }
+    const by = props.role === "lead" ? broughtBy || null : props.self.ref;
+    // In a network meeting the themes the person raises come first.
+    let after: string | null | undefined;
+    if (props.mode === "network" && by === PERSON_REF) {
+      const theirs = props.items.filter((item) => item.broughtBy === PERSON_REF);
+      after = theirs.at(-1)?.id ?? null;
+    }
+    const parsed = Number.parseInt(minutes, 10);
+    try {
+      addItem(props.doc, {
+        title: title.trim(),
+        broughtBy: by,
+        createdBy: props.self.ref,
+        plannedMinutes: parsed > 0 && parsed <= LIMITS.minutes ? parsed : null,
+        after,
+      });
+    } catch {
+      props.announce(t("agenda.full"));
+      return;
+    }
+    setTitle("");
+    setMinutes("");
+    props.announce(t("agenda.itemAdded", { title: title.trim() }));
+    titleRef.current?.focus();
+  };
+  return (
+    <form className="new-item" onSubmit={submit}>
+      <fieldset>
+        <legend>{props.mode === "network" ? t("agenda.newTheme") : t("agenda.newItem")}</legend>
+        <label>
+          {t("agenda.titleLabel")}
+          <input
+            ref={titleRef}
+            type="text"
+            value={title}
+            maxLength={LIMITS.title}
+            onChange={(event) => setTitle(event.currentTarget.value)}
+          />
+        </label>
+        {props.role === "lead" ? (
+          <label>
+            {t("agenda.broughtByLabel")}
+            <select value={broughtBy} onChange={(event) => setBroughtBy(event.currentTarget.value)}>
+              <option value="">{t("agenda.nobody")}</option>
+              {props.people.map((person) => (
+                <option key={person.ref} value={person.ref}>
+                  {person.name}
+                </option>
+              ))}
+            </select>
+          </label>
+        ) : null}
+        <label>
+          {t("agenda.plannedMinutes")}
+          <input
+            type="number"
+            inputMode="numeric"
+            min={1}
+            max={LIMITS.minutes}
+            value={minutes}
+            onChange={(event) => setMinutes(event.currentTarget.value)}
+          />
+        </label>
+        <button type="submit">
+          {props.mode === "network" ? t("agenda.addTheme") : t("agenda.addItem")}
+        </button>
+      </fieldset>
+    </form>
+  );
+}
