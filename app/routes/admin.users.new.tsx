@@ -73,7 +73,9 @@ export default function NewUser() {
           errors={errors}
         />
         <RoleFields units={choices.units} organisations={choices.organisations} errors={errors} />
-        <button type="submit">{t("users.create")}</button>
+        <button className="ds-button" data-variant="primary" type="submit">
+          {t("users.create")}
+        </button>
       </Form>
     </section>
   );

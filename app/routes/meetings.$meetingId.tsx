@@ -155,7 +155,11 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     switch (intent.value.intent) {
       case "update": {
         const version = validate(MeetingVersion, fields);
-        const parsed = parseMeetingForm(form);
+        const begunFrom = startedFrom(fields.startedFrom);
+        // A past start the editor began from was confirmed already (or is the meeting held):
+        // only a change to a past time asks again.
+        const keptStart = begunFrom?.startsAt ? new Date(begunFrom.startsAt) : null;
+        const parsed = parseMeetingForm(form, new Date(), keptStart);
         if (!version.ok || !parsed.ok) {
           return badRequest(
             { ...(version.ok ? {} : version.errors), ...(parsed.ok ? {} : parsed.errors) },
@@ -164,7 +168,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         }
         const result = await updateMeeting(manager, context, meetingId, {
           expectedVersion: version.value.version,
-          startedFrom: startedFrom(fields.startedFrom),
+          startedFrom: begunFrom,
           input: parsed.meeting,
         });
         if (!result.ok) {
@@ -261,12 +265,12 @@ export default function MeetingPage() {
         {personName ? ` – ${personName}` : ""}
       </h1>
       {params.get("created") && !result ? (
-        <p className="notice" role="status">
+        <p className="ds-alert" data-color="success" role="status">
           {t("meeting.created")}
         </p>
       ) : null}
       {done ? (
-        <div className="notice" role="status">
+        <div className="ds-alert" data-color="success" role="status">
           <p>{t(done.notice, { name: invited.find((i) => i.id === done.linkFor)?.name ?? "" })}</p>
           {done.link ? (
             <p className="actions">
@@ -284,7 +288,7 @@ export default function MeetingPage() {
         </div>
       ) : null}
       {conflict ? (
-        <div className="error-summary" role="alert">
+        <div className="ds-error-summary" role="alert">
           <p>{t("meeting.conflict")}</p>
           <p>
             {t("meeting.changedFields", {
@@ -319,7 +323,7 @@ export default function MeetingPage() {
           <h2 id="answer-title">{t("invitation.yourAnswer")}</h2>
           <p>{t(`response.${own.response}`)}</p>
           {own.previous ? (
-            <p className="notice">
+            <p className="ds-alert" data-color="info">
               {t("invitation.oldAnswer", {
                 response: t(`response.${own.previous.response}`),
                 when: formatDateTime(locale, own.previous.startsAt),
@@ -337,12 +341,12 @@ export default function MeetingPage() {
         <section className="panel" aria-labelledby="answers-title">
           <h2 id="answers-title">{t("meeting.answers")}</h2>
           {invited.some((i) => i.previous) ? (
-            <p className="notice" id="answers-old-time">
+            <p className="ds-alert" data-color="info" id="answers-old-time">
               {t("meeting.answersForOldTime")}
             </p>
           ) : null}
           <div className="table-wrap">
-            <table aria-labelledby="answers-title">
+            <table className="ds-table reflow" aria-labelledby="answers-title">
               <thead>
                 <tr>
                   <th scope="col">{t("member.name")}</th>
@@ -353,8 +357,8 @@ export default function MeetingPage() {
               <tbody>
                 {invited.map((i) => (
                   <tr key={i.id}>
-                    <td>{i.name}</td>
-                    <td>
+                    <td data-label={t("member.name")}>{i.name}</td>
+                    <td data-label={t("meeting.answers")}>
                       {t(`response.${i.response}`)}
                       {i.respondedAt
                         ? ` (${t("meeting.answeredAt", { when: formatDateTime(locale, i.respondedAt) })})`
@@ -371,7 +375,7 @@ export default function MeetingPage() {
                         </>
                       ) : null}
                     </td>
-                    <td>
+                    <td data-label={t("meeting.invited")}>
                       {!i.hasEmail ? <span className="muted">{t("meeting.noEmail")} </span> : null}
                       {!cancelled ? (
                         <>
@@ -381,10 +385,11 @@ export default function MeetingPage() {
                               type="submit"
                               name="intent"
                               value="show-link"
-                              className="link-button"
+                              className="ds-button"
+                              data-variant="tertiary"
                             >
                               {t("meeting.showLink")}
-                              <span className="visually-hidden"> ({i.name})</span>
+                              <span className="ds-sr-only"> ({i.name})</span>
                             </button>
                           </Form>{" "}
                           <ConfirmAction

@@ -111,7 +111,7 @@ export default function PersonPage() {
         {person.preferredName ? ` (${person.preferredName})` : ""}
       </h1>
       {result && result.ok ? (
-        <p className="notice" role="status">
+        <p className="ds-alert" data-color="success" role="status">
           {t(result.notice)}
         </p>
       ) : null}
@@ -159,14 +159,20 @@ export default function PersonPage() {
               label={t("network.planRevision")}
               errors={errors}
             />
-            <button type="submit" name="intent" value="create-network">
+            <button
+              className="ds-button"
+              data-variant="primary"
+              type="submit"
+              name="intent"
+              value="create-network"
+            >
               {t("network.create")}
             </button>
           </Form>
         ) : null}
       </section>
       <section className="panel" aria-labelledby="details-title">
-        <h2 id="details-title">{manage ? t("people.edit") : t("people.name")}</h2>
+        <h2 id="details-title">{manage ? t("people.edit") : t("people.unit")}</h2>
         {manage ? (
           <Form method="post" noValidate>
             <PersonFields
@@ -174,7 +180,13 @@ export default function PersonPage() {
               units={units}
               errors={errors}
             />
-            <button type="submit" name="intent" value="update">
+            <button
+              className="ds-button"
+              data-variant="primary"
+              type="submit"
+              name="intent"
+              value="update"
+            >
               {t("people.save")}
             </button>
           </Form>
@@ -192,7 +204,13 @@ export default function PersonPage() {
               options={leaderOptions}
               checked={leaders.map((l) => l.id)}
             />
-            <button type="submit" name="intent" value="set-leaders">
+            <button
+              className="ds-button"
+              data-variant="primary"
+              type="submit"
+              name="intent"
+              value="set-leaders"
+            >
               {t("people.saveLeaders")}
             </button>
           </Form>

@@ -60,7 +60,9 @@ export default function NewPerson() {
           units={units}
           errors={errors}
         />
-        <button type="submit">{t("people.create")}</button>
+        <button className="ds-button" data-variant="primary" type="submit">
+          {t("people.create")}
+        </button>
       </Form>
     </section>
   );
