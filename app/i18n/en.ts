@@ -346,6 +346,7 @@ export const en: Record<MessageKey, string> = {
   "meeting.pastConfirm": "Yes, the meeting was held at this time",
   "meeting.pastWarning":
     "This date and time have passed. A meeting already held can be registered afterwards – check that the time is right.",
+  "meeting.noneInvited": "Nobody is invited yet. Choose whom to invite in the form below.",
   "meeting.seriesClockChange":
     "The meeting of the series on {date} would fall in the hour the clocks change, so the time does not exist or happens twice that day. Choose another time or fewer meetings.",
   "meeting.tooFarAhead": "A meeting cannot be more than two years ahead.",

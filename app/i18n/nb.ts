@@ -342,6 +342,7 @@ export const nb = {
   "meeting.pastConfirm": "Ja, møtet ble holdt på dette tidspunktet",
   "meeting.pastWarning":
     "Datoen og klokkeslettet er passert. Et møte som allerede er holdt, kan registreres i etterkant – sjekk at tidspunktet er riktig.",
+  "meeting.noneInvited": "Ingen er invitert ennå. Velg inviterte i skjemaet under.",
   "meeting.seriesClockChange":
     "Møtet i serien {date} ville falle i timen da klokka stilles om, så klokkeslettet finnes ikke eller finnes to ganger den dagen. Velg et annet klokkeslett eller færre møter.",
   "meeting.tooFarAhead": "Et møte kan ikke ligge mer enn to år fram i tid.",

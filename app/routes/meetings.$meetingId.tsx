@@ -345,7 +345,8 @@ export default function MeetingPage() {
               {t("meeting.answersForOldTime")}
             </p>
           ) : null}
-          <div className="table-wrap">
+          {invited.length === 0 ? <p>{t("meeting.noneInvited")}</p> : null}
+          <div className="table-wrap" hidden={invited.length === 0}>
             <table className="ds-table reflow" aria-labelledby="answers-title">
               <thead>
                 <tr>
