@@ -20,9 +20,15 @@ import { useLocale, useT, type Locale } from "./i18n";
 import { getLocale } from "./i18n/locale.server";
 import { navigationFor } from "./features/access/permissions";
 import { getSessionUser } from "./features/accounts/session.server";
+import designsystemet from "@digdir/designsystemet-css/index.css";
+import theme from "@digdir/designsystemet-theme/digdir.css";
 import stylesheet from "./styles/app.css";
 
+// Designsystemet (Digdir) gives the components, the digdir brand theme their colours and sizes;
+// app.css holds only Broen's own layout (ADR 016). Both load as plain stylesheets: no script.
 export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: designsystemet },
+  { rel: "stylesheet", href: theme },
   { rel: "stylesheet", href: stylesheet },
   { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
 ];
@@ -74,7 +80,7 @@ function Shell({ children }: { children: ReactNode }) {
       : location.pathname === to || location.pathname.startsWith(`${to}/`);
   return (
     <>
-      <a className="skip-link" href="#main">
+      <a className="ds-skip-link" href="#main">
         {t("skip.toMain")}
       </a>
       {/* Plain links with one delegated click handler (useFollowLinks; ADR 007): the header and
@@ -89,7 +95,7 @@ function Shell({ children }: { children: ReactNode }) {
             <LanguageSwitch locale={data?.locale ?? "nb"} redirectTo={here} />
             {data?.user ? (
               <>
-                <a href="/account" className="header-link">
+                <a href="/account" className="ds-button" data-variant="tertiary" data-size="sm">
                   {t("nav.account")}
                 </a>
                 <Form
@@ -102,7 +108,12 @@ function Shell({ children }: { children: ReactNode }) {
                     void deleteLocalCopies().finally(() => form.submit());
                   }}
                 >
-                  <button type="submit" className="link-button">
+                  <button
+                    type="submit"
+                    className="ds-button"
+                    data-variant="tertiary"
+                    data-size="sm"
+                  >
                     {t("nav.logout")}
                   </button>
                 </Form>
@@ -159,7 +170,9 @@ function LanguageSwitch({ locale, redirectTo }: { locale: Locale; redirectTo: st
       <input type="hidden" name="redirectTo" value={redirectTo} />
       <button
         type="submit"
-        className="link-button"
+        className="ds-button"
+        data-size="sm"
+        data-variant="tertiary"
         lang={other}
         aria-label={t("lang.switchButton")}
       >

@@ -27,11 +27,12 @@ import { useT } from "../i18n";
 /** The search parameter that names the action whose question the page shows. */
 export const CONFIRM_PARAM = "confirm";
 
-const TRIGGER_CLASS = {
-  danger: "danger",
-  secondary: "secondary",
-  link: "link-button",
-  "danger-link": "link-button danger",
+/** Designsystemet's button variants for each look of the asking button. */
+const TRIGGER_LOOK = {
+  danger: { "data-variant": "primary", "data-color": "danger" },
+  secondary: { "data-variant": "secondary" },
+  link: { "data-variant": "tertiary" },
+  "danger-link": { "data-variant": "tertiary", "data-color": "danger" },
 } as const;
 
 export interface ConfirmActionProps {
@@ -44,7 +45,7 @@ export interface ConfirmActionProps {
   label: string;
   labelDetail?: string;
   /** How that button looks: a danger button (default), secondary, a link or a red link. */
-  look?: keyof typeof TRIGGER_CLASS;
+  look?: keyof typeof TRIGGER_LOOK;
   /** The question (a heading), what will happen (calm, concrete), and the button that does it. */
   question: string;
   consequence: string;
@@ -76,11 +77,12 @@ export function ConfirmAction(props: ConfirmActionProps) {
           type="submit"
           name={CONFIRM_PARAM}
           value={id}
-          className={TRIGGER_CLASS[look]}
+          className="ds-button"
+          {...TRIGGER_LOOK[look]}
           onClick={ask}
         >
           {label}
-          {labelDetail ? <span className="visually-hidden"> {labelDetail}</span> : null}
+          {labelDetail ? <span className="ds-sr-only"> {labelDetail}</span> : null}
         </button>
       </form>
       {asked ? (
@@ -125,7 +127,14 @@ function ConfirmForm({
       {Object.entries(fields).map(([name, value]) => (
         <input key={name} type="hidden" name={name} value={value} />
       ))}
-      <button type="submit" name="intent" value={intent} className="danger">
+      <button
+        type="submit"
+        name="intent"
+        value={intent}
+        className="ds-button"
+        data-variant="primary"
+        data-color="danger"
+      >
         {confirmLabel}
       </button>
       {children}
@@ -149,7 +158,8 @@ function ConfirmPanel(props: ConfirmActionProps) {
   return (
     <section
       id={panelId(id)}
-      className="confirm-panel"
+      className="ds-alert confirm-panel"
+      data-color="warning"
       aria-labelledby={`${panelId(id)}-question`}
       aria-describedby={`${panelId(id)}-consequence`}
       tabIndex={-1}
@@ -161,7 +171,7 @@ function ConfirmPanel(props: ConfirmActionProps) {
       <Heading id={`${panelId(id)}-question`}>{question}</Heading>
       <p id={`${panelId(id)}-consequence`}>{consequence}</p>
       <ConfirmForm {...formProps(props)}>
-        <a href={`${back}#${triggerId(id)}`} className="button secondary">
+        <a href={`${back}#${triggerId(id)}`} className="ds-button" data-variant="secondary">
           {t("confirm.back")}
         </a>
       </ConfirmForm>
@@ -186,7 +196,7 @@ function ConfirmDialog(
   return (
     <dialog
       ref={dialogRef}
-      className="confirm-dialog"
+      className="ds-dialog confirm-dialog"
       aria-labelledby={`${panelId(id)}-dialog-question`}
       aria-describedby={`${panelId(id)}-dialog-consequence`}
       onClose={onClose}
@@ -194,7 +204,12 @@ function ConfirmDialog(
       <h2 id={`${panelId(id)}-dialog-question`}>{question}</h2>
       <p id={`${panelId(id)}-dialog-consequence`}>{consequence}</p>
       <ConfirmForm {...formProps(props)} onSubmit={close}>
-        <button type="button" className="secondary confirm-back" onClick={close}>
+        <button
+          type="button"
+          className="ds-button confirm-back"
+          data-variant="secondary"
+          onClick={close}
+        >
           {t("confirm.back")}
         </button>
       </ConfirmForm>

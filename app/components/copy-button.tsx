@@ -22,7 +22,8 @@ export function CopyButton({
   return (
     <button
       type="button"
-      className="secondary"
+      className="ds-button"
+      data-variant="secondary"
       onClick={() => {
         navigator.clipboard.writeText(text).then(
           () => setCopied(true),

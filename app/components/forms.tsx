@@ -29,22 +29,31 @@ export function Field({ name, label, errors, id = fieldId(name), ...input }: Fie
   const errorId = `${id}-error`;
   const fieldErrors = errors?.[name];
   const render = useFieldMessage();
+  // Designsystemet's field: every input type gets the same height and look from .ds-input.
   return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
+    <div className="ds-field">
+      <label className="ds-label" htmlFor={id}>
+        {label}
+      </label>
       <input
         id={id}
         name={name}
         aria-invalid={fieldErrors ? true : undefined}
         aria-describedby={fieldErrors ? errorId : undefined}
         {...input}
+        className="ds-input"
       />
-      {fieldErrors ? (
-        <p id={errorId} className="field-error">
-          {fieldErrors.map(render).join(" ")}
-        </p>
-      ) : null}
+      {fieldErrors ? <FieldMessage id={errorId} messages={fieldErrors.map(render)} /> : null}
     </div>
+  );
+}
+
+/** A field's validation message (Designsystemet's, with its icon), tied to the field by id. */
+export function FieldMessage({ id, messages }: { id: string; messages: string[] }) {
+  return (
+    <p id={id} className="ds-validation-message" data-field="validation">
+      {messages.join(" ")}
+    </p>
   );
 }
 
@@ -68,9 +77,11 @@ export function ErrorSummary({
   }, [errors, hasErrors]);
   if (!hasErrors) return null;
   return (
-    <div className="error-summary" role="alert" tabIndex={-1} ref={box}>
-      <p>{t("form.errorSummary")}</p>
-      <ul>
+    <div className="ds-error-summary" role="alert" tabIndex={-1} ref={box}>
+      <h2 className="ds-heading" data-size="2xs">
+        {t("form.errorSummary")}
+      </h2>
+      <ul className="ds-list">
         {Object.entries(errors).flatMap(([field, messages]) =>
           messages.map((packed, index) => (
             <li key={`${field}-${index}`}>
@@ -131,11 +142,14 @@ export function SelectField({
   const fieldErrors = errors?.[name];
   const errorId = `${id}-error`;
   return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
+    <div className="ds-field">
+      <label className="ds-label" htmlFor={id}>
+        {label}
+      </label>
       <select
         id={id}
         name={name}
+        className="ds-input"
         defaultValue={defaultValue}
         aria-invalid={fieldErrors ? true : undefined}
         aria-describedby={fieldErrors ? errorId : undefined}
@@ -147,11 +161,7 @@ export function SelectField({
           </option>
         ))}
       </select>
-      {fieldErrors ? (
-        <p id={errorId} className="field-error">
-          {fieldErrors.map(render).join(" ")}
-        </p>
-      ) : null}
+      {fieldErrors ? <FieldMessage id={errorId} messages={fieldErrors.map(render)} /> : null}
     </div>
   );
 }
@@ -172,26 +182,47 @@ export function CheckboxGroup({
   hint?: string;
   id?: string;
 }) {
-  const hintId = hint ? `${id ?? name}-hint` : undefined;
+  const base = id ?? name;
+  const hintId = hint ? `${base}-hint` : undefined;
   return (
-    <fieldset id={id} aria-describedby={hintId}>
-      <legend>{legend}</legend>
+    <fieldset id={id} aria-describedby={hintId} className="ds-fieldset">
+      <legend className="ds-label">{legend}</legend>
       {hint ? (
-        <p className="muted" id={hintId}>
+        <p data-field="description" id={hintId}>
           {hint}
         </p>
       ) : null}
       {options.map((option) => (
-        <label key={option.value} className="checkbox">
-          <input
-            type="checkbox"
-            name={name}
-            value={option.value}
-            defaultChecked={checked.includes(option.value)}
-          />{" "}
-          {option.label}
-        </label>
+        <Checkbox
+          key={option.value}
+          id={`${base}-${option.value}`}
+          name={name}
+          value={option.value}
+          label={option.label}
+          defaultChecked={checked.includes(option.value)}
+        />
       ))}
     </fieldset>
+  );
+}
+
+/** One labelled checkbox or radio button in Designsystemet's field (the label beside it). */
+export function Checkbox({
+  label,
+  id,
+  type = "checkbox",
+  ...input
+}: InputHTMLAttributes<HTMLInputElement> & {
+  label: string;
+  id: string;
+  type?: "checkbox" | "radio";
+}) {
+  return (
+    <div className="ds-field">
+      <input {...input} id={id} type={type} className="ds-input" />
+      <label className="ds-label" data-weight="regular" htmlFor={id}>
+        {label}
+      </label>
+    </div>
   );
 }

@@ -53,7 +53,7 @@ export function RouteAnnouncer() {
   }, [location]);
 
   return (
-    <div id="route-announcer" className="visually-hidden" aria-live="polite" aria-atomic="true">
+    <div id="route-announcer" className="ds-sr-only" aria-live="polite" aria-atomic="true">
       {/* A new node each time, so the same title said twice is still a change. */}
       {announcement.text ? <span key={announcement.count}>{announcement.text}</span> : null}
     </div>

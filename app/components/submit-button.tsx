@@ -60,8 +60,8 @@ export interface SubmitButtonProps extends ButtonHTMLAttributes<HTMLButtonElemen
 
 /**
  * `<button type="submit">` that shows progress while Remix submits its form (a navigation or a
- * fetcher) and cannot be pressed again meanwhile. Every other prop (className, name, value, …)
- * goes to the button as given.
+ * fetcher) and cannot be pressed again meanwhile. It is Designsystemet's primary button unless
+ * `className` or `data-variant` say otherwise; every other prop goes to the button as given.
  */
 export function SubmitButton({ children, pendingLabel, onClick, ...props }: SubmitButtonProps) {
   const t = useT();
@@ -83,6 +83,9 @@ export function SubmitButton({ children, pendingLabel, onClick, ...props }: Subm
     <>
       <button
         type="submit"
+        // Designsystemet's primary button unless the caller says otherwise.
+        className="ds-button"
+        data-variant="primary"
         {...props}
         ref={button}
         onClick={click}

@@ -74,8 +74,11 @@ export const en: Record<MessageKey, string> = {
   "login.invalid": "The e-mail or password is wrong.",
   "login.throttled": "Too many failed attempts. Wait 15 minutes and try again.",
   "login.loggedOut": "You are logged out.",
+  "area.meetings": "Plan meetings, see the answers and follow up what was agreed.",
+  "area.networks": "The networks you work in, and the people at their centre.",
+  "area.admin": "User accounts and roles, the audit log and outgoing e-mail.",
   "home.title": "Welcome, {name}",
-  "home.intro": "Here you find the meetings, networks and offerings you work with.",
+  "home.intro": "Choose where to start.",
   "home.roles": "Your roles",
   "home.areas": "Your areas",
   "home.noAreas": "You have no roles yet. Contact an administrator.",
@@ -84,8 +87,8 @@ export const en: Record<MessageKey, string> = {
   "role.leader": "Meeting leader",
   "role.partner": "Partner",
   "area.coming": "This part of Broen is being built. It will hold {what}.",
-  "area.offerings": "the overview of offerings from volunteers and others in the municipality",
-  "area.overview": "figures for meetings, plans and follow-up in your unit",
+  "area.offerings": "Offerings in the community and from volunteer organisations.",
+  "area.overview": "Meetings and follow-up in your unit, in one place.",
   "account.title": "My account",
   "account.sessions": "Signed-in sessions",
   "account.sessionsIntro":
@@ -338,6 +341,12 @@ export const en: Record<MessageKey, string> = {
   "meeting.secondOccurrence": "Second time: {time} {zone} (UTC{offset}), one hour later",
   "meeting.summerTime": "summer time",
   "meeting.winterTime": "winter time",
+  "meeting.inPast":
+    "This time has passed. Tick the box if the meeting was held then, or choose another time.",
+  "meeting.pastConfirm": "Yes, the meeting was held at this time",
+  "meeting.pastWarning":
+    "This date and time have passed. A meeting already held can be registered afterwards – check that the time is right.",
+  "meeting.noneInvited": "Nobody is invited yet. Choose whom to invite in the form below.",
   "meeting.seriesClockChange":
     "The meeting of the series on {date} would fall in the hour the clocks change, so the time does not exist or happens twice that day. Choose another time or fewer meetings.",
   "meeting.tooFarAhead": "A meeting cannot be more than two years ahead.",

@@ -49,21 +49,25 @@ export function formatDateTime(locale: Locale, value: Date | string): string {
   return text;
 }
 
-const calendarDateFormats = new Map<Locale, Intl.DateTimeFormat>();
+const dateFormats = new Map<Locale, Intl.DateTimeFormat>();
 
 /**
- * A calendar date (YYYY-MM-DD, no time and no zone: a due date) as "14. des. 2026" or
- * "14 Dec 2026". Anything else is returned as it is.
+ * A calendar date (yyyy-mm-dd, an Oslo date as forms and consents store it) as people read it:
+ * "30. nov. 2026" in bokmål, "30 Nov 2026" in English. The one way Broen shows a date without a
+ * time (formatDateTime for instants). No date (null) gives ""; a value that is not such a date
+ * is returned unchanged.
  */
-export function formatCalendarDate(locale: Locale, value: string): string {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return value;
-  let format = calendarDateFormats.get(locale);
+export function formatDate(locale: Locale, isoDate: string | null): string {
+  if (isoDate === null) return "";
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(isoDate);
+  if (!match) return isoDate;
+  let format = dateFormats.get(locale);
   if (!format) {
+    // The date is a day, not an instant: format its UTC midnight in UTC so no zone shifts it.
     format = new Intl.DateTimeFormat(intlLocale[locale], { dateStyle: "medium", timeZone: "UTC" });
-    calendarDateFormats.set(locale, format);
+    dateFormats.set(locale, format);
   }
-  const date = new Date(`${value}T12:00:00Z`);
-  return Number.isNaN(date.getTime()) ? value : format.format(date);
+  return format.format(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])));
 }
 
 const HOUR_MS = 3_600_000;

@@ -73,8 +73,11 @@ export const nb = {
   "login.invalid": "E-post eller passord er feil.",
   "login.throttled": "For mange mislykkede forsøk. Vent 15 minutter og prøv igjen.",
   "login.loggedOut": "Du er logget ut.",
+  "area.meetings": "Planlegg møter, se svarene og følg opp det som ble avtalt.",
+  "area.networks": "Nettverkene du arbeider i, og personene de samles rundt.",
+  "area.admin": "Brukerkontoer og roller, loggen og utgående e-post.",
   "home.title": "Velkommen, {name}",
-  "home.intro": "Her finner du møtene, nettverkene og tilbudene du jobber med.",
+  "home.intro": "Velg hvor du vil begynne.",
   "home.roles": "Dine roller",
   "home.areas": "Dine områder",
   "home.noAreas": "Du har ingen roller ennå. Kontakt en administrator.",
@@ -83,8 +86,8 @@ export const nb = {
   "role.leader": "Møteleder",
   "role.partner": "Samarbeidspartner",
   "area.coming": "Denne delen av Broen er under arbeid. Her kommer {what}.",
-  "area.offerings": "oversikten over tilbud fra frivillige og andre i kommunen",
-  "area.overview": "tall for møter, planer og oppfølging i enheten din",
+  "area.offerings": "Tilbud i nærmiljøet og fra frivillige organisasjoner.",
+  "area.overview": "Møter og oppfølging i enheten din, samlet.",
   "account.title": "Min konto",
   "account.sessions": "Innloggede økter",
   "account.sessionsIntro":
@@ -334,6 +337,12 @@ export const nb = {
   "meeting.secondOccurrence": "Andre gang: {time} {zone} (UTC{offset}), en time senere",
   "meeting.summerTime": "sommertid",
   "meeting.winterTime": "vintertid",
+  "meeting.inPast":
+    "Tidspunktet er passert. Kryss av for at møtet ble holdt da, eller velg et annet tidspunkt.",
+  "meeting.pastConfirm": "Ja, møtet ble holdt på dette tidspunktet",
+  "meeting.pastWarning":
+    "Datoen og klokkeslettet er passert. Et møte som allerede er holdt, kan registreres i etterkant – sjekk at tidspunktet er riktig.",
+  "meeting.noneInvited": "Ingen er invitert ennå. Velg inviterte i skjemaet under.",
   "meeting.seriesClockChange":
     "Møtet i serien {date} ville falle i timen da klokka stilles om, så klokkeslettet finnes ikke eller finnes to ganger den dagen. Velg et annet klokkeslett eller færre møter.",
   "meeting.tooFarAhead": "Et møte kan ikke ligge mer enn to år fram i tid.",

@@ -13,7 +13,11 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return {
     name: user.name,
     roles: user.roles,
-    areas: navigationFor(user.roles).map(({ to, label }) => ({ to, label })),
+    areas: navigationFor(user.roles).map(({ to, label, description }) => ({
+      to,
+      label,
+      description,
+    })),
   };
 }
 
@@ -27,7 +31,7 @@ export default function Home() {
       <h2>{t("home.roles")}</h2>
       <p>
         {roles.map((role) => (
-          <span key={role} className="tag">
+          <span key={role} className="ds-tag">
             {t(`role.${role}`)}
           </span>
         ))}
@@ -40,6 +44,7 @@ export default function Home() {
           {areas.map((area) => (
             <li key={area.to}>
               <Link to={area.to}>{t(area.label)}</Link>
+              <p>{t(area.description)}</p>
             </li>
           ))}
         </ul>

@@ -83,14 +83,14 @@ export default function Account() {
         <h2 id="feed-title">{t("feed.title")}</h2>
         <p>{t("feed.intro")}</p>
         {result && "feed" in result && result.feed ? (
-          <div className="notice" role="status">
+          <div className="ds-alert" data-color="success" role="status">
             <p>{t("feed.linkShownOnce")}</p>
             <code className="secret">{result.feed.webcal}</code>
             <code className="secret">{result.feed.https}</code>
           </div>
         ) : null}
         {result && "feed" in result && result.feed === null ? (
-          <p className="notice" role="status">
+          <p className="ds-alert" data-color="success" role="status">
             {t("feed.revoked")}
           </p>
         ) : null}
@@ -129,7 +129,7 @@ export default function Account() {
         <h2 id="sessions-title">{t("account.sessions")}</h2>
         <p>{t("account.sessionsIntro")}</p>
         <div className="table-wrap">
-          <table aria-labelledby="sessions-title">
+          <table className="ds-table reflow" aria-labelledby="sessions-title">
             <thead>
               <tr>
                 <th scope="col">{t("account.started")}</th>
@@ -140,12 +140,12 @@ export default function Account() {
             <tbody>
               {sessions.map((s) => (
                 <tr key={s.createdAt + s.userAgent}>
-                  <td>
+                  <td data-label={t("account.started")}>
                     {formatDateTime(locale, s.createdAt)}
-                    {s.current ? <span className="tag">{t("account.thisSession")}</span> : null}
+                    {s.current ? <span className="ds-tag">{t("account.thisSession")}</span> : null}
                   </td>
-                  <td>{formatDateTime(locale, s.lastSeenAt)}</td>
-                  <td>{s.userAgent}</td>
+                  <td data-label={t("account.lastSeen")}>{formatDateTime(locale, s.lastSeenAt)}</td>
+                  <td data-label={t("account.device")}>{s.userAgent}</td>
                 </tr>
               ))}
             </tbody>

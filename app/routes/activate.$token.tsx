@@ -85,7 +85,9 @@ export default function Activate() {
               required
               errors={errors}
             />
-            <button type="submit">{t("activate.submit")}</button>
+            <button className="ds-button" data-variant="primary" type="submit">
+              {t("activate.submit")}
+            </button>
           </Form>
         </>
       )}

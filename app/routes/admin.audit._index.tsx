@@ -73,9 +73,16 @@ export default function AuditLog() {
         }}
       />
       <Form method="get" className="panel filters">
-        <div className="field">
-          <label htmlFor={fieldId("actor")}>{t("audit.actor")}</label>
-          <select id={fieldId("actor")} name="actor" defaultValue={query.actor}>
+        <div className="ds-field">
+          <label className="ds-label" htmlFor={fieldId("actor")}>
+            {t("audit.actor")}
+          </label>
+          <select
+            className="ds-input"
+            id={fieldId("actor")}
+            name="actor"
+            defaultValue={query.actor}
+          >
             <option value="">{t("audit.anyActor")}</option>
             {actors.map((actor) => (
               <option key={actor.id} value={actor.id}>
@@ -105,9 +112,11 @@ export default function AuditLog() {
           errors={errors}
         />
         <div className="actions">
-          <button type="submit">{t("audit.filter")}</button>
+          <button className="ds-button" data-variant="primary" type="submit">
+            {t("audit.filter")}
+          </button>
           {exportHref ? (
-            <a href={exportHref} className="button secondary" download>
+            <a href={exportHref} className="ds-button" data-variant="secondary" download>
               {t("audit.export")}
             </a>
           ) : null}
@@ -119,7 +128,7 @@ export default function AuditLog() {
         <>
           <p className="muted">{t("audit.showing", { count: rows.length })}</p>
           <div className="table-wrap">
-            <table aria-labelledby="audit-title">
+            <table className="ds-table reflow" aria-labelledby="audit-title">
               <thead>
                 <tr>
                   <th scope="col">{t("audit.when")}</th>
@@ -132,16 +141,16 @@ export default function AuditLog() {
               <tbody>
                 {rows.map((row) => (
                   <tr key={row.id}>
-                    <td>{formatDateTime(locale, row.at)}</td>
-                    <td>{row.actor}</td>
-                    <td>
+                    <td data-label={t("audit.when")}>{formatDateTime(locale, row.at)}</td>
+                    <td data-label={t("audit.actor")}>{row.actor}</td>
+                    <td data-label={t("audit.action")}>
                       {t(auditActionLabel(row.action))} <code className="muted">{row.action}</code>
                     </td>
-                    <td>
+                    <td data-label={t("audit.subject")}>
                       {row.subject}
                       {row.personId ? ` · ${row.personId}` : ""}
                     </td>
-                    <td>{row.ip ?? ""}</td>
+                    <td data-label={t("audit.address")}>{row.ip ?? ""}</td>
                   </tr>
                 ))}
               </tbody>

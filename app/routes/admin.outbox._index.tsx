@@ -30,7 +30,7 @@ export default function Outbox() {
         <p>{t("outbox.none")}</p>
       ) : (
         <div className="table-wrap">
-          <table aria-labelledby="outbox-title">
+          <table className="ds-table reflow" aria-labelledby="outbox-title">
             <thead>
               <tr>
                 <th scope="col">{t("outbox.created")}</th>
@@ -42,13 +42,13 @@ export default function Outbox() {
             <tbody>
               {messages.map((m) => (
                 <tr key={m.id}>
-                  <td>{formatDateTime(locale, m.createdAt)}</td>
-                  <td>{m.toAddress}</td>
-                  <td>
+                  <td data-label={t("outbox.created")}>{formatDateTime(locale, m.createdAt)}</td>
+                  <td data-label={t("outbox.to")}>{m.toAddress}</td>
+                  <td data-label={t("outbox.subject")}>
                     <Link to={`/admin/outbox/${m.id}`}>{m.subject}</Link>
-                    {m.calendarMethod ? <span className="tag">{m.calendarMethod}</span> : null}
+                    {m.calendarMethod ? <span className="ds-tag">{m.calendarMethod}</span> : null}
                   </td>
-                  <td>{t(`outboxStatus.${m.status}`)}</td>
+                  <td data-label={t("outbox.status")}>{t(`outboxStatus.${m.status}`)}</td>
                 </tr>
               ))}
             </tbody>

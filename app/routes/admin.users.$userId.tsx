@@ -116,12 +116,12 @@ export default function EditUser() {
         {user.email} · {t(userStatusKey(user))}
       </p>
       {params.get("created") && !done ? (
-        <p className="notice" role="status">
+        <p className="ds-alert" data-color="success" role="status">
           {t("users.created")}
         </p>
       ) : null}
       {done ? (
-        <div className="notice" role="status">
+        <div className="ds-alert" data-color="success" role="status">
           <p>
             {t(done.notice, { expires: done.expires ? formatDateTime(locale, done.expires) : "" })}
           </p>
@@ -138,7 +138,13 @@ export default function EditUser() {
             current={{ roles: user.roles, partnerOrganisationId: user.partnerOrganisationId }}
             errors={errors}
           />
-          <button type="submit" name="intent" value="save-roles">
+          <button
+            className="ds-button"
+            data-variant="primary"
+            type="submit"
+            name="intent"
+            value="save-roles"
+          >
             {t("users.saveRoles")}
           </button>
         </Form>
@@ -168,7 +174,13 @@ export default function EditUser() {
         ) : null}
         {!user.active ? (
           <Form method="post">
-            <button type="submit" name="intent" value="reactivate">
+            <button
+              className="ds-button"
+              data-variant="primary"
+              type="submit"
+              name="intent"
+              value="reactivate"
+            >
               {t("users.reactivate")}
             </button>
           </Form>

@@ -21,12 +21,12 @@ export default function Users() {
     <>
       <h1 id="users-title">{t("admin.users")}</h1>
       <p className="actions">
-        <Link to="/admin/users/new" className="button">
+        <Link to="/admin/users/new" className="ds-button" data-variant="primary">
           {t("admin.newUser")}
         </Link>
       </p>
       <div className="table-wrap">
-        <table aria-labelledby="users-title">
+        <table className="ds-table reflow" aria-labelledby="users-title">
           <thead>
             <tr>
               <th scope="col">{t("users.name")}</th>
@@ -39,13 +39,15 @@ export default function Users() {
           <tbody>
             {users.map((user) => (
               <tr key={user.id}>
-                <td>
+                <td data-label={t("users.name")}>
                   <Link to={`/admin/users/${user.id}`}>{user.name}</Link>
                 </td>
-                <td>{user.email}</td>
-                <td>{user.roles.map((role) => t(`role.${role}`)).join(", ")}</td>
-                <td>{user.organisation ?? ""}</td>
-                <td>{t(userStatusKey(user))}</td>
+                <td data-label={t("users.email")}>{user.email}</td>
+                <td data-label={t("users.roles")}>
+                  {user.roles.map((role) => t(`role.${role}`)).join(", ")}
+                </td>
+                <td data-label={t("users.organisation")}>{user.organisation ?? ""}</td>
+                <td data-label={t("users.status")}>{t(userStatusKey(user))}</td>
               </tr>
             ))}
           </tbody>

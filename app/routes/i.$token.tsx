@@ -82,12 +82,16 @@ export default function InvitationPage() {
     <section className="panel narrow" aria-labelledby="invitation-title">
       <h1 id="invitation-title">{invitation.title}</h1>
       {result && result.ok ? (
-        <p className="notice" role="status">
+        <p className="ds-alert" data-color="success" role="status">
           {t("invitation.answered")}
         </p>
       ) : null}
       <ErrorSummary errors={result && !result.ok ? result.errors : undefined} />
-      {invitation.cancelled ? <p className="notice">{t("invitation.cancelled")}</p> : null}
+      {invitation.cancelled ? (
+        <p className="ds-alert" data-color="info">
+          {t("invitation.cancelled")}
+        </p>
+      ) : null}
       <dl className="facts">
         <dt>{t("meeting.when")}</dt>
         <dd>
@@ -107,7 +111,7 @@ export default function InvitationPage() {
           <h2>{t("invitation.yourAnswer")}</h2>
           <p>{t(`response.${invitation.response}`)}</p>
           {invitation.previous ? (
-            <p className="notice">
+            <p className="ds-alert" data-color="info">
               {t("invitation.oldAnswer", {
                 response: t(`response.${invitation.previous.response}`),
                 when: formatDateTime(locale, invitation.previous.startsAt),

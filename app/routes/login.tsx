@@ -54,12 +54,12 @@ export default function Login() {
     <section className="panel narrow" aria-labelledby="login-title">
       <h1 id="login-title">{t("login.title")}</h1>
       {params.get("loggedOut") ? (
-        <p className="notice" role="status">
+        <p className="ds-alert" data-color="success" role="status">
           {t("login.loggedOut")}
         </p>
       ) : null}
       {params.get("activated") ? (
-        <p className="notice" role="status">
+        <p className="ds-alert" data-color="success" role="status">
           {t("activate.done")}
         </p>
       ) : null}
@@ -86,7 +86,7 @@ export default function Login() {
           required
           errors={errors}
         />
-        <button type="submit" disabled={busy}>
+        <button className="ds-button" data-variant="primary" type="submit" disabled={busy}>
           {t("login.submit")}
         </button>
       </Form>

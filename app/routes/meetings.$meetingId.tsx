@@ -168,7 +168,11 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     switch (intent.value.intent) {
       case "update": {
         const version = validate(MeetingVersion, fields);
-        const parsed = parseMeetingForm(form);
+        const begunFrom = startedFrom(fields.startedFrom);
+        // A past start the editor began from was confirmed already (or is the meeting held):
+        // only a change to a past time asks again.
+        const keptStart = begunFrom?.startsAt ? new Date(begunFrom.startsAt) : null;
+        const parsed = parseMeetingForm(form, new Date(), keptStart);
         if (!version.ok || !parsed.ok) {
           return badRequest(
             { ...(version.ok ? {} : version.errors), ...(parsed.ok ? {} : parsed.errors) },
@@ -177,7 +181,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         }
         const result = await updateMeeting(manager, context, meetingId, {
           expectedVersion: version.value.version,
-          startedFrom: startedFrom(fields.startedFrom),
+          startedFrom: begunFrom,
           input: parsed.meeting,
         });
         if (!result.ok) {
@@ -293,12 +297,12 @@ export default function MeetingPage() {
         {personName ? ` – ${personName}` : ""}
       </h1>
       {params.get("created") && !result ? (
-        <p className="notice" role="status">
+        <p className="ds-alert" data-color="success" role="status">
           {t("meeting.created")}
         </p>
       ) : null}
       {done ? (
-        <div className="notice" role="status">
+        <div className="ds-alert" data-color="success" role="status">
           <p>{t(done.notice, { name: invited.find((i) => i.id === done.linkFor)?.name ?? "" })}</p>
           {done.link ? (
             <p className="actions">
@@ -316,7 +320,7 @@ export default function MeetingPage() {
         </div>
       ) : null}
       {conflict ? (
-        <div className="error-summary" role="alert">
+        <div className="ds-error-summary" role="alert">
           <p>{t("meeting.conflict")}</p>
           <p>
             {t("meeting.changedFields", {
@@ -351,7 +355,7 @@ export default function MeetingPage() {
           <h2 id="answer-title">{t("invitation.yourAnswer")}</h2>
           <p>{t(`response.${own.response}`)}</p>
           {own.previous ? (
-            <p className="notice">
+            <p className="ds-alert" data-color="info">
               {t("invitation.oldAnswer", {
                 response: t(`response.${own.previous.response}`),
                 when: formatDateTime(locale, own.previous.startsAt),
@@ -369,12 +373,13 @@ export default function MeetingPage() {
         <section className="panel" aria-labelledby="answers-title">
           <h2 id="answers-title">{t("meeting.answers")}</h2>
           {invited.some((i) => i.previous) ? (
-            <p className="notice" id="answers-old-time">
+            <p className="ds-alert" data-color="info" id="answers-old-time">
               {t("meeting.answersForOldTime")}
             </p>
           ) : null}
-          <div className="table-wrap">
-            <table aria-labelledby="answers-title">
+          {invited.length === 0 ? <p>{t("meeting.noneInvited")}</p> : null}
+          <div className="table-wrap" hidden={invited.length === 0}>
+            <table className="ds-table reflow" aria-labelledby="answers-title">
               <thead>
                 <tr>
                   <th scope="col">{t("member.name")}</th>
@@ -385,11 +390,11 @@ export default function MeetingPage() {
               <tbody>
                 {invited.map((i) => (
                   <tr key={i.id}>
-                    <td>
+                    <td data-label={t("member.name")}>
                       {i.name}
                       {i.isPerson ? ` (${t("meeting.thePerson")})` : null}
                     </td>
-                    <td>
+                    <td data-label={t("meeting.answers")}>
                       {t(`response.${i.response}`)}
                       {i.respondedAt
                         ? ` (${t("meeting.answeredAt", { when: formatDateTime(locale, i.respondedAt) })})`
@@ -406,7 +411,7 @@ export default function MeetingPage() {
                         </>
                       ) : null}
                     </td>
-                    <td>
+                    <td data-label={t("meeting.invited")}>
                       {!i.hasEmail ? <span className="muted">{t("meeting.noEmail")} </span> : null}
                       {!cancelled ? (
                         <>
@@ -416,10 +421,11 @@ export default function MeetingPage() {
                               type="submit"
                               name="intent"
                               value="show-link"
-                              className="link-button"
+                              className="ds-button"
+                              data-variant="tertiary"
                             >
                               {t("meeting.showLink")}
-                              <span className="visually-hidden"> ({i.name})</span>
+                              <span className="ds-sr-only"> ({i.name})</span>
                             </button>
                           </Form>{" "}
                           <ConfirmAction

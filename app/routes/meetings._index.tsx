@@ -146,9 +146,12 @@ export default function Meetings() {
       <Form method="get" className="panel filters">
         <input type="hidden" name="view" value={loaded.view} />
         {loaded.view === "list" ? <input type="hidden" name="tab" value={loaded.tab} /> : null}
-        <div className="field">
-          <label htmlFor={fieldId("network")}>{t("meeting.network")}</label>
+        <div className="ds-field">
+          <label className="ds-label" htmlFor={fieldId("network")}>
+            {t("meeting.network")}
+          </label>
           <select
+            className="ds-input"
             id={fieldId("network")}
             name="network"
             defaultValue={"network" in loaded.filter ? loaded.filter.network : ""}
@@ -161,9 +164,12 @@ export default function Meetings() {
             ))}
           </select>
         </div>
-        <div className="field">
-          <label htmlFor={fieldId("kind")}>{t("meeting.kind")}</label>
+        <div className="ds-field">
+          <label className="ds-label" htmlFor={fieldId("kind")}>
+            {t("meeting.kind")}
+          </label>
           <select
+            className="ds-input"
             id={fieldId("kind")}
             name="kind"
             defaultValue={"kind" in loaded.filter ? loaded.filter.kind : ""}
@@ -177,7 +183,9 @@ export default function Meetings() {
           </select>
         </div>
         <div className="actions">
-          <button type="submit">{t("meetings.filter")}</button>
+          <button className="ds-button" data-variant="primary" type="submit">
+            {t("meetings.filter")}
+          </button>
         </div>
       </Form>
       {loaded.view === "list" ? (
@@ -255,8 +263,8 @@ function CalendarView({
           {t("meetings.next")}
         </a>
       </div>
-      <div className="table-wrap">
-        <table className="calendar">
+      <div>
+        <table className="ds-table calendar">
           <caption id="calendar-caption">{t("meetings.calendarFor", { period })}</caption>
           <thead>
             <tr>
@@ -277,6 +285,7 @@ function CalendarView({
                   return (
                     <td
                       key={day.toISODate()}
+                      data-label={day.setLocale(intl(locale)).toFormat("ccc")}
                       className={
                         day.month === anchor.month || loaded.view === "week" ? undefined : "muted"
                       }

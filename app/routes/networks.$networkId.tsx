@@ -12,7 +12,7 @@ import { CheckboxGroup, ErrorSummary, type FieldErrors } from "../components/for
 import { MemberConsents } from "../features/consent/member-consents";
 import { AddMember, EditMember } from "../features/networks/member-form";
 import { NetworkMap } from "../features/networks/network-map";
-import { useT } from "../i18n";
+import { formatDate, useLocale, useT } from "../i18n";
 import type { MessageKey } from "../i18n/nb";
 import { idFromUrl } from "../features/access/access.server";
 import { auditActor } from "../features/audit/audit.server";
@@ -194,23 +194,30 @@ export default function NetworkPage() {
   const editRefused = refused?.form === "update-member" ? refused : undefined;
   const saved = result && result.ok ? result.saved : undefined;
   const t = useT();
+  const locale = useLocale();
   const personName = network.personPreferredName ?? network.personName;
   return (
     <>
       <h1>{t("network.title", { kind: t(`networkKind.${network.kind}`), name: personName })}</h1>
       <p className="muted">
         {t("network.leaders")}: {leaders.map((l) => l.name).join(", ")}
-        {network.planRevisionOn ? ` · ${t("network.planRevision")}: ${network.planRevisionOn}` : ""}
+        {network.planRevisionOn
+          ? ` · ${t("network.planRevision")}: ${formatDate(locale, network.planRevisionOn)}`
+          : ""}
       </p>
       {manage ? (
         <p className="actions">
-          <Link to={`/meetings/new?networkId=${network.id}`} className="button">
+          <Link
+            to={`/meetings/new?networkId=${network.id}`}
+            className="ds-button"
+            data-variant="primary"
+          >
             {t("meetings.plan")}
           </Link>
         </p>
       ) : null}
       {result && result.ok ? (
-        <p className="notice" role="status">
+        <p className="ds-alert" data-color="success" role="status">
           {t(result.notice)}
         </p>
       ) : null}
@@ -311,7 +318,13 @@ export default function NetworkPage() {
                   options={leaderChoices.map((l) => ({ value: l.id, label: l.name }))}
                   checked={leaders.map((l) => l.id)}
                 />
-                <button type="submit" name="intent" value="set-leaders">
+                <button
+                  className="ds-button"
+                  data-variant="primary"
+                  type="submit"
+                  name="intent"
+                  value="set-leaders"
+                >
                   {t("network.saveLeaders")}
                 </button>
               </Form>
@@ -346,9 +359,15 @@ function MemberAdmin({
       <div className="actions">
         <Form method="post">
           <input type="hidden" name="memberId" value={member.id} />
-          <button type="submit" name="intent" value="toggle-invited" className="secondary">
+          <button
+            type="submit"
+            name="intent"
+            value="toggle-invited"
+            className="ds-button"
+            data-variant="secondary"
+          >
             {t("member.toggleInvited")}
-            <span className="visually-hidden"> ({member.name})</span>
+            <span className="ds-sr-only"> ({member.name})</span>
           </button>
         </Form>
         <ConfirmAction

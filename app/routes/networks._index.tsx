@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "../components/error-boundary";
-import { useT } from "../i18n";
+import { formatDate, useLocale, useT } from "../i18n";
 import { expiringConsents } from "../features/consent/consent.server";
 import { can } from "../features/access/permissions";
 import { listPeople } from "../features/people/people.server";
@@ -24,13 +24,14 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export default function Networks() {
   const { canManage, people, expiring } = useLoaderData<typeof loader>();
   const t = useT();
+  const locale = useLocale();
   return (
     <>
       <h1>{t("people.title")}</h1>
       <p>{t("people.intro")}</p>
       {canManage ? (
         <p className="actions">
-          <Link to="/persons/new" className="button">
+          <Link to="/persons/new" className="ds-button" data-variant="primary">
             {t("people.new")}
           </Link>
         </p>
@@ -69,8 +70,8 @@ export default function Networks() {
             <ul>
               {expiring.map((c) => (
                 <li key={c.consentId}>
-                  {c.memberName} – {t(`consentContent.${c.content}`)} – {c.expiresOn} (
-                  {c.personName}){" "}
+                  {c.memberName} – {t(`consentContent.${c.content}`)} –{" "}
+                  {formatDate(locale, c.expiresOn)} ({c.personName}){" "}
                   <Link to={`/networks/${c.networkId}#member-${c.memberId}`}>
                     {t("consent.renew")}
                   </Link>

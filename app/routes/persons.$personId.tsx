@@ -123,7 +123,7 @@ export default function PersonPage() {
         {person.preferredName ? ` (${person.preferredName})` : ""}
       </h1>
       {result && result.ok ? (
-        <p className="notice" role="status">
+        <p className="ds-alert" data-color="success" role="status">
           {t(result.notice)}
         </p>
       ) : null}
@@ -179,7 +179,7 @@ export default function PersonPage() {
         ) : null}
       </section>
       <section className="panel" aria-labelledby="details-title">
-        <h2 id="details-title">{manage ? t("people.edit") : t("people.name")}</h2>
+        <h2 id="details-title">{manage ? t("people.edit") : t("people.unit")}</h2>
         {manage ? (
           <Form method="post" noValidate>
             <PersonFields
@@ -187,7 +187,13 @@ export default function PersonPage() {
               units={units}
               errors={errors}
             />
-            <button type="submit" name="intent" value="update">
+            <button
+              className="ds-button"
+              data-variant="primary"
+              type="submit"
+              name="intent"
+              value="update"
+            >
               {t("people.save")}
             </button>
           </Form>
@@ -205,7 +211,13 @@ export default function PersonPage() {
               options={leaderOptions}
               checked={leaders.map((l) => l.id)}
             />
-            <button type="submit" name="intent" value="set-leaders">
+            <button
+              className="ds-button"
+              data-variant="primary"
+              type="submit"
+              name="intent"
+              value="set-leaders"
+            >
               {t("people.saveLeaders")}
             </button>
           </Form>

@@ -3,7 +3,7 @@ import { eq } from "drizzle-orm";
 import { DateTime } from "luxon";
 import type { Browser, Page } from "playwright-core";
 import { outbox } from "../../db/schema";
-import { formatDateTime } from "../../app/i18n";
+import { formatDate, formatDateTime } from "../../app/i18n";
 import { DEMO, startTestServer, type TestServer } from "../support/server";
 import {
   announceSkipWithoutChromium,
@@ -206,7 +206,7 @@ describe.skipIf(!hasChromium)("the leader's path in a browser", () => {
     const consent = relativeCard.getByRole("listitem").filter({ hasText: "Dagsorden" });
     await consent.waitFor();
     expect(await consent.textContent()).toContain(
-      `Dagsorden · Gitt dato ${today} · Uten utløpsdato · Muntlig i møte`,
+      `Dagsorden · Gitt dato ${formatDate("nb", today)} · Uten utløpsdato · Muntlig i møte`,
     );
     expect(await relativeCard.getByText("Ingen gjeldende samtykker.").count()).toBe(0);
     await waitForHydration(page);

@@ -174,10 +174,10 @@ describe.skipIf(!hasChromium)("page titles and navigation in a browser", () => {
     await page.waitForURL(`${server.url}/persons/new`);
     await expect.poll(() => announcer(page).textContent()).toBe("Ny person – Broen");
     await page.getByRole("button", { name: "Registrer person" }).click();
-    await page.locator(".error-summary").waitFor();
+    await page.locator(".ds-error-summary").waitFor();
     await expect
       .poll(() => page.evaluate(() => document.activeElement?.className))
-      .toBe("error-summary");
+      .toBe("ds-error-summary");
     expect(await announcer(page).textContent()).toBe("Ny person – Broen");
     // The form's 400 answer is the validation working, not a problem of the page.
     session!.problems.splice(0, session!.problems.length);

@@ -164,8 +164,13 @@ describe("the form around the clock changes", () => {
     expect(twice.status).toBe(400);
     const html = await twice.text();
     expect(html).toContain("Dette klokkeslettet finnes to ganger den natten");
-    expect(html).toMatch(/<input type="radio" name="utcOffset" value="\+02:00"\/>/);
-    expect(html).toMatch(/<input type="radio" name="utcOffset" value="\+01:00"\/>/);
+    // Two radio buttons, neither chosen yet.
+    expect(html).toMatch(
+      /<input name="utcOffset" [^>]*type="radio" [^>]*class="ds-input" value="\+02:00"\/>/,
+    );
+    expect(html).toMatch(
+      /<input name="utcOffset" [^>]*type="radio" [^>]*class="ds-input" value="\+01:00"\/>/,
+    );
     expect(html).toContain("Første gang: 02:30 sommertid (UTC+02:00)");
     expect(html).toContain("Andre gang: 02:30 vintertid (UTC+01:00), en time senere");
 
@@ -214,7 +219,7 @@ describe("one instant in the database, the e-mail, the download and the feed", (
     const leaderPage = await (await server.fetch(`/meetings/${id}`, { cookie: leader })).text();
     expect(leaderPage).toContain("02:30 CET");
     // … and the edit form keeps the choice, so saving it again keeps the instant.
-    expect(leaderPage).toMatch(/name="utcOffset" checked="" value="\+01:00"/);
+    expect(leaderPage).toMatch(/name="utcOffset" [^>]*checked="" value="\+01:00"/);
     secondToken = mail.token;
   });
 
@@ -278,7 +283,7 @@ describe("one instant in the database, the e-mail, the download and the feed", (
     expect(invitation.text).toMatch(/kl\. 02:15 \(sommertid, UTC\+02:00\)–02:45 \(sommertid/);
     expectValid(invitation.ics, invitation.contentType);
     const page = await (await server.fetch(`/meetings/${id}`, { cookie: leader })).text();
-    expect(page).toMatch(/name="utcOffset" checked="" value="\+02:00"/);
+    expect(page).toMatch(/name="utcOffset" [^>]*checked="" value="\+02:00"/);
 
     const before = await stored(id);
     const moved = await server.post(

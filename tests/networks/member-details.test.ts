@@ -262,7 +262,7 @@ describe("correcting a member's details", () => {
     expect(refused.status).toBe(400);
     const html = await refused.text();
     expect(card(html, kari.id)).toContain(`id="member-${kari.id}-name-error"`);
-    expect(addMemberPanel(html)).not.toContain("field-error");
+    expect(addMemberPanel(html)).not.toContain("ds-validation-message");
     const bad = await server.post(
       `/networks/${networkId}`,
       {

@@ -3,6 +3,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { en } from "../../app/i18n/en";
 import { nb } from "../../app/i18n/nb";
+import { formatDate } from "../../app/i18n";
 
 const appDir = path.resolve(import.meta.dirname, "../../app");
 const sources = (dir: string): string[] =>
@@ -51,5 +52,15 @@ describe("the message catalogues", () => {
     for (const key of Object.keys(nb) as (keyof typeof nb)[]) {
       expect(placeholders(en[key]), key).toEqual(placeholders(nb[key]));
     }
+  });
+});
+
+describe("formatDate", () => {
+  it("shows a calendar date as people read it, the same day in every time zone", () => {
+    expect(formatDate("nb", "2026-11-30")).toBe("30. nov. 2026");
+    expect(formatDate("en", "2026-11-30")).toBe("30 Nov 2026");
+    // The last day of a month stays itself (no shift through a time zone).
+    expect(formatDate("nb", "2027-03-31")).toBe("31. mars 2027");
+    expect(formatDate("nb", null)).toBe("");
   });
 });

@@ -27,13 +27,42 @@ export function can(roles: readonly Role[], permission: Permission): boolean {
   return roles.some((role) => allowed.includes(role));
 }
 
+/**
+ * The areas of Broen, in menu order: the navigation and the start page both list exactly the
+ * ones a user's roles may open (navigationFor), each with its label and a one-line description.
+ */
 export const navigationAreas = [
-  { to: "/meetings", permission: "meetings.view", label: "nav.meetings" },
-  { to: "/networks", permission: "networks.view", label: "nav.networks" },
-  { to: "/offerings", permission: "offerings.view", label: "nav.offerings" },
-  { to: "/overview", permission: "overview.view", label: "nav.overview" },
-  { to: "/admin", permission: "admin.users", label: "nav.admin" },
-] as const satisfies readonly { to: string; permission: Permission; label: string }[];
+  {
+    to: "/meetings",
+    permission: "meetings.view",
+    label: "nav.meetings",
+    description: "area.meetings",
+  },
+  {
+    to: "/networks",
+    permission: "networks.view",
+    label: "nav.networks",
+    description: "area.networks",
+  },
+  {
+    to: "/offerings",
+    permission: "offerings.view",
+    label: "nav.offerings",
+    description: "area.offerings",
+  },
+  {
+    to: "/overview",
+    permission: "overview.view",
+    label: "nav.overview",
+    description: "area.overview",
+  },
+  { to: "/admin", permission: "admin.users", label: "nav.admin", description: "area.admin" },
+] as const satisfies readonly {
+  to: string;
+  permission: Permission;
+  label: string;
+  description: string;
+}[];
 
 export function navigationFor(roles: readonly Role[]) {
   return navigationAreas.filter((area) => can(roles, area.permission));

@@ -1,6 +1,6 @@
 import { useT } from "../../i18n";
 import { roles, type Role } from "../../../db/enums";
-import { fieldId, useFieldMessage, type FieldErrors } from "../../components/forms";
+import { Checkbox, fieldId, useFieldMessage, type FieldErrors } from "../../components/forms";
 
 interface Props {
   units: { id: string; name: string }[];
@@ -35,7 +35,7 @@ export function RoleFields({ units, organisations, current, errors }: Props) {
   const errorId = (name: string) => `${fieldId(name)}-error`;
   const errorText = (name: string) =>
     errors?.[name] ? (
-      <p className="field-error" id={errorId(name)}>
+      <p className="ds-validation-message" id={errorId(name)}>
         {errors[name]!.map(render).join(" ")}
       </p>
     ) : null;
@@ -46,25 +46,30 @@ export function RoleFields({ units, organisations, current, errors }: Props) {
   return (
     <fieldset
       id={fieldId("role")}
+      className="ds-fieldset"
       aria-describedby={`roles-hint${errors?.role ? ` ${errorId("role")}` : ""}`}
     >
-      <legend>{t("users.roles")}</legend>
-      <p className="muted" id="roles-hint">
+      <legend className="ds-label">{t("users.roles")}</legend>
+      <p data-field="description" id="roles-hint">
         {t("users.roleUnitHint")}
       </p>
       {errorText("role")}
       {roles.map((role) => (
         <div className="role-row" key={role}>
-          <label>
-            <input type="checkbox" name="role" value={role} defaultChecked={has(role)} />{" "}
-            {t(`role.${role}`)}
-          </label>
+          <Checkbox
+            id={`${fieldId("role")}-${role}`}
+            name="role"
+            value={role}
+            defaultChecked={has(role)}
+            label={t(`role.${role}`)}
+          />
           {role === "coordinator" || role === "leader" ? (
-            <>
-              <label htmlFor={fieldId(`unit_${role}`)} className="muted">
+            <div className="ds-field">
+              <label className="ds-label" htmlFor={fieldId(`unit_${role}`)}>
                 {labels[`unit_${role}`]}
               </label>
               <select
+                className="ds-input"
                 id={fieldId(`unit_${role}`)}
                 name={`unit_${role}`}
                 defaultValue={unitOf(role)}
@@ -78,14 +83,15 @@ export function RoleFields({ units, organisations, current, errors }: Props) {
                 ))}
               </select>
               {errorText(`unit_${role}`)}
-            </>
+            </div>
           ) : null}
           {role === "partner" ? (
-            <>
-              <label htmlFor={fieldId("partnerOrganisationId")} className="muted">
+            <div className="ds-field">
+              <label className="ds-label" htmlFor={fieldId("partnerOrganisationId")}>
                 {labels.partnerOrganisationId}
               </label>
               <select
+                className="ds-input"
                 id={fieldId("partnerOrganisationId")}
                 name="partnerOrganisationId"
                 defaultValue={current?.partnerOrganisationId ?? ""}
@@ -99,7 +105,7 @@ export function RoleFields({ units, organisations, current, errors }: Props) {
                 ))}
               </select>
               {errorText("partnerOrganisationId")}
-            </>
+            </div>
           ) : null}
         </div>
       ))}

@@ -1,5 +1,5 @@
 import { useEffect, useState, type ComponentType } from "react";
-import { formatCalendarDate, useLocale, useT } from "../../i18n";
+import { formatDate, useLocale, useT } from "../../i18n";
 import { AgendaView } from "../documents/agenda-view";
 import type { AgendaPageData, AgendaSnapshot } from "./agenda-page.server";
 import type { Ref } from "./document";
@@ -102,7 +102,7 @@ export function AgendaReadView(props: { snapshot: AgendaSnapshot; people: Agenda
                       <li key={action.id}>
                         {action.what} – {nameOf(action.responsible) || t("agenda.nobody")}
                         {action.due
-                          ? `, ${t("agenda.due", { date: formatCalendarDate(locale, action.due) })}`
+                          ? `, ${t("agenda.due", { date: formatDate(locale, action.due) })}`
                           : ""}
                       </li>
                     ))}

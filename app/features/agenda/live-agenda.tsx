@@ -1,6 +1,6 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from "react";
 import type * as Y from "yjs";
-import { formatCalendarDate, useLocale, useT } from "../../i18n";
+import { formatDate, useLocale, useT } from "../../i18n";
 import {
   addAction,
   addDecision,
@@ -738,9 +738,7 @@ function Outcomes(props: ItemViewProps) {
             )}{" "}
             <span className="muted">
               {entry.responsible ? `${props.nameOf(entry.responsible)}` : t("agenda.nobody")}
-              {entry.due
-                ? ` · ${t("agenda.due", { date: formatCalendarDate(locale, entry.due) })}`
-                : ""}
+              {entry.due ? ` · ${t("agenda.due", { date: formatDate(locale, entry.due) })}` : ""}
             </span>
           </li>
         ))}

@@ -9,7 +9,7 @@ import { useFreshFormKey } from "../../components/fresh-form";
 import { ConfirmAction } from "../../components/confirm";
 import { CheckboxGroup, SelectField } from "../../components/forms";
 import { FormTokenField, SubmitButton } from "../../components/submit-button";
-import { useLocale, useT } from "../../i18n";
+import { formatDate, useLocale, useT } from "../../i18n";
 
 /** A member's consents as the network page's loader sends them. */
 export interface MemberConsentsProps {
@@ -46,9 +46,10 @@ export function MemberConsents({ member, today, saved }: MemberConsentsProps) {
       <ul>
         {member.consents.map((consent) => (
           <li key={consent.id}>
-            {t(`consentContent.${consent.content}`)} · {t("consent.givenOn")} {consent.givenOn} ·{" "}
+            {t(`consentContent.${consent.content}`)} · {t("consent.givenOn")}{" "}
+            {formatDate(locale, consent.givenOn)} ·{" "}
             {consent.expiresOn
-              ? `${t("consent.expiresOn")} ${consent.expiresOn}`
+              ? `${t("consent.expiresOn")} ${formatDate(locale, consent.expiresOn)}`
               : t("consent.noExpiry")}{" "}
             · {t(`consentMethod.${consent.method}`)}{" "}
             <ConfirmAction
@@ -72,7 +73,7 @@ export function MemberConsents({ member, today, saved }: MemberConsentsProps) {
       <details>
         <summary>
           {t("consent.record")}
-          <span className="visually-hidden"> ({member.name})</span>
+          <span className="ds-sr-only"> ({member.name})</span>
         </summary>
         <Form method="post" noValidate key={formKey}>
           <input type="hidden" name="memberId" value={member.id} />
@@ -84,9 +85,12 @@ export function MemberConsents({ member, today, saved }: MemberConsentsProps) {
               label: t(`consentContent.${content}`),
             }))}
           />
-          <div className="field">
-            <label htmlFor={`given-${member.id}`}>{t("consent.givenOn")}</label>
+          <div className="ds-field">
+            <label className="ds-label" htmlFor={`given-${member.id}`}>
+              {t("consent.givenOn")}
+            </label>
             <input
+              className="ds-input"
               id={`given-${member.id}`}
               name="givenOn"
               type="date"
@@ -95,9 +99,11 @@ export function MemberConsents({ member, today, saved }: MemberConsentsProps) {
               required
             />
           </div>
-          <div className="field">
-            <label htmlFor={`expires-${member.id}`}>{t("consent.expiresOn")}</label>
-            <input id={`expires-${member.id}`} name="expiresOn" type="date" />
+          <div className="ds-field">
+            <label className="ds-label" htmlFor={`expires-${member.id}`}>
+              {t("consent.expiresOn")}
+            </label>
+            <input className="ds-input" id={`expires-${member.id}`} name="expiresOn" type="date" />
           </div>
           <SelectField
             id={`method-${member.id}`}

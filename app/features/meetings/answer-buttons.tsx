@@ -21,7 +21,8 @@ export function AnswerButtons({ current }: { current: string }) {
               type="submit"
               name="response"
               value={response}
-              className={chosen ? undefined : "secondary"}
+              className="ds-button"
+              data-variant={chosen ? "primary" : "secondary"}
               aria-pressed={chosen}
             >
               {chosen ? <span aria-hidden="true">✓ </span> : null}

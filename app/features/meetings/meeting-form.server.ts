@@ -81,6 +81,8 @@ const Fields = z.object({
   repeatUntilRevision: z.enum(["on"]).optional(),
   /** Which of two instants a wall-clock time in autumn's repeated hour means: "+02:00"/"+01:00". */
   utcOffset: z.string().max(6).optional(),
+  /** The leader's "yes, it was held then", asked once a start time has passed. */
+  pastConfirmed: z.enum(["on"]).optional(),
 });
 
 const uuid = z.uuid();
@@ -101,10 +103,15 @@ function ids(form: FormData, name: string, errors: FieldErrors): string[] {
  * that happens twice (the hour repeated when it ends) needs the leader to say which one they
  * mean (`utcOffset`, offered by the form once it is needed): Broen never guesses, so what it
  * stores is what the e-mail says and the calendar file means (docs/decisions/005).
+ *
+ * A start before `now` is neither refused nor taken silently (a meeting held earlier may be
+ * registered afterwards): it gives the error `pastConfirmed` until the leader ticks that box.
+ * On an edit, `unchangedStart` (the start the editor began from) is not asked about again.
  */
 export function parseMeetingForm(
   form: FormData,
   now: Date = new Date(),
+  unchangedStart: Date | null = null,
 ):
   | { ok: true; meeting: MeetingInput; series: SeriesInput | null }
   | { ok: false; errors: FieldErrors } {
@@ -124,6 +131,14 @@ export function parseMeetingForm(
   else if (!start) errors.utcOffset = [message("meeting.timeOccursTwice")];
   else if (start > DateTime.fromJSDate(now).plus({ years: MAX_YEARS_AHEAD }).toJSDate()) {
     errors.date = [message("meeting.tooFarAhead")];
+  }
+  if (
+    start &&
+    start < now &&
+    v.pastConfirmed !== "on" &&
+    start.getTime() !== unchangedStart?.getTime()
+  ) {
+    errors.pastConfirmed = [message("meeting.inPast")];
   }
   if (!v.place && !v.videoLink) errors.place = [message("meeting.placeRequired")];
   if (leaderIds.length === 0) errors.leaderId = [message("meeting.leaderRequired")];
@@ -257,6 +272,7 @@ export function submittedMeetingValues(form: FormData): MeetingFormValues {
     internalTitle: text.internalTitle ?? "",
     calendarTitle: text.calendarTitle ?? "",
     detailsInInvites: text.detailsInInvites === "on",
+    pastConfirmed: text.pastConfirmed === "on",
     memberIds: all("memberId"),
     leaderIds: all("leaderId"),
   };

@@ -2,7 +2,9 @@ import { Form } from "@remix-run/react";
 import { meetingKinds } from "../../../db/enums";
 import { useT } from "../../i18n";
 import {
+  Checkbox,
   CheckboxGroup,
+  FieldMessage,
   ErrorSummary,
   Field,
   fieldId,
@@ -26,6 +28,8 @@ export interface MeetingFormValues {
   internalTitle: string;
   calendarTitle: string;
   detailsInInvites: boolean;
+  /** The leader confirmed a start time that has passed (asked only once it has). */
+  pastConfirmed?: boolean;
   memberIds: string[];
   leaderIds: string[];
 }
@@ -58,6 +62,7 @@ export function MeetingForm({
     date: t("meeting.date"),
     time: t("meeting.time"),
     utcOffset: t("meeting.utcOffset"),
+    pastConfirmed: t("meeting.pastConfirm"),
     durationMinutes: t("meeting.duration"),
     place: t("meeting.place"),
     videoLink: t("meeting.videoLink"),
@@ -98,6 +103,9 @@ export function MeetingForm({
           required
           errors={errors}
         />
+        {errors?.pastConfirmed || values.pastConfirmed ? (
+          <PastConfirmation checked={values.pastConfirmed} errors={errors} />
+        ) : null}
         {values.offsetChoices.length > 1 ? (
           <OffsetChoices values={values} legend={labels.utcOffset!} errors={errors} />
         ) : null}
@@ -137,10 +145,12 @@ export function MeetingForm({
         <p className="muted" id="calendar-title-hint">
           {t("meeting.calendarTitleHint")}
         </p>
-        <label className="checkbox">
-          <input type="checkbox" name="detailsInInvites" defaultChecked={values.detailsInInvites} />{" "}
-          {t("meeting.detailsInInvites")}
-        </label>
+        <Checkbox
+          id={fieldId("detailsInInvites")}
+          name="detailsInInvites"
+          defaultChecked={values.detailsInInvites}
+          label={t("meeting.detailsInInvites")}
+        />
         <CheckboxGroup
           id={fieldId("memberId")}
           name="memberId"
@@ -160,8 +170,8 @@ export function MeetingForm({
           checked={values.leaderIds}
         />
         {allowSeries ? (
-          <fieldset>
-            <legend>{t("meeting.repeat")}</legend>
+          <fieldset className="ds-fieldset">
+            <legend className="ds-label">{t("meeting.repeat")}</legend>
             <SelectField
               name="repeatEveryWeeks"
               label={labels.repeatEveryWeeks!}
@@ -181,10 +191,11 @@ export function MeetingForm({
               label={labels.repeatCount!}
               errors={errors}
             />
-            <label className="checkbox">
-              <input type="checkbox" name="repeatUntilRevision" />{" "}
-              {t("meeting.repeatUntilRevision")}
-            </label>
+            <Checkbox
+              id={fieldId("repeatUntilRevision")}
+              name="repeatUntilRevision"
+              label={t("meeting.repeatUntilRevision")}
+            />
           </fieldset>
         ) : null}
         {intent === "create" ? <FormTokenField /> : null}
@@ -193,6 +204,32 @@ export function MeetingForm({
         </SubmitButton>
       </Form>
     </>
+  );
+}
+
+/**
+ * A start time that has passed: a warning, and a box the leader ticks to register a meeting
+ * held earlier (the server asks for it; nothing is refused or saved silently).
+ */
+function PastConfirmation({ checked, errors }: { checked?: boolean; errors?: FieldErrors }) {
+  const t = useT();
+  const render = useFieldMessage();
+  const id = fieldId("pastConfirmed");
+  return (
+    <div className="ds-alert" data-color="warning">
+      <p id={`${id}-warning`}>{t("meeting.pastWarning")}</p>
+      <Checkbox
+        id={id}
+        name="pastConfirmed"
+        defaultChecked={checked}
+        label={t("meeting.pastConfirm")}
+        aria-describedby={`${id}-warning`}
+        aria-invalid={errors?.pastConfirmed ? true : undefined}
+      />
+      {errors?.pastConfirmed ? (
+        <FieldMessage id={`${id}-error`} messages={errors.pastConfirmed.map(render)} />
+      ) : null}
+    </div>
   );
 }
 
@@ -214,28 +251,32 @@ function OffsetChoices({
   const id = fieldId("utcOffset");
   const fieldErrors = errors?.utcOffset;
   return (
-    <fieldset id={id} aria-describedby={`${id}-hint${fieldErrors ? ` ${id}-error` : ""}`}>
-      <legend>{legend}</legend>
-      <p className="muted" id={`${id}-hint`}>
+    <fieldset
+      id={id}
+      className="ds-fieldset"
+      aria-describedby={`${id}-hint${fieldErrors ? ` ${id}-error` : ""}`}
+    >
+      <legend className="ds-label">{legend}</legend>
+      <p data-field="description" id={`${id}-hint`}>
         {t("meeting.utcOffsetHint", { time: values.time })}
       </p>
       {values.offsetChoices.map((choice, index) => (
-        <label key={choice.value} className="checkbox">
-          <input
-            type="radio"
-            name="utcOffset"
-            value={choice.value}
-            defaultChecked={values.utcOffset === choice.value}
-          />{" "}
-          {t(index === 0 ? "meeting.firstOccurrence" : "meeting.secondOccurrence", {
+        <Checkbox
+          key={choice.value}
+          id={`${id}-${index}`}
+          type="radio"
+          name="utcOffset"
+          value={choice.value}
+          defaultChecked={values.utcOffset === choice.value}
+          label={t(index === 0 ? "meeting.firstOccurrence" : "meeting.secondOccurrence", {
             time: values.time,
             zone: t(choice.summerTime ? "meeting.summerTime" : "meeting.winterTime"),
             offset: choice.value,
           })}
-        </label>
+        />
       ))}
       {fieldErrors ? (
-        <p id={`${id}-error`} className="field-error">
+        <p id={`${id}-error`} className="ds-validation-message">
           {fieldErrors.map(render).join(" ")}
         </p>
       ) : null}

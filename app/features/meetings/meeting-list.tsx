@@ -31,7 +31,7 @@ export function MeetingList({ meetings }: { meetings: readonly MeetingListRow[] 
             {` ${formatDateTime(locale, m.startsAt)} · ${m.personName} · `}
             <span className="muted">{kind}</span>
             {m.status === "cancelled" ? (
-              <span className="tag">{t("meetingStatus.cancelled")}</span>
+              <span className="ds-tag">{t("meetingStatus.cancelled")}</span>
             ) : null}
           </li>
         );

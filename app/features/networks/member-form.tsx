@@ -7,7 +7,7 @@ import {
   type NetworkCircle,
 } from "../../../db/enums";
 import { useFreshFormKey } from "../../components/fresh-form";
-import { Field, SelectField, type FieldErrors } from "../../components/forms";
+import { Checkbox, Field, fieldId, SelectField, type FieldErrors } from "../../components/forms";
 import { FormTokenField, SubmitButton } from "../../components/submit-button";
 import { useT } from "../../i18n";
 
@@ -91,9 +91,14 @@ function AddMemberForm({
         errors={errors}
       />
       {withAccount ? <p className="muted">{t("member.fromAccount")}</p> : null}
-      <fieldset disabled={withAccount} hidden={withAccount} aria-describedby="member-contact-hint">
-        <legend>{t("member.withoutAccount")}</legend>
-        <p className="muted" id="member-contact-hint">
+      <fieldset
+        className="ds-fieldset"
+        disabled={withAccount}
+        hidden={withAccount}
+        aria-describedby="member-contact-hint"
+      >
+        <legend className="ds-label">{t("member.withoutAccount")}</legend>
+        <p data-field="description" id="member-contact-hint">
           {t("member.contactHint")}
         </p>
         <Field
@@ -141,15 +146,13 @@ function AddMemberForm({
         options={circles}
         errors={errors}
       />
-      <label className="checkbox">
-        <input
-          type="checkbox"
-          name="wantsInvited"
-          value="yes"
-          defaultChecked={"relation" in values ? values.wantsInvited === "yes" : true}
-        />{" "}
-        {t("member.wantsInvited")}
-      </label>
+      <Checkbox
+        id={fieldId("wantsInvited")}
+        name="wantsInvited"
+        value="yes"
+        defaultChecked={"relation" in values ? values.wantsInvited === "yes" : true}
+        label={t("member.wantsInvited")}
+      />
       <FormTokenField />
       <SubmitButton name="intent" value="add-member">
         {t("member.add")}
@@ -197,7 +200,7 @@ export function EditMember({
     <details key={stored} open={errors ? true : undefined}>
       <summary>
         {t("member.edit")}
-        <span className="visually-hidden"> ({member.name})</span>
+        <span className="ds-sr-only"> ({member.name})</span>
       </summary>
       <Form method="post" noValidate>
         <input type="hidden" name="memberId" value={member.id} />
@@ -259,9 +262,15 @@ export function EditMember({
             />
           </>
         )}
-        <button type="submit" name="intent" value="update-member">
+        <button
+          className="ds-button"
+          data-variant="primary"
+          type="submit"
+          name="intent"
+          value="update-member"
+        >
           {t("member.save")}
-          <span className="visually-hidden"> ({member.name})</span>
+          <span className="ds-sr-only"> ({member.name})</span>
         </button>
       </Form>
     </details>
