@@ -12,3 +12,4 @@ export * from "./consent";
 export * from "./meetings";
 export * from "./mail";
 export * from "./documents";
+export * from "./minutes";
