@@ -40,6 +40,13 @@ import {
   type MeetingSnapshot,
 } from "../features/meetings/meetings.server";
 import { requirePermission } from "../features/accounts/session.server";
+import { AttendanceForm } from "../features/minutes/attendance-form";
+import {
+  AttendanceChoiceError,
+  attendanceLines,
+  markedAttendance,
+  setAttendance,
+} from "../features/minutes/attendance.server";
 import { badRequest, formFields, readForm, validate } from "../utils/forms.server";
 import { dataTitle } from "../utils/meta";
 import { message } from "../utils/validation";
@@ -59,8 +66,20 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const planning = view.manage ? await planningChoices(user, m.networkId) : null;
   // With which of two instants a time in autumn's repeated hour is (osloDateTime).
   const { date, time, utcOffset, offsetChoices } = osloDateTime(m.startsAt);
+  // Who came (leaders mark it; it goes into the minutes when the meeting is closed).
+  const attendance = view.manage
+    ? attendanceLines(
+        {
+          personName: view.personName,
+          members: view.invited.map((i) => ({ memberId: i.memberId, name: i.name })),
+          leaders: view.leaders,
+        },
+        await markedAttendance(m.id),
+      )
+    : null;
   return {
     manage: view.manage,
+    attendance,
     personName: view.manage ? view.personName : null,
     meeting: {
       id: m.id,
@@ -153,6 +172,11 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const manager = await requirePermission(request, context, "people.manage");
   try {
     switch (intent.value.intent) {
+      case "attendance": {
+        const present = form.getAll("present").filter((v): v is string => typeof v === "string");
+        await setAttendance(manager, context, meetingId, present);
+        return data<Done>({ ok: true, notice: "attendance.saved" });
+      }
       case "update": {
         const version = validate(MeetingVersion, fields);
         const parsed = parseMeetingForm(form);
@@ -216,6 +240,9 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   } catch (error) {
     if (error instanceof MeetingCancelledError)
       return badRequest({ intent: [message("meeting.alreadyCancelled")] });
+    if (error instanceof AttendanceChoiceError) {
+      return badRequest({ present: [message("attendance.unknown")] });
+    }
     if (error instanceof LeaderChoiceError) {
       return badRequest({ leaderId: [message("meeting.unknownLeader")] });
     }
@@ -243,8 +270,17 @@ const FIELD_LABEL: Record<keyof MeetingSnapshot, MessageKey> = {
 };
 
 export default function MeetingPage() {
-  const { manage, personName, meeting, leaders, invited, ownInvitationId, answerFor, edit } =
-    useLoaderData<typeof loader>();
+  const {
+    manage,
+    attendance,
+    personName,
+    meeting,
+    leaders,
+    invited,
+    ownInvitationId,
+    answerFor,
+    edit,
+  } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const [params] = useSearchParams();
   const t = useT();
@@ -410,6 +446,14 @@ export default function MeetingPage() {
             </table>
           </div>
         </section>
+      ) : null}
+      {attendance && !cancelled ? (
+        <>
+          <AttendanceForm lines={attendance} />
+          <p>
+            <Link to={`/meetings/${meeting.id}/minutes`}>{t("minutes.open")}</Link>
+          </p>
+        </>
       ) : null}
       {edit && !cancelled ? (
         <section className="panel" aria-labelledby="edit-title">

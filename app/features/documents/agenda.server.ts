@@ -28,13 +28,22 @@ export function agendaFromState(state: Uint8Array): AgendaContent[] {
   const doc = new Y.Doc();
   try {
     Y.applyUpdate(doc, state);
-    const budget: Budget = { nodes: MAX_NODES, characters: MAX_CHARACTERS, truncated: false };
-    const agenda = blocks(doc.getXmlFragment(AGENDA_FIELD), budget).filter(hasText);
-    if (budget.truncated) agenda.push({ tag: "p", children: ["…"] });
-    return agenda;
+    return fragmentContent(doc.getXmlFragment(AGENDA_FIELD));
   } finally {
     doc.destroy();
   }
+}
+
+/**
+ * Any rich-text fragment of a document (the general notes, an item's notes) as the same safe
+ * tree of allowed tags, within the same budget per fragment (a longer one ends with "…").
+ * Never throws for odd content: unknown nodes keep their text.
+ */
+export function fragmentContent(fragment: Y.XmlFragment): AgendaContent[] {
+  const budget: Budget = { nodes: MAX_NODES, characters: MAX_CHARACTERS, truncated: false };
+  const content = blocks(fragment, budget).filter(hasText);
+  if (budget.truncated) content.push({ tag: "p", children: ["…"] });
+  return content;
 }
 
 type Budget = { nodes: number; characters: number; truncated: boolean };
