@@ -44,6 +44,13 @@ import {
 } from "../features/meetings/meetings.server";
 import { issueFormToken, readFormClaim, userOwner } from "../features/forms/once.server";
 import { requirePermission } from "../features/accounts/session.server";
+import { AttendanceForm } from "../features/minutes/attendance-form";
+import {
+  AttendanceChoiceError,
+  attendanceLines,
+  markedAttendance,
+  setAttendance,
+} from "../features/minutes/attendance.server";
 import { badRequest, formFields, readForm, validate } from "../utils/forms.server";
 import { dataTitle } from "../utils/meta";
 import { message } from "../utils/validation";
@@ -69,10 +76,25 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       view.invited.find((i) => i.id === view.ownInvitationId)?.memberId ?? null,
     personLabel: view.manage ? view.personName : t("agenda.thePerson"),
   });
+  // Who came (leaders mark it; it goes into the minutes when the meeting is closed).
+  const attendance = view.manage
+    ? attendanceLines(
+        {
+          personName: view.personName,
+          // The person has a line of their own (personName), not as a member.
+          members: view.invited
+            .filter((i) => !i.isPerson)
+            .map((i) => ({ memberId: i.memberId, name: i.name })),
+          leaders: view.leaders,
+        },
+        await markedAttendance(m.id),
+      )
+    : null;
   return {
     agenda,
     manage: view.manage,
     formToken: view.manage ? issueFormToken(userOwner(user)) : null,
+    attendance,
     personName: view.manage ? view.personName : null,
     meeting: {
       id: m.id,
@@ -166,6 +188,11 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const manager = await requirePermission(request, context, "people.manage");
   try {
     switch (intent.value.intent) {
+      case "attendance": {
+        const present = form.getAll("present").filter((v): v is string => typeof v === "string");
+        await setAttendance(manager, context, meetingId, present);
+        return data<Done>({ ok: true, notice: "attendance.saved" });
+      }
       case "update": {
         const version = validate(MeetingVersion, fields);
         const begunFrom = startedFrom(fields.startedFrom);
@@ -242,6 +269,9 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   } catch (error) {
     if (error instanceof MeetingCancelledError)
       return badRequest({ intent: [message("meeting.alreadyCancelled")] });
+    if (error instanceof AttendanceChoiceError) {
+      return badRequest({ present: [message("attendance.unknown")] });
+    }
     if (error instanceof LeaderChoiceError) {
       return badRequest({ leaderId: [message("meeting.unknownLeader")] });
     }
@@ -271,6 +301,7 @@ const FIELD_LABEL: Record<keyof MeetingSnapshot, MessageKey> = {
 export default function MeetingPage() {
   const {
     manage,
+    attendance,
     personName,
     meeting,
     leaders,
@@ -453,13 +484,15 @@ export default function MeetingPage() {
         </section>
       ) : null}
       {!cancelled && manage ? (
-        <p>
-          <a className="button" href={`/meetings/${meeting.id}/run`}>
+        <p className="actions">
+          <a className="ds-button" data-variant="primary" href={`/meetings/${meeting.id}/run`}>
             {t("run.open")}
           </a>
+          <Link to={`/meetings/${meeting.id}/minutes`}>{t("minutes.open")}</Link>
         </p>
       ) : null}
       {!cancelled ? <AgendaPanel data={agenda} /> : null}
+      {attendance && !cancelled ? <AttendanceForm lines={attendance} /> : null}
       {edit && !cancelled ? (
         <section className="panel" aria-labelledby="edit-title">
           <h2 id="edit-title">{t("meeting.edit")}</h2>

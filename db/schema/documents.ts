@@ -4,7 +4,7 @@ import { createdAt } from "./columns";
 import { users } from "./accounts";
 
 /** Raw bytes (drizzle has no bytea column): Uint8Array in, Uint8Array out on both drivers. */
-const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({
+export const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({
   dataType: () => "bytea",
   toDriver: (value) => (Buffer.isBuffer(value) ? value : Buffer.from(value)),
   fromDriver: (value) =>

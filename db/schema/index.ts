@@ -13,3 +13,4 @@ export * from "./meetings";
 export * from "./mail";
 export * from "./documents";
 export * from "./forms";
+export * from "./minutes";

@@ -42,7 +42,14 @@ export type AuditAction =
   | "feed.revoke"
   | "feed.fetch"
   | "document.open"
-  | "document.snapshot";
+  | "document.snapshot"
+  | "attendance.set"
+  | "minutes.close"
+  | "minutes.review"
+  | "minutes.lock"
+  | "minutes.correction_open"
+  | "minutes.view"
+  | "minutes.download";
 
 export interface AuditActor {
   userId?: string | null;

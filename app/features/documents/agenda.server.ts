@@ -28,18 +28,16 @@ export function agendaFromState(state: Uint8Array): AgendaContent[] {
   const doc = new Y.Doc();
   try {
     Y.applyUpdate(doc, state);
-    const budget: Budget = { nodes: MAX_NODES, characters: MAX_CHARACTERS, truncated: false };
-    const agenda = blocks(doc.getXmlFragment(AGENDA_FIELD), budget).filter(hasText);
-    if (budget.truncated) agenda.push({ tag: "p", children: ["…"] });
-    return agenda;
+    return fragmentContent(doc.getXmlFragment(AGENDA_FIELD));
   } finally {
     doc.destroy();
   }
 }
 
 /**
- * Any XML fragment of a live document (an agenda item's notes, the general notes) as the tree
- * of allowed tags, with the same nesting rules and limits as the whole agenda. Never throws.
+ * Any rich-text fragment of a document (the general notes, an item's notes) as the same safe
+ * tree of allowed tags, within the same budget per fragment (a longer one ends with "…").
+ * Never throws for odd content: unknown nodes keep their text.
  */
 export function fragmentContent(fragment: Y.XmlFragment): AgendaContent[] {
   const budget: Budget = { nodes: MAX_NODES, characters: MAX_CHARACTERS, truncated: false };

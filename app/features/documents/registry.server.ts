@@ -13,6 +13,7 @@ import {
 } from "../access/invitations.server";
 import type { SessionUser } from "../accounts/session.server";
 import { contentsInForce } from "../consent/consent.server";
+import { agendaClosedByMinutes } from "../minutes/agenda-lock.server";
 import type { TicketHolder } from "./tickets.server";
 
 /*
@@ -143,6 +144,23 @@ export async function documentPermission(
   asker: DocumentAsker,
   doc: DocumentName,
   db: Database = getDatabase().db,
+): Promise<DocumentGrant> {
+  const grant = await askerPermission(asker, doc, db);
+  // Once a meeting's minutes are locked (and no correction is open) its agenda is the record:
+  // read-only for everyone, leaders included (docs/minutes.md).
+  if (
+    grant.permission === "edit" &&
+    doc.kind === "agenda" &&
+    (await agendaClosedByMinutes(doc.id, db))
+  )
+    return { ...grant, permission: "read" };
+  return grant;
+}
+
+async function askerPermission(
+  asker: DocumentAsker,
+  doc: DocumentName,
+  db: Database,
 ): Promise<DocumentGrant> {
   const spec: DocumentKindSpec = documentKinds[doc.kind];
   const owner = await spec.owner(doc.id, db);

@@ -11,6 +11,7 @@ export const MeetingPageIntent = intentForm([
   "new-link",
   "show-link",
   "respond",
+  "attendance",
 ]);
 
 /** The version of the meeting the edit form was filled in from. */
