@@ -94,7 +94,7 @@ export function SubmitButton({ children, pendingLabel, onClick, ...props }: Subm
       >
         {busy ? label : children}
       </button>
-      <span className="visually-hidden" aria-live="polite">
+      <span className="ds-sr-only" aria-live="polite">
         {busy ? label : ""}
       </span>
     </>

@@ -75,6 +75,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     ownInvitationMemberId:
       view.invited.find((i) => i.id === view.ownInvitationId)?.memberId ?? null,
     personLabel: view.manage ? view.personName : t("agenda.thePerson"),
+    known: view.manage ? view : undefined,
   });
   // Who came (leaders mark it; it goes into the minutes when the meeting is closed).
   const attendance = view.manage

@@ -81,7 +81,7 @@ export default function MinutesPage() {
         <a href={`/meetings/${meetingId}`}>{t("nav.meetings")}</a>
       </p>
       {done ? (
-        <p className="notice" role="status">
+        <p className="ds-alert" data-color="info" role="status">
           {t(done.notice, { version: done.version ?? "" })}
         </p>
       ) : null}
@@ -173,7 +173,9 @@ export default function MinutesPage() {
                 {error("inMeeting")}
               </div>
               <p className="actions">
-                <button type="submit">{t("minutes.reviewSave")}</button>
+                <button type="submit" className="ds-button" data-variant="primary">
+                  {t("minutes.reviewSave")}
+                </button>
               </p>
             </Form>
           </section>
@@ -223,7 +225,12 @@ export default function MinutesPage() {
                   {error("understood")}
                 </div>
                 <p className="actions">
-                  <button type="submit" className="danger">
+                  <button
+                    type="submit"
+                    className="ds-button"
+                    data-variant="primary"
+                    data-color="danger"
+                  >
                     {t("minutes.lockUnreviewed")}
                   </button>
                 </p>
@@ -252,7 +259,9 @@ export default function MinutesPage() {
               {error("reason")}
             </div>
             <p className="actions">
-              <button type="submit">{t("minutes.openCorrection")}</button>
+              <button type="submit" className="ds-button" data-variant="primary">
+                {t("minutes.openCorrection")}
+              </button>
             </p>
           </Form>
         </section>

@@ -30,6 +30,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const agenda = await agendaForUser(user, view.meeting, {
     ownInvitationMemberId: null,
     personLabel: view.personName,
+    known: view,
   });
   return { meetingId: view.meeting.id, title: view.meeting.internalTitle, agenda };
 }

@@ -261,6 +261,7 @@ beforeAll(async () => {
   server = await startTestServer();
   for (const [role, email] of Object.entries(DEMO)) cookie[role] = await server.cookieFor(email);
   networkId = await newNetwork();
+  const navUserId = await server.userId(DEMO.nav);
   const add = (fields: Record<string, string>) =>
     server.post(`/networks/${networkId}`, { intent: "add-member", ...fields }, cookie.leader);
   await add({
@@ -271,17 +272,18 @@ beforeAll(async () => {
     wantsInvited: "yes",
   });
   await add({
-    userId: await server.userId(DEMO.nav),
+    userId: navUserId,
     relation: "nav",
     circle: "services",
     wantsInvited: "yes",
   });
   const members = await server.database.db
-    .select({ id: networkMembers.id, name: networkMembers.name })
+    .select({ id: networkMembers.id, name: networkMembers.name, userId: networkMembers.userId })
     .from(networkMembers)
     .where(eq(networkMembers.networkId, networkId));
   relativeId = members.find((m) => m.name === "Knut Fjelltun")!.id;
-  navMemberId = members.find((m) => m.name !== "Knut Fjelltun")!.id;
+  // The NAV partner's account member (the person is a member too: ADR 013).
+  navMemberId = members.find((m) => m.userId === navUserId)!.id;
 });
 afterAll(() => server.close());
 

@@ -17,7 +17,10 @@ import { mainPages, pageScripts, pageUrls } from "../../scripts/page-js.mjs";
  * Raise a budget only on purpose, and say why here. Before this test, a form schema defined in
  * a route module dragged all of zod (~450 kB) into the browser: /meetings loaded 852 / 219 kB.
  */
-const FRAMEWORK = { raw: 350, gzip: 110 };
+// Raised 2026-11-30 (issue 11): both message catalogues ship to every page, and they grew with
+// the agenda, run view, minutes and form texts (24 → 36 kB each). Measured 357.2 / 111.3.
+// The next step is to send only the page's language, not a larger budget.
+const FRAMEWORK = { raw: 360, gzip: 113 };
 
 const PAGE_ALLOWANCE: Record<keyof typeof mainPages, { raw: number; gzip: number }> = {
   "/": { raw: 4, gzip: 2 }, // measured 1.3 / 0.8
@@ -25,15 +28,20 @@ const PAGE_ALLOWANCE: Record<keyof typeof mainPages, { raw: number; gzip: number
   "/meetings": { raw: 89, gzip: 29 }, // measured 80.6 / 26.0
   // Raised 2026-11-30 (issue 10): the confirmation step for destructive actions (confirm.tsx,
   // 2.7 kB shared), the answer buttons and "show link" with its copy button. Measured 18.5 / 7.6.
-  "/meetings/$meetingId": { raw: 21, gzip: 9 },
+  // Raised again (issue 11): the agenda panel (the server-rendered agenda and the loader of the
+  // live editor, which itself loads only on demand), attendance, the run and minutes links.
+  // Measured 27.4 / 11.1.
+  "/meetings/$meetingId": { raw: 30, gzip: 12 },
   "/networks": { raw: 5, gzip: 3 }, // measured 2.4 / 1.3
   // Raised 2026-11-30 (issue 10): the confirmation step (confirm.tsx) and the member form that
   // starts empty after a save, with editing a member's details. Measured 19.6 / 7.6.
-  "/networks/$networkId": { raw: 22, gzip: 9 },
+  // Measured 22.3 / 8.8 after Designsystemet's classes and data attributes (issue 10, item 15).
+  "/networks/$networkId": { raw: 23, gzip: 9 },
   // measured 10.6 / 5.1 with SubmitButton (issue 10, item 6: progress, no second press)
   "/persons/$personId": { raw: 12, gzip: 6 },
   "/login": { raw: 7, gzip: 4 }, // measured 4.6 / 2.3
-  "/i/$token": { raw: 8, gzip: 4 }, // measured 5.6 / 2.6
+  // Raised (issue 11): the agenda panel, as on the meeting page. Measured 10.3 / 4.7.
+  "/i/$token": { raw: 12, gzip: 5 },
   "/admin/users": { raw: 5, gzip: 3 }, // measured 2.1 / 1.1
 };
 

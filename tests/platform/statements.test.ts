@@ -10,10 +10,15 @@ import { DEMO, startTestServer, type TestServer } from "../support/server";
  * that goes over shows its statements in the failure. Before: a leader's meeting page ran 13
  * statements (the network→person access queries twice, the meeting row twice). The meeting
  * page's leaders read one more since the attendance form (who came, issue 11): 10 and 11.
+ * The live agenda on the page (issue 11) adds three for leaders — the document's owner and the
+ * minutes lock (registry.server.ts documentPermission, the one rule for live documents) and the
+ * agenda's stored state — and six for a partner, who also reads the invitees' and leaders'
+ * names and their consent. Passing the page's meeting row into documentPermission would save
+ * the owner query; not done yet.
  */
 const BOUNDS: Record<string, Partial<Record<"leader" | "coordinator" | "nav", number>>> = {
   "/meetings": { leader: 3, coordinator: 4, nav: 4 },
-  "/meetings/:meeting": { leader: 10, coordinator: 11, nav: 8 },
+  "/meetings/:meeting": { leader: 13, coordinator: 14, nav: 14 },
   "/networks/:network": { leader: 9, coordinator: 10, nav: 6 },
   "/persons/:person": { leader: 8, coordinator: 9, nav: 6 },
   "/networks": { leader: 7, coordinator: 8, nav: 5 },

@@ -102,7 +102,12 @@ export async function agendaPeople(meetingId: string, personLabel: string) {
 export async function agendaForUser(
   user: SessionUser,
   meeting: { id: string; kind: MeetingKind; status: string },
-  options: { ownInvitationMemberId: string | null; personLabel: string },
+  options: {
+    ownInvitationMemberId: string | null;
+    personLabel: string;
+    /** The invitees and leaders when the page has them already (a leader's page). */
+    known?: KnownPeople;
+  },
 ): Promise<AgendaPageData> {
   const name = parseDocumentName(`agenda:${meeting.id}`)!;
   const grant = await documentPermission({ kind: "user", user }, name);
@@ -130,9 +135,27 @@ export async function agendaForUser(
     ...base,
     role,
     reason: null,
-    people: await agendaPeople(meeting.id, options.personLabel),
+    people: options.known
+      ? peopleFrom(options.known, options.personLabel)
+      : await agendaPeople(meeting.id, options.personLabel),
     snapshot: await agendaSnapshot(meeting.id),
   };
+}
+
+/** Current invitees and leaders as a page loaded them (meetings.server.ts viewMeeting). */
+export interface KnownPeople {
+  invited: { memberId: string; name: string; isPerson: boolean }[];
+  leaders: { id: string; name: string }[];
+}
+
+function peopleFrom(known: KnownPeople, personLabel: string): AgendaPerson[] {
+  return [
+    { ref: PERSON_REF, name: personLabel },
+    ...known.invited
+      .filter((i) => !i.isPerson)
+      .map((i) => ({ ref: `member:${i.memberId}`, name: i.name })),
+    ...known.leaders.map((l) => ({ ref: `user:${l.id}`, name: l.name })),
+  ];
 }
 
 /** The agenda part of an invitation page (a link holder). Throws only on database errors. */

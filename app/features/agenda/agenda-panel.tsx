@@ -30,7 +30,9 @@ export function AgendaPanel({ data, run = false }: { data: AgendaPageData; run?:
     <section className="panel agenda-panel" aria-labelledby="agenda-title">
       <h2 id="agenda-title">{t("invitation.agenda")}</h2>
       {data.role === "none" ? (
-        <p className="notice">{t(`agenda.hidden.${data.reason ?? "noConsent"}`)}</p>
+        <p className="ds-alert" data-color="info">
+          {t(`agenda.hidden.${data.reason ?? "noConsent"}`)}
+        </p>
       ) : Live ? (
         <Live
           meetingId={data.meetingId}

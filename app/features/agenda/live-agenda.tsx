@@ -30,6 +30,7 @@ import { colourFor, useDocValue, useLiveDocument, usePresence, type ConnectionSt
 import { keepsLocalCopy, setKeepsLocalCopy } from "./offline";
 import type { AgendaRole } from "./policy";
 import { RichTextEditor } from "./rich-text-editor";
+import { Checkbox } from "../../components/forms";
 
 /*
  * The live agenda (issue 11): everyone who may see it works in the same document. Leaders and
@@ -60,6 +61,7 @@ export interface LiveAgendaProps {
 
 export default function LiveAgenda(props: LiveAgendaProps) {
   const t = useT();
+  const idBase = useId();
   const [keepLocal, setKeepLocal] = useState(() => keepsLocalCopy());
   const live = useLiveDocument({
     documentName: `agenda:${props.meetingId}`,
@@ -104,20 +106,29 @@ export default function LiveAgenda(props: LiveAgendaProps) {
           ))}
         </ul>
       </div>
-      <p className="visually-hidden" role="status" aria-live="polite">
+      <p className="ds-sr-only" role="status" aria-live="polite">
         {announcement}
       </p>
       {live.ended ? (
-        <div className="alert alert-warning" role="alert">
+        <div className="ds-alert" data-color="warning" role="alert">
           <p>{t(`agenda.ended.${live.ended}`)}</p>
           {live.ended === "refused" || live.ended === "tooLarge" ? (
-            <button type="button" className="secondary" onClick={live.restart}>
+            <button
+              type="button"
+              className="ds-button"
+              data-variant="secondary"
+              onClick={live.restart}
+            >
               {t("agenda.restart")}
             </button>
           ) : null}
         </div>
       ) : null}
-      {agenda.meta.locked ? <p className="notice">{t("agenda.lockedNotice")}</p> : null}
+      {agenda.meta.locked ? (
+        <p className="ds-alert" data-color="info">
+          {t("agenda.lockedNotice")}
+        </p>
+      ) : null}
       {props.run && role === "lead" ? (
         <RunBar doc={doc} agenda={agenda} announce={announce} />
       ) : (
@@ -187,7 +198,8 @@ export default function LiveAgenda(props: LiveAgendaProps) {
         {props.role === "lead" && !live.ended ? (
           <button
             type="button"
-            className="secondary"
+            className="ds-button"
+            data-variant="secondary"
             aria-pressed={agenda.meta.locked}
             onClick={() => {
               setMeta(doc, { locked: !agenda.meta.locked });
@@ -197,17 +209,16 @@ export default function LiveAgenda(props: LiveAgendaProps) {
             {agenda.meta.locked ? t("agenda.unlock") : t("agenda.lock")}
           </button>
         ) : null}
-        <label className="checkbox">
-          <input
-            type="checkbox"
-            checked={keepLocal}
-            onChange={(event) => {
-              const keep = event.currentTarget.checked;
-              void setKeepsLocalCopy(keep).then(() => setKeepLocal(keep));
-            }}
-          />
-          {t("agenda.keepLocalCopy")}
-        </label>
+        <Checkbox
+          id={`${idBase}-keep-local`}
+          label={t("agenda.keepLocalCopy")}
+
+          checked={keepLocal}
+          onChange={(event) => {
+            const keep = event.currentTarget.checked;
+            void setKeepsLocalCopy(keep).then(() => setKeepLocal(keep));
+          }}
+        />
       </div>
     </div>
   );
@@ -238,6 +249,7 @@ function clock(ms: number): string {
  */
 function RunBar(props: { doc: Y.Doc; agenda: Agenda; announce(text: string): void }) {
   const t = useT();
+  const idBase = useId();
   const { doc, agenda } = props;
   const [now, setNow] = useState(() => Date.now());
   const [large, setLarge] = useState(false);
@@ -309,7 +321,13 @@ function RunBar(props: { doc: Y.Doc; agenda: Agenda; announce(text: string): voi
     <section className="run-bar" aria-labelledby="run-title">
       <h3 id="run-title">{t("run.title")}</h3>
       {!running ? (
-        <button type="button" onClick={() => go(0)} disabled={agenda.items.length === 0}>
+        <button
+          type="button"
+          className="ds-button"
+          data-variant="primary"
+          onClick={() => go(0)}
+          disabled={agenda.items.length === 0}
+        >
           {t("run.start")}
         </button>
       ) : (
@@ -333,27 +351,33 @@ function RunBar(props: { doc: Y.Doc; agenda: Agenda; announce(text: string): voi
           <div className="run-actions">
             <button
               type="button"
-              className="secondary"
+              className="ds-button"
+              data-variant="secondary"
               onClick={() => go(index - 1)}
               disabled={index <= 0}
             >
               {t("run.previous")}
             </button>
-            <button type="button" onClick={next} disabled={index >= agenda.items.length}>
+            <button
+              type="button"
+              className="ds-button"
+              data-variant="primary"
+              onClick={next}
+              disabled={index >= agenda.items.length}
+            >
               {index + 1 < agenda.items.length ? t("run.next") : t("run.finish")}
             </button>
           </div>
         </>
       )}
       <p className="muted">{t("run.shortcuts")}</p>
-      <label className="checkbox">
-        <input
-          type="checkbox"
-          checked={large}
-          onChange={(e) => setLarge(e.currentTarget.checked)}
-        />
-        {t("run.largeType")}
-      </label>
+      <Checkbox
+        id={`${idBase}-large`}
+        label={t("run.largeType")}
+
+        checked={large}
+        onChange={(e) => setLarge(e.currentTarget.checked)}
+      />
     </section>
   );
 }
@@ -442,7 +466,7 @@ function AgendaItemView(props: ItemViewProps) {
       aria-current={props.current ? "step" : undefined}
     >
       <header className="agenda-item-head">
-        <h4 id={titleId} className={mayEdit ? "visually-hidden" : undefined}>
+        <h4 id={titleId} className={mayEdit ? "ds-sr-only" : undefined}>
           {props.index + 1}. {displayTitle}
         </h4>
         {mayEdit && title ? (
@@ -450,7 +474,7 @@ function AgendaItemView(props: ItemViewProps) {
             text={title}
             label={t("agenda.itemTitle", { number: props.index + 1 })}
             maxLength={LIMITS.title}
-            className="agenda-item-title"
+            className="ds-input agenda-item-title"
           />
         ) : null}
         <p className="agenda-item-meta">
@@ -466,9 +490,10 @@ function AgendaItemView(props: ItemViewProps) {
       {mayEdit ? (
         <div className="agenda-item-fields">
           {role === "lead" ? (
-            <label>
+            <label className="ds-label agenda-field">
               {t("agenda.broughtByLabel")}
               <select
+                className="ds-input"
                 value={item.broughtBy ?? ""}
                 onChange={(event) =>
                   setItemFields(doc, item.id, { broughtBy: event.currentTarget.value || null })
@@ -483,9 +508,10 @@ function AgendaItemView(props: ItemViewProps) {
               </select>
             </label>
           ) : null}
-          <label>
+          <label className="ds-label agenda-field">
             {t("agenda.plannedMinutes")}
             <input
+              className="ds-input"
               type="number"
               inputMode="numeric"
               min={1}
@@ -503,9 +529,10 @@ function AgendaItemView(props: ItemViewProps) {
             />
           </label>
           {role === "lead" ? (
-            <label>
+            <label className="ds-label agenda-field">
               {t("agenda.statusLabel")}
               <select
+                className="ds-input"
                 value={item.status}
                 onChange={(event) =>
                   setItemFields(doc, item.id, { status: event.currentTarget.value as ItemStatus })
@@ -538,7 +565,8 @@ function AgendaItemView(props: ItemViewProps) {
             <>
               <button
                 type="button"
-                className="tertiary"
+                className="ds-button"
+                data-variant="tertiary"
                 disabled={props.index === 0}
                 onClick={() => {
                   shiftItem(doc, item.id, -1);
@@ -546,11 +574,12 @@ function AgendaItemView(props: ItemViewProps) {
                 }}
               >
                 {t("agenda.moveUp")}
-                <span className="visually-hidden">: {displayTitle}</span>
+                <span className="ds-sr-only">: {displayTitle}</span>
               </button>
               <button
                 type="button"
-                className="tertiary"
+                className="ds-button"
+                data-variant="tertiary"
                 disabled={props.index === props.count - 1}
                 onClick={() => {
                   shiftItem(doc, item.id, 1);
@@ -560,7 +589,7 @@ function AgendaItemView(props: ItemViewProps) {
                 }}
               >
                 {t("agenda.moveDown")}
-                <span className="visually-hidden">: {displayTitle}</span>
+                <span className="ds-sr-only">: {displayTitle}</span>
               </button>
             </>
           ) : null}
@@ -569,7 +598,9 @@ function AgendaItemView(props: ItemViewProps) {
               {t("agenda.removeQuestion")}{" "}
               <button
                 type="button"
-                className="danger"
+                className="ds-button"
+                data-variant="primary"
+                data-color="danger"
                 onClick={() => {
                   removeItem(doc, item.id);
                   props.announce(t("agenda.removed", { title: displayTitle }));
@@ -577,14 +608,25 @@ function AgendaItemView(props: ItemViewProps) {
               >
                 {t("agenda.removeYes")}
               </button>{" "}
-              <button type="button" className="secondary" onClick={() => setConfirmRemove(false)}>
+              <button
+                type="button"
+                className="ds-button"
+                data-variant="secondary"
+                onClick={() => setConfirmRemove(false)}
+              >
                 {t("agenda.removeNo")}
               </button>
             </span>
           ) : (
-            <button type="button" className="danger" onClick={() => setConfirmRemove(true)}>
+            <button
+              type="button"
+              className="ds-button"
+              data-variant="secondary"
+              data-color="danger"
+              onClick={() => setConfirmRemove(true)}
+            >
               {t("agenda.remove")}
-              <span className="visually-hidden">: {displayTitle}</span>
+              <span className="ds-sr-only">: {displayTitle}</span>
             </button>
           )}
         </div>
@@ -637,12 +679,13 @@ function Voices(props: ItemViewProps) {
         <form onSubmit={submit} className="inline-form">
           <label htmlFor={fieldId}>{t("agenda.addVoice", { name: self.name })}</label>
           <textarea
+            className="ds-input"
             id={fieldId}
             value={text}
             maxLength={LIMITS.voice}
             onChange={(event) => setText(event.currentTarget.value)}
           />
-          <button type="submit" className="secondary">
+          <button type="submit" className="ds-button" data-variant="secondary">
             {t("agenda.addVoiceButton")}
           </button>
         </form>
@@ -671,11 +714,13 @@ function Outcomes(props: ItemViewProps) {
             {role === "lead" ? (
               <button
                 type="button"
-                className="tertiary small"
+                className="ds-button"
+                data-variant="tertiary"
+                data-size="sm"
                 onClick={() => removeEntry(doc, item.id, "decisions", entry.id)}
               >
                 {t("agenda.remove")}
-                <span className="visually-hidden">: {entry.text}</span>
+                <span className="ds-sr-only">: {entry.text}</span>
               </button>
             ) : null}
           </li>
@@ -694,6 +739,7 @@ function Outcomes(props: ItemViewProps) {
         >
           <label htmlFor={decisionId}>{t("agenda.newDecision")}</label>
           <input
+            className="ds-input"
             id={decisionId}
             data-capture="decision"
             type="text"
@@ -701,7 +747,7 @@ function Outcomes(props: ItemViewProps) {
             maxLength={LIMITS.line}
             onChange={(event) => setDecision(event.currentTarget.value)}
           />
-          <button type="submit" className="secondary">
+          <button type="submit" className="ds-button" data-variant="secondary">
             {t("agenda.addDecision")}
           </button>
         </form>
@@ -713,23 +759,22 @@ function Outcomes(props: ItemViewProps) {
         {item.actions.map((entry) => (
           <li key={entry.id}>
             {role === "lead" ? (
-              <label className="checkbox">
-                <input
-                  type="checkbox"
-                  checked={entry.status === "done"}
-                  onChange={(event) =>
-                    setEntryField(
-                      doc,
-                      item.id,
-                      "actions",
-                      entry.id,
-                      "status",
-                      event.currentTarget.checked ? "done" : "open",
-                    )
-                  }
-                />
-                {entry.what}
-              </label>
+              <Checkbox
+                id={`action-${entry.id}`}
+                label={entry.what}
+
+                checked={entry.status === "done"}
+                onChange={(event) =>
+                  setEntryField(
+                    doc,
+                    item.id,
+                    "actions",
+                    entry.id,
+                    "status",
+                    event.currentTarget.checked ? "done" : "open",
+                  )
+                }
+              />
             ) : (
               <span>
                 {entry.what}
@@ -766,9 +811,10 @@ function Outcomes(props: ItemViewProps) {
         >
           <fieldset>
             <legend>{t("agenda.newAction")}</legend>
-            <label>
+            <label className="ds-label agenda-field">
               {t("agenda.actionWhat")}
               <input
+                className="ds-input"
                 ref={whatRef}
                 data-capture="action"
                 type="text"
@@ -777,9 +823,10 @@ function Outcomes(props: ItemViewProps) {
                 onChange={(event) => setAction({ ...action, what: event.currentTarget.value })}
               />
             </label>
-            <label>
+            <label className="ds-label agenda-field">
               {t("agenda.actionWho")}
               <select
+                className="ds-input"
                 value={action.responsible}
                 onChange={(event) =>
                   setAction({ ...action, responsible: event.currentTarget.value })
@@ -793,15 +840,16 @@ function Outcomes(props: ItemViewProps) {
                 ))}
               </select>
             </label>
-            <label>
+            <label className="ds-label agenda-field">
               {t("agenda.actionDue")}
               <input
+                className="ds-input"
                 type="date"
                 value={action.due}
                 onChange={(event) => setAction({ ...action, due: event.currentTarget.value })}
               />
             </label>
-            <button type="submit" className="secondary">
+            <button type="submit" className="ds-button" data-variant="secondary">
               {t("agenda.addAction")}
             </button>
           </fieldset>
@@ -861,9 +909,10 @@ function NewItemForm(props: {
     <form className="new-item" onSubmit={submit}>
       <fieldset>
         <legend>{props.mode === "network" ? t("agenda.newTheme") : t("agenda.newItem")}</legend>
-        <label>
+        <label className="ds-label agenda-field">
           {t("agenda.titleLabel")}
           <input
+            className="ds-input"
             ref={titleRef}
             type="text"
             value={title}
@@ -872,9 +921,13 @@ function NewItemForm(props: {
           />
         </label>
         {props.role === "lead" ? (
-          <label>
+          <label className="ds-label agenda-field">
             {t("agenda.broughtByLabel")}
-            <select value={broughtBy} onChange={(event) => setBroughtBy(event.currentTarget.value)}>
+            <select
+              className="ds-input"
+              value={broughtBy}
+              onChange={(event) => setBroughtBy(event.currentTarget.value)}
+            >
               <option value="">{t("agenda.nobody")}</option>
               {props.people.map((person) => (
                 <option key={person.ref} value={person.ref}>
@@ -884,9 +937,10 @@ function NewItemForm(props: {
             </select>
           </label>
         ) : null}
-        <label>
+        <label className="ds-label agenda-field">
           {t("agenda.plannedMinutes")}
           <input
+            className="ds-input"
             type="number"
             inputMode="numeric"
             min={1}
@@ -895,7 +949,7 @@ function NewItemForm(props: {
             onChange={(event) => setMinutes(event.currentTarget.value)}
           />
         </label>
-        <button type="submit">
+        <button type="submit" className="ds-button" data-variant="primary">
           {props.mode === "network" ? t("agenda.addTheme") : t("agenda.addItem")}
         </button>
       </fieldset>
