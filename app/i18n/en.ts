@@ -636,6 +636,9 @@ export const en: Record<MessageKey, string> = {
   "minutes.commented": "Comment",
   "minutes.viaMeeting": "given in the meeting {when}",
   "minutes.viaLink": "given through the link {when}",
+  "minutes.personReviewTitle": "Read through the minutes",
+  "minutes.personReviewIntro":
+    "These are the minutes of your meeting. You can approve them, or write what you think is wrong or missing – in your own words. What you write stays with the minutes as you wrote it.",
   "minutes.reviewTitle": "Record the person's answer",
   "minutes.reviewIntro":
     "Use this when the person gives their answer together with you in the meeting. Write the comment as the person says it, also when they disagree.",

@@ -633,6 +633,9 @@ export const nb = {
   "minutes.commented": "Kommentar",
   "minutes.viaMeeting": "gitt i møtet {when}",
   "minutes.viaLink": "gitt via lenke {when}",
+  "minutes.personReviewTitle": "Les gjennom referatet",
+  "minutes.personReviewIntro":
+    "Dette er referatet fra møtet ditt. Du kan godkjenne det, eller skrive hva du mener er feil eller mangler – med dine egne ord. Det du skriver, følger referatet slik du skrev det.",
   "minutes.reviewTitle": "Registrer hovedpersonens svar",
   "minutes.reviewIntro":
     "Bruk dette når hovedpersonen gir svaret sammen med deg i møtet. Skriv kommentaren slik personen sier den, også når personen er uenig.",

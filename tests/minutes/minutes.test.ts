@@ -28,6 +28,7 @@ import {
   invitationTokenHash,
 } from "../../app/features/meetings/invitation-links.server";
 import { isPersonOf } from "../../app/features/minutes/minutes.server";
+import { currentInvitation } from "../../app/features/access/invitations.server";
 import type { RenderedMinutes } from "../../app/features/minutes/types";
 import { DEMO, startTestServer, type TestServer } from "../support/server";
 import { demoDocuments, type DemoDocuments } from "../support/realtime";
@@ -262,13 +263,62 @@ describe("the person's review", () => {
     expect(await auditCount("minutes.review")).toBe(1);
   });
 
-  it("is the person's only through isPersonOf: a link holder is not (yet) the person", async () => {
-    expect(
-      await isPersonOf(
-        { kind: "invitation", invitationId: docs.relativeInvitationId },
-        docs.meetingId,
-      ),
-    ).toBe(false);
+  it("is the person's own through their link: they read the unlocked version and approve it; another link holder may not", async () => {
+    const { db } = server.database;
+    const relative = await currentInvitation({
+      tokenHash: invitationTokenHash(docs.relativeInvitationId, 1),
+    });
+    expect(await isPersonOf({ kind: "invitation", invitation: relative! }, docs.meetingId)).toBe(
+      false,
+    );
+    const relativePost = await server.post(`/i/${relativeToken}/minutes`, {
+      version: "1",
+      answer: "approve",
+    });
+    expect(relativePost.status).toBe(403);
+
+    const [own] = await db
+      .select({ id: invitations.id, linkVersion: invitations.linkVersion })
+      .from(invitations)
+      .innerJoin(networkMembers, eq(networkMembers.id, invitations.memberId))
+      .where(and(eq(invitations.meetingId, docs.meetingId), eq(networkMembers.isPerson, true)));
+    // The seeded link was made with another secret: give it one this server knows.
+    await db
+      .update(invitations)
+      .set({ tokenHash: invitationTokenHash(own!.id, own!.linkVersion) })
+      .where(eq(invitations.id, own!.id));
+    const personToken = invitationToken(own!.id, own!.linkVersion);
+    const page = await (await server.fetch(`/i/${personToken}/minutes`)).text();
+    expect(page).toContain("Bolig og økonomi");
+    expect(page).toContain("Les gjennom referatet");
+    const before = await db.select().from(minutesReviews);
+    const saved = await server.post(`/i/${personToken}/minutes`, {
+      version: "1",
+      answer: "approve",
+    });
+    expect(saved.status).toBe(200);
+    const after = await db.select().from(minutesReviews);
+    expect(after.length).toBe(before.length + 1);
+    expect(after.find((r) => !before.some((b) => b.id === r.id))).toMatchObject({
+      approved: true,
+      givenVia: "link",
+      invitationId: own!.id,
+    });
+    // Logged as the person, not as an anonymous link.
+    const [logged] = await db
+      .select({ label: auditLog.actorLabel })
+      .from(auditLog)
+      .where(eq(auditLog.action, "minutes.review"))
+      .orderBy(sql`${auditLog.at} desc`)
+      .limit(1);
+    expect(logged!.label).toBe(`person:${docs.personId}`);
+    // A comment without text is refused and nothing is stored.
+    const empty = await server.post(`/i/${personToken}/minutes`, {
+      version: "1",
+      answer: "comment",
+    });
+    expect(empty.status).toBe(400);
+    expect((await db.select().from(minutesReviews)).length).toBe(after.length);
   });
 });
 

@@ -137,8 +137,8 @@ export interface DocumentGrant {
 }
 
 /**
- * What `asker` may do with `doc` now: "edit", "read" or "none" (also for a document of nothing).
- * Throws only on database errors.
+ * What `asker` may do with `doc` now: "edit", "contribute", "read" or "none" (also for a
+ * document of nothing). Throws only on database errors.
  */
 export async function documentPermission(
   asker: DocumentAsker,
@@ -148,12 +148,13 @@ export async function documentPermission(
   const grant = await askerPermission(asker, doc, db);
   // Once a meeting's minutes are locked (and no correction is open) its agenda is the record:
   // read-only for everyone, leaders included (docs/minutes.md).
-  if (
-    grant.permission === "edit" &&
-    doc.kind === "agenda" &&
-    (await agendaClosedByMinutes(doc.id, db))
-  )
+  // Once it is closed, only leaders (and the person) may still correct it until the lock.
+  if (grant.permission !== "edit" && grant.permission !== "contribute") return grant;
+  if (doc.kind !== "agenda") return grant;
+  const closed = await agendaClosedByMinutes(doc.id, db);
+  if (closed === "all" || (closed === "leaders" && grant.permission === "contribute")) {
     return { ...grant, permission: "read" };
+  }
   return grant;
 }
 

@@ -80,7 +80,14 @@ export async function meetingParticipants(
     .select({ memberId: networkMembers.id, name: networkMembers.name })
     .from(invitations)
     .innerJoin(networkMembers, eq(networkMembers.id, invitations.memberId))
-    .where(and(eq(invitations.meetingId, meetingId), isNull(invitations.revokedAt)))
+    .where(
+      and(
+        eq(invitations.meetingId, meetingId),
+        isNull(invitations.revokedAt),
+        // The person has a line of their own ("person"), not one as a member (ADR 013).
+        eq(networkMembers.isPerson, false),
+      ),
+    )
     .orderBy(asc(networkMembers.name));
   const leaders = await db
     .select({ id: users.id, name: users.name })

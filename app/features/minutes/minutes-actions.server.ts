@@ -10,7 +10,15 @@ import {
   openCorrection,
   reviewMinutes,
 } from "./minutes.server";
-import { CorrectionForm, LockForm, MinutesIntent, ReviewForm } from "./minutes-form.server";
+import {
+  CorrectionForm,
+  LockForm,
+  MinutesIntent,
+  PersonReviewForm,
+  ReviewForm,
+} from "./minutes-form.server";
+import { invitationByToken } from "../access/invitations.server";
+import { isPersonOf } from "./minutes.server";
 
 const STATE_MESSAGE: Record<MinutesStateError["reason"], MessageKey> = {
   cancelled: "minutes.stateCancelled",
@@ -78,4 +86,41 @@ export async function minutesAction(
     }
     throw error;
   }
+}
+
+/**
+ * The person's own review through their personal link `token`: 404 for a link that does not
+ * work, 403 for a link that is not the person's (isPersonOf), 400 for a form error, 409 when
+ * the version is locked or no longer the newest. Saves an approval or a comment as written.
+ */
+export async function reviewThroughLink(
+  token: string,
+  context: { clientIp: string },
+  form: FormData,
+) {
+  const found = await invitationByToken(token);
+  if (!found) throw new Response("Not found", { status: 404 });
+  const asker = { kind: "invitation" as const, invitation: found };
+  if (!(await isPersonOf(asker, found.meeting.id))) {
+    throw new Response("Forbidden", { status: 403 });
+  }
+  const fields = formFields(form);
+  const review = validate(PersonReviewForm, fields);
+  if (!review.ok) return badRequest(review.errors, { values: fields });
+  try {
+    await reviewMinutes(asker, context, found.meeting.id, {
+      version: review.value.version,
+      approved: review.value.answer === "approve",
+      comment: review.value.comment === "" ? null : review.value.comment,
+    });
+  } catch (error) {
+    if (error instanceof MinutesStateError) {
+      return data(
+        { ok: false as const, errors: { intent: [message(STATE_MESSAGE[error.reason])] } },
+        { status: 409 },
+      );
+    }
+    throw error;
+  }
+  return data<MinutesDone>({ ok: true, notice: "minutes.reviewSaved" });
 }

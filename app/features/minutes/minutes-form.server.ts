@@ -28,23 +28,33 @@ const version = z.coerce
   .int({ error: message("form.invalidChoice") })
   .positive({ error: message("form.invalidChoice") });
 
+const reviewFields = {
+  version,
+  answer: z.enum(["approve", "comment"], { error: message("form.invalidChoice") }),
+  comment: ownWords(10_000),
+};
+
+/** A comment is the point of answering "comment": it may not be blank. */
+function commentGiven(value: { answer: string; comment: string }, ctx: z.RefinementCtx) {
+  if (value.answer === "comment" && value.comment.trim() === "") {
+    ctx.addIssue({
+      code: "custom",
+      path: ["comment"],
+      message: message("minutes.commentRequired"),
+    });
+  }
+}
+
 /** The person's answer, recorded by a leader in the meeting. */
 export const ReviewForm = z
   .object({
-    version,
-    answer: z.enum(["approve", "comment"], { error: message("form.invalidChoice") }),
-    comment: ownWords(10_000),
+    ...reviewFields,
     inMeeting: z.literal("yes", { error: message("minutes.inMeetingRequired") }),
   })
-  .superRefine((value, ctx) => {
-    if (value.answer === "comment" && value.comment.trim() === "") {
-      ctx.addIssue({
-        code: "custom",
-        path: ["comment"],
-        message: message("minutes.commentRequired"),
-      });
-    }
-  });
+  .superRefine(commentGiven);
+
+/** The person's own answer, through their personal link. */
+export const PersonReviewForm = z.object(reviewFields).superRefine(commentGiven);
 
 /** Locking a version: with the person's answer, or with a reason and the understanding. */
 export const LockForm = z

@@ -15,6 +15,7 @@ import { auditActor, recordAudit } from "../audit/audit.server";
 import type { SessionUser } from "../accounts/session.server";
 import { documentStateNow } from "../documents/state.server";
 import { managedMeeting } from "../meetings/meetings.server";
+import { invitationActorLabel, type CurrentInvitation } from "../access/invitations.server";
 import { attendanceLines, markedAttendance, meetingParticipants } from "./attendance.server";
 import { tellMembers } from "./notify.server";
 import { renderMinutes } from "./render.server";
@@ -164,20 +165,21 @@ export async function closeMeeting(
  * be the person's; see isPersonOf).
  */
 export type ReviewAsker =
-  { kind: "meeting"; user: SessionUser } | { kind: "invitation"; invitationId: string };
+  { kind: "meeting"; user: SessionUser } | { kind: "invitation"; invitation: CurrentInvitation };
 
 /**
  * THE one answer to "is this asker the person of this meeting" for reviews. A leader who
  * manages the meeting and records the answer as given by the person in the meeting counts as
- * the person for that review. An invitation link does not yet: the person as an invitee is
- * being added on branch `person`, and its check belongs here (docs/minutes.md, "Review").
+ * the person for that review; so does the person's own personal link (ADR 013).
  */
 export async function isPersonOf(asker: ReviewAsker, meetingId: string): Promise<boolean> {
   if (asker.kind === "meeting") {
     await managedMeeting(asker.user, meetingId);
     return true;
   }
-  return false;
+  // The person's own current link to this meeting (ADR 013); never once it is cancelled.
+  const { invitation } = asker;
+  return invitation.isPerson && invitation.meeting.id === meetingId && !invitation.cancelled;
 }
 
 /**
@@ -205,17 +207,22 @@ export async function reviewMinutes(
       comment: review.comment,
       givenVia: asker.kind === "meeting" ? "meeting" : "link",
       recordedByUserId: asker.kind === "meeting" ? asker.user.id : null,
-      invitationId: asker.kind === "invitation" ? asker.invitationId : null,
+      invitationId: asker.kind === "invitation" ? asker.invitation.invitation.id : null,
     });
     await recordAudit(
       asker.kind === "meeting"
         ? auditActor(asker.user, context)
-        : { label: `invitation:${asker.invitationId}`, ip: context.clientIp },
+        : {
+            label: invitationActorLabel(asker.invitation),
+            municipalityId: asker.invitation.municipalityId,
+            ip: context.clientIp,
+          },
       {
         action: "minutes.review",
         subjectType: "meeting",
         subjectId: meetingId,
-        personId: access?.personId,
+        personId:
+          access?.personId ?? (asker.kind === "invitation" ? asker.invitation.personId : undefined),
         details: { version: latest.version, approved: review.approved, via: asker.kind },
       },
       tx,

@@ -1,7 +1,11 @@
 import { and, desc, eq } from "drizzle-orm";
 import { getDatabase } from "../../../db/client";
 import { minutesCorrections, minutesVersions } from "../../../db/schema";
-import { invitationByToken, invitationMaySee } from "../access/invitations.server";
+import {
+  invitationActorLabel,
+  invitationByToken,
+  invitationMaySee,
+} from "../access/invitations.server";
 import { notFound } from "../access/access.server";
 import { auditActor, recordAuditNow, type AuditActor } from "../audit/audit.server";
 import type { SessionUser } from "../accounts/session.server";
@@ -117,17 +121,18 @@ export async function minutesForLink(
   const found = await invitationByToken(token);
   if (!found) return null;
   if (!invitationMaySee(found, "minutes")) forbidden();
+  // The person reviews the newest version before it is locked; other readers see locked ones.
   const minutes = await readMinutes(found.meeting.id, {
-    lockedOnly: true,
+    lockedOnly: !found.isPerson,
     version: options.version,
   });
   if (options.version !== undefined && !minutes) return null;
   await logged(
-    { label: `invitation:${found.invitation.id}`, municipalityId: found.municipalityId, ip },
+    { label: invitationActorLabel(found), municipalityId: found.municipalityId, ip },
     options.purpose,
     found.meeting.id,
     found.personId,
     minutes?.selected.version ?? null,
   );
-  return { meeting: found.meeting, minutes };
+  return { meeting: found.meeting, minutes, invitation: found };
 }
