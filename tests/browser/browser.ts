@@ -115,6 +115,16 @@ export const WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
 
 /** Runs axe-core with the WCAG 2.1 A/AA rules and returns the violations as readable text. */
 export async function axeViolations(page: Page): Promise<string[]> {
+  // A dialog or alert still fading in has blended colours: check what people see once it rests.
+  await page.evaluate(() =>
+    Promise.all(
+      document
+        .getAnimations()
+        // Never wait for an animation without end (a spinner): only for those that finish.
+        .filter((animation) => animation.effect?.getComputedTiming().endTime !== Infinity)
+        .map((animation) => animation.finished.catch(() => null)),
+    ),
+  );
   const results = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
   return results.violations.map((violation) => {
     const nodes = violation.nodes
