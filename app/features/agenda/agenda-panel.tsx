@@ -70,11 +70,13 @@ export function AgendaReadView(props: { snapshot: AgendaSnapshot; people: Agenda
             <article className="agenda-item">
               <h3>{item.title.trim() || t("agenda.untitled")}</h3>
               <p className="agenda-item-meta">
-                {item.broughtBy ? t("agenda.broughtBy", { name: nameOf(item.broughtBy) }) : null}
-                {item.plannedMinutes
-                  ? ` · ${t("agenda.minutes", { count: item.plannedMinutes })}`
-                  : ""}
-                {` · ${t(`agenda.status.${item.status}`)}`}
+                {[
+                  item.broughtBy ? t("agenda.broughtBy", { name: nameOf(item.broughtBy) }) : "",
+                  item.plannedMinutes ? t("agenda.minutes", { count: item.plannedMinutes }) : "",
+                  t(`agenda.status.${item.status}`),
+                ]
+                  .filter(Boolean)
+                  .join(" · ")}
               </p>
               {itemNotes[item.id]?.length ? <AgendaView agenda={itemNotes[item.id]!} /> : null}
               {item.voices.length > 0 ? (

@@ -478,12 +478,16 @@ function AgendaItemView(props: ItemViewProps) {
           />
         ) : null}
         <p className="agenda-item-meta">
-          {item.broughtBy ? t("agenda.broughtBy", { name: props.nameOf(item.broughtBy) }) : null}
-          {item.plannedMinutes ? ` · ${t("agenda.minutes", { count: item.plannedMinutes })}` : ""}
-          {` · ${t(`agenda.status.${item.status}`)}`}
-          {item.createdBy && item.createdBy !== item.broughtBy
-            ? ` · ${t("agenda.writtenBy", { name: props.nameOf(item.createdBy) })}`
-            : ""}
+          {[
+            item.broughtBy ? t("agenda.broughtBy", { name: props.nameOf(item.broughtBy) }) : "",
+            item.plannedMinutes ? t("agenda.minutes", { count: item.plannedMinutes }) : "",
+            t(`agenda.status.${item.status}`),
+            item.createdBy && item.createdBy !== item.broughtBy
+              ? t("agenda.writtenBy", { name: props.nameOf(item.createdBy) })
+              : "",
+          ]
+            .filter(Boolean)
+            .join(" · ")}
         </p>
       </header>
 

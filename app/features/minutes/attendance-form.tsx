@@ -29,7 +29,7 @@ export function AttendanceForm({
       <Form method="post" aria-describedby="attendance-intro">
         <input type="hidden" name="intent" value="attendance" />
         <div className="table-wrap">
-          <table aria-labelledby="attendance-title">
+          <table className="ds-table" aria-labelledby="attendance-title">
             <thead>
               <tr>
                 <th scope="col">{t("attendance.participant")}</th>
@@ -45,9 +45,10 @@ export function AttendanceForm({
                     <th scope="row">
                       <label htmlFor={id}>{line.name}</label>
                     </th>
-                    <td>{t(ROLE_KEY[line.role])}</td>
-                    <td>
+                    <td data-label={t("attendance.role")}>{t(ROLE_KEY[line.role])}</td>
+                    <td data-label={t("attendance.came")}>
                       <input
+                        className="ds-input"
                         type="checkbox"
                         id={id}
                         name="present"
@@ -62,7 +63,9 @@ export function AttendanceForm({
           </table>
         </div>
         <p className="actions">
-          <button type="submit">{t("attendance.save")}</button>
+          <button type="submit" className="ds-button" data-variant="secondary">
+            {t("attendance.save")}
+          </button>
         </p>
       </Form>
     </section>
