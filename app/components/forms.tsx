@@ -1,5 +1,5 @@
 import { useEffect, useRef, type InputHTMLAttributes, type MouseEvent } from "react";
-import { useT } from "../i18n";
+import { formatDate, useLocale, useT } from "../i18n";
 import { unpackMessage } from "../utils/validation";
 
 export type FieldErrors = Record<string, string[]> | undefined;
@@ -7,13 +7,28 @@ export type FieldErrors = Record<string, string[]> | undefined;
 /** The id of a form control for a field name: the error summary links to it. */
 export const fieldId = (name: string) => `field-${name}`;
 
+/**
+ * Renders a packed validation message (utils/validation.ts) in the page's language. A value
+ * that is a calendar date (yyyy-mm-dd) is shown as formatDate shows every date.
+ */
 export function useFieldMessage() {
   const t = useT();
+  const locale = useLocale();
   return (packed: string) => {
     const { key, values } = unpackMessage(packed);
-    return t(key, values);
+    const shown = values
+      ? Object.fromEntries(
+          Object.entries(values).map(([name, value]) => [
+            name,
+            typeof value === "string" && ISO_DATE.test(value) ? formatDate(locale, value) : value,
+          ]),
+        )
+      : values;
+    return t(key, shown);
   };
 }
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 interface FieldProps extends InputHTMLAttributes<HTMLInputElement> {
   name: string;

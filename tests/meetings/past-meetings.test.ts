@@ -126,3 +126,24 @@ describe("a meeting time that has passed", () => {
     expect((await row()).startsAt.getTime()).toBe(earlier.toMillis());
   });
 });
+
+describe("a date inside a validation message", () => {
+  it("is shown as every other date, not as yyyy-mm-dd", async () => {
+    // Weekly at 02:30 from 17 October 2027: the third meeting falls in the repeated hour.
+    const refused = await server.post(
+      `/meetings/new?networkId=${networkId}`,
+      [
+        ["intent", "create"],
+        ...meetingForm(DateTime.fromISO("2027-10-17T02:30", { zone: "Europe/Oslo" }), [
+          ["repeatEveryWeeks", "1"],
+          ["repeatCount", "3"],
+        ]),
+      ],
+      cookie,
+    );
+    expect(refused.status).toBe(400);
+    const html = await refused.text();
+    expect(html).toContain("Møtet i serien 31. okt. 2027 ville falle");
+    expect(html).not.toContain("2027-10-31 ville");
+  });
+});
