@@ -12,13 +12,13 @@ import { DEMO, startTestServer, type TestServer } from "../support/server";
  * page's leaders read one more since the attendance form (who came, issue 11): 10 and 11.
  * The live agenda on the page (issue 11) adds three for leaders — the document's owner and the
  * minutes lock (registry.server.ts documentPermission, the one rule for live documents) and the
- * agenda's stored state — and six for a partner, who also reads the invitees' and leaders'
- * names and their consent. Passing the page's meeting row into documentPermission would save
+ * agenda's stored state — and seven for a partner, who also reads the invitees' and leaders'
+ * names, their consent and the minutes lock (a contributor becomes a reader once closed). Passing the page's meeting row into documentPermission would save
  * the owner query; not done yet.
  */
 const BOUNDS: Record<string, Partial<Record<"leader" | "coordinator" | "nav", number>>> = {
   "/meetings": { leader: 3, coordinator: 4, nav: 4 },
-  "/meetings/:meeting": { leader: 13, coordinator: 14, nav: 14 },
+  "/meetings/:meeting": { leader: 13, coordinator: 14, nav: 15 },
   "/networks/:network": { leader: 9, coordinator: 10, nav: 6 },
   "/persons/:person": { leader: 8, coordinator: 9, nav: 6 },
   "/networks": { leader: 7, coordinator: 8, nav: 5 },
