@@ -53,6 +53,8 @@ export interface LiveAgendaProps {
   ticketUrl?: string;
   /** Who may bring an item or be responsible for an action: the person first, then the rest. */
   people: AgendaPerson[];
+  /** Another realtime server (the benchmark page only; see useLiveDocument). */
+  serverUrl?: string;
 }
 
 export default function LiveAgenda(props: LiveAgendaProps) {
@@ -63,6 +65,7 @@ export default function LiveAgenda(props: LiveAgendaProps) {
     ownerKey: props.ownerKey,
     ticketUrl: props.ticketUrl,
     keepLocal,
+    serverUrl: props.serverUrl,
   });
   const { doc, provider } = live;
   const agenda = useDocValue(doc, (d) => readAgenda(d).agenda);
