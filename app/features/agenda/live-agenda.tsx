@@ -57,6 +57,8 @@ export interface LiveAgendaProps {
   people: AgendaPerson[];
   /** The run view: timers, next item, capture shortcuts (leaders only). */
   run?: boolean;
+  /** Another realtime server (the benchmark page only; see useLiveDocument). */
+  serverUrl?: string;
 }
 
 export default function LiveAgenda(props: LiveAgendaProps) {
@@ -68,6 +70,7 @@ export default function LiveAgenda(props: LiveAgendaProps) {
     ownerKey: props.ownerKey,
     ticketUrl: props.ticketUrl,
     keepLocal,
+    serverUrl: props.serverUrl,
   });
   const { doc, provider } = live;
   const agenda = useDocValue(doc, (d) => readAgenda(d).agenda);

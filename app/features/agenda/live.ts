@@ -24,6 +24,11 @@ export interface LiveDocumentOptions {
   ticketUrl?: string;
   /** Keep a copy in this browser (offline editing); false on a shared computer. */
   keepLocal: boolean;
+  /**
+   * The realtime server, e.g. `ws://127.0.0.1:1234`; default: this page's own `/realtime`.
+   * Only the benchmark page (routes/bench.collab.tsx, BROEN_BENCH_FLOOR=1) sets it.
+   */
+  serverUrl?: string;
 }
 
 export interface LiveDocument {
@@ -58,7 +63,7 @@ async function fetchTicket(url: string): Promise<string | null> {
  * document (empty until loaded), the provider once connected, and the connection's state.
  */
 export function useLiveDocument(options: LiveDocumentOptions): LiveDocument {
-  const { documentName, ownerKey, ticketUrl, keepLocal } = options;
+  const { documentName, ownerKey, ticketUrl, keepLocal, serverUrl } = options;
   const [generation, setGeneration] = useState(0);
   const [doc, setDoc] = useState(() => new Y.Doc());
   const [provider, setProvider] = useState<WebsocketProvider | null>(null);
@@ -84,7 +89,7 @@ export function useLiveDocument(options: LiveDocumentOptions): LiveDocument {
       if (stopped) return;
       const protocol = window.location.protocol === "https:" ? "wss:" : "ws:";
       live = new WebsocketProvider(
-        `${protocol}//${window.location.host}/realtime`,
+        serverUrl ?? `${protocol}//${window.location.host}/realtime`,
         documentName,
         doc,
         { params: ticket ? { ticket } : {}, maxBackoffTime: 5000 },
@@ -126,7 +131,7 @@ export function useLiveDocument(options: LiveDocumentOptions): LiveDocument {
       void local?.destroy();
       setProvider(null);
     };
-  }, [doc, documentName, ownerKey, ticketUrl, keepLocal, generation]);
+  }, [doc, documentName, ownerKey, ticketUrl, keepLocal, serverUrl, generation]);
 
   return {
     doc,
