@@ -11,6 +11,13 @@ import type { AgendaPerson, LiveAgendaProps } from "./live-agenda";
  * and takes its place, so pages that show no agenda never carry it.
  */
 
+/**
+ * The live editor's chunk, requested as soon as this module runs in the browser (before React
+ * hydrates), so it downloads while the page starts instead of after.
+ */
+const liveAgenda: Promise<typeof import("./live-agenda")> | null =
+  typeof document === "undefined" ? null : import("./live-agenda");
+
 export function AgendaPanel({ data, run = false }: { data: AgendaPageData; run?: boolean }) {
   const t = useT();
   const [Live, setLive] = useState<ComponentType<LiveAgendaProps> | null>(null);
@@ -18,7 +25,7 @@ export function AgendaPanel({ data, run = false }: { data: AgendaPageData; run?:
   useEffect(() => {
     if (!live) return;
     let stopped = false;
-    void import("./live-agenda").then((module) => {
+    void (liveAgenda ?? import("./live-agenda")).then((module) => {
       if (!stopped) setLive(() => module.default);
     });
     return () => {

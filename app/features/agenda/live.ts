@@ -1,12 +1,13 @@
 import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from "react";
-import type { WebsocketProvider } from "y-websocket";
+import { IndexeddbPersistence } from "y-indexeddb";
+import { WebsocketProvider } from "y-websocket";
 import * as Y from "yjs";
 import { deleteLocalCopies, localCopyName } from "./offline";
 
 /*
  * One live document in the browser: a Y.Doc, its connection to Broen's realtime server
- * (y-websocket) and, unless the person said no, its copy in this browser (y-indexeddb). Both
- * libraries load when the hook first runs, so pages without a live document never carry them.
+ * (y-websocket) and, unless the person said no, its copy in this browser (y-indexeddb). This
+ * module is part of the live editor's chunk, which pages load on demand (agenda-panel.tsx).
  * Close codes are those of docs/realtime.md: after 44xx the provider does not reconnect and the
  * page says why.
  */
@@ -79,11 +80,6 @@ export function useLiveDocument(options: LiveDocumentOptions): LiveDocument {
     window.addEventListener("offline", goneOffline);
 
     void (async () => {
-      const [{ WebsocketProvider }, { IndexeddbPersistence }] = await Promise.all([
-        import("y-websocket"),
-        import("y-indexeddb"),
-      ]);
-      if (stopped) return;
       if (keepLocal) local = new IndexeddbPersistence(copyName, doc);
       const ticket = ticketUrl ? await fetchTicket(ticketUrl) : null;
       if (stopped) return;
