@@ -93,21 +93,26 @@ export async function addMember(
     const partner = (await partnerChoices(user.municipalityId)).find((p) => p.id === input.userId);
     if (!partner) throw new PartnerChoiceError();
     name = partner.name;
-    const [already] = await db
-      .select({ id: networkMembers.id })
-      .from(networkMembers)
-      .where(
-        and(
-          eq(networkMembers.networkId, networkId),
-          eq(networkMembers.userId, input.userId),
-          isNull(networkMembers.removedAt),
-        ),
-      );
-    if (already) throw new DuplicateMemberError();
   }
   if (!name) throw new MemberNameRequiredError();
+  const accountId = input.userId;
   return db.transaction((tx) =>
     once(tx, claim, async () => {
+      // After the form token is claimed: a repeated post gets the first post's result, not
+      // "already a member" (issue 10, item 6).
+      if (accountId) {
+        const [already] = await tx
+          .select({ id: networkMembers.id })
+          .from(networkMembers)
+          .where(
+            and(
+              eq(networkMembers.networkId, networkId),
+              eq(networkMembers.userId, accountId),
+              isNull(networkMembers.removedAt),
+            ),
+          );
+        if (already) throw new DuplicateMemberError();
+      }
       const [member] = await tx
         .insert(networkMembers)
         .values({

@@ -59,13 +59,15 @@ export async function createNetwork(
     min: 1,
     max: MAX_LEADERS[input.kind],
   });
-  const [existing] = await getDatabase()
-    .db.select({ id: networks.id })
-    .from(networks)
-    .where(and(eq(networks.personId, personId), eq(networks.kind, input.kind)));
-  if (existing) throw new DuplicateError();
   return getDatabase().db.transaction((tx) =>
     once(tx, claim, async () => {
+      // Checked after the form token is claimed: a repeated post waits for the first and gets
+      // its result, instead of seeing the first post's network as a duplicate (issue 10, item 6).
+      const [existing] = await tx
+        .select({ id: networks.id })
+        .from(networks)
+        .where(and(eq(networks.personId, personId), eq(networks.kind, input.kind)));
+      if (existing) throw new DuplicateError();
       const [network] = await tx
         .insert(networks)
         .values({
