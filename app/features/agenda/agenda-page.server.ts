@@ -1,8 +1,5 @@
-import { and, asc, eq, isNull } from "drizzle-orm";
 import * as Y from "yjs";
-import { getDatabase } from "../../../db/client";
 import type { MeetingKind } from "../../../db/enums";
-import { invitations, meetingLeaders, networkMembers, users } from "../../../db/schema";
 import type { SessionUser } from "../accounts/session.server";
 import {
   invitationMaySee,
@@ -13,6 +10,7 @@ import type { AgendaContent } from "../documents/agenda";
 import { fragmentContent } from "../documents/agenda.server";
 import { documentPermission, parseDocumentName } from "../documents/registry.server";
 import { documentStateNow } from "../documents/state.server";
+import { invitedMembers, leaderNames } from "../minutes/attendance.server";
 import { itemNotes, PARTS, PERSON_REF, readAgenda, type Agenda, type Ref } from "./document";
 import type { AgendaPerson } from "./live-agenda";
 import type { AgendaRole } from "./policy";
@@ -71,31 +69,12 @@ export async function agendaSnapshot(meetingId: string): Promise<AgendaSnapshot>
  * the leaders. Only names, never contact details.
  */
 export async function agendaPeople(meetingId: string, personLabel: string) {
-  const { db } = getDatabase();
-  const invitees = await db
-    .select({ id: networkMembers.id, name: networkMembers.name })
-    .from(invitations)
-    .innerJoin(networkMembers, eq(networkMembers.id, invitations.memberId))
-    .where(
-      and(
-        eq(invitations.meetingId, meetingId),
-        isNull(invitations.revokedAt),
-        isNull(networkMembers.removedAt),
-        // The person is `person` in the document, not one of the members.
-        eq(networkMembers.isPerson, false),
-      ),
-    )
-    .orderBy(asc(networkMembers.name));
-  const leaders = await db
-    .select({ id: users.id, name: users.name })
-    .from(meetingLeaders)
-    .innerJoin(users, eq(users.id, meetingLeaders.userId))
-    .where(eq(meetingLeaders.meetingId, meetingId))
-    .orderBy(asc(users.name));
-  const people: AgendaPerson[] = [{ ref: PERSON_REF, name: personLabel }];
-  for (const invitee of invitees) people.push({ ref: `member:${invitee.id}`, name: invitee.name });
-  for (const leader of leaders) people.push({ ref: `user:${leader.id}`, name: leader.name });
-  return people;
+  const invited = await invitedMembers(meetingId, { stillMembers: true });
+  const leaders = await leaderNames(meetingId);
+  return peopleFrom(
+    { invited: invited.map((member) => ({ ...member, isPerson: false })), leaders },
+    personLabel,
+  );
 }
 
 /** The agenda part of a logged-in user's meeting page. Throws only on database errors. */

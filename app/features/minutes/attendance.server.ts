@@ -76,7 +76,22 @@ export async function meetingParticipants(
     .innerJoin(networks, eq(networks.id, meetings.networkId))
     .innerJoin(persons, eq(persons.id, networks.personId))
     .where(eq(meetings.id, meetingId));
-  const members = await db
+  const members = await invitedMembers(meetingId, { stillMembers: false }, db);
+  const leaders = await leaderNames(meetingId, db);
+  return { personName: person?.name ?? "", members, leaders };
+}
+
+/**
+ * The members invited to a meeting (not uninvited), by name, without the person (who is
+ * `person`, not a member: ADR 013). `stillMembers`: only those not removed from the network
+ * since (the live agenda); attendance keeps everyone who was invited. Names only.
+ */
+export function invitedMembers(
+  meetingId: string,
+  options: { stillMembers: boolean },
+  db: Database = getDatabase().db,
+): Promise<{ memberId: string; name: string }[]> {
+  return db
     .select({ memberId: networkMembers.id, name: networkMembers.name })
     .from(invitations)
     .innerJoin(networkMembers, eq(networkMembers.id, invitations.memberId))
@@ -84,18 +99,24 @@ export async function meetingParticipants(
       and(
         eq(invitations.meetingId, meetingId),
         isNull(invitations.revokedAt),
-        // The person has a line of their own ("person"), not one as a member (ADR 013).
+        options.stillMembers ? isNull(networkMembers.removedAt) : undefined,
         eq(networkMembers.isPerson, false),
       ),
     )
     .orderBy(asc(networkMembers.name));
-  const leaders = await db
+}
+
+/** A meeting's leaders by name. */
+export function leaderNames(
+  meetingId: string,
+  db: Database = getDatabase().db,
+): Promise<{ id: string; name: string }[]> {
+  return db
     .select({ id: users.id, name: users.name })
     .from(meetingLeaders)
     .innerJoin(users, eq(users.id, meetingLeaders.userId))
     .where(eq(meetingLeaders.meetingId, meetingId))
     .orderBy(asc(users.name));
-  return { personName: person?.name ?? "", members, leaders };
 }
 
 /**
