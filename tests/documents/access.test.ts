@@ -170,25 +170,16 @@ describe("contributors", () => {
   });
 
   it("a frame over the size limit closes with 4413, which y-websocket does not retry", async () => {
-    const openings = async () =>
-      (
-        await server.database.db
-          .select()
-          .from(auditLog)
-          .where(and(eq(auditLog.action, "document.open"), eq(auditLog.subjectId, docs.meetingId)))
-      ).length;
-    const before = await openings();
     const editor = client(server.url, docs.agenda, { cookie: cookie.leader });
     await editor.synced();
-    // The opening is logged after the handshake, without holding it up: wait for its row.
-    await until(async () => ((await openings()) === before + 1 ? true : undefined), "logged");
     // 2.5 MiB in one change: over REALTIME_MAX_PAYLOAD (2 MiB).
     editor.doc.getText("big").insert(0, "x".repeat(2.5 * 1024 * 1024));
     await until(() => (editor.closeCodes.includes(4413) ? true : undefined), "closed with 4413");
-    // No reconnect: y-websocket gives up after a 44xx, so no second opening, no second try.
+    // No reconnect loop: y-websocket gives up after a 44xx, so there is no second opening (and
+    // no second audit row or upgrade) to count. Audit rows of earlier tests still arrive here,
+    // so a count of them would measure timing, not this.
     expect(editor.provider.shouldConnect).toBe(false);
     expect(editor.closeCodes).toEqual([4413]);
-    expect(await openings()).toBe(before + 1);
     editor.destroy();
   });
 });
