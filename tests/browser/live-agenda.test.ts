@@ -50,6 +50,39 @@ const notesOf = (page: Page, title?: string) =>
     .first()
     .locator(".ProseMirror");
 
+/**
+ * Whether some agenda copy in the page's IndexedDB (y-indexeddb's `updates` store, see
+ * app/features/agenda/offline.ts for the names) holds an update whose bytes contain `text`.
+ */
+function localCopyHolds(page: Page, text: string): Promise<boolean> {
+  return page.evaluate(async (text) => {
+    const names = (await indexedDB.databases())
+      .map((info) => info.name ?? "")
+      .filter((name) => name.startsWith("broen:") && name.includes(":agenda:"));
+    const decoder = new TextDecoder();
+    for (const name of names) {
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const request = indexedDB.open(name);
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () => reject(request.error);
+      });
+      try {
+        if (!db.objectStoreNames.contains("updates")) continue;
+        const updates = await new Promise<unknown[]>((resolve, reject) => {
+          const request = db.transaction("updates").objectStore("updates").getAll();
+          request.onsuccess = () => resolve(request.result);
+          request.onerror = () => reject(request.error);
+        });
+        if (updates.some((update) => decoder.decode(update as Uint8Array).includes(text)))
+          return true;
+      } finally {
+        db.close();
+      }
+    }
+    return false;
+  }, text);
+}
+
 describe.skipIf(!hasChromium)("the live agenda in the browser", () => {
   beforeAll(async () => {
     server = await startTestServer();
@@ -195,7 +228,13 @@ describe.skipIf(!hasChromium)("the live agenda in the browser", () => {
     await page.locator("article.agenda-item", { hasText: "Bolig" }).waitFor({ timeout: 20_000 });
     await notesOf(page, "Bolig").click();
     await page.keyboard.press("End");
-    await page.keyboard.type(" Skrevet uten nett.");
+    // One input event, so that one stored update holds the whole text.
+    await page.keyboard.insertText(" Skrevet uten nett.");
+    // y-indexeddb writes asynchronously: reload only once the browser's copy holds the edit.
+    await until(
+      async () => ((await localCopyHolds(page, "Skrevet uten nett")) ? true : undefined),
+      "the browser's copy holds the offline edit",
+    );
     // Reload with the server still out of reach: the text comes back from the browser's copy.
     await page.reload();
     await waitForHydration(page);
