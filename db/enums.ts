@@ -41,9 +41,33 @@ export type NetworkCircle = (typeof networkCircles)[number];
 export const contactChannels = ["phone", "sms", "email", "letter"] as const;
 export type ContactChannel = (typeof contactChannels)[number];
 
-/** Consent is given per kind of content (the plan issue may split "plan" into sections). */
+/** Consent is given per kind of content; consent for "plan" names its parts (planParts). */
 export const consentContents = ["agenda", "minutes", "plan"] as const;
 export type ConsentContent = (typeof consentContents)[number];
+
+/**
+ * The life areas an individual plan is organised by (not by services); the person chooses
+ * which their plan has. "substance_use" only where the person wants it.
+ */
+export const lifeAreas = [
+  "mental_health",
+  "housing",
+  "work_activity",
+  "economy",
+  "network_belonging",
+  "physical_health",
+  "substance_use",
+] as const;
+export type LifeArea = (typeof lifeAreas)[number];
+
+/**
+ * The parts of a plan that consent is given for one by one: each life area and the crisis
+ * plan. Each is its own live document (ADR 017), so a member is never sent a part they may
+ * not see. The plan's overview (who takes part, who coordinates, period, revision) goes with
+ * consent for any part.
+ */
+export const planParts = [...lifeAreas, "crisis_plan"] as const;
+export type PlanPart = (typeof planParts)[number];
 
 export const consentMethods = ["verbal_in_meeting", "signed_paper", "digital_by_person"] as const;
 export type ConsentMethod = (typeof consentMethods)[number];

@@ -235,6 +235,7 @@ export default function NetworkPage() {
                 email: t("people.email"),
                 organisation: t("member.organisation"),
                 content: t("consent.contents"),
+                planPart: t("consent.planParts"),
                 givenOn: t("consent.givenOn"),
                 expiresOn: t("consent.expiresOn"),
                 method: t("consent.method"),

@@ -1,6 +1,6 @@
 /* Consent per member and kind of content. */
-import { date, index, pgEnum, pgTable, timestamp, uuid } from "drizzle-orm/pg-core";
-import { consentContents, consentMethods } from "../enums";
+import { date, index, pgEnum, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { consentContents, consentMethods, type PlanPart } from "../enums";
 import { users } from "./accounts";
 import { networkMembers } from "./networks";
 
@@ -16,6 +16,11 @@ export const consents = pgTable(
       .notNull()
       .references(() => networkMembers.id, { onDelete: "cascade" }),
     content: consentContentEnum("content").notNull(),
+    /**
+     * For content "plan": the parts it covers (db/enums.ts planParts). Null means every part:
+     * the meaning of consents given before the plan was split, kept until they are renewed.
+     */
+    planParts: text("plan_parts").array().$type<PlanPart[]>(),
     givenOn: date("given_on").notNull(),
     expiresOn: date("expires_on"),
     method: consentMethodEnum("method").notNull(),

@@ -1,5 +1,11 @@
 import { z } from "zod";
-import { consentContents, consentMethods, type ConsentContent } from "../../../db/enums";
+import {
+  consentContents,
+  consentMethods,
+  planParts,
+  type ConsentContent,
+  type PlanPart,
+} from "../../../db/enums";
 import { formFields, validate, type FieldErrors } from "../../utils/forms.server";
 import { message } from "../../utils/validation";
 import { choice, requiredDate } from "../../utils/validation.server";
@@ -19,7 +25,12 @@ const ConsentFields = z.object({
 /** The consent form's "given on" date: today in Oslo fills it and is its latest choice. */
 export const latestConsentDate = () => osloToday();
 
-/** Reads the consent form: content checkboxes, the dates (given not in the future) and how. */
+/**
+ * Reads the consent form: content checkboxes (agenda, minutes), the parts of the plan
+ * (`planPart`: each ticked part is consent for "plan" covering it; a bare "plan" with no part
+ * is refused, so nobody consents to "the plan" without saying which parts), the dates (given
+ * not in the future) and how. Returns field errors for a 400, never throws.
+ */
 export function parseConsentForm(
   form: FormData,
 ): { ok: true; value: ConsentInput } | { ok: false; errors: FieldErrors } {
@@ -30,8 +41,16 @@ export function parseConsentForm(
     (c): c is ConsentContent =>
       typeof c === "string" && (consentContents as readonly string[]).includes(c),
   );
-  if (valid.length === 0 || valid.length !== contents.length)
+  const parts = form.getAll("planPart");
+  const validParts = parts.filter(
+    (p): p is PlanPart => typeof p === "string" && (planParts as readonly string[]).includes(p),
+  );
+  if (validParts.length > 0) valid.push("plan");
+  if (valid.length === 0 || valid.length !== contents.length + (validParts.length > 0 ? 1 : 0))
     errors.content = [message("consent.contentsRequired")];
+  if (validParts.length !== parts.length) errors.planPart = [message("consent.contentsRequired")];
+  else if (valid.includes("plan") && validParts.length === 0)
+    errors.planPart = [message("consent.planPartsRequired")];
   if (fields.ok) {
     if (fields.value.givenOn > osloToday()) errors.givenOn = [message("consent.givenInFuture")];
     if (fields.value.expiresOn && fields.value.expiresOn <= fields.value.givenOn) {
@@ -39,5 +58,12 @@ export function parseConsentForm(
     }
   }
   if (!fields.ok || Object.keys(errors).length > 0) return { ok: false, errors };
-  return { ok: true, value: { ...fields.value, contents: [...new Set(valid)] } };
+  return {
+    ok: true,
+    value: {
+      ...fields.value,
+      contents: [...new Set(valid)],
+      planParts: validParts.length > 0 ? [...new Set(validParts)] : undefined,
+    },
+  };
 }

@@ -2,7 +2,12 @@ import { once, type FormClaim } from "../forms/once.server";
 import { and, asc, eq, gte, inArray, isNull, lte, or, sql } from "drizzle-orm";
 import { DateTime } from "luxon";
 import { getDatabase, type Database } from "../../../db/client";
-import type { ConsentContent, ConsentMethod } from "../../../db/enums";
+import {
+  planParts,
+  type ConsentContent,
+  type ConsentMethod,
+  type PlanPart,
+} from "../../../db/enums";
 import { consents, networkMembers, networks, persons } from "../../../db/schema";
 import { OSLO, osloToday } from "../../utils/oslo-time";
 import { recordAudit, type AuditActor } from "../audit/audit.server";
@@ -29,8 +34,28 @@ export async function contentsInForce(
   return new Set(rows.map((r) => r.content));
 }
 
+/**
+ * Which parts of the plan a member may see right now (db/enums.ts planParts): the union of
+ * their consents for "plan" in force; a consent given before the plan was split (no parts
+ * named) covers every part. Empty when there is none. Withdrawal and expiry count at once.
+ */
+export async function planPartsInForce(
+  memberId: string,
+  tx: Database = getDatabase().db,
+): Promise<Set<PlanPart>> {
+  const rows = await tx
+    .select({ parts: consents.planParts })
+    .from(consents)
+    .where(and(eq(consents.memberId, memberId), eq(consents.content, "plan"), consentInForce()));
+  const seen = new Set<PlanPart>();
+  for (const row of rows) for (const part of row.parts ?? planParts) seen.add(part);
+  return seen;
+}
+
 export interface ConsentInput {
   contents: ConsentContent[];
+  /** The parts a consent for "plan" covers (at least one when "plan" is in `contents`). */
+  planParts?: PlanPart[];
   givenOn: string;
   expiresOn: string | null;
   method: ConsentMethod;
@@ -55,13 +80,14 @@ export async function recordConsent(
           input.contents.map((content) => ({
             memberId: member.id,
             content,
+            planParts: content === "plan" ? (input.planParts ?? null) : null,
             givenOn: input.givenOn,
             expiresOn: input.expiresOn,
             method: input.method,
             recordedByUserId: actor.userId,
           })),
         )
-        .returning({ id: consents.id, content: consents.content });
+        .returning({ id: consents.id, content: consents.content, planParts: consents.planParts });
       await recordAudit(
         actor,
         {

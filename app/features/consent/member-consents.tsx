@@ -1,9 +1,10 @@
 import { Form } from "@remix-run/react";
 import {
-  consentContents,
   consentMethods,
+  planParts,
   type ConsentContent,
   type ConsentMethod,
+  type PlanPart,
 } from "../../../db/enums";
 import { useFreshFormKey } from "../../components/fresh-form";
 import { ConfirmAction } from "../../components/confirm";
@@ -19,6 +20,8 @@ export interface MemberConsentsProps {
     consents: {
       id: string;
       content: ConsentContent;
+      /** For "plan": the parts covered; null: every part (a consent from before the split). */
+      planParts: PlanPart[] | null;
       givenOn: string;
       expiresOn: string | null;
       method: ConsentMethod;
@@ -39,6 +42,15 @@ export function MemberConsents({ member, today, saved }: MemberConsentsProps) {
   const t = useT();
   const locale = useLocale();
   const formKey = useFreshFormKey(saved);
+  /** "Plan (Bolig, Økonomi)" names the parts; a consent from before the split covers all. */
+  const contentLabel = (consent: MemberConsentsProps["member"]["consents"][number]) =>
+    consent.content !== "plan"
+      ? t(`consentContent.${consent.content}`)
+      : `${t("consentContent.plan")} (${
+          consent.planParts
+            ? consent.planParts.map((part) => t(`planPart.${part}`)).join(", ")
+            : t("consent.allPlanParts")
+        })`;
   return (
     <>
       <h5>{t("consent.title")}</h5>
@@ -46,8 +58,7 @@ export function MemberConsents({ member, today, saved }: MemberConsentsProps) {
       <ul>
         {member.consents.map((consent) => (
           <li key={consent.id}>
-            {t(`consentContent.${consent.content}`)} · {t("consent.givenOn")}{" "}
-            {formatDate(locale, consent.givenOn)} ·{" "}
+            {contentLabel(consent)} · {t("consent.givenOn")} {formatDate(locale, consent.givenOn)} ·{" "}
             {consent.expiresOn
               ? `${t("consent.expiresOn")} ${formatDate(locale, consent.expiresOn)}`
               : t("consent.noExpiry")}{" "}
@@ -58,11 +69,11 @@ export function MemberConsents({ member, today, saved }: MemberConsentsProps) {
               fields={{ memberId: member.id, consentId: consent.id }}
               look="danger-link"
               label={t("consent.withdraw")}
-              labelDetail={`(${member.name}, ${t(`consentContent.${consent.content}`)})`}
+              labelDetail={`(${member.name}, ${contentLabel(consent)})`}
               question={t("confirm.withdrawConsent.question")}
               consequence={t("confirm.withdrawConsent.consequence", {
                 name: member.name,
-                content: t(`consentContent.${consent.content}`).toLocaleLowerCase(locale),
+                content: contentLabel(consent).toLocaleLowerCase(locale),
               })}
               confirmLabel={t("confirm.withdrawConsent.yes")}
               headingLevel={5}
@@ -79,11 +90,19 @@ export function MemberConsents({ member, today, saved }: MemberConsentsProps) {
           <input type="hidden" name="memberId" value={member.id} />
           <CheckboxGroup
             name="content"
+            id={`content-${member.id}`}
             legend={t("consent.contents")}
-            options={consentContents.map((content) => ({
+            options={(["agenda", "minutes"] as const).map((content) => ({
               value: content,
               label: t(`consentContent.${content}`),
             }))}
+          />
+          <CheckboxGroup
+            name="planPart"
+            id={`plan-part-${member.id}`}
+            legend={t("consent.planParts")}
+            hint={t("consent.planPartsHint")}
+            options={planParts.map((part) => ({ value: part, label: t(`planPart.${part}`) }))}
           />
           <div className="ds-field">
             <label className="ds-label" htmlFor={`given-${member.id}`}>

@@ -1,6 +1,6 @@
 import { and, eq, isNull } from "drizzle-orm";
 import { getDatabase, type Database } from "../../../db/client";
-import type { ConsentContent } from "../../../db/enums";
+import { planParts, type ConsentContent, type PlanPart } from "../../../db/enums";
 import { meetings, networkMembers, networks, persons } from "../../../db/schema";
 import { networkAccess } from "../access/access.server";
 import { can, type Permission } from "../access/permissions";
@@ -12,7 +12,7 @@ import {
   type InvitationKey,
 } from "../access/invitations.server";
 import type { SessionUser } from "../accounts/session.server";
-import { contentsInForce } from "../consent/consent.server";
+import { contentsInForce, planPartsInForce } from "../consent/consent.server";
 import { agendaClosedByMinutes } from "../minutes/agenda-lock.server";
 import type { TicketHolder } from "./tickets.server";
 
@@ -41,6 +41,11 @@ interface DocumentKindSpec {
   inviteesContribute: boolean;
   /** The role permission an account needs for it at all (access/permissions.ts). */
   permission: Permission;
+  /**
+   * The named parts of this kind, each its own document `${kind}:${id}:${part}`; without
+   * them a name has no part.
+   */
+  parts?: readonly string[];
   /** The owner of the document with this id, or null when there is no such object. */
   owner(id: string, db: Database): Promise<DocumentOwner | null>;
 }
@@ -74,11 +79,15 @@ export const documentKinds = {
     },
   },
   /**
-   * plan:<networkId> — those who manage the network edit; a partner who is a current member
-   * reads it while their consent for "plan" is in force.
+   * plan:<networkId> (the overview: who takes part, who coordinates, period, revision) and
+   * plan:<networkId>:<part> (one life area, or the crisis plan: db/enums.ts planParts), each a
+   * document of its own so that a member is never sent a part they may not see (ADR 017).
+   * Those who manage the network edit; a partner who is a current member reads a part while a
+   * consent for "plan" covering it is in force, and the overview while any part is covered.
    */
   plan: {
     content: "plan",
+    parts: planParts,
     inviteesContribute: false,
     permission: "networks.view",
     async owner(id, db) {
@@ -102,20 +111,33 @@ export type DocumentPermission = "edit" | "contribute" | "read" | "none";
 export interface DocumentName {
   kind: DocumentKind;
   id: string;
-  /** `${kind}:${id}`, the room name clients use and the key in the update log. */
+  /** The part of the object (plan parts), or null for the whole (or the plan's overview). */
+  part: string | null;
+  /** `${kind}:${id}` or `${kind}:${id}:${part}`: the room name clients use and the log key. */
   name: string;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-/** A well-formed name of a registered kind, or null. Whether the object exists is checked later. */
+/**
+ * A well-formed name of a registered kind (`kind:uuid`, or `kind:uuid:part` for a part the
+ * kind names), or null. Whether the object exists is checked later.
+ */
 export function parseDocumentName(value: string): DocumentName | null {
-  const lower = value.toLowerCase();
-  const colon = lower.indexOf(":");
-  const kind = lower.slice(0, colon);
-  const id = lower.slice(colon + 1);
-  if (colon < 0 || !Object.hasOwn(documentKinds, kind) || !UUID.test(id)) return null;
-  return { kind: kind as DocumentKind, id, name: `${kind}:${id}` };
+  const [kind = "", id = "", part, ...rest] = value.toLowerCase().split(":");
+  if (rest.length > 0 || !Object.hasOwn(documentKinds, kind) || !UUID.test(id)) return null;
+  const spec: DocumentKindSpec = documentKinds[kind as DocumentKind];
+  if (part !== undefined && !spec.parts?.includes(part)) return null;
+  const name = part === undefined ? `${kind}:${id}` : `${kind}:${id}:${part}`;
+  return { kind: kind as DocumentKind, id, part: part ?? null, name };
+}
+
+/**
+ * The live document of one part of a network's plan (`part` given) or of its overview.
+ * The one place that spells plan document names.
+ */
+export function planDocumentName(networkId: string, part?: PlanPart): string {
+  return part ? `plan:${networkId}:${part}` : `plan:${networkId}`;
 }
 
 /** Who is asking: a logged-in user, or the holder of an invitation link (through a ticket). */
@@ -214,13 +236,18 @@ async function askerPermission(
     return grant(spec.inviteesContribute ? "contribute" : "read");
   }
   if (asker.kind !== "user") return grant("none");
-  return grant(
-    (await memberContents(asker.user.id, owner.networkId, db)).has(spec.content) ? "read" : "none",
-  );
+  const member = await currentMember(asker.user.id, owner.networkId, db);
+  if (!member) return grant("none");
+  if (doc.kind === "plan") {
+    const parts = await planPartsInForce(member.id, db);
+    const sees = doc.part === null ? parts.size > 0 : parts.has(doc.part as PlanPart);
+    return grant(sees ? "read" : "none");
+  }
+  return grant((await contentsInForce(member.id, db)).has(spec.content) ? "read" : "none");
 }
 
-/** Consents in force of a user's current membership of a network (empty when not a member). */
-async function memberContents(userId: string, networkId: string, db: Database) {
+/** A user's current membership of a network, or undefined. */
+async function currentMember(userId: string, networkId: string, db: Database) {
   const [member] = await db
     .select({ id: networkMembers.id })
     .from(networkMembers)
@@ -231,5 +258,5 @@ async function memberContents(userId: string, networkId: string, db: Database) {
         isNull(networkMembers.removedAt),
       ),
     );
-  return member ? contentsInForce(member.id, db) : new Set<ConsentContent>();
+  return member;
 }

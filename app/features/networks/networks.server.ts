@@ -198,6 +198,7 @@ export async function viewNetwork(user: SessionUser, context: Context, networkId
           .map((c) => ({
             id: c.id,
             content: c.content,
+            planParts: c.planParts ?? null,
             givenOn: c.givenOn,
             expiresOn: c.expiresOn,
             method: c.method,
