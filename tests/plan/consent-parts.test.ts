@@ -10,6 +10,8 @@ import { parseDocumentName, planDocumentName } from "../../app/features/document
 import { recordConsent, withdrawConsent } from "../../app/features/consent/consent.server";
 import { documentStateNow } from "../../app/features/documents/state.server";
 import { osloToday } from "../../app/utils/oslo-time";
+import { addGoal, PLAN_PARTS, readAreaPlan } from "../../app/features/plan/document";
+import { PERSON_REF } from "../../app/features/documents/shapes";
 import { DEMO, startTestServer, type TestServer } from "../support/server";
 import {
   connectClient,
@@ -242,5 +244,32 @@ describe("consent for parts of the plan", () => {
       { contents: ["plan"], givenOn: osloToday(), expiresOn: null, method: "signed_paper" },
     );
     for (const p of planParts) expect([p, await upgradeStatus(part(p), "nav")]).toEqual([p, 101]);
+  });
+});
+
+describe("the person's own words on the server", () => {
+  it("a leader's socket that rewrites a goal's words is refused with 4422 and nothing is stored", async () => {
+    const name = part("housing");
+    const writer = connectClient(server.url, name, { cookie: cookie.leader });
+    clients.push(writer);
+    await writer.synced();
+    const goalId = addGoal(writer.doc, { inMyWords: "Jeg vil bo for meg selv", by: PERSON_REF });
+    await until(
+      async () =>
+        Buffer.from(await documentStateNow(name)).includes("Jeg vil bo for meg selv")
+          ? true
+          : undefined,
+      "the goal is stored",
+    );
+    const words = (writer.doc.getMap(PLAN_PARTS.goals).get(goalId) as Y.Map<unknown>).get(
+      "inMyWords",
+    ) as Y.Text;
+    words.insert(0, "Kanskje ");
+    await until(() => (writer.closeCodes.includes(4422) ? true : undefined), "refused with 4422");
+    const stored = new Y.Doc();
+    Y.applyUpdate(stored, await documentStateNow(name));
+    expect(readAreaPlan(stored).plan.goals.map((g) => g.inMyWords)).toEqual([
+      "Jeg vil bo for meg selv",
+    ]);
   });
 });

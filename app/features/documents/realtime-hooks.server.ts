@@ -9,6 +9,7 @@ import { ACCESS_CHANNEL, parseAccessChange } from "../access/access-events.serve
 import { sessionTokenHash, sessionUserById } from "../accounts/session.server";
 import { recordAuditNow } from "../audit/audit.server";
 import { PERSON_REF, type Ref } from "../agenda/document";
+import { refusedPlanChange } from "../plan/policy";
 import { refusedChange, type AgendaRole } from "../agenda/policy";
 import {
   documentPermission,
@@ -114,9 +115,14 @@ export function documentHooks(env: Env, database: DatabaseHandle): RealtimeHooks
     },
 
     acceptUpdate({ documentName, identity }, doc, update) {
-      // Agendas have parts that belong to different writers; other kinds are edited whole.
-      if (!documentName.startsWith("agenda:")) return null;
-      return refusedChange(doc, update, identity.role, identity.self);
+      // Agendas and the plan's areas have parts that belong to different writers (ADR 014,
+      // plan/policy.ts); other documents are edited whole by those who may edit them.
+      const document = parseDocumentName(documentName);
+      if (document?.kind === "agenda")
+        return refusedChange(doc, update, identity.role, identity.self);
+      if (document?.kind === "plan" && document.part !== null && document.part !== "crisis_plan")
+        return refusedPlanChange(doc, update, identity.self);
+      return null;
     },
 
     async watchAccess(listener) {
