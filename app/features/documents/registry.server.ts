@@ -216,7 +216,19 @@ async function askerPermission(
     if (access.level === "manage") return grant("edit");
     if (access.level !== "member") return grant("none");
   } else if (!owner.meetingId) {
-    return grant("none"); // links lead to one meeting, never to network documents
+    // Links lead to one meeting; only the person's own link also opens their plan, which is
+    // theirs to write in without an account (issue 12), while that link is current.
+    const invitation = await currentInvitation(
+      { invitationId: asker.invitationId, linkVersion: asker.linkVersion },
+      db,
+    );
+    if (invitation?.networkId !== owner.networkId || !invitationMayWrite(invitation, spec.content))
+      return grant("none");
+    accountId = invitation.member.userId ?? null;
+    linkActorLabel = invitationActorLabel(invitation);
+    memberId = invitation.member.id;
+    memberIsPerson = true;
+    return grant("edit");
   }
 
   if (owner.meetingId) {
