@@ -223,8 +223,9 @@ export function appendBlocks(fragment: Y.XmlFragment, blocks: NoteBlock[]): numb
     }
     characters += block.text.length;
     if (block.type === "paragraph") return textElement("paragraph", block.text);
-    const heading = new Y.XmlElement<{ level: number }>("heading");
-    heading.setAttribute("level", 3);
+    const heading = new Y.XmlElement("heading");
+    // TipTap keeps a heading's level as a number (as y-tiptap writes it); Yjs types say string.
+    (heading as unknown as Y.XmlElement<{ level: number }>).setAttribute("level", 3);
     heading.insert(0, [new Y.XmlText(block.text)]);
     return heading;
   });
