@@ -556,7 +556,7 @@ export const en: Record<MessageKey, string> = {
   "templates.full": "The agenda has no room for all the template's items. Nothing was added.",
   "templates.addOpen": "Add items from a template",
   "templates.addLabel": "Template",
-  "templates.addButton": "Add",
+  "templates.addButton": "Add from the template",
   "templates.addQuestionLabel": "Add the template's items?",
   "templates.addQuestion":
     "The agenda already has {count} items. Do you want to add {added} items from “{title}”?",

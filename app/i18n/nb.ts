@@ -553,7 +553,7 @@ export const nb = {
   "templates.full": "Agendaen har ikke plass til alle punktene i malen. Ingenting ble lagt til.",
   "templates.addOpen": "Legg til punkter fra en mal",
   "templates.addLabel": "Mal",
-  "templates.addButton": "Legg til",
+  "templates.addButton": "Legg til fra malen",
   "templates.addQuestionLabel": "Legge til punktene fra malen?",
   "templates.addQuestion":
     "Agendaen har allerede {count} punkter. Vil du legge til {added} punkter fra «{title}»?",

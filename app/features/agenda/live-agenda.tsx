@@ -205,6 +205,7 @@ export default function LiveAgenda(props: LiveAgendaProps) {
           self={props.self.ref}
           announce={announce}
           focusAfter="items-title"
+          synced={live.state === "connected"}
         />
       ) : null}
       {role !== "read" ? (

@@ -21,6 +21,11 @@ export interface TemplatePickerProps {
   announce(text: string): void;
   /** The id of an element (tabIndex -1) to move focus to once the template is in. */
   focusAfter: string;
+  /**
+   * Whether the document has synced with the server. An agenda looks empty until it has, and a
+   * template applied then would double the items that were there.
+   */
+  synced: boolean;
 }
 
 /** Template choices for those who lead the agenda; an empty agenda shows them first. */
@@ -41,6 +46,7 @@ export function TemplatePicker(props: TemplatePickerProps) {
   };
 
   if (props.itemCount > 0) return <AddTemplate {...props} apply={apply} />;
+  if (!props.synced) return null;
   return (
     <section className="template-picker" aria-labelledby={headingId}>
       <h4 id={headingId}>{t("templates.startTitle")}</h4>
