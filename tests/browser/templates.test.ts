@@ -51,6 +51,13 @@ const activeText = (page: Page) =>
     return `${active?.id ?? ""}|${active?.textContent ?? ""}`;
   });
 
+/** Waits until focus has moved to the confirm's "yes" (it follows the button that asked). */
+const focusOnYes = (page: Page) =>
+  until(
+    async () => ((await activeText(page)).includes("Ja, legg dem til") ? true : undefined),
+    "focus on the confirm",
+  );
+
 /** The agenda as the realtime server holds it (a client of its own, as the leader). */
 async function serverAgenda() {
   const client = connectClient(server.url, docs.agenda, {
@@ -176,7 +183,7 @@ describe.skipIf(!hasChromium)("agenda templates and prompt cards in the browser"
       "Agendaen har allerede 5 punkter. Vil du legge til 5 punkter fra «Evaluere planen»?",
     );
     // Focus is on the confirm; "No" is one Tab away.
-    expect(await activeText(page)).toContain("Ja, legg dem til");
+    await focusOnYes(page);
     await page.keyboard.press("Tab");
     await page.keyboard.press("Enter");
     await page.getByRole("button", { name: "Legg til punkter fra en mal" }).waitFor();
@@ -186,7 +193,8 @@ describe.skipIf(!hasChromium)("agenda templates and prompt cards in the browser"
     await page.getByRole("button", { name: "Legg til punkter fra en mal" }).click();
     await page.getByLabel("Mal", { exact: true }).selectOption({ label: "Evaluere planen" });
     await page.getByRole("button", { name: "Legg til fra malen" }).click();
-    await page.keyboard.press("Enter"); // on "Ja, legg dem til"
+    await focusOnYes(page);
+    await page.keyboard.press("Enter");
     const expected = [
       ...template().items.map((item) => item.title.nb),
       ...agendaTemplate("plan-evaluation")!.items.map((item) => item.title.nb),
