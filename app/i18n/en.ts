@@ -561,6 +561,27 @@ export const en: Record<MessageKey, string> = {
     "The text you pasted is too long (more than 20,000 characters) and was not inserted. Paste a shorter part.",
   "agenda.textTooLarge":
     "The text has grown too long (more than 50,000 characters). The change was not made.",
+  "templates.startTitle": "Start from a template",
+  "templates.startIntro":
+    "A template suggests items, times and questions, and you can change everything afterwards. You can also start blank and write the first item yourself below.",
+  "templates.applied": "“{title}” was added with {count} items.",
+  "templates.full": "The agenda has no room for all the template's items. Nothing was added.",
+  "templates.addOpen": "Add items from a template",
+  "templates.addLabel": "Template",
+  "templates.addButton": "Add from the template",
+  "templates.addQuestionLabel": "Add the template's items?",
+  "templates.addQuestion":
+    "The agenda already has {count} items. Do you want to add {added} items from “{title}”?",
+  "templates.addYes": "Yes, add them",
+  "templates.addNo": "No",
+  "templates.cancel": "Cancel",
+  "cards.open": "Add a prompt card",
+  "cards.groupLabel": "Prompt cards for “{title}”",
+  "cards.conversation": "Conversation cards",
+  "cards.reflection": "Reflection cards",
+  "cards.close": "Close",
+  "cards.added": "The questions from “{card}” were added to the notes on “{title}”.",
+  "cards.tooLong": "The notes are too long to take more questions. Nothing was added.",
   "invitation.ledBy": "Meeting leaders: {names}",
   "feed.title": "Calendar subscription",
   "feed.intro":

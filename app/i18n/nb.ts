@@ -558,6 +558,27 @@ export const nb = {
     "Teksten du limte inn er for lang (mer enn 20 000 tegn), og ble ikke satt inn. Lim inn en kortere del.",
   "agenda.textTooLarge":
     "Teksten er blitt for lang (mer enn 50 000 tegn). Endringen ble ikke gjort.",
+  "templates.startTitle": "Start fra en mal",
+  "templates.startIntro":
+    "En mal gir forslag til punkter, tid og spørsmål, og alt kan endres etterpå. Du kan også starte blankt og skrive det første punktet selv nedenfor.",
+  "templates.applied": "«{title}» er lagt inn med {count} punkter.",
+  "templates.full": "Agendaen har ikke plass til alle punktene i malen. Ingenting ble lagt til.",
+  "templates.addOpen": "Legg til punkter fra en mal",
+  "templates.addLabel": "Mal",
+  "templates.addButton": "Legg til fra malen",
+  "templates.addQuestionLabel": "Legge til punktene fra malen?",
+  "templates.addQuestion":
+    "Agendaen har allerede {count} punkter. Vil du legge til {added} punkter fra «{title}»?",
+  "templates.addYes": "Ja, legg dem til",
+  "templates.addNo": "Nei",
+  "templates.cancel": "Avbryt",
+  "cards.open": "Legg inn spørsmålskort",
+  "cards.groupLabel": "Spørsmålskort til «{title}»",
+  "cards.conversation": "Samtalekort",
+  "cards.reflection": "Refleksjonskort",
+  "cards.close": "Lukk",
+  "cards.added": "Spørsmålene fra «{card}» er lagt inn i notatene til «{title}».",
+  "cards.tooLong": "Notatene er for lange til å ta imot flere spørsmål. Ingenting ble lagt inn.",
   "invitation.ledBy": "Møteledere: {names}",
   "feed.title": "Kalenderabonnement",
   "feed.intro":

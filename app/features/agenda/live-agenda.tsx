@@ -30,6 +30,8 @@ import { colourFor, useDocValue, useLiveDocument, usePresence, type ConnectionSt
 import { keepsLocalCopy, setKeepsLocalCopy } from "./offline";
 import type { AgendaRole } from "./policy";
 import { RichTextEditor } from "./rich-text-editor";
+import { PromptCardPicker } from "./prompt-card-picker";
+import { TemplatePicker } from "./template-picker";
 import { Checkbox } from "../../components/forms";
 
 /*
@@ -150,7 +152,9 @@ export default function LiveAgenda(props: LiveAgendaProps) {
         />
       </section>
 
-      <h3 id="items-title">{props.mode === "network" ? t("agenda.themes") : t("agenda.items")}</h3>
+      <h3 id="items-title" tabIndex={-1}>
+        {props.mode === "network" ? t("agenda.themes") : t("agenda.items")}
+      </h3>
       {agenda.items.length === 0 ? <p className="muted">{t("agenda.noItems")}</p> : null}
       <ol className="agenda-items" aria-labelledby="items-title">
         {agenda.items.map((item, index) => (
@@ -168,6 +172,15 @@ export default function LiveAgenda(props: LiveAgendaProps) {
               people={props.people}
               nameOf={nameOf}
               announce={announce}
+              cards={
+                role === "lead" && itemNotes(doc, item.id) ? (
+                  <PromptCardPicker
+                    fragment={itemNotes(doc, item.id)!}
+                    itemTitle={item.title.trim() || t("agenda.untitled")}
+                    announce={announce}
+                  />
+                ) : null
+              }
               editor={
                 itemNotes(doc, item.id) ? (
                   <RichTextEditor
@@ -185,6 +198,16 @@ export default function LiveAgenda(props: LiveAgendaProps) {
         ))}
       </ol>
 
+      {role === "lead" ? (
+        <TemplatePicker
+          doc={doc}
+          itemCount={agenda.items.length}
+          self={props.self.ref}
+          announce={announce}
+          focusAfter="items-title"
+          synced={live.state === "connected"}
+        />
+      ) : null}
       {role !== "read" ? (
         <NewItemForm
           doc={doc}
@@ -451,6 +474,8 @@ interface ItemViewProps {
   nameOf(ref: Ref | null): string;
   announce(text: string): void;
   editor: React.ReactNode;
+  /** The prompt-card button of the item (those who lead the agenda), or null. */
+  cards?: React.ReactNode;
 }
 
 function AgendaItemView(props: ItemViewProps) {
@@ -557,6 +582,7 @@ function AgendaItemView(props: ItemViewProps) {
       ) : null}
 
       <div className="agenda-item-notes">{props.editor}</div>
+      {props.cards}
 
       {props.mode === "network" || item.voices.length > 0 ? <Voices {...props} /> : null}
       {props.mode === "responsibility" ||
