@@ -466,7 +466,8 @@ export const en: Record<MessageKey, string> = {
   "auditAction.agenda.carry": "Items carried to another meeting",
   "carry.open": "Carry unfinished items over",
   "carry.pageTitle": "Carry items to another meeting",
-  "carry.intro": "Choose the items that were not finished, and the meeting they go to. Their title, who brings them, planned time, notes and open actions go with them. Here they are marked “carried”.",
+  "carry.intro":
+    "Choose the items that were not finished, and the meeting they go to. Their title, who brings them, planned time, notes and open actions go with them. Here they are marked “carried”.",
   "carry.items": "Unfinished items",
   "carry.none": "Every item is done or carried. There is nothing to carry.",
   "carry.target": "Where do the items go?",
@@ -486,8 +487,10 @@ export const en: Record<MessageKey, string> = {
   "carry.refused.targetCancelled": "The meeting the items were to go to is cancelled.",
   "carry.refused.sameMeeting": "Items cannot be carried to the same meeting.",
   "carry.refused.otherNetwork": "Items can only be carried to a meeting in the same network.",
-  "carry.refused.targetLocked": "The minutes of that meeting are locked, so it cannot take new items.",
-  "carry.refused.nothingToCarry": "The items you chose are already done or carried to another meeting.",
+  "carry.refused.targetLocked":
+    "The minutes of that meeting are locked, so it cannot take new items.",
+  "carry.refused.nothingToCarry":
+    "The items you chose are already done or carried to another meeting.",
   "run.attendanceSaved": "Attendance saved.",
   "agenda.presentNow": "Here now",
   "agenda.you": "{name} (you)",

@@ -463,7 +463,8 @@ export const nb = {
   "auditAction.agenda.carry": "Saker flyttet til et annet møte",
   "carry.open": "Flytt saker som ikke ble ferdige",
   "carry.pageTitle": "Flytt saker til et annet møte",
-  "carry.intro": "Velg sakene som ikke ble ferdige, og hvilket møte de skal til. Tittel, hvem som tar opp saken, planlagt tid, notater og åpne oppgaver blir med. Her står de som «flyttet».",
+  "carry.intro":
+    "Velg sakene som ikke ble ferdige, og hvilket møte de skal til. Tittel, hvem som tar opp saken, planlagt tid, notater og åpne oppgaver blir med. Her står de som «flyttet».",
   "carry.items": "Saker som ikke er ferdige",
   "carry.none": "Alle sakene er ferdige eller flyttet. Det er ingenting å flytte.",
   "carry.target": "Hvor skal sakene?",
@@ -484,7 +485,8 @@ export const nb = {
   "carry.refused.sameMeeting": "Sakene kan ikke flyttes til det samme møtet.",
   "carry.refused.otherNetwork": "Sakene kan bare flyttes til et møte i det samme nettverket.",
   "carry.refused.targetLocked": "Referatet fra det møtet er låst, så det kan ikke få nye saker.",
-  "carry.refused.nothingToCarry": "Sakene du valgte, er allerede ferdige eller flyttet til et annet møte.",
+  "carry.refused.nothingToCarry":
+    "Sakene du valgte, er allerede ferdige eller flyttet til et annet møte.",
   "run.attendanceSaved": "Oppmøtet er lagret.",
   "agenda.presentNow": "Til stede nå",
   "agenda.you": "{name} (deg)",

@@ -84,12 +84,7 @@ const carried = async (response: Response) => {
     count: /Flyttede saker: (\d+)/.exec(html)?.[1],
   };
 };
-const carry = (
-  target: string,
-  itemIds: string[],
-  who = "leader",
-  extra: [string, string][] = [],
-) =>
+const carry = (target: string, itemIds: string[], who = "leader", extra: [string, string][] = []) =>
   server.post(
     carryPath(),
     [["target", target], ...itemIds.map((id): [string, string] => ["itemId", id]), ...extra],
@@ -204,10 +199,7 @@ describe("carrying items over", () => {
         const agenda = readAgenda(editor.doc).agenda;
         return agenda.items.length === 2 ? agenda : undefined;
       }, "the carried items in the open editor");
-      expect(received.items.map((i) => i.title)).toEqual([
-        "Bolig på Ærøy",
-        "Arbeid og dagsrytme",
-      ]);
+      expect(received.items.map((i) => i.title)).toEqual(["Bolig på Ærøy", "Arbeid og dagsrytme"]);
       const housing = received.items.find((i) => i.id === copyId)!;
       expect(housing).toMatchObject({
         broughtBy: "person",
