@@ -94,9 +94,13 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     errors.target = [message("carry.chooseTarget")];
   if (Object.keys(errors).length > 0) return badRequest(errors);
   const owner = userOwner(user);
-  const claim = await readFormClaim<Carried>(form, owner, `carry:${meetingId}`);
+  // The stored result is carryItems' own (see once.server.ts): the same answer as the first post.
+  const claim = await readFormClaim<Omit<Carried, "ok">>(form, owner, `carry:${meetingId}`);
   if (!claim.ok) return badRequest(claim.errors);
-  if (claim.earlier) return data(claim.earlier.value);
+  if (claim.earlier) {
+    const { targetId, carried } = claim.earlier.value;
+    return data<Carried>({ ok: true, targetId, carried });
+  }
   const locale = await getLocale(request);
   const t = translator(locale);
   let targetId = target as string;
@@ -108,6 +112,9 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     if (!created.ok) return badRequest(created.errors);
     if (created.earlier) targetId = created.earlier.value[0]!;
     else {
+      // No meeting is made for items that cannot be carried (done, or carried meanwhile).
+      const open = new Set((await unfinishedItems(meetingId)).map((item) => item.id));
+      if (!itemIds.some((id) => open.has(id))) return refused(REFUSED.nothingToCarry);
       const parsed = parseMeetingForm(meetingFormOf(form, await followUpMeetingInput(source)));
       if (!parsed.ok) return badRequest(parsed.errors);
       try {
@@ -195,7 +202,13 @@ export default function CarryOver() {
       ) : null}
       <ErrorSummary
         errors={errors}
-        labels={{ itemId: t("carry.items"), target: t("carry.target") }}
+        labels={{
+          itemId: t("carry.items"),
+          target: t("carry.target"),
+          date: t("carry.newDate"),
+          time: t("carry.newTime"),
+          pastConfirmed: t("carry.pastConfirm"),
+        }}
       />
       {cancelled ? (
         <p className="ds-alert" data-color="info">

@@ -192,6 +192,8 @@ describe("carrying items over", () => {
       expect(await carried(second)).toEqual(answer);
       const again = await carry(nextId, posts, "leader", [["formToken", token]]);
       expect(again.status).toBe(200);
+      // The form sent again later gets the first post's answer (the stored result).
+      expect(await carried(again)).toEqual(answer);
 
       const copyId = carriedItemId(docs.meetingId, items.housing!);
       // The open editor receives the copies through its socket.
@@ -296,6 +298,17 @@ describe("carrying items over", () => {
     );
     const target = await agendaOf(result.targetId);
     expect(target.agenda.items.map((i) => i.title)).toEqual(["Ny sak til nytt møte"]);
+    // Items that cannot be carried any more make no new meeting.
+    const before = (await server.database.db.select({ id: meetings.id }).from(meetings)).length;
+    const nothing = await carry("new", [itemId], "leader", [
+      ["date", "2027-03-17"],
+      ["time", "10:00"],
+    ]);
+    expect(nothing.status).toBe(409);
+    expect(await nothing.text()).toContain("allerede ferdige eller flyttet");
+    expect((await server.database.db.select({ id: meetings.id }).from(meetings)).length).toBe(
+      before,
+    );
   });
 
   it("refuses partners, another network, a locked or cancelled target, a bad form", async () => {

@@ -244,8 +244,11 @@ function markCarried(doc: Y.Doc, itemIds: string[], targetId: string): Copy[] {
               .map(([actionId, action]) => [actionId, action.clone()])
           : [],
     });
-    map.set("status", "carried");
-    map.set("carriedTo", targetId);
+    // A retry writes nothing to the source again (every write is a new update in the log).
+    if (!carriedHere) {
+      map.set("status", "carried");
+      map.set("carriedTo", targetId);
+    }
     const meta = doc.getMap(PARTS.meta);
     if (meta.get("currentItemId") === id) meta.set("currentItemId", null);
   }
