@@ -21,6 +21,8 @@ import { applyInSlices, type UpdateLog } from "./update-log";
 /** Transaction origins that are not a local client. */
 const LOADED = Symbol("loaded from the update log");
 export const REMOTE = Symbol("from another server process");
+/** A change the server made itself (RealtimeHandle.change): sent to everyone and stored. */
+const SERVER = Symbol("a change made by the server");
 
 /** The largest awareness state (cursor, name, colour) one client may publish. */
 const MAX_AWARENESS_STATE = 16 * 1024;
@@ -163,6 +165,19 @@ export class LiveDocument {
       },
       REMOTE,
     );
+  }
+
+  /**
+   * Applies the server's own change once loaded (sent and stored as any local update), then
+   * unloads after the grace time if nobody is connected. Returns `{ done: false }` when the
+   * document was unloaded meanwhile (the registry loads it again).
+   */
+  async change<T>(apply: (doc: Y.Doc) => T): Promise<{ done: true; value: T } | { done: false }> {
+    await this.ready;
+    if (this.destroyed || this.unloading) return { done: false };
+    const value = Y.transact(this.doc, () => apply(this.doc), SERVER);
+    this.unloadWhenIdle();
+    return { done: true, value };
   }
 
   /** Another process stored rows of this document (fan-out announced them). */
@@ -442,6 +457,19 @@ export class DocumentRegistry {
       const document = existing ?? this.load(name);
       document.attach(connection); // synchronously, so an unload cannot slip in between
       return document;
+    }
+  }
+
+  /** Applies a server-side change to the document, loading it first when needed. */
+  async change<T>(name: string, apply: (doc: Y.Doc) => T): Promise<T> {
+    for (;;) {
+      const existing = this.documents.get(name);
+      if (existing?.unloading) {
+        await existing.unloading;
+        continue;
+      }
+      const result = await (existing ?? this.load(name)).change(apply);
+      if (result.done) return result.value;
     }
   }
 

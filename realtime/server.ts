@@ -281,6 +281,11 @@ export async function attachRealtime<I extends Identity>(
       const live = liveState(name);
       return mergeToState(live ? [...stored, live] : stored);
     },
+    change: async (name, apply) => {
+      const value = await documents.change(name, apply);
+      await log.flush();
+      return value;
+    },
     close: () => {
       closed ??= (async () => {
         closing = true;

@@ -490,6 +490,7 @@ export default function MeetingPage() {
             {t("run.open")}
           </a>
           <Link to={`/meetings/${meeting.id}/minutes`}>{t("minutes.open")}</Link>
+          <Link to={`/meetings/${meeting.id}/carry`}>{t("carry.open")}</Link>
         </p>
       ) : null}
       {!cancelled ? <AgendaPanel data={agenda} /> : null}

@@ -44,6 +44,7 @@ export type AuditAction =
   | "document.open"
   | "document.snapshot"
   | "attendance.set"
+  | "agenda.carry"
   | "minutes.close"
   | "minutes.review"
   | "minutes.lock"
