@@ -34,7 +34,8 @@
  *      the reason.
  * The machine is shared: the 1-minute load average is printed at the start, after each round
  * and at the end. The last line printed is one JSON object.
- * Knobs: those above, BENCH_PG_URL (postgres://postgres@127.0.0.1:5432/postgres), CHROMIUM_PATH.
+ * Knobs: those above, BENCH_PROFILE (a directory: CPU profiles of the agenda openings, which
+ * then take longer), BENCH_PG_URL (postgres://postgres@127.0.0.1:5432/postgres), CHROMIUM_PATH.
  */
 import crypto from "node:crypto";
 import fs from "node:fs";
@@ -94,6 +95,9 @@ const AGENDA = {
   characters: 20_000,
   runs: positiveInt(process.env.BENCH_AGENDA_RUNS, 5),
 };
+/** BENCH_PROFILE=<dir>: write a CPU profile of each agenda opening there (slows the page). */
+const PROFILE_DIR = process.env.BENCH_PROFILE ? path.resolve(process.env.BENCH_PROFILE) : undefined;
+if (PROFILE_DIR) fs.mkdirSync(PROFILE_DIR, { recursive: true });
 const TARGETS = { ratio: 1.2, keystrokeP95Ms: 100, editableMs: 1000 };
 const START_TIMEOUT_MS = 60_000;
 
@@ -239,7 +243,10 @@ async function main() {
   for (const id of agendaMeetings) {
     const context = await openContext(browser, origin, writerLogin.cookie);
     try {
-      const run = await agendaEditable(context, `${origin}/meetings/${id}`, AGENDA.items);
+      const profile = PROFILE_DIR
+        ? path.join(PROFILE_DIR, `agenda-${parsed.length + 1}.cpuprofile`)
+        : undefined;
+      const run = await agendaEditable(context, `${origin}/meetings/${id}`, AGENDA.items, profile);
       parsed.push(run.domContentLoadedMs);
       connectedAt.push(run.connectedMs);
       ready.push(run.readyMs);
