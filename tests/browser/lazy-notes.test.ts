@@ -91,7 +91,7 @@ describe.skipIf(!hasChromium)("a long live agenda's notes", () => {
       ITEMS,
     );
     expect(await axeViolations(leader.page)).toEqual([]);
-  });
+  }, 120_000); // axe on a page of 30 items takes long on a loaded machine
 
   it("turns into the editor when reached by Tab, with the caret in it; the text arrives at the other page", async () => {
     const page = leader.page;

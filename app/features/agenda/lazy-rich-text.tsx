@@ -86,7 +86,12 @@ export function LazyRichText(props: RichTextEditorProps) {
       <FragmentText fragment={fragment} />
     </div>
   );
-  return wanted ? <RichTextEditor {...props} fallback={standIn} onReady={onReady} /> : standIn;
+  // Not before the provider exists: the editor would be created again with the caret plugin.
+  return wanted && props.provider ? (
+    <RichTextEditor {...props} fallback={standIn} onReady={onReady} />
+  ) : (
+    standIn
+  );
 }
 
 /** The fragment's text as the editor would show it, re-rendered after each of its changes. */
