@@ -210,7 +210,8 @@ export interface EditableResult {
   domContentLoadedMs: number;
   /** Navigation start → the live agenda first says it is connected and synced (ms). */
   connectedMs: number;
-  /** Navigation start → connected, synced, every item shown, first editor editable (ms). */
+  /** Navigation start → connected, synced, every item shown, the first item's notes
+   * editable: its editor, or the stand-in that becomes one on focus (ms). */
   readyMs: number;
   /** Navigation start → the key pressed then is in the editor (ms). */
   editableMs: number;
