@@ -11,10 +11,13 @@
  *   of the text, so the k-th arrival belongs to the k-th keydown.
  * - agenda editable: an init script watches the meeting page from its navigation start
  *   (performance.now() = 0) until the live agenda says it is connected (provider synced), all
- *   items are there and the first item's editor is editable with its notes; it then puts the
- *   caret at the end, notes the time, asks the bench to press a key, and notes when that
- *   character is in the editor.
+ *   items are there and the first item's notes are shown and editable (its editor, or the
+ *   focusable stand-in that becomes the editor on focus: lazy-rich-text.tsx); it then focuses
+ *   them (caret at the end), notes the time, asks the bench to press a key, and notes when that
+ *   character is in the editor's state. Untimed, the bench then checks that the server has it
+ *   (the meeting page, rendered from the live document, ends the notes with it).
  */
+import fs from "node:fs";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { BenchError, sleep } from "./processes";
 
@@ -207,7 +210,8 @@ export interface EditableResult {
   domContentLoadedMs: number;
   /** Navigation start → the live agenda first says it is connected and synced (ms). */
   connectedMs: number;
-  /** Navigation start → connected, synced, every item shown, first editor editable (ms). */
+  /** Navigation start → connected, synced, every item shown, the first item's notes
+   * editable: its editor, or the stand-in that becomes one on focus (ms). */
   readyMs: number;
   /** Navigation start → the key pressed then is in the editor (ms). */
   editableMs: number;
@@ -221,6 +225,7 @@ export async function agendaEditable(
   context: BrowserContext,
   url: string,
   items: number,
+  profilePath?: string,
 ): Promise<EditableResult> {
   let page: Page | null = null;
   let pressed: Promise<void> | null = null;
@@ -234,37 +239,63 @@ export async function agendaEditable(
       view: { focus(): void };
       on(event: "update", listener: () => void): void;
     };
-    type Dom = Element & { editor?: Editor };
+    type Dom = HTMLElement & { editor?: Editor };
     const w = window as unknown as {
       __connected?: number;
       __ready?: number;
       __landed?: number;
+      __tail?: string;
       __benchReady(): void;
     };
-    let editor: Editor | null = null;
+    // No named functions in here: tsx would wrap them in a helper the page does not have.
+    let found = false;
+    let listening: Editor | null = null;
+    // The key's text goes into the DOM first (contenteditable), then into the editor's state
+    // (ProseMirror reads the DOM back): "in the editor" is the editor's own update event.
+    const check = Object.assign(() => {
+      const text = listening?.state.doc.textContent ?? "";
+      if (w.__landed === undefined && text.endsWith("Q")) w.__landed = performance.now();
+    }, {});
+    // The first item's editor appears (or is created again): listen to it.
+    const landed = new MutationObserver(() => {
+      const editor = (document.querySelector("article.agenda-item .ProseMirror") as Dom | null)
+        ?.editor;
+      if (!editor || editor === listening) return;
+      listening = editor;
+      editor.on("update", check);
+      check();
+    });
     const watch = new MutationObserver(() => {
-      if (editor) return;
+      if (found) return;
       const agenda = document.querySelector('.live-agenda[data-state="connected"]');
       if (agenda && w.__connected === undefined) w.__connected = performance.now();
       if (!agenda || agenda.querySelectorAll("article.agenda-item").length !== expected) return;
-      const dom = agenda.querySelector(
-        'article.agenda-item .ProseMirror[contenteditable="true"]',
+      // The first item's notes: its editor, or the focusable stand-in shown until the editor
+      // is created (lazy-rich-text.tsx); both are what a person clicks or tabs into.
+      const box = agenda.querySelector(
+        "article.agenda-item .agenda-item-notes > div > .ProseMirror, " +
+          "article.agenda-item .agenda-item-notes > .rich-text-pending",
       ) as Dom | null;
-      if (!dom?.editor || dom.editor.state.doc.textContent.length === 0) return;
-      editor = dom.editor;
+      if (!box) return;
+      const editable = box.editor
+        ? box.getAttribute("contenteditable") === "true"
+        : box.getAttribute("tabindex") === "0";
+      const text = box.editor ? box.editor.state.doc.textContent : (box.textContent ?? "");
+      if (!editable || text.length === 0) return;
+      found = true;
       watch.disconnect();
-      const length = editor.state.doc.textContent.length;
-      // The key's text goes into the DOM first (contenteditable), then into the editor's state
-      // (ProseMirror reads the DOM back): "in the editor" is the editor's own update event.
-      editor.on("update", () => {
-        const text = editor!.state.doc.textContent;
-        if (w.__landed === undefined && text.length > length && text.endsWith("Q")) {
-          w.__landed = performance.now();
-        }
-      });
-      // The command sets the caret now but focuses in the next frame: focus now as well.
-      editor.commands.focus("end");
-      editor.view.focus();
+      w.__tail = text.slice(-12);
+      landed.observe(box.closest("article")!, { subtree: true, childList: true });
+      landed.takeRecords();
+      if (box.editor) {
+        listening = box.editor;
+        box.editor.on("update", check);
+        // The command sets the caret now but focuses in the next frame: focus now as well.
+        box.editor.commands.focus("end");
+        box.editor.view.focus();
+      } else {
+        box.focus(); // the stand-in becomes the editor, caret at the end
+      }
       w.__ready = performance.now();
       w.__benchReady();
     });
@@ -273,10 +304,18 @@ export async function agendaEditable(
       childList: true,
       characterData: true,
       attributes: true,
-      attributeFilter: ["data-state", "contenteditable"],
+      attributeFilter: ["data-state", "contenteditable", "tabindex"],
     });
   }, items);
   page = await context.newPage();
+  // BENCH_PROFILE: a CPU profile of the page from navigation to the typed character (open the
+  // .cpuprofile in Chrome DevTools' Performance panel, or summarise it with bench/lib/profile.ts).
+  const cdp = profilePath ? await context.newCDPSession(page) : null;
+  if (cdp) {
+    await cdp.send("Profiler.enable");
+    await cdp.send("Profiler.setSamplingInterval", { interval: 200 });
+    await cdp.send("Profiler.start");
+  }
   await page.goto(url);
   const seen = () =>
     page!.evaluate(() => {
@@ -313,6 +352,17 @@ export async function agendaEditable(
         : undefined;
     });
     await pressed;
+    // The character must also have reached the server: the meeting page, rendered there from
+    // the live document, shows it at the end of the first item's notes.
+    const tail = await page.evaluate(() => (window as unknown as { __tail: string }).__tail);
+    await poll("the server has the typed character", async () => {
+      const html = await page!.evaluate(async () => (await fetch(location.href)).text());
+      return html.includes(`${tail}Q`) ? true : undefined;
+    });
+    if (cdp && profilePath) {
+      const { profile } = await cdp.send("Profiler.stop");
+      fs.writeFileSync(profilePath, JSON.stringify(profile));
+    }
     return result;
   } catch (error) {
     if (error instanceof BenchError) error.message += `; the page: ${JSON.stringify(await seen())}`;

@@ -226,6 +226,8 @@ describe.skipIf(!hasChromium)("the live agenda in the browser", () => {
     await waitForHydration(page);
     await page.locator(".connection-connecting, .connection-offline").first().waitFor();
     await page.locator("article.agenda-item", { hasText: "Bolig" }).waitFor({ timeout: 20_000 });
+    // An item's editor is created when it comes near the viewport (lazy-rich-text.tsx).
+    await page.locator("article.agenda-item", { hasText: "Bolig" }).scrollIntoViewIfNeeded();
     await notesOf(page, "Bolig").click();
     await page.keyboard.press("End");
     // One input event, so that one stored update holds the whole text.
@@ -238,6 +240,7 @@ describe.skipIf(!hasChromium)("the live agenda in the browser", () => {
     // Reload with the server still out of reach: the text comes back from the browser's copy.
     await page.reload();
     await waitForHydration(page);
+    await page.locator("article.agenda-item", { hasText: "Bolig" }).scrollIntoViewIfNeeded();
     await until(
       async () =>
         (await notesOf(page, "Bolig").innerText()).includes("Skrevet uten nett") ? true : undefined,

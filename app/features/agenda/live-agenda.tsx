@@ -29,7 +29,7 @@ import {
 import { colourFor, useDocValue, useLiveDocument, usePresence, type ConnectionState } from "./live";
 import { keepsLocalCopy, setKeepsLocalCopy } from "./offline";
 import type { AgendaRole } from "./policy";
-import { RichTextEditor } from "./rich-text-editor";
+import { LazyRichText } from "./lazy-rich-text";
 import { PromptCardPicker } from "./prompt-card-picker";
 import { TemplatePicker } from "./template-picker";
 import { Checkbox } from "../../components/forms";
@@ -142,7 +142,7 @@ export default function LiveAgenda(props: LiveAgendaProps) {
 
       <section aria-labelledby="general-notes-title" className="agenda-notes">
         <h3 id="general-notes-title">{t("agenda.generalNotes")}</h3>
-        <RichTextEditor
+        <LazyRichText
           fragment={doc.getXmlFragment(PARTS.notes)}
           provider={provider}
           user={user}
@@ -183,7 +183,7 @@ export default function LiveAgenda(props: LiveAgendaProps) {
               }
               editor={
                 itemNotes(doc, item.id) ? (
-                  <RichTextEditor
+                  <LazyRichText
                     fragment={itemNotes(doc, item.id)!}
                     provider={provider}
                     user={user}

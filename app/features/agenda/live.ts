@@ -48,6 +48,61 @@ const CLOSE_REASONS: Record<number, EndReason> = {
   4422: "refused",
 };
 
+/** A caret that keeps moving is sent at least this often (ms) … */
+const AWARENESS_MAX_WAIT_MS = 400;
+/** … and otherwise once it has rested this long (ms). */
+const AWARENESS_QUIET_MS = 100;
+
+/**
+ * Sends this client's awareness (its caret, name and colour) calmly instead of with every
+ * keystroke: y-websocket sends an awareness message for each local change, i.e. one more
+ * message per key next to the text itself, on the same socket and through the same server, and
+ * it sends back every change it receives from others as well (each reader echoes the writer's
+ * caret to the server). Content is never delayed, only carets: this client's caret goes out
+ * AWARENESS_QUIET_MS after it stops moving, or every AWARENESS_MAX_WAIT_MS while it moves;
+ * joining and leaving go out at once; others' states are not echoed (the server relays them).
+ * Returns the function that puts y-websocket's own handler back.
+ */
+export function sendAwarenessCalmly(provider: WebsocketProvider): () => void {
+  const awareness = provider.awareness;
+  const send = provider._awarenessUpdateHandler;
+  awareness.off("update", send);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let waitingSince = 0;
+  const flush = () => {
+    timer = undefined;
+    waitingSince = 0;
+    if (awareness.getLocalState() === null) return;
+    send({ added: [], updated: [awareness.clientID], removed: [] }, "local");
+  };
+  const onUpdate = (
+    change: { added: number[]; updated: number[]; removed: number[] },
+    origin: unknown,
+  ) => {
+    if (origin !== "local") return; // another's state, from the server: it relays it itself
+    const self = awareness.clientID;
+    if (change.added.includes(self) || change.removed.includes(self)) {
+      clearTimeout(timer);
+      timer = undefined;
+      waitingSince = 0;
+      send(change, origin);
+      return;
+    }
+    if (!change.updated.includes(self)) return;
+    const now = Date.now();
+    if (!waitingSince) waitingSince = now;
+    clearTimeout(timer);
+    const wait = Math.min(AWARENESS_QUIET_MS, waitingSince + AWARENESS_MAX_WAIT_MS - now);
+    timer = setTimeout(flush, Math.max(0, wait));
+  };
+  awareness.on("update", onUpdate);
+  return () => {
+    awareness.off("update", onUpdate);
+    clearTimeout(timer);
+    awareness.on("update", send);
+  };
+}
+
 async function fetchTicket(url: string): Promise<string | null> {
   try {
     const response = await fetch(url, { credentials: "same-origin", cache: "no-store" });
@@ -74,6 +129,7 @@ export function useLiveDocument(options: LiveDocumentOptions): LiveDocument {
   useEffect(() => {
     let stopped = false;
     let live: WebsocketProvider | null = null;
+    let calm: (() => void) | null = null;
     let local: { destroy(): Promise<void> } | null = null;
     const copyName = localCopyName(ownerKey, documentName);
     const goneOffline = () => setState("offline");
@@ -91,6 +147,7 @@ export function useLiveDocument(options: LiveDocumentOptions): LiveDocument {
         { params: ticket ? { ticket } : {}, maxBackoffTime: 5000 },
       );
       const provider = live;
+      calm = sendAwarenessCalmly(provider);
       provider.on("status", ({ status }) => {
         if (status === "connected") setState(provider.synced ? "connected" : "syncing");
         else setState(navigator.onLine === false ? "offline" : "connecting");
@@ -123,6 +180,7 @@ export function useLiveDocument(options: LiveDocumentOptions): LiveDocument {
     return () => {
       stopped = true;
       window.removeEventListener("offline", goneOffline);
+      calm?.();
       live?.destroy();
       void local?.destroy();
       setProvider(null);

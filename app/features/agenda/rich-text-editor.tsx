@@ -2,9 +2,9 @@ import { Extension } from "@tiptap/core";
 import Collaboration from "@tiptap/extension-collaboration";
 import CollaborationCaret from "@tiptap/extension-collaboration-caret";
 import { Plugin } from "@tiptap/pm/state";
-import { EditorContent, useEditor } from "@tiptap/react";
+import { EditorContent, useEditor, type Editor } from "@tiptap/react";
 import StarterKit from "@tiptap/starter-kit";
-import { useEffect, useRef } from "react";
+import { useEffect, useRef, type ReactNode } from "react";
 import type { WebsocketProvider } from "y-websocket";
 import type * as Y from "yjs";
 import { COLOURS } from "./live";
@@ -68,6 +68,10 @@ export interface RichTextEditorProps {
   label: string;
   /** Told when a paste or a change was too large and left out. */
   onRefused(reason: "paste" | "size"): void;
+  /** Shown until the editor exists (it is created after the first render). */
+  fallback?: ReactNode;
+  /** Told once the editor exists and holds the fragment's content. */
+  onReady?(editor: Editor): void;
 }
 
 /** A collaborative rich-text box; read-only when `editable` is false. */
@@ -75,6 +79,8 @@ export function RichTextEditor(props: RichTextEditorProps) {
   const { fragment, provider, user, editable, label } = props;
   const refused = useRef(props.onRefused);
   refused.current = props.onRefused;
+  const ready = useRef(props.onReady);
+  ready.current = props.onReady;
   const editor = useEditor(
     {
       immediatelyRender: false,
@@ -119,5 +125,9 @@ export function RichTextEditor(props: RichTextEditorProps) {
   useEffect(() => {
     editor?.setEditable(editable);
   }, [editor, editable]);
+  useEffect(() => {
+    if (editor) ready.current?.(editor);
+  }, [editor]);
+  if (!editor && props.fallback !== undefined) return <>{props.fallback}</>;
   return <EditorContent editor={editor} />;
 }

@@ -1,0 +1,78 @@
+/*
+ * Summarises a CPU profile written by `BENCH_PROFILE=<dir> npm run bench:collab`:
+ * `tsx bench/lib/profile.ts <file.cpuprofile> [rows]` prints the self time per script (chunk)
+ * and per function (ms, largest first), and the total time under each of a few markers
+ * (TipTap editor creation, Yjs sync, React render), so the open's cost can be attributed.
+ */
+import fs from "node:fs";
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
+  children?: number[];
+}
+interface Profile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+  startTime: number;
+  endTime: number;
+}
+
+const file = process.argv[2];
+if (!file) throw new Error("usage: tsx bench/lib/profile.ts <file.cpuprofile> [rows]");
+const rows = Number(process.argv[3] ?? 25);
+const profile = JSON.parse(fs.readFileSync(file, "utf8")) as Profile;
+const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+const parent = new Map<number, number>();
+for (const node of profile.nodes)
+  for (const child of node.children ?? []) parent.set(child, node.id);
+
+const self = new Map<number, number>(); // node id → µs
+profile.samples.forEach((id, i) =>
+  self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)),
+);
+
+const short = (url: string) => url.replace(/^.*\/build\//, "").replace(/^https?:\/\/[^/]+/, "");
+const add = (map: Map<string, number>, key: string, us: number) =>
+  map.set(key, (map.get(key) ?? 0) + us);
+const perScript = new Map<string, number>();
+const perFunction = new Map<string, number>();
+const inclusive = new Map<string, number>();
+const MARKERS: Array<[string, RegExp]> = [
+  ["new Editor / createView (TipTap)", /^(createView|EditorView|Editor)$/],
+  [
+    "ySyncPlugin (_forceRerender / binding)",
+    /^(_forceRerender|_renderSnapshot|createNodeFromYElement|_prosemirrorChanged)$/,
+  ],
+  ["Yjs readUpdate / applyUpdate", /^(readUpdateV2|readUpdate|applyUpdateV2|applyUpdate)$/],
+  ["React performWorkUntilDeadline", /^performWorkUntilDeadline$/],
+  ["WebsocketProvider message", /^(readMessage|onmessage)$/],
+];
+for (const [id, us] of self) {
+  const node = byId.get(id)!;
+  const { functionName, url, lineNumber } = node.callFrame;
+  add(perScript, url ? short(url) : `(${functionName || "anonymous"})`, us);
+  add(perFunction, `${functionName || "(anonymous)"} ${short(url)}:${lineNumber + 1}`, us);
+  const seen = new Set<string>();
+  for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+    const name = byId.get(at)!.callFrame.functionName;
+    for (const [label, pattern] of MARKERS) {
+      if (!seen.has(label) && pattern.test(name)) {
+        seen.add(label);
+        add(inclusive, label, us);
+      }
+    }
+  }
+}
+const ms = (us: number) => (us / 1000).toFixed(1).padStart(8);
+const print = (title: string, map: Map<string, number>) => {
+  console.log(title);
+  for (const [key, us] of [...map].sort((a, b) => b[1] - a[1]).slice(0, rows)) {
+    console.log(`${ms(us)} ms  ${key}`);
+  }
+};
+console.log(`profile of ${((profile.endTime - profile.startTime) / 1000).toFixed(0)} ms`);
+print("self time per script:", perScript);
+print("self time per function:", perFunction);
+print("total time under:", inclusive);
