@@ -16,6 +16,7 @@ import {
   updateFrame,
   type AwarenessEntry,
 } from "./protocol";
+import { flushAtTurnEnd, type TurnFlush } from "./turn";
 import { applyInSlices, type UpdateLog } from "./update-log";
 
 /** Transaction origins that are not a local client. */
@@ -44,7 +45,7 @@ export interface CrossProcess {
  * One loaded document: the Yjs state, its awareness, its connections. Nothing is answered until
  * the stored state is loaded. Loading, compaction and unloading run one at a time (`serial`).
  */
-export class LiveDocument {
+export class LiveDocument implements TurnFlush {
   readonly doc = new Y.Doc();
   readonly awareness = new awarenessProtocol.Awareness(this.doc);
   readonly connections = new Set<Connection>();
@@ -72,6 +73,8 @@ export class LiveDocument {
   private chain: Promise<unknown> = Promise.resolve();
   private unloadTimer: NodeJS.Timeout | null = null;
   private awarenessOwners = new Map<number, Connection>();
+  /** Updates applied this turn, sent merged at its end (`flushUpdates`), with their origin. */
+  private pending: { update: Uint8Array; origin: unknown }[] = [];
 
   constructor(
     readonly name: string,
@@ -118,6 +121,7 @@ export class LiveDocument {
     this.ready.then(
       () => {
         if (connection.closed) return;
+        this.flushUpdates(); // what the others were sent before comes first, for every socket
         connection.send(syncStep1Frame(this.doc));
         if (this.awareness.getStates().size > 0) {
           connection.send(awarenessStatesFrame(this.awareness));
@@ -184,6 +188,8 @@ export class LiveDocument {
       this.metrics.closed.malformed++;
       return connection.refuse(CLOSE.malformed);
     }
+    // Any answer goes after the updates gathered this turn (per-socket order stays as applied).
+    if (message.type === "sync-step1" || message.type === "query-awareness") this.flushUpdates();
     switch (message.type) {
       case "sync-step1":
         return connection.send(syncStep2Frame(this.doc, message.stateVector));
@@ -226,6 +232,7 @@ export class LiveDocument {
   tellReadOnly(connection: Connection): void {
     if (connection.toldReadOnly) return;
     connection.toldReadOnly = true;
+    this.flushUpdates();
     connection.send(permissionDeniedFrame("read-only"));
   }
 
@@ -289,20 +296,58 @@ export class LiveDocument {
 
   private onUpdate(update: Uint8Array, origin: unknown): void {
     if (origin === LOADED) return;
-    // One Buffer for every connection: ws sends a Buffer as it is, and wraps anything else in
-    // a new one for each send.
-    const bytes = updateFrame(update);
-    const frame = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    for (const connection of this.connections) {
-      if (connection !== origin) connection.send(frame);
-    }
+    // Sent at the end of the turn, merged with the others of this turn (realtime/turn.ts).
+    if (this.pending.length === 0) flushAtTurnEnd(this);
+    this.pending.push({ update, origin });
     if (origin === REMOTE) return; // stored by the process that received it
     this.log.append(this.name, update);
     this.storedRows++;
     if (this.storedRows > this.compactAt && !this.compacting) void this.compact();
   }
 
+  /**
+   * Sends the updates applied since the last call: each connection gets one update frame with
+   * every update of the turn it did not send itself (Y.mergeUpdates; a single update is sent
+   * as it is). Called at the end of the turn, and before any other frame to this document's
+   * connections, so no socket sees an answer or a presence change before an earlier update.
+   */
+  flushUpdates(): void {
+    const pending = this.pending;
+    if (pending.length === 0) return;
+    this.pending = [];
+    if (this.connections.size === 0 || this.destroyed) return;
+    if (pending.length === 1) {
+      const frame = updateFrameBuffer(pending[0]!.update);
+      for (const connection of this.connections) {
+        if (connection !== pending[0]!.origin) connection.send(frame);
+      }
+      return;
+    }
+    const origins = new Set(pending.map((p) => p.origin));
+    let everything: Buffer | undefined;
+    /** Per origin connection: the merge of the others' updates (null: nothing to send it). */
+    const withoutOwn = new Map<Connection, Buffer | null>();
+    for (const connection of this.connections) {
+      if (!origins.has(connection)) {
+        everything ??= updateFrameBuffer(Y.mergeUpdates(pending.map((p) => p.update)));
+        connection.send(everything);
+        continue;
+      }
+      let frame = withoutOwn.get(connection);
+      if (frame === undefined) {
+        const others = pending.filter((p) => p.origin !== connection).map((p) => p.update);
+        frame =
+          others.length === 0
+            ? null
+            : updateFrameBuffer(others.length === 1 ? others[0]! : Y.mergeUpdates(others));
+        withoutOwn.set(connection, frame);
+      }
+      if (frame) connection.send(frame);
+    }
+  }
+
   private onAwareness(change: AwarenessChange, origin: unknown): void {
+    this.flushUpdates(); // presence never overtakes an update
     for (const id of change.removed) {
       const owner = this.awarenessOwners.get(id);
       owner?.awarenessIds.delete(id);
@@ -414,6 +459,15 @@ export class LiveDocument {
     this.chain = next.catch(() => {});
     return next;
   }
+}
+
+/**
+ * A sync update frame as one Buffer for every connection: ws sends a Buffer as it is, and wraps
+ * anything else in a new one for each send.
+ */
+function updateFrameBuffer(update: Uint8Array): Buffer {
+  const bytes = updateFrame(update);
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 interface AwarenessChange {
