@@ -306,43 +306,35 @@ export class LiveDocument implements TurnFlush {
   }
 
   /**
-   * Sends the updates applied since the last call: each connection gets one update frame with
-   * every update of the turn it did not send itself (Y.mergeUpdates; a single update is sent
-   * as it is). Called at the end of the turn, and before any other frame to this document's
-   * connections, so no socket sees an answer or a presence change before an earlier update.
+   * Sends the updates applied since the last call. A connection that sent none of them gets
+   * one update frame: all of them merged (Y.mergeUpdates; a single update goes as it is). One
+   * that sent some gets the others' as they are, in order (never its own back), in the same
+   * corked write: merging once per turn and document, not once per writer, keeps the merge
+   * cheaper than the frames it saves. Called at the end of the turn, and before any other
+   * frame to this document's connections, so no socket sees an answer or a presence change
+   * before an earlier update.
    */
   flushUpdates(): void {
     const pending = this.pending;
     if (pending.length === 0) return;
     this.pending = [];
     if (this.connections.size === 0 || this.destroyed) return;
-    if (pending.length === 1) {
-      const frame = updateFrameBuffer(pending[0]!.update);
-      for (const connection of this.connections) {
-        if (connection !== pending[0]!.origin) connection.send(frame);
-      }
-      return;
-    }
+    const frames: (Buffer | undefined)[] = [];
+    const frameOf = (i: number) => (frames[i] ??= updateFrameBuffer(pending[i]!.update));
     const origins = new Set(pending.map((p) => p.origin));
-    let everything: Buffer | undefined;
-    /** Per origin connection: the merge of the others' updates (null: nothing to send it). */
-    const withoutOwn = new Map<Connection, Buffer | null>();
+    let merged: Buffer | undefined;
     for (const connection of this.connections) {
       if (!origins.has(connection)) {
-        everything ??= updateFrameBuffer(Y.mergeUpdates(pending.map((p) => p.update)));
-        connection.send(everything);
+        merged ??=
+          pending.length === 1
+            ? frameOf(0)
+            : updateFrameBuffer(Y.mergeUpdates(pending.map((p) => p.update)));
+        connection.send(merged);
         continue;
       }
-      let frame = withoutOwn.get(connection);
-      if (frame === undefined) {
-        const others = pending.filter((p) => p.origin !== connection).map((p) => p.update);
-        frame =
-          others.length === 0
-            ? null
-            : updateFrameBuffer(others.length === 1 ? others[0]! : Y.mergeUpdates(others));
-        withoutOwn.set(connection, frame);
+      for (let i = 0; i < pending.length; i++) {
+        if (pending[i]!.origin !== connection) connection.send(frameOf(i));
       }
-      if (frame) connection.send(frame);
     }
   }
 
