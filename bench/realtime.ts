@@ -3,10 +3,13 @@
  *
  * Broen's realtime server runs as the real production server (NODE_ENV=production, the
  * production build, `node --import tsx server.ts` as ONE child process so /proc/<pid> is the
- * process that serves — `tsx server.ts` would put a tsx wrapper in front), on a PostgreSQL
- * database created for the run (`broen_bench_<random>`, dropped at the end, also on failure):
- * every connection is authorised (Origin, session cookie, document permission, audit row) and
- * every update is stored in the update log (group-committed, NOTIFY for other processes).
+ * process that serves — `tsx server.ts` would put a tsx wrapper in front; this is what
+ * `npm start` runs, so tsx's loader thread, a second V8 — about 1.6 s of CPU at start, ~0.2 s
+ * over a load round, ~100 MiB of RSS — counts for Broen as long as production runs so), on a
+ * PostgreSQL database created for the run (`broen_bench_<random>`, dropped at the end, also on
+ * failure): every connection is authorised (Origin, session cookie, document permission,
+ * audit row) and every update is stored in the update log (group-committed, NOTIFY for other
+ * processes).
  * The peer is y-websocket 2.1's own server code (the dev dependency `y-websocket-v2`, see
  * bench/lib/reference-server.mjs): no auth, no persistence, in memory, on the same ws 8.
  * Both run on this machine, with the same clients and the same workload, at the same time

@@ -1,5 +1,7 @@
+import type { Socket } from "node:net";
 import { WebSocket } from "ws";
 import type { Identity, Permission } from "./hooks";
+import { corkUntilTurnEnd } from "./turn";
 
 /*
  * Close codes a client can show (docs/realtime.md). 1009 (frame too large) comes from ws itself
@@ -27,6 +29,15 @@ const MAX_QUEUED_FRAMES = 64;
 const MAX_QUEUED_BYTES = 4 * 1024 * 1024;
 /** A reader this far behind is cut off rather than buffered without end. */
 const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
+
+/**
+ * The TCP socket under a ws WebSocket (ws keeps it as `_socket`; it has no public cork), or
+ * null when there is none to cork (then frames are written one by one, as ws does by itself).
+ */
+function rawSocket(socket: WebSocket): Socket | null {
+  const tcp = (socket as unknown as { _socket?: Socket | null })._socket;
+  return tcp && typeof tcp.cork === "function" && !tcp.destroyed ? tcp : null;
+}
 
 export type FrameHandler = (connection: Connection, frame: Uint8Array) => void;
 
@@ -87,9 +98,16 @@ export class Connection {
     }
   }
 
+  /**
+   * Sends one frame (one protocol message). The TCP socket is corked until the end of this
+   * event-loop turn (realtime/turn.ts), so all frames to this client in one turn leave in one
+   * write; their order is the order of the calls.
+   */
   send(frame: Uint8Array): void {
     if (this.closed || this.socket.readyState !== WebSocket.OPEN) return;
     if (this.socket.bufferedAmount > MAX_BUFFERED_BYTES) return this.refuse(CLOSE.busy);
+    const tcp = rawSocket(this.socket);
+    if (tcp) corkUntilTurnEnd(tcp);
     this.socket.send(frame);
   }
 

@@ -16,6 +16,7 @@ import {
   updateFrame,
   type AwarenessEntry,
 } from "./protocol";
+import { flushAtTurnEnd, type TurnFlush } from "./turn";
 import { applyInSlices, type UpdateLog } from "./update-log";
 
 /** Transaction origins that are not a local client. */
@@ -46,7 +47,7 @@ export interface CrossProcess {
  * One loaded document: the Yjs state, its awareness, its connections. Nothing is answered until
  * the stored state is loaded. Loading, compaction and unloading run one at a time (`serial`).
  */
-export class LiveDocument {
+export class LiveDocument implements TurnFlush {
   readonly doc = new Y.Doc();
   readonly awareness = new awarenessProtocol.Awareness(this.doc);
   readonly connections = new Set<Connection>();
@@ -74,6 +75,8 @@ export class LiveDocument {
   private chain: Promise<unknown> = Promise.resolve();
   private unloadTimer: NodeJS.Timeout | null = null;
   private awarenessOwners = new Map<number, Connection>();
+  /** Updates applied this turn, sent merged at its end (`flushUpdates`), with their origin. */
+  private pending: { update: Uint8Array; origin: unknown }[] = [];
 
   constructor(
     readonly name: string,
@@ -120,6 +123,7 @@ export class LiveDocument {
     this.ready.then(
       () => {
         if (connection.closed) return;
+        this.flushUpdates(); // what the others were sent before comes first, for every socket
         connection.send(syncStep1Frame(this.doc));
         if (this.awareness.getStates().size > 0) {
           connection.send(awarenessStatesFrame(this.awareness));
@@ -199,6 +203,8 @@ export class LiveDocument {
       this.metrics.closed.malformed++;
       return connection.refuse(CLOSE.malformed);
     }
+    // Any answer goes after the updates gathered this turn (per-socket order stays as applied).
+    if (message.type === "sync-step1" || message.type === "query-awareness") this.flushUpdates();
     switch (message.type) {
       case "sync-step1":
         return connection.send(syncStep2Frame(this.doc, message.stateVector));
@@ -241,6 +247,7 @@ export class LiveDocument {
   tellReadOnly(connection: Connection): void {
     if (connection.toldReadOnly) return;
     connection.toldReadOnly = true;
+    this.flushUpdates();
     connection.send(permissionDeniedFrame("read-only"));
   }
 
@@ -304,20 +311,50 @@ export class LiveDocument {
 
   private onUpdate(update: Uint8Array, origin: unknown): void {
     if (origin === LOADED) return;
-    // One Buffer for every connection: ws sends a Buffer as it is, and wraps anything else in
-    // a new one for each send.
-    const bytes = updateFrame(update);
-    const frame = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    for (const connection of this.connections) {
-      if (connection !== origin) connection.send(frame);
-    }
+    // Sent at the end of the turn, merged with the others of this turn (realtime/turn.ts).
+    if (this.pending.length === 0) flushAtTurnEnd(this);
+    this.pending.push({ update, origin });
     if (origin === REMOTE) return; // stored by the process that received it
     this.log.append(this.name, update);
     this.storedRows++;
     if (this.storedRows > this.compactAt && !this.compacting) void this.compact();
   }
 
+  /**
+   * Sends the updates applied since the last call. A connection that sent none of them gets
+   * one update frame: all of them merged (Y.mergeUpdates; a single update goes as it is). One
+   * that sent some gets the others' as they are, in order (never its own back), in the same
+   * corked write: merging once per turn and document, not once per writer, keeps the merge
+   * cheaper than the frames it saves. Called at the end of the turn, and before any other
+   * frame to this document's connections, so no socket sees an answer or a presence change
+   * before an earlier update.
+   */
+  flushUpdates(): void {
+    const pending = this.pending;
+    if (pending.length === 0) return;
+    this.pending = [];
+    if (this.connections.size === 0 || this.destroyed) return;
+    const frames: (Buffer | undefined)[] = [];
+    const frameOf = (i: number) => (frames[i] ??= updateFrameBuffer(pending[i]!.update));
+    const origins = new Set(pending.map((p) => p.origin));
+    let merged: Buffer | undefined;
+    for (const connection of this.connections) {
+      if (!origins.has(connection)) {
+        merged ??=
+          pending.length === 1
+            ? frameOf(0)
+            : updateFrameBuffer(Y.mergeUpdates(pending.map((p) => p.update)));
+        connection.send(merged);
+        continue;
+      }
+      for (let i = 0; i < pending.length; i++) {
+        if (pending[i]!.origin !== connection) connection.send(frameOf(i));
+      }
+    }
+  }
+
   private onAwareness(change: AwarenessChange, origin: unknown): void {
+    this.flushUpdates(); // presence never overtakes an update
     for (const id of change.removed) {
       const owner = this.awarenessOwners.get(id);
       owner?.awarenessIds.delete(id);
@@ -429,6 +466,15 @@ export class LiveDocument {
     this.chain = next.catch(() => {});
     return next;
   }
+}
+
+/**
+ * A sync update frame as one Buffer for every connection: ws sends a Buffer as it is, and wraps
+ * anything else in a new one for each send.
+ */
+function updateFrameBuffer(update: Uint8Array): Buffer {
+  const bytes = updateFrame(update);
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 interface AwarenessChange {

@@ -9,6 +9,13 @@
  * after the provider has applied the server's frame. (A map, not a growing array: Yjs computes
  * an array event's changes by walking the whole array, so the clients' cost grew with every
  * edit and their queueing, not the servers, came to dominate the figures.)
+ *
+ * An edit counts as arrived when a state containing it arrives: a server may send a writer's
+ * updates of one moment merged into one frame (Broen does, realtime/turn.ts), and then the
+ * reader's map only shows the writer's last send time. So the writer keeps its send times (same
+ * thread), and a reader that sees time t of a writer records every edit of that writer sent at
+ * or before t that it had not seen yet. A server that sends each update on its own (the
+ * reference) gives exactly one edit per change, as before.
  */
 import { performance } from "node:perf_hooks";
 import { WebSocket } from "ws";
@@ -66,6 +73,10 @@ function socketClass(headers: Record<string, string>) {
   };
 }
 
+/** Every writer's send times on this thread, by document and writer number, in order. */
+const sendTimes = new Map<string, number[]>();
+const sendKey = (room: string, writer: string) => `${room}\u0000${writer}`;
+
 export function openClient(
   target: Target,
   room: string,
@@ -84,16 +95,30 @@ export function openClient(
   const edits = doc.getMap<number>("edits");
   const sink = options.sink;
   if (sink) {
+    /** Per writer: how many of its send times this client has recorded. */
+    const seen = new Map<string, number>();
     edits.observe((event) => {
       if (event.transaction.local) return;
       const now = performance.now();
       for (const writer of event.keysChanged) {
         const t = edits.get(writer);
-        if (t !== undefined) sink.record({ w: Number(writer), t }, now);
+        if (t === undefined) continue;
+        const log = sendTimes.get(sendKey(room, writer));
+        if (!log) {
+          sink.record({ w: Number(writer), t }, now);
+          continue;
+        }
+        let i = seen.get(writer) ?? 0;
+        for (; i < log.length && log[i]! <= t; i++)
+          sink.record({ w: Number(writer), t: log[i]! }, now);
+        seen.set(writer, i);
       }
     });
   }
   const writer = options.writer ?? 0;
+  const sent: number[] = [];
+  // Only a client opened as a writer (readers default to number 0 and never edit).
+  if (options.writer !== undefined) sendTimes.set(sendKey(room, String(writer)), sent);
   return {
     doc,
     provider,
@@ -119,7 +144,11 @@ export function openClient(
             };
             provider.on("sync", done);
           }),
-    edit: () => edits.set(String(writer), performance.now()),
+    edit: () => {
+      const t = performance.now();
+      sent.push(t);
+      edits.set(String(writer), t);
+    },
     destroy: () => {
       provider.destroy();
       doc.destroy();
