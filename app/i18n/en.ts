@@ -284,7 +284,8 @@ export const en: Record<MessageKey, string> = {
   "consent.noExpiry": "No expiry date",
   "consent.contentsRequired": "Choose at least one kind of content.",
   "consent.planParts": "The plan: which parts",
-  "consent.planPartsHint": "Tick each part of the plan the person agrees this member may see. The overview of who takes part comes with it.",
+  "consent.planPartsHint":
+    "Tick each part of the plan the person agrees this member may see. The overview of who takes part comes with it.",
   "consent.planPartsRequired": "Choose which parts of the plan the consent covers.",
   "consent.allPlanParts": "all parts",
   "planPart.mental_health": "Mental health",

@@ -280,7 +280,8 @@ export const nb = {
   "consent.noExpiry": "Uten utløpsdato",
   "consent.contentsRequired": "Velg minst én type innhold.",
   "consent.planParts": "Planen: hvilke deler",
-  "consent.planPartsHint": "Kryss av for hver del av planen personen samtykker til at dette medlemmet ser. Oversikten over hvem som deltar følger med.",
+  "consent.planPartsHint":
+    "Kryss av for hver del av planen personen samtykker til at dette medlemmet ser. Oversikten over hvem som deltar følger med.",
   "consent.planPartsRequired": "Velg hvilke deler av planen samtykket gjelder.",
   "consent.allPlanParts": "alle deler",
   "planPart.mental_health": "Psykisk helse",
