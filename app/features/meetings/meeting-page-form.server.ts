@@ -4,10 +4,8 @@ import { message } from "../../utils/validation";
 import { intentForm } from "../../utils/validation.server";
 import { EDITABLE, type MeetingSnapshot } from "./meetings.server";
 
-/** The buttons of a meeting's page. */
+/** The buttons of a meeting's page (changing or cancelling it is on its edit page). */
 export const MeetingPageIntent = intentForm([
-  "update",
-  "cancel",
   "new-link",
   "show-link",
   "respond",
