@@ -137,6 +137,12 @@ describe.skipIf(!hasChromium)("changing a meeting on its own page", () => {
         .where(eq(meetings.id, docs.meetingId));
       expect(row).toEqual({ place: "Fjordvik rådhus, rom 4", durationMinutes: 60 });
       expect(await page.locator("main").innerText()).toContain("Fjordvik rådhus, rom 4");
+      // The refused post (400) is the one console error expected here.
+      session.problems.splice(
+        0,
+        session.problems.length,
+        ...session.problems.filter((p) => !/\/edit: .*400/.test(p)),
+      );
     },
     SLOW,
   );
