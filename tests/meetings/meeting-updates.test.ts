@@ -133,11 +133,7 @@ async function save(
     leaderId: leaders.map((l) => l.userId),
     ...changes,
   };
-  const response = await server.post(
-    `/meetings/${meetingId}/edit`,
-    entries(form),
-    cookie.leader,
-  );
+  const response = await server.post(`/meetings/${meetingId}/edit`, entries(form), cookie.leader);
   // Saved: back to the meeting page, which says so (meeting-edit.server.ts).
   expect(response.status, await response.clone().text()).toBe(302);
   expect(response.headers.get("location")).toBe(`/meetings/${meetingId}?changed=saved#changed`);
