@@ -120,8 +120,8 @@ describe.skipIf(!hasChromium)("the person's own link", () => {
       await person.page.keyboard.press("Enter");
       const own = person.page.locator("article.agenda-item", { hasText: THEME });
       await own.waitFor({ state: "visible", timeout: 20_000 });
-      // Theirs: written in and brought by the person, on their own page.
-      await expect(own.innerText()).resolves.toContain("skrevet inn av Hovedpersonen");
+      // Theirs: brought (and written in) by the person, on their own page.
+      await expect(own.innerText()).resolves.toContain("Tas opp av Hovedpersonen");
       expect(
         await own
           .locator("label", { hasText: "Tas opp av" })
@@ -136,7 +136,7 @@ describe.skipIf(!hasChromium)("the person's own link", () => {
       const seen = leader.page.locator("article.agenda-item", { hasText: THEME });
       await seen.waitFor({ state: "attached", timeout: 20_000 });
       // The leader sees it with her name, as brought and written by her.
-      await expect(seen.innerText()).resolves.toContain("skrevet inn av Siri Havdal");
+      await expect(seen.innerText()).resolves.toContain("Tas opp av Siri Havdal");
       expect(
         await seen
           .locator("label", { hasText: "Tas opp av" })
