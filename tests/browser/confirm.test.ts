@@ -155,7 +155,7 @@ describe.skipIf(!hasChromium)("destructive actions ask first", () => {
       async prepare() {
         const id = await newMeeting();
         return {
-          path: `/meetings/${id}`,
+          path: `/meetings/${id}/edit`,
           done: async () =>
             (
               await server.database.db
@@ -436,7 +436,7 @@ describe.skipIf(!hasChromium)("destructive actions ask first", () => {
     const color = (locator: Locator) =>
       locator.evaluate((element) => getComputedStyle(element).color);
 
-    await page.goto(`${server.url}/meetings/${id}`);
+    await page.goto(`${server.url}/meetings/${id}/edit`);
     await waitForHydration(page);
     const save = page.getByRole("button", { name: "Lagre møtet", exact: true });
     const cancel = page.getByRole("button", { name: "Avlys møtet", exact: true });
@@ -536,7 +536,7 @@ describe.skipIf(!hasChromium)("destructive actions ask first", () => {
     await page.screenshot({ path: "/tmp/confirm-new-link-panel.png" });
     await check("the new-link question on the page");
 
-    await page.goto(`${server.url}/meetings/${id}`);
+    await page.goto(`${server.url}/meetings/${id}/edit`);
     await waitForHydration(page);
     await page.getByRole("button", { name: "Avlys møtet", exact: true }).click();
     await page.getByRole("dialog").waitFor();
