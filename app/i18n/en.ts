@@ -6,6 +6,7 @@ export const en: Record<MessageKey, string> = {
   "skip.toMain": "Skip to main content",
   /* Page titles (utils/meta.ts: what the page shows, never a name or health information). */
   "title.meeting": "{kind} {when}",
+  "title.meetingEdit": "Change meeting: {kind} {when}",
   "title.meetingCancelled": "Cancelled: {kind} {when}",
   "title.meetingsList": "Meetings: {tab}",
   "title.meetingsListPage": "Meetings: {tab}, page {page}",
@@ -375,6 +376,9 @@ export const en: Record<MessageKey, string> = {
   "meeting.alreadyCancelled": "The meeting is already cancelled.",
   "meeting.new": "New meeting",
   "meeting.edit": "Edit the meeting",
+  "meeting.editLink": "Change time, place or invitees",
+  "meeting.backToMeeting": "Back to the meeting",
+  "meeting.cancelHeading": "Cancel the meeting",
   "meeting.cancel": "Cancel the meeting",
   "meeting.kind": "Kind of meeting",
   "meeting.date": "Date",

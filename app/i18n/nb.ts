@@ -5,6 +5,7 @@ export const nb = {
   "skip.toMain": "Hopp til hovedinnholdet",
   /* Page titles (utils/meta.ts: what the page shows, never a name or health information). */
   "title.meeting": "{kind} {when}",
+  "title.meetingEdit": "Endre møte: {kind} {when}",
   "title.meetingCancelled": "Avlyst: {kind} {when}",
   "title.meetingsList": "Møter: {tab}",
   "title.meetingsListPage": "Møter: {tab}, side {page}",
@@ -371,6 +372,9 @@ export const nb = {
   "meeting.alreadyCancelled": "Møtet er allerede avlyst.",
   "meeting.new": "Nytt møte",
   "meeting.edit": "Endre møtet",
+  "meeting.editLink": "Endre tid, sted eller inviterte",
+  "meeting.backToMeeting": "Tilbake til møtet",
+  "meeting.cancelHeading": "Avlyse møtet",
   "meeting.cancel": "Avlys møtet",
   "meeting.kind": "Type møte",
   "meeting.date": "Dato",

@@ -6,13 +6,11 @@ import {
 } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { currentInvitationLink, newInvitationLink } from "../features/meetings/invitations.server";
-import { LeaderChoiceError } from "../features/accounts/choices.server";
 import { ConfirmAction } from "../components/confirm";
 import { CopyButton } from "../components/copy-button";
 import { GeneralErrorBoundary } from "../components/error-boundary";
 import { ErrorSummary } from "../components/forms";
 import { AnswerButtons } from "../features/meetings/answer-buttons";
-import { MeetingForm } from "../features/meetings/meeting-form";
 import { formatDateTime, translator, useLocale, useT } from "../i18n";
 import { getLocale } from "../i18n/locale.server";
 import { AgendaPanel } from "../features/agenda/agenda-panel";
@@ -20,27 +18,17 @@ import { agendaForUser } from "../features/agenda/agenda-page.server";
 import type { MessageKey } from "../i18n/nb";
 import { idFromUrl } from "../features/access/access.server";
 import {
-  osloDateTime,
-  parseMeetingForm,
-  submittedMeetingValues,
-} from "../features/meetings/meeting-form.server";
-import {
   InvitationAnswer,
   InvitationLinkFor,
   MeetingPageIntent,
-  MeetingVersion,
-  startedFrom,
 } from "../features/meetings/meeting-page-form.server";
-import { cancelMeeting, planningChoices, updateMeeting } from "../features/meetings/changes.server";
+import { CHANGED_NOTICE } from "../features/meetings/meeting-edit.server";
 import { answerSlot, previousAnswer } from "../features/meetings/answers.server";
 import {
   AnswerOutdatedError,
   MeetingCancelledError,
-  MeetingChoiceError,
   respondAsUser,
-  snapshotOf,
   viewMeeting,
-  type MeetingSnapshot,
 } from "../features/meetings/meetings.server";
 import { issueFormToken, readFormClaim, userOwner } from "../features/forms/once.server";
 import { requirePermission } from "../features/accounts/session.server";
@@ -67,9 +55,6 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requirePermission(request, context, "meetings.view");
   const view = await viewMeeting(user, context, idFromUrl(params.meetingId));
   const m = view.meeting;
-  const planning = view.manage ? await planningChoices(user, m.networkId) : null;
-  // With which of two instants a time in autumn's repeated hour is (osloDateTime).
-  const { date, time, utcOffset, offsetChoices } = osloDateTime(m.startsAt);
   const t = translator(await getLocale(request));
   const agenda = await agendaForUser(user, m, {
     ownInvitationMemberId:
@@ -123,29 +108,16 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     /** The time an answer on this page is given for (answers.server.ts). */
     answerFor: answerSlot(m),
     ownInvitationId: view.ownInvitationId,
-    edit: planning
-      ? {
-          members: planning.members.map(({ id, name, isPerson }) => ({ id, name, isPerson })),
-          leaders: planning.leaderChoices,
-          hidden: { version: String(m.version), startedFrom: JSON.stringify(snapshotOf(m)) },
-          values: {
-            kind: m.kind,
-            date,
-            time,
-            utcOffset,
-            offsetChoices,
-            durationMinutes: m.durationMinutes,
-            place: m.place ?? "",
-            videoLink: m.videoLink ?? "",
-            internalTitle: m.internalTitle,
-            calendarTitle: m.calendarTitle,
-            detailsInInvites: m.detailsInInvites,
-            memberIds: view.invited.map((i) => i.memberId),
-            leaderIds: view.leaders.map((l) => l.id),
-          },
-        }
-      : null,
+    /** What the edit page did before it sent the leader back here (`?changed=`), if anything. */
+    changed: changedNotice(new URL(request.url).searchParams.get("changed")),
   };
+}
+
+/** The notice for `?changed=` (meeting-edit.server.ts), or null for anything else. */
+function changedNotice(changed: string | null): MessageKey | null {
+  return changed && Object.hasOwn(CHANGED_NOTICE, changed)
+    ? CHANGED_NOTICE[changed as keyof typeof CHANGED_NOTICE]
+    : null;
 }
 
 /** `link`: an invitee's personal link (`linkFor`), new or current, for the leader to pass on. */
@@ -194,35 +166,6 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         await setAttendance(manager, context, meetingId, present);
         return data<Done>({ ok: true, notice: "attendance.saved" });
       }
-      case "update": {
-        const version = validate(MeetingVersion, fields);
-        const begunFrom = startedFrom(fields.startedFrom);
-        // A past start the editor began from was confirmed already (or is the meeting held):
-        // only a change to a past time asks again.
-        const keptStart = begunFrom?.startsAt ? new Date(begunFrom.startsAt) : null;
-        const parsed = parseMeetingForm(form, new Date(), keptStart);
-        if (!version.ok || !parsed.ok) {
-          return badRequest(
-            { ...(version.ok ? {} : version.errors), ...(parsed.ok ? {} : parsed.errors) },
-            { values: submittedMeetingValues(form) },
-          );
-        }
-        const result = await updateMeeting(manager, context, meetingId, {
-          expectedVersion: version.value.version,
-          startedFrom: begunFrom,
-          input: parsed.meeting,
-        });
-        if (!result.ok) {
-          return data(
-            { ok: false as const, conflict: result.changedByOthers, errors: undefined },
-            { status: 409 },
-          );
-        }
-        return data<Done>({ ok: true, notice: "meeting.saved" });
-      }
-      case "cancel":
-        await cancelMeeting(manager, context, meetingId);
-        return data<Done>({ ok: true, notice: "meeting.cancelled" });
       case "new-link": {
         const target = validate(InvitationLinkFor, fields);
         if (!target.ok) return badRequest(target.errors);
@@ -273,31 +216,10 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     if (error instanceof AttendanceChoiceError) {
       return badRequest({ present: [message("attendance.unknown")] });
     }
-    if (error instanceof LeaderChoiceError) {
-      return badRequest({ leaderId: [message("meeting.unknownLeader")] });
-    }
-    if (error instanceof MeetingChoiceError) {
-      return badRequest({
-        [error.field]: [
-          message(error.field === "memberId" ? "meeting.unknownMember" : "meeting.noRevisionDate"),
-        ],
-      });
-    }
     throw error;
   }
   return badRequest({ intent: [message("form.unknownIntent")] });
 }
-
-const FIELD_LABEL: Record<keyof MeetingSnapshot, MessageKey> = {
-  startsAt: "meeting.when",
-  durationMinutes: "meeting.duration",
-  place: "meeting.place",
-  videoLink: "meeting.videoLink",
-  kind: "meeting.kind",
-  internalTitle: "meeting.internalTitle",
-  calendarTitle: "meeting.calendarTitle",
-  detailsInInvites: "meeting.detailsInInvites",
-};
 
 export default function MeetingPage() {
   const {
@@ -309,7 +231,7 @@ export default function MeetingPage() {
     invited,
     ownInvitationId,
     answerFor,
-    edit,
+    changed,
     formToken,
     agenda,
   } = useLoaderData<typeof loader>();
@@ -318,7 +240,6 @@ export default function MeetingPage() {
   const t = useT();
   const locale = useLocale();
   const done = result && result.ok ? (result as Done) : null;
-  const conflict = result && !result.ok && "conflict" in result ? result.conflict : null;
   const errors = result && !result.ok && "errors" in result ? result.errors : undefined;
   const cancelled = meeting.status === "cancelled";
   const own = invited.find((i) => i.id === ownInvitationId);
@@ -351,17 +272,13 @@ export default function MeetingPage() {
           ) : null}
         </div>
       ) : null}
-      {conflict ? (
-        <div className="ds-error-summary" role="alert">
-          <p>{t("meeting.conflict")}</p>
-          <p>
-            {t("meeting.changedFields", {
-              fields: conflict.map((f) => t(FIELD_LABEL[f])).join(", "),
-            })}
-          </p>
-        </div>
+      {changed && !result ? (
+        // Focused after the edit page's redirect (#changed, route-announcer.tsx): read out.
+        <p className="ds-alert" data-color="success" role="status" id="changed" tabIndex={-1}>
+          {t(changed)}
+        </p>
       ) : null}
-      {!edit ? <ErrorSummary errors={errors} /> : null}
+      <ErrorSummary errors={errors} />
       <dl className="facts">
         <dt>{t("meeting.status")}</dt>
         <dd>{t(`meetingStatus.${meeting.status}`)}</dd>
@@ -382,6 +299,13 @@ export default function MeetingPage() {
           </>
         ) : null}
       </dl>
+      {manage && !cancelled ? (
+        <p className="actions">
+          <Link className="ds-button" data-variant="secondary" to={`/meetings/${meeting.id}/edit`}>
+            {t("meeting.editLink")}
+          </Link>
+        </p>
+      ) : null}
       {own && !cancelled ? (
         <section className="panel" aria-labelledby="answer-title">
           <h2 id="answer-title">{t("invitation.yourAnswer")}</h2>
@@ -495,31 +419,6 @@ export default function MeetingPage() {
       ) : null}
       {!cancelled ? <AgendaPanel data={agenda} /> : null}
       {attendance && !cancelled ? <AttendanceForm lines={attendance} /> : null}
-      {edit && !cancelled ? (
-        <section className="panel" aria-labelledby="edit-title">
-          <h2 id="edit-title">{t("meeting.edit")}</h2>
-          <MeetingForm
-            values={
-              result && "values" in result ? (result.values as typeof edit.values) : edit.values
-            }
-            members={edit.members}
-            leaders={edit.leaders}
-            errors={errors}
-            intent="update"
-            hidden={edit.hidden}
-          />
-          <div className="actions">
-            <ConfirmAction
-              id="cancel"
-              intent="cancel"
-              label={t("meeting.cancel")}
-              question={t("confirm.cancelMeeting.question")}
-              consequence={t("confirm.cancelMeeting.consequence")}
-              confirmLabel={t("confirm.cancelMeeting.yes")}
-            />
-          </div>
-        </section>
-      ) : null}
       {manage ? (
         <p>
           <Link to={`/networks/${meeting.networkId}`}>{t("meeting.network")}</Link>

@@ -66,7 +66,7 @@ describe.skipIf(!hasChromium)("every page: WCAG 2.1 AA, 320 px, one field height
     [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
     docs = await demoDocuments(server.database.db);
     // A meeting planned through the form, with the NAV partner invited: its e-mail fills the
-    // outbox, and its page has the answers table and the cancel button.
+    // outbox, and its page has the answers table, its edit page the cancel button.
     const date = DateTime.now().setZone("Europe/Oslo").plus({ months: 1 }).toISODate()!;
     const planned = await server.post(
       `/meetings/new?networkId=${docs.networkId}`,
@@ -115,9 +115,10 @@ describe.skipIf(!hasChromium)("every page: WCAG 2.1 AA, 320 px, one field height
     { name: "meetings (leader)", path: () => "/meetings", as: DEMO.leader },
     { name: "meetings, week (leader)", path: () => "/meetings?view=week", as: DEMO.leader },
     { name: "meetings, month (leader)", path: () => "/meetings?view=month", as: DEMO.leader },
+    { name: "meeting (leader)", path: () => `/meetings/${meetingId}`, as: DEMO.leader },
     {
-      name: "meeting (leader)",
-      path: () => `/meetings/${meetingId}`,
+      name: "change meeting (leader)",
+      path: () => `/meetings/${meetingId}/edit`,
       as: DEMO.leader,
       destructive: 1,
     },

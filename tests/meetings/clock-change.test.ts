@@ -219,7 +219,8 @@ describe("one instant in the database, the e-mail, the download and the feed", (
     const leaderPage = await (await server.fetch(`/meetings/${id}`, { cookie: leader })).text();
     expect(leaderPage).toContain("02:30 CET");
     // … and the edit form keeps the choice, so saving it again keeps the instant.
-    expect(leaderPage).toMatch(/name="utcOffset" [^>]*checked="" value="\+01:00"/);
+    const editPage = await (await server.fetch(`/meetings/${id}/edit`, { cookie: leader })).text();
+    expect(editPage).toMatch(/name="utcOffset" [^>]*checked="" value="\+01:00"/);
     secondToken = mail.token;
   });
 
@@ -282,12 +283,12 @@ describe("one instant in the database, the e-mail, the download and the feed", (
     const invitation = await nextMail();
     expect(invitation.text).toMatch(/kl\. 02:15 \(sommertid, UTC\+02:00\)–02:45 \(sommertid/);
     expectValid(invitation.ics, invitation.contentType);
-    const page = await (await server.fetch(`/meetings/${id}`, { cookie: leader })).text();
+    const page = await (await server.fetch(`/meetings/${id}/edit`, { cookie: leader })).text();
     expect(page).toMatch(/name="utcOffset" [^>]*checked="" value="\+02:00"/);
 
     const before = await stored(id);
     const moved = await server.post(
-      `/meetings/${id}`,
+      `/meetings/${id}/edit`,
       meetingForm({
         intent: "update",
         date: AUTUMN,
@@ -298,7 +299,7 @@ describe("one instant in the database, the e-mail, the download and the feed", (
       }),
       leader,
     );
-    expect(moved.status).toBe(200);
+    expect(moved.status).toBe(302);
     const after = await stored(id);
     expect(iso(after.startsAt)).toBe(iso(second!));
     expect(after.sequence).toBeGreaterThan(before.sequence);
@@ -313,7 +314,7 @@ describe("one instant in the database, the e-mail, the download and the feed", (
 
     // Removing the member from the meeting: CANCEL without STATUS, same instant.
     const uninvited = await server.post(
-      `/meetings/${id}`,
+      `/meetings/${id}/edit`,
       [
         ...meetingForm(
           {
@@ -329,7 +330,7 @@ describe("one instant in the database, the e-mail, the download and the feed", (
       ],
       leader,
     );
-    expect(uninvited.status).toBe(200);
+    expect(uninvited.status).toBe(302);
     const cancel = await nextMail();
     expect(cancel.contentType).toBe("text/calendar; charset=utf-8; method=CANCEL");
     expectValid(cancel.ics, cancel.contentType, { cancels: "attendees" });
@@ -338,7 +339,9 @@ describe("one instant in the database, the e-mail, the download and the feed", (
 
   it("cancelled: the e-mail and the download both say CANCEL, in body and type (item 4)", async () => {
     const { id, start } = planned[0]!;
-    expect((await server.post(`/meetings/${id}`, { intent: "cancel" }, leader)).status).toBe(200);
+    expect((await server.post(`/meetings/${id}/edit`, { intent: "cancel" }, leader)).status).toBe(
+      302,
+    );
     const mail = await nextMail();
     expect(mail.contentType).toBe("text/calendar; charset=utf-8; method=CANCEL");
     expect(mail.text).toMatch(/kl\. 02:30 \(vintertid, UTC\+01:00\)–03:15\n/);

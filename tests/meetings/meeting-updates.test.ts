@@ -133,8 +133,10 @@ async function save(
     leaderId: leaders.map((l) => l.userId),
     ...changes,
   };
-  const response = await server.post(`/meetings/${meetingId}`, entries(form), cookie.leader);
-  expect(response.status, await response.clone().text()).toBe(200);
+  const response = await server.post(`/meetings/${meetingId}/edit`, entries(form), cookie.leader);
+  // Saved: back to the meeting page, which says so (meeting-edit.server.ts).
+  expect(response.status, await response.clone().text()).toBe(302);
+  expect(response.headers.get("location")).toBe(`/meetings/${meetingId}?changed=saved#changed`);
   return response;
 }
 
@@ -664,7 +666,7 @@ describe("which e-mail each member gets from one save (10.3)", () => {
   it("cancelling the meeting is a cancellation for everyone still invited", async () => {
     const id = await plan();
     const sent = await mailFrom(() =>
-      server.post(`/meetings/${id}`, { intent: "cancel" }, cookie.leader),
+      server.post(`/meetings/${id}/edit`, { intent: "cancel" }, cookie.leader),
     );
     expect(sent.map((m) => m.toAddress).sort()).toEqual([KNUT, DEMO.nav].sort());
     for (const message of sent) {

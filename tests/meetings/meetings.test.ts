@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditLog, invitations, meetings, outbox } from "../../db/schema";
 import { itipViolations } from "../support/itip";
 import { DEMO, startTestServer, type TestServer } from "../support/server";
+import { nb } from "../../app/i18n/nb";
 
 let server: TestServer;
 const cookie: Record<string, string> = {};
@@ -223,7 +224,7 @@ describe("the invitation link", () => {
     ).toMatch(/Omar[^<]*<\/td><td[^>]*>Kanskje/);
     // But not change the meeting.
     expect(
-      (await server.post(`/meetings/${meetingId}`, { intent: "cancel" }, cookie.nav)).status,
+      (await server.post(`/meetings/${meetingId}/edit`, { intent: "cancel" }, cookie.nav)).status,
     ).toBe(403);
   });
 
@@ -237,8 +238,8 @@ describe("the invitation link", () => {
       leaderId: [await server.userId(DEMO.leader)],
       version: String(m.version),
     });
-    const updated = await server.post(`/meetings/${meetingId}`, form, cookie.leader);
-    expect(updated.status).toBe(200);
+    const updated = await server.post(`/meetings/${meetingId}/edit`, form, cookie.leader);
+    expect(updated.status).toBe(302);
     const view = await (
       await server.fetch(`/meetings/${meetingId}`, { cookie: cookie.leader })
     ).text();
@@ -266,13 +267,87 @@ describe("the invitation link", () => {
 });
 
 describe("changing a meeting", () => {
+  it("is its own page, for those who manage the meeting; the meeting page only links to it", async () => {
+    const edit = `/meetings/${meetingId}/edit`;
+    const leaderView = await (
+      await server.fetch(`/meetings/${meetingId}`, { cookie: cookie.leader })
+    ).text();
+    expect(leaderView).toContain(`href="${edit}"`);
+    expect(leaderView).toContain(nb["meeting.editLink"]);
+    expect(leaderView).not.toContain('name="startedFrom"'); // the form is not on the page
+    expect(leaderView).not.toContain(nb["meeting.cancel"]);
+    const navView = await (
+      await server.fetch(`/meetings/${meetingId}`, { cookie: cookie.nav })
+    ).text();
+    expect(navView).not.toContain(`href="${edit}"`);
+
+    const page = await server.fetch(edit, { cookie: cookie.leader });
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain('name="startedFrom"');
+    expect(html).toContain(nb["meeting.cancel"]);
+    expect((await server.fetch(edit, { cookie: cookie.leader2 })).status).toBe(200);
+    // As the meeting page: without the permission 403, a leader of another network 404.
+    for (const who of ["nav", "housing", "admin"] as const) {
+      expect((await server.fetch(edit, { cookie: cookie[who] })).status, who).toBe(403);
+    }
+    await server.createUser("annen.nettverksleder@fjordvik.test", ["leader"]);
+    const outsider = await server.cookieFor("annen.nettverksleder@fjordvik.test");
+    expect((await server.fetch(edit, { cookie: outsider })).status).toBe(404);
+    expect((await server.post(edit, { intent: "cancel" }, outsider)).status).toBe(404);
+    expect(
+      (await server.fetch(`/meetings/${crypto.randomUUID()}/edit`, { cookie: cookie.leader }))
+        .status,
+    ).toBe(404);
+
+    // The meeting page no longer takes the form's intents; the edit page refuses others.
+    const before = (
+      await server.database.db.select().from(meetings).where(eq(meetings.id, meetingId))
+    )[0]!;
+    for (const intent of ["update", "cancel"]) {
+      const old = await server.post(`/meetings/${meetingId}`, { intent }, cookie.leader);
+      expect(old.status, intent).toBe(400);
+    }
+    expect((await server.post(edit, { intent: "respond" }, cookie.leader)).status).toBe(400);
+    // Bad input: 400 with the field's message, nothing saved.
+    const bad = await server.post(
+      edit,
+      meetingForm({
+        intent: "update",
+        date: "",
+        memberId: [relativeId, navMemberId],
+        leaderId: [await server.userId(DEMO.leader)],
+        version: String(before.version),
+      }),
+      cookie.leader,
+    );
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toContain('aria-invalid="true"');
+    const after = (
+      await server.database.db.select().from(meetings).where(eq(meetings.id, meetingId))
+    )[0]!;
+    expect(after.version).toBe(before.version);
+    expect(after.status).toBe("scheduled");
+  });
+
+  it("sends the leader back to the meeting page, which says what was done", async () => {
+    const notice = await (
+      await server.fetch(`/meetings/${meetingId}?changed=saved`, { cookie: cookie.leader })
+    ).text();
+    expect(notice).toMatch(/role="status" id="changed" tabindex="-1">Møtet er lagret/);
+    const other = await (
+      await server.fetch(`/meetings/${meetingId}?changed=toString`, { cookie: cookie.leader })
+    ).text();
+    expect(other).not.toContain('id="changed"');
+  });
+
   it("raises SEQUENCE and re-sends on a material change, not on a title change", async () => {
     const before = (
       await server.database.db.select().from(meetings).where(eq(meetings.id, meetingId))
     )[0]!;
     const queued = (await mail()).length;
     const retitled = await server.post(
-      `/meetings/${meetingId}`,
+      `/meetings/${meetingId}/edit`,
       meetingForm({
         intent: "update",
         internalTitle: "Nytt navn",
@@ -282,14 +357,14 @@ describe("changing a meeting", () => {
       }),
       cookie.leader,
     );
-    expect(retitled.status).toBe(200);
+    expect(retitled.status).toBe(302);
     const mid = (
       await server.database.db.select().from(meetings).where(eq(meetings.id, meetingId))
     )[0]!;
     expect(mid.sequence).toBe(before.sequence);
     expect((await mail()).length).toBe(queued);
     const moved = await server.post(
-      `/meetings/${meetingId}`,
+      `/meetings/${meetingId}/edit`,
       meetingForm({
         intent: "update",
         time: "12:30",
@@ -299,7 +374,7 @@ describe("changing a meeting", () => {
       }),
       cookie.leader,
     );
-    expect(moved.status).toBe(200);
+    expect(moved.status).toBe(302);
     const after = (
       await server.database.db.select().from(meetings).where(eq(meetings.id, meetingId))
     )[0]!;
@@ -318,7 +393,7 @@ describe("changing a meeting", () => {
       await server.database.db.select().from(meetings).where(eq(meetings.id, meetingId))
     )[0]!;
     const page = await (
-      await server.fetch(`/meetings/${meetingId}`, { cookie: cookie.leader2 })
+      await server.fetch(`/meetings/${meetingId}/edit`, { cookie: cookie.leader2 })
     ).text();
     const startedFrom = /name="startedFrom" value="([^"]+)"/
       .exec(page)![1]!
@@ -331,13 +406,13 @@ describe("changing a meeting", () => {
       startedFrom,
     };
     const first = await server.post(
-      `/meetings/${meetingId}`,
+      `/meetings/${meetingId}/edit`,
       meetingForm({ ...common, place: "Rådhuset, rom 4", time: "12:30" }),
       cookie.leader,
     );
-    expect(first.status).toBe(200);
+    expect(first.status).toBe(302);
     const second = await server.post(
-      `/meetings/${meetingId}`,
+      `/meetings/${meetingId}/edit`,
       meetingForm({ ...common, internalTitle: "Min versjon", time: "12:30" }),
       cookie.leader2,
     );
@@ -362,7 +437,7 @@ describe("changing a meeting", () => {
     expect((await server.fetch(`/i/${knutToken}`)).status).toBe(200);
     const queued = (await mail()).length;
     const response = await server.post(
-      `/meetings/${meetingId}`,
+      `/meetings/${meetingId}/edit`,
       meetingForm({
         intent: "update",
         time: "12:30",
@@ -373,7 +448,7 @@ describe("changing a meeting", () => {
       }),
       cookie.leader,
     );
-    expect(response.status).toBe(200);
+    expect(response.status).toBe(302);
     expect((await server.fetch(`/i/${knutToken}`)).status).toBe(404);
     const cancel = (await mail()).slice(queued).find((m) => m.toAddress === "knut@example.test")!;
     expect(cancel.calendarMethod).toBe("CANCEL");
@@ -391,8 +466,9 @@ describe("changing a meeting", () => {
     );
     const queued = (await mail()).length;
     expect(
-      (await server.post(`/meetings/${meetingId}`, { intent: "cancel" }, cookie.leader)).status,
-    ).toBe(200);
+      (await server.post(`/meetings/${meetingId}/edit`, { intent: "cancel" }, cookie.leader))
+        .status,
+    ).toBe(302);
     const cancels = (await mail()).slice(queued);
     expect(cancels.map((m) => m.toAddress)).toEqual([DEMO.nav]);
     const ics = parseIcs(cancels[0]!.calendar!);
@@ -403,7 +479,8 @@ describe("changing a meeting", () => {
     expect(await (await server.fetch(`/i/${navToken}`)).text()).toContain("Møtet er avlyst");
     expect((await server.post(`/i/${navToken}`, { response: "accepted" })).status).toBe(404);
     expect(
-      (await server.post(`/meetings/${meetingId}`, { intent: "cancel" }, cookie.leader)).status,
+      (await server.post(`/meetings/${meetingId}/edit`, { intent: "cancel" }, cookie.leader))
+        .status,
     ).toBe(400);
   });
 });

@@ -31,7 +31,9 @@ const PAGE_ALLOWANCE: Record<keyof typeof mainPages, { raw: number; gzip: number
   // Raised again (issue 11): the agenda panel (the server-rendered agenda and the loader of the
   // live editor, which itself loads only on demand), attendance, the run and minutes links.
   // Measured 27.4 / 11.1.
-  "/meetings/$meetingId": { raw: 30, gzip: 12 },
+  // Lowered (issue 11): the form to change the meeting moved to its own page
+  // (/meetings/$meetingId/edit), and with it the meeting form's script. Measured 20.2 / 8.3.
+  "/meetings/$meetingId": { raw: 23, gzip: 10 },
   "/networks": { raw: 5, gzip: 3 }, // measured 2.4 / 1.3
   // Raised 2026-11-30 (issue 10): the confirmation step (confirm.tsx) and the member form that
   // starts empty after a save, with editing a member's details. Measured 19.6 / 7.6.

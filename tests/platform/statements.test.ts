@@ -14,11 +14,14 @@ import { DEMO, startTestServer, type TestServer } from "../support/server";
  * minutes lock (registry.server.ts documentPermission, the one rule for live documents) and the
  * agenda's stored state — and seven for a partner, who also reads the invitees' and leaders'
  * names, their consent and the minutes lock (a contributor becomes a reader once closed). Passing the page's meeting row into documentPermission would save
- * the owner query; not done yet.
+ * the owner query; not done yet. The form to change a meeting moved to its own page (issue 11):
+ * the meeting page no longer reads the network's members and the leaders to choose (three
+ * fewer for leaders); the edit page reads them, with the meeting as the meeting page does.
  */
 const BOUNDS: Record<string, Partial<Record<"leader" | "coordinator" | "nav", number>>> = {
   "/meetings": { leader: 3, coordinator: 4, nav: 4 },
-  "/meetings/:meeting": { leader: 13, coordinator: 14, nav: 15 },
+  "/meetings/:meeting": { leader: 10, coordinator: 11, nav: 15 },
+  "/meetings/:meeting/edit": { leader: 9, coordinator: 10 },
   "/networks/:network": { leader: 9, coordinator: 10, nav: 6 },
   "/persons/:person": { leader: 8, coordinator: 9, nav: 6 },
   "/networks": { leader: 7, coordinator: 8, nav: 5 },

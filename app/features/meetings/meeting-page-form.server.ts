@@ -4,15 +4,8 @@ import { message } from "../../utils/validation";
 import { intentForm } from "../../utils/validation.server";
 import { EDITABLE, type MeetingSnapshot } from "./meetings.server";
 
-/** The buttons of a meeting's page. */
-export const MeetingPageIntent = intentForm([
-  "update",
-  "cancel",
-  "new-link",
-  "show-link",
-  "respond",
-  "attendance",
-]);
+/** The buttons of a meeting's page (changing or cancelling it is on its edit page). */
+export const MeetingPageIntent = intentForm(["new-link", "show-link", "respond", "attendance"]);
 
 /** The version of the meeting the edit form was filled in from. */
 export const MeetingVersion = z.object({
