@@ -15,6 +15,8 @@ const sources = (dir: string): string[] =>
 
 // Keys built at run time from a value: `role.${role}`, `auditAction.${action}`, nav labels.
 const DYNAMIC_PREFIXES = [
+  // The parts of a plan that consent names: consent/member-consents.tsx.
+  "planPart.",
   // The live agenda picks these by state: agenda/live-agenda.tsx and agenda-panel.tsx.
   "agenda.status.",
   "agenda.connection.",

@@ -19,8 +19,11 @@ import { mainPages, pageScripts, pageUrls } from "../../scripts/page-js.mjs";
  */
 // Raised 2026-11-30 (issue 11): both message catalogues ship to every page, and they grew with
 // the agenda, run view, minutes and form texts (24 → 36 kB each). Measured 357.2 / 111.3.
-// The next step is to send only the page's language, not a larger budget.
-const FRAMEWORK = { raw: 360, gzip: 113 };
+// Raised again (issues 11 and 12: templates, cards, carrying over, consent per part of the
+// plan): measured 367.2 / 113.6, of which the catalogues are 75.7 / 22.8. Sending only the
+// page's language is still the next step (it was not done here: it changes how every page
+// gets its texts, see the closing note of 2026-11-30, session 3).
+const FRAMEWORK = { raw: 370, gzip: 115 };
 
 const PAGE_ALLOWANCE: Record<keyof typeof mainPages, { raw: number; gzip: number }> = {
   "/": { raw: 4, gzip: 2 }, // measured 1.3 / 0.8
@@ -38,7 +41,8 @@ const PAGE_ALLOWANCE: Record<keyof typeof mainPages, { raw: number; gzip: number
   // Raised 2026-11-30 (issue 10): the confirmation step (confirm.tsx) and the member form that
   // starts empty after a save, with editing a member's details. Measured 19.6 / 7.6.
   // Measured 22.3 / 8.8 after Designsystemet's classes and data attributes (issue 10, item 15).
-  "/networks/$networkId": { raw: 23, gzip: 9 },
+  // Raised (issue 12): the consent form names the parts of the plan. Measured gzip 9.1.
+  "/networks/$networkId": { raw: 23, gzip: 10 },
   // measured 10.6 / 5.1 with SubmitButton (issue 10, item 6: progress, no second press)
   "/persons/$personId": { raw: 12, gzip: 6 },
   "/login": { raw: 7, gzip: 4 }, // measured 4.6 / 2.3
