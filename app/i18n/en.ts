@@ -452,6 +452,8 @@ export const en: Record<MessageKey, string> = {
   "invitation.invalid": "The link is invalid, withdrawn or expired.",
   "invitation.cancelled": "The meeting is cancelled.",
   "invitation.yourAnswer": "Your reply",
+  "invitation.reviewMinutes": "The minutes are ready: read them, and approve or write a comment",
+  "invitation.readMinutes": "Read the minutes of the meeting",
   "invitation.answered": "Thank you, your reply is saved.",
   "invitation.oldAnswer":
     "The time has changed. You replied “{response}” for the old time {when}. Please reply again for the new time.",

@@ -449,6 +449,8 @@ export const nb = {
   "invitation.invalid": "Lenken er ugyldig, trukket tilbake eller utløpt.",
   "invitation.cancelled": "Møtet er avlyst.",
   "invitation.yourAnswer": "Ditt svar",
+  "invitation.reviewMinutes": "Referatet er klart: les det, og godkjenn eller skriv en kommentar",
+  "invitation.readMinutes": "Les referatet fra møtet",
   "invitation.answered": "Takk, svaret ditt er lagret.",
   "invitation.oldAnswer":
     "Tidspunktet er endret. Du svarte «{response}» for det gamle tidspunktet {when}. Svar på nytt for det nye tidspunktet.",

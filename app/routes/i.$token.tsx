@@ -105,6 +105,17 @@ export default function InvitationPage() {
         </dd>
       </dl>
       <p>{t("invitation.ledBy", { names: invitation.leaders.join(", ") })}</p>
+      {invitation.minutes ? (
+        <p className="ds-alert" data-color="info">
+          <a href={`/i/${token}/minutes`}>
+            {t(
+              invitation.minutes === "review"
+                ? "invitation.reviewMinutes"
+                : "invitation.readMinutes",
+            )}
+          </a>
+        </p>
+      ) : null}
       {!invitation.cancelled ? <AgendaPanel data={invitation.agenda} /> : null}
       {!invitation.cancelled ? (
         <>

@@ -166,8 +166,14 @@ describe.skipIf(!hasChromium)("the person's own link", () => {
       await page.getByText("Referatet er laget (versjon 1).").waitFor();
 
       // The person reads the draft through their link and approves it, by keyboard alone.
+      // Their invitation page leads there.
       const person = await open();
-      await person.page.goto(`${server.url}/i/${token}/minutes`);
+      await person.page.goto(`${server.url}/i/${token}`);
+      await waitForHydration(person.page);
+      const toMinutes = person.page.getByRole("link", { name: /Referatet er klart/ });
+      await toMinutes.focus();
+      await person.page.keyboard.press("Enter");
+      await person.page.waitForURL(`${server.url}/i/${token}/minutes`);
       await waitForHydration(person.page);
       await person.page.getByText(THEME).first().waitFor();
       await expectNoViolations(person.page, "the person's minutes page");

@@ -903,7 +903,11 @@ function NewItemForm(props: {
 }) {
   const t = useT();
   const [title, setTitle] = useState("");
-  const [broughtBy, setBroughtBy] = useState<string>(props.role === "lead" ? "" : props.self.ref);
+  // A leader chooses who brings an item; the person (who edits like a leader) and contributors
+  // bring their own unless they choose otherwise.
+  const [broughtBy, setBroughtBy] = useState<string>(
+    props.role === "lead" && props.self.ref !== PERSON_REF ? "" : props.self.ref,
+  );
   const [minutes, setMinutes] = useState("");
   const titleRef = useRef<HTMLInputElement>(null);
   const submit = (event: FormEvent) => {

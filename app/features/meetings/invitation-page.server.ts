@@ -2,6 +2,7 @@ import { asc, eq } from "drizzle-orm";
 import { getDatabase } from "../../../db/client";
 import { meetingLeaders, users } from "../../../db/schema";
 import { agendaForInvitation } from "../agenda/agenda-page.server";
+import { minutesStatus } from "../minutes/read.server";
 import { recordAudit, recordAuditNow } from "../audit/audit.server";
 import { invitationCalendar } from "../calendar/ical.server";
 import {
@@ -46,6 +47,14 @@ export async function openInvitation(token: string, ip: string, personLabel: str
     .orderBy(asc(users.name));
   // The agenda only while the member's consent for it is in force (agendaForInvitation).
   const agenda = await agendaForInvitation(found, { token, personLabel });
+  // A way to the minutes: the person reviews the newest version, others read locked ones.
+  let minutes: "review" | "read" | null = null;
+  if (!found.cancelled && invitationMaySee(found, "minutes")) {
+    const status = await minutesStatus(meeting.id);
+    if (status.latest !== null && (status.locked || found.isPerson)) {
+      minutes = found.isPerson && !status.locked ? "review" : "read";
+    }
+  }
   await recordAuditNow(actorFor(found, ip), {
     action: "invitation.open",
     subjectType: "invitation",
@@ -68,6 +77,7 @@ export async function openInvitation(token: string, ip: string, personLabel: str
     previous: previousAnswer(invitation),
     slot: answerSlot(meeting),
     agenda,
+    minutes,
   };
 }
 
