@@ -1,5 +1,24 @@
 import { generateKeyBetween } from "fractional-indexing";
 import * as Y from "yjs";
+import {
+  byOrder,
+  DATE,
+  entries,
+  ID,
+  isRef,
+  newId,
+  note,
+  PERSON_REF,
+  ref,
+  text,
+  time,
+  isTime,
+  type Problem,
+  type Ref,
+} from "../documents/shapes";
+
+// The pieces every document reader shares, under the names the agenda's users import.
+export { isRef, newId, PERSON_REF, type Problem, type Ref };
 
 /*
  * The live agenda of one meeting, `agenda:<meetingId>`: its structure, the only functions that
@@ -27,16 +46,6 @@ export const itemStatuses = ["planned", "current", "done", "carried"] as const;
 export type ItemStatus = (typeof itemStatuses)[number];
 export const actionStatuses = ["open", "done"] as const;
 export type ActionStatus = (typeof actionStatuses)[number];
-
-/**
- * Who someone is in a document: `person` (the person the meeting is about), `member:<uuid>`
- * (a network member, with or without an account) or `user:<uuid>` (a leader's account).
- */
-export type Ref = string;
-export const PERSON_REF: Ref = "person";
-const REF = /^(person|(member|user):[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
-/** Whether `value` is a well-formed Ref. */
-export const isRef = (value: unknown): value is Ref => typeof value === "string" && REF.test(value);
 
 /** Limits for one field; longer values from a modified client are cut when read. */
 export const LIMITS = {
@@ -95,23 +104,6 @@ export interface Agenda {
   meta: AgendaMeta;
   items: AgendaItem[];
 }
-/** A part of the document that does not have the documented shape, and was left out. */
-export interface Problem {
-  path: string;
-  reason: string;
-}
-
-const ID = /^[A-Za-z0-9_-]{8,64}$/;
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-
-/** A new random id for an item or entry (URL-safe, 16 characters). */
-export function newId(): string {
-  const bytes = new Uint8Array(12);
-  globalThis.crypto.getRandomValues(bytes);
-  let text = "";
-  for (const byte of bytes) text += String.fromCharCode(byte);
-  return btoa(text).replace(/\+/g, "-").replace(/\//g, "_");
-}
 
 // ---- reading ---------------------------------------------------------------------------------
 
@@ -144,12 +136,6 @@ export function readAgenda(doc: Y.Doc): { agenda: Agenda; problems: Problem[] } 
     meta.currentItemId = null;
   }
   return { agenda: { meta, items }, problems };
-}
-
-/** Order keys compare as plain strings (not by locale); equal keys fall back to the id. */
-function byOrder(a: { order: string; item: { id: string } }, b: typeof a): number {
-  if (a.order !== b.order) return a.order < b.order ? -1 : 1;
-  return a.item.id < b.item.id ? -1 : a.item.id > b.item.id ? 1 : 0;
 }
 
 function readMeta(map: Y.Map<unknown>, problems: Problem[]): AgendaMeta {
@@ -197,9 +183,15 @@ function readItem(id: string, map: Y.Map<unknown>, path: string, problems: Probl
     status: itemStatuses.includes(status as ItemStatus)
       ? (status as ItemStatus)
       : (note(status === undefined, `${path}.status`, problems) ?? "planned"),
-    decisions: entries(map.get("decisions"), `${path}.decisions`, problems, readDecision),
-    actions: entries(map.get("actions"), `${path}.actions`, problems, readAction),
-    voices: entries(map.get("voices"), `${path}.voices`, problems, readVoice),
+    decisions: entries(
+      map.get("decisions"),
+      `${path}.decisions`,
+      problems,
+      readDecision,
+      LIMITS.entries,
+    ),
+    actions: entries(map.get("actions"), `${path}.actions`, problems, readAction, LIMITS.entries),
+    voices: entries(map.get("voices"), `${path}.voices`, problems, readVoice, LIMITS.entries),
   };
 }
 
@@ -237,57 +229,6 @@ function readVoice(id: string, map: Y.Map<unknown>, path: string, problems: Prob
     return void problems.push({ path, reason: "a voice needs who (a ref) and text" });
   }
   return { id, who, text: value, at: time(map) };
-}
-
-/** Keyed entries (decisions, actions, voices) in order of their `order` key, then time. */
-function entries<T extends { id: string; at: number }>(
-  value: unknown,
-  path: string,
-  problems: Problem[],
-  read: (id: string, map: Y.Map<unknown>, path: string, problems: Problem[]) => T | undefined,
-): T[] {
-  if (value === undefined) return [];
-  if (!(value instanceof Y.Map)) {
-    problems.push({ path, reason: "not a map" });
-    return [];
-  }
-  const out: { order: string; item: T }[] = [];
-  for (const [id, entry] of (value as Y.Map<unknown>).entries()) {
-    const entryPath = `${path}.${id}`;
-    if (!ID.test(id) || !(entry instanceof Y.Map)) {
-      problems.push({ path: entryPath, reason: "not an entry" });
-      continue;
-    }
-    const item = read(id, entry as Y.Map<unknown>, entryPath, problems);
-    const order = (entry as Y.Map<unknown>).get("order");
-    if (item) out.push({ order: typeof order === "string" ? order : "", item });
-  }
-  out.sort((a, b) => byOrder(a, b) || a.item.at - b.item.at);
-  if (out.length > LIMITS.entries) problems.push({ path, reason: "too many entries" });
-  return out.slice(0, LIMITS.entries).map((entry) => entry.item);
-}
-
-function text(value: unknown, limit: number): string | null {
-  const raw = value instanceof Y.Text ? value.toString() : typeof value === "string" ? value : null;
-  return raw === null ? null : raw.slice(0, limit);
-}
-
-function ref(value: unknown, path: string, problems: Problem[]): Ref | null {
-  if (value === undefined || value === null) return null;
-  if (isRef(value)) return value;
-  problems.push({ path, reason: "not a ref" });
-  return null;
-}
-
-function isTime(value: unknown): value is number {
-  return typeof value === "number" && Number.isFinite(value) && value >= 0;
-}
-const time = (map: Y.Map<unknown>) => (isTime(map.get("at")) ? (map.get("at") as number) : 0);
-
-/** Records a problem unless the value was simply absent; returns null (the default). */
-function note(absent: boolean, path: string, problems: Problem[]): null {
-  if (!absent) problems.push({ path, reason: "wrong type or out of range" });
-  return null;
 }
 
 // ---- changing --------------------------------------------------------------------------------
