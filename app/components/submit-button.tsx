@@ -1,5 +1,5 @@
 import { useFetchers, useMatches, useNavigation } from "@remix-run/react";
-import { useRef, type ButtonHTMLAttributes, type MouseEvent } from "react";
+import { useEffect, useRef, type ButtonHTMLAttributes, type MouseEvent } from "react";
 import { useT } from "../i18n";
 
 /*
@@ -72,12 +72,24 @@ export function SubmitButton({ children, pendingLabel, onClick, ...props }: Subm
   // of a submission's state renders again.
   const busy = [navigation, ...fetchers].some((s) => isFromForm(button.current, s));
   const label = pendingLabel ?? t("form.saving");
+  // `busy` is React state and lags a click by a render: a double-click's second click can come
+  // before it. `pressed` is set at once and cleared when the submission has come and gone.
+  const pressed = useRef(false);
+  const wasBusy = useRef(false);
+  useEffect(() => {
+    if (busy) wasBusy.current = true;
+    else if (wasBusy.current) wasBusy.current = pressed.current = false;
+  }, [busy]);
   const click = (event: MouseEvent<HTMLButtonElement>) => {
-    if (busy) {
+    if (busy || pressed.current) {
       event.preventDefault();
       return;
     }
     onClick?.(event);
+    const form = event.currentTarget.form;
+    // A form the browser refuses to send (its own validation) is never submitted.
+    if (event.defaultPrevented || (form && !form.noValidate && !form.checkValidity())) return;
+    pressed.current = true;
   };
   return (
     <>
