@@ -92,16 +92,27 @@ describe.skipIf(!hasChromium)("every page: WCAG 2.1 AA, 320 px, one field height
     activationToken = (await server.activationLinkForNewUser("ny.bruker@fjordvik.test")).token;
   }, 60_000);
   afterAll(async () => {
+    await Promise.all([...sessions.values()].map((s) => s.close()));
     await browser?.close();
     await server?.close();
   });
-  afterEach(async () => {
+  afterEach(() => {
     if (!session) return;
-    const { problems } = session;
-    await session.close();
+    const problems = session.problems.splice(0);
     session = undefined;
     expect(problems, problems.join("\n")).toEqual([]);
   });
+  /** One browser context per kind of user, kept across the pages (a login and a cold cache each). */
+  const sessions = new Map<string, BrowserSession>();
+  async function sessionAs(as: string | undefined): Promise<BrowserSession> {
+    const key = as ?? "";
+    let found = sessions.get(key);
+    if (!found) {
+      found = await openSession(browser, server, { as });
+      sessions.set(key, found);
+    }
+    return found;
+  }
 
   const pages: PageCase[] = [
     { name: "login", path: () => "/login" },
@@ -181,21 +192,24 @@ describe.skipIf(!hasChromium)("every page: WCAG 2.1 AA, 320 px, one field height
   ];
 
   it.each(pages.map((p) => [p.name, p] as const))("%s", async (_name, pageCase) => {
-    session = await openSession(browser, server, { as: pageCase.as });
+    session = await sessionAs(pageCase.as);
     const { page } = session;
     const pathname = pageCase.path();
+    await page.setViewportSize({ width: 1280, height: 900 });
+    const response = await page.goto(`${server.url}${pathname}`);
+    expect(response?.status()).toBe(pathname === "/no-such-page" ? 404 : 200);
+    await waitForHydration(page);
+    // The 404 is the page under test, not a problem of it.
+    session.problems.splice(
+      0,
+      session.problems.length,
+      ...session.problems.filter((p) => !/status of 404/.test(p)),
+    );
+    expect((await page.locator("h1").textContent())?.trim()).not.toBe("");
+    // The same document at both widths: the layout follows the viewport (CSS media queries),
+    // and nothing the server sends depends on it.
     for (const width of [1280, 320]) {
       await page.setViewportSize({ width, height: 900 });
-      const response = await page.goto(`${server.url}${pathname}`);
-      expect(response?.status()).toBe(pathname === "/no-such-page" ? 404 : 200);
-      await waitForHydration(page);
-      // The 404 is the page under test, not a problem of it.
-      session.problems.splice(
-        0,
-        session.problems.length,
-        ...session.problems.filter((p) => !/status of 404/.test(p)),
-      );
-      expect((await page.locator("h1").textContent())?.trim()).not.toBe("");
 
       const violations = await axeViolations(page);
       expect(violations, `axe at ${width} px on ${pathname}:\n${violations.join("\n")}`).toEqual(
