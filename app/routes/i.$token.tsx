@@ -116,6 +116,11 @@ export default function InvitationPage() {
           </a>
         </p>
       ) : null}
+      {invitation.plan ? (
+        <p className="ds-alert" data-color="info">
+          <a href={`/i/${token}/plan`}>{t("plan.openMine")}</a>
+        </p>
+      ) : null}
       {!invitation.cancelled ? <AgendaPanel data={invitation.agenda} /> : null}
       {!invitation.cancelled ? (
         <>

@@ -205,8 +205,8 @@ export default function NetworkPage() {
           ? ` · ${t("network.planRevision")}: ${formatDate(locale, network.planRevisionOn)}`
           : ""}
       </p>
-      {manage ? (
-        <p className="actions">
+      <p className="actions">
+        {manage ? (
           <Link
             to={`/meetings/new?networkId=${network.id}`}
             className="ds-button"
@@ -214,8 +214,11 @@ export default function NetworkPage() {
           >
             {t("meetings.plan")}
           </Link>
-        </p>
-      ) : null}
+        ) : null}
+        <Link to={`/networks/${network.id}/plan`} className="ds-button" data-variant="secondary">
+          {t("plan.open")}
+        </Link>
+      </p>
       {result && result.ok ? (
         <p className="ds-alert" data-color="success" role="status">
           {t(result.notice)}

@@ -50,7 +50,10 @@ export type AuditAction =
   | "minutes.lock"
   | "minutes.correction_open"
   | "minutes.view"
-  | "minutes.download";
+  | "minutes.download"
+  | "plan.view"
+  | "plan.print"
+  | "plan.download";
 
 export interface AuditActor {
   userId?: string | null;

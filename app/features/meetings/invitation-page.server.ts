@@ -78,6 +78,8 @@ export async function openInvitation(token: string, ip: string, personLabel: str
     slot: answerSlot(meeting),
     agenda,
     minutes,
+    /** The person's own link also opens their plan (plan/plan-page.server.ts planForLink). */
+    plan: invitationMayWrite(found, "plan"),
   };
 }
 

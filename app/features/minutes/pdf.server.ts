@@ -25,7 +25,8 @@ function fontsDir(): string {
 }
 
 let fonts: { regular: Buffer; bold: Buffer } | undefined;
-function loadFonts() {
+/** The shipped DejaVu Sans regular and bold (read once); throws when they are missing. */
+export function loadFonts() {
   const dir = fontsDir();
   fonts ??= {
     regular: fs.readFileSync(path.join(dir, "DejaVuSans.ttf")),

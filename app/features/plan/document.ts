@@ -463,3 +463,77 @@ export function addCrisisContact(doc: Y.Doc, name: string, how: string, at = Dat
   });
   return id;
 }
+
+/**
+ * Sets fields of the overview: who coordinates (a Ref or null), the plan period and the date
+ * the person consented to the plan (YYYY-MM-DD or null). Throws RangeError for a malformed
+ * date; fields left undefined are not touched.
+ */
+export function setOverview(
+  doc: Y.Doc,
+  change: Partial<
+    Pick<PlanOverview, "coordinator" | "periodFrom" | "periodTo" | "personConsentOn">
+  >,
+): void {
+  for (const key of ["periodFrom", "periodTo", "personConsentOn"] as const) {
+    const value = change[key];
+    if (value && !DATE.test(value)) throw new RangeError(`${key} must be YYYY-MM-DD`);
+  }
+  doc.transact(() => {
+    const map = doc.getMap(PLAN_PARTS.overview);
+    for (const [key, value] of Object.entries(change))
+      if (value !== undefined) map.set(key, value === "" ? null : value);
+  });
+}
+
+/**
+ * Adds what one party (the person, a member or a leader: `who`) contributes to the plan.
+ * Returns the entry's id.
+ */
+export function addContribution(doc: Y.Doc, who: Ref, value: string, at = Date.now()): string {
+  const id = newId();
+  doc.transact(() => {
+    const contributions = doc.getMap(PLAN_PARTS.contributions);
+    const entry = new Y.Map<unknown>();
+    entry.set("order", generateKeyBetween(lastOrder(contributions), null));
+    entry.set("who", who);
+    entry.set("text", textOf(value.slice(0, PLAN_LIMITS.words)));
+    entry.set("at", at);
+    contributions.set(id, entry);
+  });
+  return id;
+}
+
+/** The Y.Text of one field (`inMyWords`, `resources`, `what`, `text`) of an entry, or null. */
+export function entryText(doc: Y.Doc, part: string, id: string, field: string): Y.Text | null {
+  const value = entryMap(doc, part, id)?.get(field);
+  return value instanceof Y.Text ? value : null;
+}
+
+/** Marks a sub-goal reached or not. False when there is no such goal or sub-goal. */
+export function setSubGoalReached(
+  doc: Y.Doc,
+  goalId: string,
+  subGoalId: string,
+  reached: boolean,
+): boolean {
+  const subGoals = entryMap(doc, PLAN_PARTS.goals, goalId)?.get("subGoals");
+  const sub = subGoals instanceof Y.Map ? (subGoals as Y.Map<unknown>).get(subGoalId) : null;
+  if (!(sub instanceof Y.Map)) return false;
+  sub.set("reached", reached);
+  return true;
+}
+
+/** Sets the dates the crisis plan was agreed and last revised (YYYY-MM-DD, or null). */
+export function setCrisisDates(
+  doc: Y.Doc,
+  change: { agreedOn?: string | null; revisedOn?: string | null },
+): void {
+  for (const value of Object.values(change))
+    if (value && !DATE.test(value)) throw new RangeError("dates must be YYYY-MM-DD");
+  doc.transact(() => {
+    const map = doc.getMap(PLAN_PARTS.crisis);
+    for (const [key, value] of Object.entries(change))
+      if (value !== undefined) map.set(key, value || null);
+  });
+}

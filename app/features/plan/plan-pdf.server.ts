@@ -1,0 +1,158 @@
+import PDFDocument from "pdfkit";
+import { formatDate, translator, type Locale } from "../../i18n";
+import type { Ref } from "../documents/shapes";
+import { loadFonts } from "../minutes/pdf.server";
+import type { PlanPageData } from "./plan-page.server";
+
+/*
+ * The plan as a PDF for the person and for filing, written as the minutes are
+ * (minutes/pdf.server.ts): PDF 1.7, tagged (headings, paragraphs, lists), PDF/A-2a, language
+ * set, title shown, DejaVu Sans embedded. Only what the snapshot holds is written: a part the
+ * reader may not see was never read, and is one line saying so.
+ */
+
+type Struct = ReturnType<PDFKit.PDFDocument["struct"]>;
+
+/**
+ * The plan of `data` (with a snapshot) as PDF bytes in `locale`'s words. Resolves with the
+ * whole file; rejects only on a pdfkit error.
+ */
+export function planPdf(data: PlanPageData, locale: Locale): Promise<Buffer> {
+  const snapshot = data.snapshot;
+  if (!snapshot) return Promise.reject(new Error("no plan to write"));
+  const t = translator(locale);
+  const { regular, bold } = loadFonts();
+  const title = t("plan.pdfTitle");
+  const doc = new PDFDocument({
+    pdfVersion: "1.7",
+    subset: "PDF/A-2a",
+    tagged: true,
+    lang: locale === "nb" ? "nb-NO" : "en-GB",
+    displayTitle: true,
+    size: "A4",
+    margin: 56,
+    info: { Title: title, Author: "Broen", Subject: title },
+  });
+  doc.registerFont("body", regular);
+  doc.registerFont("bold", bold);
+  doc.font("body");
+  const chunks: Buffer[] = [];
+  const done = new Promise<Buffer>((resolve, reject) => {
+    doc.on("data", (chunk: Buffer) => chunks.push(chunk));
+    doc.on("end", () => resolve(Buffer.concat(chunks)));
+    doc.on("error", reject);
+  });
+  const root = doc.struct("Document");
+  doc.addStructure(root);
+  const heading = (level: 1 | 2 | 3, text: string) =>
+    root.add(
+      doc.struct(`H${level}`, {}, () => {
+        doc
+          .font("bold")
+          .fontSize(level === 1 ? 18 : level === 2 ? 14 : 12)
+          .text(text)
+          .moveDown(0.3);
+        doc.font("body").fontSize(10.5);
+      }),
+    );
+  const paragraph = (text: string, parent: Struct = root) =>
+    parent.add(doc.struct("P", {}, () => doc.text(text).moveDown(0.3)));
+  const list = (lines: string[]) => {
+    if (lines.length === 0) return;
+    root.add(
+      doc.struct(
+        "L",
+        {},
+        lines.map((line) =>
+          doc.struct("LI", {}, [
+            doc.struct("LBody", {}, () => doc.text(`•  ${line}`, { indent: 8 })),
+          ]),
+        ),
+      ),
+    );
+    doc.moveDown(0.3);
+  };
+  const names = new Map(data.people.map((p) => [p.ref, p.name]));
+  const nameOf = (ref: Ref | null) => (ref ? (names.get(ref) ?? "?") : t("plan.nobody"));
+  const day = (value: string | null) => (value ? formatDate(locale, value) : t("plan.noDate"));
+
+  const { overview, areas, crisis } = snapshot;
+  heading(1, `${title}: ${data.personName}`);
+  heading(2, t("plan.overview"));
+  paragraph(
+    `${t("plan.areasChosen")}: ${
+      overview.areas.map((a) => t(`planPart.${a}`)).join(", ") || t("plan.noAreas")
+    }`,
+  );
+  paragraph(`${t("plan.coordinator")}: ${nameOf(overview.coordinator)}`);
+  paragraph(`${t("plan.period")}: ${day(overview.periodFrom)} – ${day(overview.periodTo)}`);
+  paragraph(`${t("plan.revisionOn")}: ${day(data.revisionOn)}`);
+  paragraph(`${t("plan.personConsentOn")}: ${day(overview.personConsentOn)}`);
+  heading(3, t("plan.contributions"));
+  if (overview.contributions.length === 0) paragraph(t("plan.noContributions"));
+  list(overview.contributions.map((c) => `${nameOf(c.who)}: ${c.text}`));
+
+  for (const { area, plan } of areas) {
+    heading(2, t(`planPart.${area}`));
+    if (!plan) {
+      paragraph(t("plan.hiddenPart"));
+      continue;
+    }
+    heading(3, t("plan.goals"));
+    if (plan.goals.length === 0) paragraph(t("plan.noGoals"));
+    for (const goal of plan.goals) {
+      paragraph(`${t("plan.inMyWords")}: «${goal.inMyWords}»`);
+      paragraph(
+        [t(`plan.goalStatus.${goal.status}`), ...goal.chime.map((c) => t(`plan.chime.${c}`))].join(
+          " · ",
+        ),
+      );
+      if (goal.resources) paragraph(`${t("plan.resources")}: ${goal.resources}`);
+      list(goal.subGoals.map((s) => (s.reached ? `${s.text} (${t("plan.reached")})` : s.text)));
+    }
+    heading(3, t("plan.actions"));
+    if (plan.actions.length === 0) paragraph(t("plan.noActions"));
+    list(
+      plan.actions.map((a) =>
+        [
+          a.what,
+          `${t("plan.responsible")}: ${nameOf(a.responsible)}`,
+          a.due ? `${t("plan.due")}: ${day(a.due)}` : null,
+          t(`plan.actionStatus.${a.status}`),
+        ]
+          .filter(Boolean)
+          .join(" – "),
+      ),
+    );
+  }
+
+  heading(2, t("planPart.crisis_plan"));
+  if (!crisis) paragraph(t("plan.hiddenPart"));
+  else {
+    for (const key of ["earlySigns", "whatHelps", "whatOthersDo"] as const) {
+      heading(3, t(`plan.${key}`));
+      paragraph(crisis[key] || t("plan.notWritten"));
+    }
+    heading(3, t("plan.contacts"));
+    if (crisis.contacts.length === 0) paragraph(t("plan.noContacts"));
+    list(crisis.contacts.map((c) => (c.how ? `${c.name}: ${c.how}` : c.name)));
+    paragraph(
+      `${t("plan.agreedOn")}: ${day(crisis.agreedOn)} · ${t("plan.revisedOn")}: ${day(crisis.revisedOn)}`,
+    );
+  }
+  root.end();
+  doc.end();
+  return done;
+}
+
+/** The PDF as a download: never cached (health data), a neutral file name. */
+export async function planPdfResponse(data: PlanPageData, locale: Locale): Promise<Response> {
+  const pdf = await planPdf(data, locale);
+  return new Response(new Uint8Array(pdf), {
+    headers: {
+      "Content-Type": "application/pdf",
+      "Content-Disposition": 'attachment; filename="plan.pdf"',
+      "Cache-Control": "no-store",
+    },
+  });
+}
