@@ -22,6 +22,8 @@ export const mainPages = {
   "/persons/$personId": "routes/persons.$personId",
   "/login": "routes/login",
   "/i/$token": "routes/i.$token",
+  "/networks/$networkId/plan": "routes/networks.$networkId_.plan",
+  "/i/$token/plan": "routes/i.$token_.plan",
   "/admin/users": "routes/admin.users._index",
 };
 

@@ -146,6 +146,13 @@ describe.skipIf(!hasChromium)("every page: WCAG 2.1 AA, 320 px, one field height
       destructive: 3,
     },
     { name: "person (leader)", path: () => `/persons/${docs.personId}`, as: DEMO.leader },
+    { name: "plan (leader)", path: () => `/networks/${docs.networkId}/plan`, as: DEMO.leader },
+    {
+      name: "plan, print (leader)",
+      path: () => `/networks/${docs.networkId}/plan/print`,
+      as: DEMO.leader,
+    },
+    { name: "plan (partner)", path: () => `/networks/${docs.networkId}/plan`, as: DEMO.nav },
     { name: "new person (leader)", path: () => "/persons/new", as: DEMO.leader },
     { name: "account (leader)", path: () => "/account", as: DEMO.leader, destructive: 1 },
     { name: "offerings (leader)", path: () => "/offerings", as: DEMO.leader },

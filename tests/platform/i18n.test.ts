@@ -35,6 +35,10 @@ const DYNAMIC_PREFIXES = [
   "meetingKind.",
   "meetingStatus.",
   "response.",
+  "plan.goalStatus.",
+  "plan.chime.",
+  "plan.actionStatus.",
+  "plan.crisis.",
 ];
 
 describe("the message catalogues", () => {

@@ -662,7 +662,7 @@ function CrisisPart({ ctx }: { ctx: PartContext }) {
                 key={key}
                 text={current instanceof Y.Text ? current : null}
                 create={() => crisisText(doc, key)}
-                label={t(`plan.${key}`)}
+                label={t(`plan.crisis.${key}`)}
                 maxLength={PLAN_LIMITS.words}
                 multiline
                 visibleLabel

@@ -130,7 +130,7 @@ export function planPdf(data: PlanPageData, locale: Locale): Promise<Buffer> {
   if (!crisis) paragraph(t("plan.hiddenPart"));
   else {
     for (const key of ["earlySigns", "whatHelps", "whatOthersDo"] as const) {
-      heading(3, t(`plan.${key}`));
+      heading(3, t(`plan.crisis.${key}`));
       paragraph(crisis[key] || t("plan.notWritten"));
     }
     heading(3, t("plan.contacts"));

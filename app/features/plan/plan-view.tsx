@@ -151,7 +151,7 @@ export function CrisisReadView({ crisis }: { crisis: CrisisPlan }) {
     <>
       {(["earlySigns", "whatHelps", "whatOthersDo"] as const).map((key) => (
         <div key={key}>
-          <h3>{t(`plan.${key}`)}</h3>
+          <h3>{t(`plan.crisis.${key}`)}</h3>
           <p className="plan-text">{crisis[key] || t("plan.notWritten")}</p>
         </div>
       ))}
