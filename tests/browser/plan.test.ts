@@ -6,6 +6,9 @@ import {
   invitationToken,
   invitationTokenHash,
 } from "../../app/features/meetings/invitation-links.server";
+import { accessUserById } from "../../app/features/accounts/session.server";
+import { auditActor } from "../../app/features/audit/audit.server";
+import { withdrawConsent } from "../../app/features/consent/consent.server";
 import { DEMO, startTestServer, type TestServer } from "../support/server";
 import { demoDocuments, type DemoDocuments } from "../support/realtime";
 import {
@@ -169,6 +172,20 @@ describe.skipIf(!hasChromium)("the plan, live", () => {
       expect(await nav.page.locator("main textarea").count()).toBe(0);
       await expectNoViolations(nav.page, "the plan page (partner)");
       expect(nav.problems).toEqual([]);
+
+      // Withdrawn while the page is open: the parts go away at once, and the page says why.
+      const [consent] = await server.database.db
+        .select({ id: consents.id })
+        .from(consents)
+        .where(and(eq(consents.memberId, docs.navMemberId), eq(consents.content, "plan")));
+      const by = (await accessUserById(await server.userId(DEMO.leader)))!;
+      await withdrawConsent(
+        auditActor(by, { clientIp: "127.0.0.1" }),
+        { id: docs.navMemberId, personId: docs.personId },
+        consent!.id,
+      );
+      await nav.page.getByRole("alert").first().waitFor({ timeout: 20_000 });
+      await nav.page.getByText(PERSON_GOAL).waitFor({ state: "detached", timeout: 20_000 });
     },
     SLOW,
   );

@@ -51,7 +51,8 @@ import {
  * person's own words are theirs: a leader writes a goal down as the person says it, and after
  * that only the person changes the words (policy.ts, which the server applies too). Every
  * control is a native field or button, so the page works by keyboard alone; changes are
- * announced in one polite live region.
+ * announced in one polite live region. When access to a part is withdrawn (4403), what was
+ * shown of it goes away at once, with the reason.
  */
 
 export type LivePlanProps = Omit<PlanPageData, "snapshot">;
@@ -162,7 +163,7 @@ function OverviewPart(props: { ctx: PartContext; children(areas: LifeArea[]): Re
           {t(`agenda.connection.${live.state}`)}
         </p>
         <Ended live={live} />
-        {edit ? (
+        {live.ended === "accessWithdrawn" ? null : edit ? (
           <OverviewEditor ctx={ctx} doc={doc} overview={overview} />
         ) : (
           <OverviewReadView
@@ -172,7 +173,7 @@ function OverviewPart(props: { ctx: PartContext; children(areas: LifeArea[]): Re
           />
         )}
       </section>
-      {props.children(overview.areas)}
+      {live.ended === "accessWithdrawn" ? null : props.children(overview.areas)}
     </>
   );
 }
@@ -342,7 +343,7 @@ function AreaPart({ ctx, area }: { ctx: PartContext; area: LifeArea }) {
     <section className="plan-part" aria-labelledby={`plan-${area}-title`} data-state={live.state}>
       <h2 id={`plan-${area}-title`}>{title}</h2>
       <Ended live={live} />
-      {edit ? (
+      {live.ended === "accessWithdrawn" ? null : edit ? (
         <>
           <h3>{t("plan.goals")}</h3>
           {plan.goals.length === 0 ? <p className="muted">{t("plan.noGoals")}</p> : null}
@@ -653,7 +654,7 @@ function CrisisPart({ ctx }: { ctx: PartContext }) {
     <section className="plan-part" aria-labelledby="plan-crisis-title" data-state={live.state}>
       <h2 id="plan-crisis-title">{t("planPart.crisis_plan")}</h2>
       <Ended live={live} />
-      {edit ? (
+      {live.ended === "accessWithdrawn" ? null : edit ? (
         <>
           {CRISIS_TEXTS.map((key) => {
             const current = texts.get(key);
