@@ -227,6 +227,7 @@ export const en: Record<MessageKey, string> = {
   "title.planLink": "Your plan",
   "plan.open": "Open the plan",
   "plan.openMine": "See and write your plan",
+  "plan.openFor": "The plan ({kind})",
   "plan.titleFor": "{name}'s plan",
   "plan.yourPlan": "Your plan",
   "plan.intro":

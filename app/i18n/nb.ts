@@ -223,6 +223,7 @@ export const nb = {
   "title.planLink": "Din plan",
   "plan.open": "Åpne planen",
   "plan.openMine": "Se og skriv i planen din",
+  "plan.openFor": "Planen ({kind})",
   "plan.titleFor": "Planen til {name}",
   "plan.yourPlan": "Din plan",
   "plan.intro":

@@ -142,6 +142,10 @@ export default function PersonPage() {
           {networks.map((network) => (
             <li key={network.id}>
               <Link to={`/networks/${network.id}`}>{t(`networkKind.${network.kind}`)}</Link>
+              {" · "}
+              <Link to={`/networks/${network.id}/plan`}>
+                {t("plan.openFor", { kind: t(`networkKind.${network.kind}`) })}
+              </Link>
             </li>
           ))}
         </ul>
