@@ -37,6 +37,9 @@ export interface DocumentSettings {
   loaded?: (documentName: string, doc: Y.Doc) => void;
   /** The application's `acceptUpdate` hook: null applies the update, a reason refuses it. */
   acceptUpdate?: (connection: Connection, doc: Y.Doc, update: Uint8Array) => string | null;
+  /** The application's `changed` and `unloading` hooks (failures are logged). */
+  changed?: (documentName: string, doc: Y.Doc) => void;
+  unloading?: (documentName: string, doc: Y.Doc) => void;
 }
 
 export interface CrossProcess {
@@ -311,6 +314,7 @@ export class LiveDocument implements TurnFlush {
 
   private onUpdate(update: Uint8Array, origin: unknown): void {
     if (origin === LOADED) return;
+    this.callHook("changed", this.settings.changed);
     // Sent at the end of the turn, merged with the others of this turn (realtime/turn.ts).
     if (this.pending.length === 0) flushAtTurnEnd(this);
     this.pending.push({ update, origin });
@@ -456,9 +460,25 @@ export class LiveDocument implements TurnFlush {
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;
+    if (this.isReady) this.callHook("unloading", this.settings.unloading);
     if (this.unloadTimer) clearTimeout(this.unloadTimer);
     this.awareness.destroy();
     this.doc.destroy();
+  }
+
+  private callHook(
+    name: string,
+    hook: ((documentName: string, doc: Y.Doc) => void) | undefined,
+  ): void {
+    if (!hook) return;
+    try {
+      hook(this.name, this.doc);
+    } catch (error) {
+      logger().error(
+        { err: safeError(error), document: this.name, hook: name },
+        "realtime: hook failed",
+      );
+    }
   }
 
   private serial<T>(operation: () => Promise<T>): Promise<T> {

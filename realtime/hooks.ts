@@ -73,4 +73,12 @@ export interface RealtimeHooks<I extends Identity = Identity> {
   loaded?(documentName: string, doc: Y.Doc): void;
   /** Updates of a document were stored in the update log by this process. */
   stored?(documentName: string): void;
+  /**
+   * The loaded document changed (a client's edit, a server change, another process's update),
+   * after the change was applied. Called for every change: debounce in the hook. Read `doc`
+   * only synchronously or while it is still loaded (`unloading` comes before it is destroyed).
+   */
+  changed?(documentName: string, doc: Y.Doc): void;
+  /** The document is about to be destroyed (unloaded, or the server closes): a last read. */
+  unloading?(documentName: string, doc: Y.Doc): void;
 }

@@ -83,6 +83,8 @@ export async function attachRealtime<I extends Identity>(
           unloadGraceMs: settings.REALTIME_UNLOAD_GRACE_MS,
           compactAfter: settings.REALTIME_COMPACT_AFTER,
           loaded: hooks.loaded,
+          changed: hooks.changed,
+          unloading: hooks.unloading,
           acceptUpdate: hooks.acceptUpdate
             ? (connection, doc, update) => {
                 try {

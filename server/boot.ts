@@ -9,6 +9,7 @@ import { installDatabase, type DatabaseHandle } from "../db/client";
 import { demoLoginLines, hasDemoAccounts, isEmpty, seedDemoData } from "../db/seed";
 import { attachRealtime, type RealtimeServer } from "../realtime/server";
 import { documentHooks, realtimeLogger } from "../app/features/documents/realtime-hooks.server";
+import { projectionsSettled } from "../app/features/tasks/projection.server";
 import { createApp } from "./app";
 import { ensureSessionSecret, openConfiguredDatabase } from "./database";
 import { watchDevBuild } from "./dev-build";
@@ -113,6 +114,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       stopHousekeeping();
       await mailSender?.stop();
       await realtime.close();
+      await projectionsSettled();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();

@@ -10,6 +10,7 @@ import { sessionTokenHash, sessionUserById } from "../accounts/session.server";
 import { recordAuditNow } from "../audit/audit.server";
 import { PERSON_REF, type Ref } from "../agenda/document";
 import { refusedPlanChange } from "../plan/policy";
+import { projectionHooks } from "../tasks/projection.server";
 import { refusedChange, type AgendaRole } from "../agenda/policy";
 import {
   documentPermission,
@@ -67,6 +68,9 @@ function rolesOf(grant: DocumentGrant, asker: DocumentAsker) {
 /** The hooks for attachRealtime, bound to this process's environment and database. */
 export function documentHooks(env: Env, database: DatabaseHandle): RealtimeHooks<DocumentIdentity> {
   return {
+    // Goals and actions follow the documents into SQL (ADR 019).
+    ...projectionHooks(),
+
     async authorise(request, rawName) {
       const origin = request.headers.origin;
       if (!origin || !isOwnOrigin(env, origin, request.headers.host)) {

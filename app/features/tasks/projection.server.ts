@@ -1,0 +1,412 @@
+import { and, eq, notInArray, sql } from "drizzle-orm";
+import * as Y from "yjs";
+import { getDatabase, type Database } from "../../../db/client";
+import { lifeAreas, type LifeArea } from "../../../db/enums";
+import { meetings, planActions, planGoals } from "../../../db/schema";
+import { logger, safeError } from "../../utils/logger.server";
+import { PARTS, readAgenda } from "../agenda/document";
+import { parseDocumentName } from "../documents/registry.server";
+import { isTime, type Problem, type Ref } from "../documents/shapes";
+import { documentStateNow } from "../documents/state.server";
+import { PLAN_PARTS, readAreaPlan } from "../plan/document";
+
+/*
+ * Goals and actions projected from the live documents into SQL (issue 12, ADR 019): the plan's
+ * area documents `plan:<networkId>:<area>` and the meeting agendas `agenda:<meetingId>`. The
+ * documents stay the source of truth; the tables are what My tasks, "since last time" and the
+ * figures query. A projection reads a document synchronously into rows (readProjection), then
+ * replaces that document's rows (writeProjection): upsert by document and id, rows whose
+ * entry is gone deleted, unchanged rows not touched, so running it again changes nothing.
+ * The realtime server calls it a short while after edits (debounced per document) and when a
+ * document is unloaded (projectionHooks).
+ */
+
+/** What a status change written through Broen leaves on an action (tasks/status.server.ts). */
+export const STATUS_NOTE = "statusNote";
+
+export interface GoalRow {
+  goalId: string;
+  area: LifeArea;
+  inMyWords: string;
+  status: string;
+  chime: string[];
+}
+
+export interface ActionRow {
+  actionId: string;
+  source: "plan" | "agenda";
+  area: LifeArea | null;
+  agendaItemId: string | null;
+  carried: boolean;
+  goalId: string | null;
+  what: string;
+  responsible: Ref | null;
+  responsibleMemberId: string | null;
+  responsibleUserId: string | null;
+  responsibleIsPerson: boolean;
+  due: string | null;
+  status: string;
+  statusComment: string | null;
+  /** From the document's status note when it belongs to the current status; else null. */
+  statusChangedAt: Date | null;
+}
+
+/** The rows of one document, ready to be written. */
+export interface Projection {
+  documentName: string;
+  /** Plan documents name their network; an agenda's is looked up from its meeting. */
+  networkId: string | null;
+  meetingId: string | null;
+  goals: GoalRow[];
+  actions: ActionRow[];
+  problems: Problem[];
+}
+
+/** Whether a document has anything to project (an area of a plan, or an agenda). */
+export function isProjected(documentName: string): boolean {
+  const name = parseDocumentName(documentName);
+  if (!name) return false;
+  if (name.kind === "agenda") return true;
+  return name.kind === "plan" && (lifeAreas as readonly string[]).includes(name.part ?? "");
+}
+
+function refParts(ref: Ref | null) {
+  const [kind, id] = (ref ?? "").split(":");
+  return {
+    responsibleMemberId: kind === "member" ? (id ?? null) : null,
+    responsibleUserId: kind === "user" ? (id ?? null) : null,
+    responsibleIsPerson: ref === "person",
+  };
+}
+
+/** The status note of an action's map, if it belongs to the status the action has now. */
+function statusNote(map: unknown, status: string): { comment: string | null; at: Date | null } {
+  const note = map instanceof Y.Map ? (map as Y.Map<unknown>).get(STATUS_NOTE) : undefined;
+  if (!note || typeof note !== "object") return { comment: null, at: null };
+  const { status: noted, comment, at } = note as Record<string, unknown>;
+  if (noted !== status) return { comment: null, at: null };
+  return {
+    comment: typeof comment === "string" ? comment.slice(0, 500) : null,
+    at: isTime(at) ? new Date(at) : null,
+  };
+}
+
+/**
+ * Reads one document into the rows to project, synchronously (safe to call from a realtime
+ * hook just before the document is destroyed). Null for documents that have nothing to
+ * project. Parts of a wrong shape are left out by the readers and listed in `problems`.
+ */
+export function readProjection(documentName: string, doc: Y.Doc): Projection | null {
+  const name = parseDocumentName(documentName);
+  if (!name || !isProjected(name.name)) return null;
+  if (name.kind === "plan") {
+    const area = name.part as LifeArea;
+    const { plan, problems } = readAreaPlan(doc);
+    const actionMaps = doc.getMap(PLAN_PARTS.actions);
+    return {
+      documentName: name.name,
+      networkId: name.id,
+      meetingId: null,
+      problems,
+      goals: plan.goals.map((goal) => ({
+        goalId: goal.id,
+        area,
+        inMyWords: goal.inMyWords,
+        status: goal.status,
+        chime: goal.chime,
+      })),
+      actions: plan.actions.map((action) => {
+        const note = statusNote(actionMaps.get(action.id), action.status);
+        return {
+          actionId: action.id,
+          source: "plan",
+          area,
+          agendaItemId: null,
+          carried: false,
+          goalId: action.goalId,
+          what: action.what,
+          responsible: action.responsible,
+          ...refParts(action.responsible),
+          due: action.due,
+          status: action.status,
+          statusComment: note.comment,
+          statusChangedAt: note.at,
+        };
+      }),
+    };
+  }
+  const { agenda, problems } = readAgenda(doc);
+  const items = doc.getMap(PARTS.items);
+  const actions: ActionRow[] = [];
+  const seen = new Set<string>();
+  for (const item of agenda.items) {
+    const itemMap = items.get(item.id);
+    const actionMaps = itemMap instanceof Y.Map ? itemMap.get("actions") : undefined;
+    for (const action of item.actions) {
+      // An action id is unique within its document; a copy under a second item is a problem.
+      if (seen.has(action.id)) {
+        problems.push({ path: `items.${item.id}.actions.${action.id}`, reason: "duplicate id" });
+        continue;
+      }
+      seen.add(action.id);
+      const note = statusNote(
+        actionMaps instanceof Y.Map ? actionMaps.get(action.id) : undefined,
+        action.status,
+      );
+      actions.push({
+        actionId: action.id,
+        source: "agenda",
+        area: null,
+        agendaItemId: item.id,
+        carried: item.status === "carried",
+        goalId: null,
+        what: action.what,
+        responsible: action.responsible,
+        ...refParts(action.responsible),
+        due: action.due,
+        status: action.status,
+        statusComment: note.comment,
+        statusChangedAt: note.at,
+      });
+    }
+  }
+  return {
+    documentName: name.name,
+    networkId: null,
+    meetingId: name.id,
+    problems,
+    goals: [],
+    actions,
+  };
+}
+
+/**
+ * Replaces the projected rows of one document by `projection`, in one transaction, and
+ * returns how many rows it inserted, changed or deleted (0 when the tables already matched).
+ * An agenda whose meeting is gone loses its rows. Throws on database errors.
+ */
+export async function writeProjection(
+  projection: Projection,
+  db: Database = getDatabase().db,
+): Promise<number> {
+  return db.transaction(async (tx) => {
+    const { documentName } = projection;
+    let networkId = projection.networkId;
+    if (projection.meetingId) {
+      const [meeting] = await tx
+        .select({ networkId: meetings.networkId })
+        .from(meetings)
+        .where(eq(meetings.id, projection.meetingId));
+      networkId = meeting?.networkId ?? null;
+    }
+    const goals = networkId ? projection.goals : [];
+    const actions = networkId ? projection.actions : [];
+    let touched = 0;
+
+    const goalIds = goals.map((goal) => goal.goalId);
+    touched += (
+      await tx
+        .delete(planGoals)
+        .where(
+          and(
+            eq(planGoals.documentName, documentName),
+            goalIds.length ? notInArray(planGoals.goalId, goalIds) : undefined,
+          ),
+        )
+        .returning({ id: planGoals.goalId })
+    ).length;
+    const actionIds = actions.map((action) => action.actionId);
+    touched += (
+      await tx
+        .delete(planActions)
+        .where(
+          and(
+            eq(planActions.documentName, documentName),
+            actionIds.length ? notInArray(planActions.actionId, actionIds) : undefined,
+          ),
+        )
+        .returning({ id: planActions.actionId })
+    ).length;
+    if (!networkId) return touched;
+
+    if (goals.length) {
+      touched += (
+        await tx
+          .insert(planGoals)
+          .values(goals.map((goal) => ({ ...goal, documentName, networkId })))
+          .onConflictDoUpdate({
+            target: [planGoals.documentName, planGoals.goalId],
+            set: {
+              networkId: sql`excluded.network_id`,
+              area: sql`excluded.area`,
+              inMyWords: sql`excluded.in_my_words`,
+              status: sql`excluded.status`,
+              chime: sql`excluded.chime`,
+              projectedAt: sql`now()`,
+            },
+            setWhere: sql`(${planGoals.networkId}, ${planGoals.area}, ${planGoals.inMyWords},
+              ${planGoals.status}, ${planGoals.chime}) is distinct from (excluded.network_id,
+              excluded.area, excluded.in_my_words, excluded.status, excluded.chime)`,
+          })
+          .returning({ id: planGoals.goalId })
+      ).length;
+    }
+    if (actions.length) {
+      const t = planActions;
+      touched += (
+        await tx
+          .insert(planActions)
+          .values(
+            actions.map((action) => ({
+              ...action,
+              documentName,
+              networkId,
+              meetingId: projection.meetingId,
+            })),
+          )
+          .onConflictDoUpdate({
+            target: [t.documentName, t.actionId],
+            set: {
+              networkId: sql`excluded.network_id`,
+              area: sql`excluded.area`,
+              meetingId: sql`excluded.meeting_id`,
+              agendaItemId: sql`excluded.agenda_item_id`,
+              carried: sql`excluded.carried`,
+              goalId: sql`excluded.goal_id`,
+              what: sql`excluded.what`,
+              responsible: sql`excluded.responsible`,
+              responsibleMemberId: sql`excluded.responsible_member_id`,
+              responsibleUserId: sql`excluded.responsible_user_id`,
+              responsibleIsPerson: sql`excluded.responsible_is_person`,
+              due: sql`excluded.due`,
+              status: sql`excluded.status`,
+              statusComment: sql`excluded.status_comment`,
+              // A status written through Broen carries its time; one changed in the editor is
+              // seen changing here.
+              statusChangedAt: sql`case
+                when ${t.status} is distinct from excluded.status
+                  then coalesce(excluded.status_changed_at, now())
+                else coalesce(excluded.status_changed_at, ${t.statusChangedAt}) end`,
+              projectedAt: sql`now()`,
+            },
+            setWhere: sql`(${t.networkId}, ${t.area}, ${t.meetingId}, ${t.agendaItemId},
+              ${t.carried}, ${t.goalId}, ${t.what}, ${t.responsible}, ${t.due}, ${t.status},
+              ${t.statusComment}) is distinct from (excluded.network_id, excluded.area,
+              excluded.meeting_id, excluded.agenda_item_id, excluded.carried, excluded.goal_id,
+              excluded.what, excluded.responsible, excluded.due, excluded.status,
+              excluded.status_comment)
+              or (excluded.status_changed_at is not null
+                and excluded.status_changed_at is distinct from ${t.statusChangedAt})`,
+          })
+          .returning({ id: t.actionId })
+      ).length;
+    }
+    return touched;
+  });
+}
+
+/** Problems already logged per document (so a lasting wrong shape is logged once). */
+const loggedProblems = new Map<string, string>();
+
+function logProblems(projection: Projection): void {
+  const key = projection.problems.map((p) => `${p.path}:${p.reason}`).join("|");
+  if (key === (loggedProblems.get(projection.documentName) ?? "")) return;
+  if (key) loggedProblems.set(projection.documentName, key);
+  else loggedProblems.delete(projection.documentName);
+  if (!key) return;
+  logger().warn(
+    {
+      document: projection.documentName,
+      problems: projection.problems.slice(0, 20),
+      count: projection.problems.length,
+    },
+    "projection: parts of a wrong shape left out",
+  );
+}
+
+/** Writes in flight per document: one after the other, so an older one never lands last. */
+const writes = new Map<string, Promise<unknown>>();
+
+function enqueue(projection: Projection): Promise<void> {
+  logProblems(projection);
+  const name = projection.documentName;
+  const next = (writes.get(name) ?? Promise.resolve())
+    .then(() => writeProjection(projection))
+    .then(
+      () => undefined,
+      (error: unknown) =>
+        logger().error({ err: safeError(error), document: name }, "projection: write failed"),
+    );
+  writes.set(name, next);
+  void next.then(() => {
+    if (writes.get(name) === next) writes.delete(name);
+  });
+  return next;
+}
+
+/**
+ * Projects a document now from its current state (the live one when loaded): after a change
+ * the server makes itself, so the tables follow before the request answers. Never throws for a
+ * wrong shape; throws on database errors.
+ */
+export async function projectDocumentNow(documentName: string): Promise<void> {
+  if (!isProjected(documentName)) return;
+  const doc = new Y.Doc();
+  try {
+    Y.applyUpdate(doc, await documentStateNow(documentName));
+    const projection = readProjection(documentName, doc);
+    if (!projection) return;
+    logProblems(projection);
+    await writes.get(projection.documentName);
+    await writeProjection(projection);
+  } finally {
+    doc.destroy();
+  }
+}
+
+/** Every projection write started so far has finished (for shutdown and tests). */
+export async function projectionsSettled(): Promise<void> {
+  while (writes.size > 0) await Promise.all([...writes.values()]);
+}
+
+export interface ProjectionTiming {
+  /** Quiet time after the last change before projecting. */
+  debounceMs: number;
+  /** A document edited without pause is still projected this often. */
+  maxWaitMs: number;
+}
+
+/**
+ * The realtime hooks that keep the tables in step: `changed` projects a document `debounceMs`
+ * after its last change (at most `maxWaitMs` after the first one not yet projected), and
+ * `unloading` projects it at once before it is destroyed.
+ */
+export function projectionHooks(timing: ProjectionTiming = { debounceMs: 200, maxWaitMs: 1000 }): {
+  changed(documentName: string, doc: Y.Doc): void;
+  unloading(documentName: string, doc: Y.Doc): void;
+} {
+  const pending = new Map<string, { timer: NodeJS.Timeout; first: number }>();
+  const run = (documentName: string, doc: Y.Doc) => {
+    pending.delete(documentName);
+    const projection = readProjection(documentName, doc);
+    if (projection) void enqueue(projection);
+  };
+  return {
+    changed(documentName, doc) {
+      if (!isProjected(documentName)) return;
+      const now = Date.now();
+      const waiting = pending.get(documentName);
+      if (waiting) clearTimeout(waiting.timer);
+      const first = waiting?.first ?? now;
+      const delay = Math.max(0, Math.min(timing.debounceMs, first + timing.maxWaitMs - now));
+      const timer = setTimeout(() => run(documentName, doc), delay);
+      timer.unref();
+      pending.set(documentName, { timer, first });
+    },
+    unloading(documentName, doc) {
+      const waiting = pending.get(documentName);
+      if (waiting) clearTimeout(waiting.timer);
+      if (isProjected(documentName)) run(documentName, doc);
+    },
+  };
+}
