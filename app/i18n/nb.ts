@@ -758,6 +758,32 @@ export const nb = {
   "form.staleToken":
     "Skjemaet er for gammelt eller hører til en annen innlogging. Last inn siden på nytt og send det igjen.",
   "form.saving": "Lagrer …",
+  "title.planHistory": "Planens historikk: {kind}",
+  "planHistory.title": "Hva har endret seg i planen",
+  "planHistory.intro":
+    "Her ser du hva som er endret i planen mellom to møter. Planen lagres slik den var hver gang et referat ble låst.",
+  "planHistory.backToNetwork": "Tilbake til nettverket",
+  "planHistory.none":
+    "Ingen referater er låst ennå, så det finnes ingen tidligere versjoner av planen å sammenligne med.",
+  "planHistory.nothingVisible": "Du har ikke samtykke til å se noen del av planen.",
+  "planHistory.from": "Fra møtet",
+  "planHistory.to": "Til møtet",
+  "planHistory.start": "Før første møte",
+  "planHistory.compare": "Sammenlign",
+  "planHistory.noChanges": "Ingenting er endret i de delene av planen du kan se.",
+  "planHistory.goalsAdded": "Nye mål",
+  "planHistory.goalsReworded": "Mål med nye ord",
+  "planHistory.goalsReached": "Mål som er nådd",
+  "planHistory.goalsRemoved": "Mål som er tatt bort",
+  "planHistory.actionsAdded": "Nye tiltak",
+  "planHistory.actionsDone": "Tiltak som er gjort",
+  "planHistory.actionsMoved": "Tiltak med ny frist",
+  "planHistory.actionsRemoved": "Tiltak som er tatt bort",
+  "planHistory.before": "før: «{text}»",
+  "planHistory.moved": "frist før: {before}, nå: {after}",
+  "planHistory.due": "frist {date}",
+  "planHistory.noDate": "ingen frist",
+  "planHistory.crisisChanged": "Kriseplanen er endret siden forrige møte.",
 } as const;
 
 export type MessageKey = keyof typeof nb;

@@ -14,3 +14,4 @@ export * from "./mail";
 export * from "./documents";
 export * from "./forms";
 export * from "./minutes";
+export * from "./plan";

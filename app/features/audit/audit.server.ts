@@ -50,7 +50,13 @@ export type AuditAction =
   | "minutes.lock"
   | "minutes.correction_open"
   | "minutes.view"
-  | "minutes.download";
+  | "minutes.download"
+  | "plan.snapshot"
+  | "plan.history_view"
+  | "progress.record"
+  | "progress.view"
+  | "reminder.send"
+  | "reminder.settings";
 
 export interface AuditActor {
   userId?: string | null;
