@@ -784,6 +784,37 @@ export const nb = {
   "planHistory.due": "frist {date}",
   "planHistory.noDate": "ingen frist",
   "planHistory.crisisChanged": "Kriseplanen er endret siden forrige møte.",
+  "title.progressLink": "Hvordan det går",
+  "progress.title": "Hvordan det går",
+  "progress.intro":
+    "Her noterer du hvordan det går på de områdene du selv velger, med dine egne ord. Det er ikke en test og ikke en diagnose, bare din egen oversikt over tid.",
+  "progress.introLeader":
+    "Personen noterer selv hvordan det går på områdene de velger, i møtet sammen med dere eller via sin egen lenke. Skriv ordene slik personen sier dem.",
+  "progress.add": "Noter hvordan det går",
+  "progress.area": "Område",
+  "progress.howItGoes": "Hvordan går det nå?",
+  "progress.scale": "Hvordan det går",
+  "progress.scale1": "Det er tungt",
+  "progress.scale2": "Litt tungt",
+  "progress.scale3": "Både og",
+  "progress.scale4": "Ganske bra",
+  "progress.scale5": "Det går bra",
+  "progress.inMyWords": "Med egne ord",
+  "progress.inMyWordsLabel": "Med egne ord (valgfritt)",
+  "progress.save": "Lagre",
+  "progress.saved": "Det er lagret.",
+  "progress.areaRequired": "Velg et område.",
+  "progress.scaleRequired": "Velg hvordan det går, fra 1 til 5.",
+  "progress.wordsTooLong": "Teksten kan være høyst 2000 tegn.",
+  "progress.refused": "Bare personen og lederne kan notere hvordan det går.",
+  "progress.none": "Ingenting er notert ennå.",
+  "progress.when": "Når",
+  "progress.chartTitle": "Hvordan det har gått: {area}",
+  "progress.chartDesc":
+    "{count} notater fra {from} til {to}. Først {first}, sist {last}. Alle notatene står i tabellen ved siden av.",
+  "progress.tableCaption": "Alle notater: {area}",
+  "progress.linkFromPlan": "Hvordan det går – noter og se over tid",
+  "progress.overTime": "Over tid",
 } as const;
 
 export type MessageKey = keyof typeof nb;
