@@ -15,3 +15,4 @@ export * from "./documents";
 export * from "./forms";
 export * from "./minutes";
 export * from "./tasks";
+export * from "./plan";

@@ -145,6 +145,11 @@ describe.skipIf(!hasChromium)("every page: WCAG 2.1 AA, 320 px, one field height
       as: DEMO.leader,
       destructive: 3,
     },
+    {
+      name: "plan history (leader)",
+      path: () => `/networks/${docs.networkId}/plan/history`,
+      as: DEMO.leader,
+    },
     { name: "person (leader)", path: () => `/persons/${docs.personId}`, as: DEMO.leader },
     { name: "plan (leader)", path: () => `/networks/${docs.networkId}/plan`, as: DEMO.leader },
     {
@@ -162,6 +167,11 @@ describe.skipIf(!hasChromium)("every page: WCAG 2.1 AA, 320 px, one field height
     { name: "meetings (partner)", path: () => "/meetings", as: DEMO.nav },
     { name: "meeting (partner)", path: () => `/meetings/${meetingId}`, as: DEMO.nav },
     { name: "networks (partner)", path: () => "/networks", as: DEMO.nav },
+    {
+      name: "plan history (partner)",
+      path: () => `/networks/${docs.networkId}/plan/history`,
+      as: DEMO.nav,
+    },
     {
       name: "person (partner)",
       path: () => `/persons/${docs.personId}`,

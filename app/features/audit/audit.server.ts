@@ -53,7 +53,13 @@ export type AuditAction =
   | "minutes.download"
   | "plan.view"
   | "plan.print"
-  | "plan.download";
+  | "plan.download"
+  | "plan.snapshot"
+  | "plan.history_view"
+  | "progress.record"
+  | "progress.view"
+  | "reminder.send"
+  | "reminder.settings";
 
 export interface AuditActor {
   userId?: string | null;

@@ -19,6 +19,12 @@ import { invitationActorLabel, type CurrentInvitation } from "../access/invitati
 import { attendanceLines, markedAttendance, meetingParticipants } from "./attendance.server";
 import { tellMembers } from "./notify.server";
 import { renderMinutes } from "./render.server";
+import {
+  auditPlanSnapshot,
+  hasPlanSnapshot,
+  readPlanNow,
+  storePlanSnapshot,
+} from "../plan/plan-history.server";
 import type { RenderedMinutes, ReviewLine } from "./types";
 
 /*
@@ -245,11 +251,25 @@ export async function lockMinutes(
 ): Promise<{ locked: boolean }> {
   const access = await managedMeeting(user, meetingId);
   const { db } = getDatabase();
+  const networkId = access.found.meeting.networkId;
+  // The plan as it stands at the lock (ADR 020), read outside the transaction like the agenda
+  // at close; only the first lock of a meeting stores it.
+  const plan = (await hasPlanSnapshot(meetingId, db)) ? null : await readPlanNow(networkId);
   return db.transaction(async (tx) => {
+    // Two locks at once (a double click, two leaders) wait here for each other, so the second
+    // sees the first's lock and changes nothing (the versions' trigger would refuse it).
+    await tx
+      .select({ id: minutesVersions.id })
+      .from(minutesVersions)
+      .where(eq(minutesVersions.meetingId, meetingId))
+      .for("update");
     const latest = await latestVersion(meetingId, tx);
     if (!latest) throw new MinutesStateError("noVersion");
     if (latest.version !== version) throw new MinutesStateError("notLatest");
     if (latest.lockedAt) return { locked: false };
+    if (plan && (await storePlanSnapshot(tx, { networkId, meetingId, plan }))) {
+      await auditPlanSnapshot(tx, user, context, { meetingId, personId: access.personId });
+    }
     const [review] = await tx
       .select({ id: minutesReviews.id })
       .from(minutesReviews)
