@@ -165,7 +165,8 @@ function LanguageSwitch({ locale, redirectTo }: { locale: Locale; redirectTo: st
   const t = useT();
   const other: Locale = locale === "nb" ? "en" : "nb";
   return (
-    <Form method="post" action="/language">
+    // A whole new document: the browser loads the other language's texts before it hydrates.
+    <Form method="post" action="/language" reloadDocument>
       <input type="hidden" name="locale" value={other} />
       <input type="hidden" name="redirectTo" value={redirectTo} />
       <button

@@ -1,5 +1,4 @@
 import { useRouteLoaderData } from "@remix-run/react";
-import { en } from "./en";
 import { nb, type MessageKey } from "./nb";
 
 export type Locale = "nb" | "en";
@@ -7,13 +6,27 @@ export const locales: readonly Locale[] = ["nb", "en"];
 export const defaultLocale: Locale = "nb";
 export const TIME_ZONE = "Europe/Oslo";
 
-const catalogues: Record<Locale, Record<MessageKey, string>> = { nb, en };
+type Catalogue = Record<MessageKey, string>;
+
+// Bokmål is in every page's scripts; English only where it is asked for (it would add ~38 kB
+// raw to every page). The server has both before it answers anything.
+const catalogues: Partial<Record<Locale, Catalogue>> = { nb };
+if (typeof document === "undefined") catalogues.en = (await import("./en")).en;
+
+/**
+ * Makes a language's texts available in the browser (entry.client.tsx calls it before it
+ * hydrates a page in English). Resolves when they are there; rejects if the chunk cannot load.
+ */
+export async function loadCatalogue(locale: Locale): Promise<void> {
+  if (!catalogues[locale]) catalogues[locale] = (await import("./en")).en;
+}
 const intlLocale: Record<Locale, string> = { nb: "nb-NO", en: "en-GB" };
 
 export type Translate = (key: MessageKey, values?: Record<string, string | number>) => string;
 
 export function translator(locale: Locale): Translate {
-  const catalogue = catalogues[locale];
+  // A language not loaded yet (never on the server) shows bokmål rather than no text.
+  const catalogue = catalogues[locale] ?? nb;
   return (key, values) =>
     catalogue[key].replace(/\{(\w+)\}/g, (match, name: string) =>
       values && name in values ? String(values[name]) : match,

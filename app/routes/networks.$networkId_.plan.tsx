@@ -34,6 +34,10 @@ export default function PlanPage() {
         <p className="actions no-print">
           <a href={`/networks/${data.networkId}/plan/print`}>{t("plan.print")}</a>
           <a href={`/networks/${data.networkId}/plan.pdf`}>{t("plan.pdf")}</a>
+          <a href={`/networks/${data.networkId}/plan/history`}>{t("planHistory.title")}</a>
+          <a href={`/networks/${data.networkId}/plan/history#progress-title`}>
+            {t("progress.linkFromPlan")}
+          </a>
         </p>
       ) : null}
       <PlanPanel data={data} />

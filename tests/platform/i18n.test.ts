@@ -17,6 +17,8 @@ const sources = (dir: string): string[] =>
 const DYNAMIC_PREFIXES = [
   // The parts of a plan that consent names: consent/member-consents.tsx.
   "planPart.",
+  // The words for each step of the person's progress scale: plan/progress-chart.tsx.
+  "progress.scale",
   // The live agenda picks these by state: agenda/live-agenda.tsx and agenda-panel.tsx.
   "agenda.status.",
   "agenda.connection.",
