@@ -22,6 +22,8 @@ export const mainPages = {
   "/persons/$personId": "routes/persons.$personId",
   "/login": "routes/login",
   "/i/$token": "routes/i.$token",
+  "/tasks": "routes/tasks",
+  "/i/$token/tasks": "routes/i.$token_.tasks",
   "/admin/users": "routes/admin.users._index",
 };
 
