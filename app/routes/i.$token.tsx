@@ -105,6 +105,9 @@ export default function InvitationPage() {
         </dd>
       </dl>
       <p>{t("invitation.ledBy", { names: invitation.leaders.join(", ") })}</p>
+      <p>
+        <a href={`/i/${token}/tasks`}>{t("tasks.linkTo")}</a>
+      </p>
       {invitation.minutes ? (
         <p className="ds-alert" data-color="info">
           <a href={`/i/${token}/minutes`}>
