@@ -914,7 +914,6 @@ export const en: Record<MessageKey, string> = {
   "progress.chartDesc":
     "{count} notes from {from} to {to}. First {first}, last {last}. Every note is in the table beside it.",
   "progress.tableCaption": "All notes: {area}",
-  "progress.linkFromPlan": "How things are going – note it and see it over time",
   "progress.overTime": "Over time",
   "nav.tasks": "My tasks",
   "area.tasks": "The actions you are responsible for, across your networks.",
@@ -952,4 +951,14 @@ export const en: Record<MessageKey, string> = {
   "tasks.changedOn": "changed {when}",
   "auditAction.tasks.view": "Tasks viewed",
   "auditAction.task.status": "Action status changed",
+  "reminders.title": "Reminders by e-mail",
+  "reminders.intro":
+    "Broen can remind you of a meeting the day before, of a task due in three days or past its due date, and – for leaders – of a plan due for revision soon. The e-mails say nothing about whom it concerns.",
+  "reminders.areOn": "Reminders are on.",
+  "reminders.areOff": "Reminders are off.",
+  "reminders.turnOff": "Turn reminders off",
+  "reminders.turnOn": "Turn reminders on",
+  "reminders.turnedOff": "You will get no more reminders.",
+  "reminders.turnedOn": "You will get reminders again.",
+  "invitation.progress": "How things are going – note it and see it over time",
 };

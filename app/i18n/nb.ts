@@ -910,7 +910,6 @@ export const nb = {
   "progress.chartDesc":
     "{count} notater fra {from} til {to}. Først {first}, sist {last}. Alle notatene står i tabellen ved siden av.",
   "progress.tableCaption": "Alle notater: {area}",
-  "progress.linkFromPlan": "Hvordan det går – noter og se over tid",
   "progress.overTime": "Over tid",
   "nav.tasks": "Mine oppgaver",
   "area.tasks": "Tiltakene du har ansvar for, på tvers av nettverkene dine.",
@@ -947,6 +946,16 @@ export const nb = {
   "tasks.changedOn": "endret {when}",
   "auditAction.tasks.view": "Oppgaver vist",
   "auditAction.task.status": "Status på tiltak endret",
+  "reminders.title": "Påminnelser på e-post",
+  "reminders.intro":
+    "Broen kan minne deg på et møte dagen før, på en oppgave som har frist om tre dager eller har passert fristen, og – for ledere – på en plan som snart skal revideres. E-postene sier ikke noe om hvem det gjelder.",
+  "reminders.areOn": "Påminnelser er slått på.",
+  "reminders.areOff": "Påminnelser er slått av.",
+  "reminders.turnOff": "Slå av påminnelser",
+  "reminders.turnOn": "Slå på påminnelser",
+  "reminders.turnedOff": "Du får ikke flere påminnelser.",
+  "reminders.turnedOn": "Du får påminnelser igjen.",
+  "invitation.progress": "Hvordan det går – noter og se over tid",
 } as const;
 
 export type MessageKey = keyof typeof nb;

@@ -124,6 +124,11 @@ export default function InvitationPage() {
           <a href={`/i/${token}/plan`}>{t("plan.openMine")}</a>
         </p>
       ) : null}
+      {invitation.progress ? (
+        <p>
+          <a href={`/i/${token}/progress`}>{t("invitation.progress")}</a>
+        </p>
+      ) : null}
       {!invitation.cancelled ? <AgendaPanel data={invitation.agenda} /> : null}
       {!invitation.cancelled ? (
         <>
@@ -148,6 +153,19 @@ export default function InvitationPage() {
           {t("invitation.download")}
         </a>
       </p>
+      <h2>{t("reminders.title")}</h2>
+      <p>{t(invitation.remindersOff ? "reminders.areOff" : "reminders.areOn")}</p>
+      <Form method="post" action={`/i/${token}/reminders`} className="actions">
+        <button
+          type="submit"
+          className="ds-button"
+          data-variant="secondary"
+          name="intent"
+          value={invitation.remindersOff ? "reminders-on" : "reminders-off"}
+        >
+          {t(invitation.remindersOff ? "reminders.turnOn" : "reminders.turnOff")}
+        </button>
+      </Form>
     </section>
   );
 }
