@@ -313,6 +313,8 @@ export const en: Record<MessageKey, string> = {
   "plan.agreedOn": "Agreed with the person",
   "plan.revisedOn": "Last revised together",
   "plan.textRequired": "Write something in the field first.",
+  "plan.removeQuestion": "Do you want to remove “{what}”?",
+  "plan.removed": "“{what}” was removed.",
   "plan.hiddenPart":
     "You do not see this part of the plan, because the person has not consented to you seeing it.",
   "plan.hiddenAll": "The person has a plan, but has not consented to you seeing any part of it.",

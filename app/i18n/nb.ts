@@ -309,6 +309,8 @@ export const nb = {
   "plan.agreedOn": "Avtalt med personen",
   "plan.revisedOn": "Sist gått gjennom sammen",
   "plan.textRequired": "Skriv noe i feltet først.",
+  "plan.removeQuestion": "Vil du fjerne «{what}»?",
+  "plan.removed": "«{what}» er fjernet.",
   "plan.hiddenPart":
     "Denne delen av planen ser du ikke, fordi personen ikke har samtykket til at du ser den.",
   "plan.hiddenAll": "Personen har en plan, men har ikke samtykket til at du ser noen del av den.",
