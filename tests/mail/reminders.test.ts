@@ -8,6 +8,7 @@ import {
   networkMembers,
   networks,
   outbox,
+  planActions,
 } from "../../db/schema";
 import { invitationToken } from "../../app/features/meetings/invitation-links.server";
 import {
@@ -204,6 +205,33 @@ describe("actions due and overdue", () => {
         ),
       );
     expect(sent).toHaveLength(3);
+  });
+
+  it("reminds from the action projection: open, not carried, due in three days or overdue", async () => {
+    const { db } = server.database;
+    const today = osloToday(now);
+    const base = {
+      documentName: `plan:${docs.networkId}:housing`,
+      networkId: docs.networkId,
+      source: "plan" as const,
+      area: "housing" as const,
+      what: "Søke om bostøtte",
+      responsible: "person",
+      responsibleIsPerson: true,
+    };
+    await db.insert(planActions).values([
+      { ...base, actionId: "proj-due", due: addDays(today, 3), status: "open" },
+      { ...base, actionId: "proj-done", due: addDays(today, -1), status: "done" },
+      { ...base, actionId: "proj-carried", due: addDays(today, -1), status: "open", carried: true },
+      { ...base, actionId: "proj-later", due: addDays(today, 4), status: "in_progress" },
+    ]);
+    const first = await runReminders(now, db);
+    expect(first.actions).toBe(1);
+    const mail = (await mailTo(PERSON_ADDRESS)).filter((m) => m.subject.includes("frist snart"));
+    expect(mail).toHaveLength(1);
+    neutral(mail[0]!);
+    expect(mail[0]!.textBody).not.toContain("bostøtte");
+    expect((await runReminders(now, db)).actions).toBe(0);
   });
 });
 

@@ -7,6 +7,7 @@ import {
   networkMembers,
   networks,
   persons,
+  planActions,
   reminderOptOuts,
   remindersSent,
   users,
@@ -417,16 +418,34 @@ export async function remindActions(
 }
 
 /**
- * One run of the reminder job at `now`: meetings tomorrow and plan revisions. (Action
- * reminders are queued by remindActions with rows from the action projection.) Idempotent.
+ * One run of the reminder job at `now`: meetings tomorrow, plan revisions, and the actions of
+ * the projection (ADR 019) that are due in ACTION_NOTICE_DAYS days or overdue, neither done nor
+ * carried to another meeting. Idempotent. Returns how many of each were queued.
  */
 export async function runReminders(
   now = new Date(),
   db: Database = getDatabase().db,
-): Promise<{ meetings: number; revisions: number }> {
+): Promise<{ meetings: number; revisions: number; actions: number }> {
+  const today = osloToday(now);
+  const actionRows = await db
+    .select({
+      actionId: planActions.actionId,
+      networkId: planActions.networkId,
+      responsible: planActions.responsible,
+      due: planActions.due,
+    })
+    .from(planActions)
+    .where(
+      and(
+        ne(planActions.status, "done"),
+        eq(planActions.carried, false),
+        or(eq(planActions.due, addDays(today, ACTION_NOTICE_DAYS)), lt(planActions.due, today)),
+      ),
+    );
   return {
     meetings: await remindMeetingsTomorrow(now, db),
     revisions: await remindPlanRevisions(now, db),
+    actions: await remindActions(actionRows, now, db),
   };
 }
 
