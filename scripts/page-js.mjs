@@ -24,6 +24,8 @@ export const mainPages = {
   "/i/$token": "routes/i.$token",
   "/networks/$networkId/plan": "routes/networks.$networkId_.plan",
   "/i/$token/plan": "routes/i.$token_.plan",
+  "/tasks": "routes/tasks",
+  "/i/$token/tasks": "routes/i.$token_.tasks",
   "/admin/users": "routes/admin.users._index",
 };
 

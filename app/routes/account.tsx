@@ -14,6 +14,8 @@ import { formatDateTime, useLocale, useT } from "../i18n";
 import { AccountIntent } from "../features/accounts/account-form.server";
 import { createFeed, hasFeed, revokeFeed } from "../features/meetings/calendar-feed.server";
 import { issueFormToken, readFormClaim, userOwner } from "../features/forms/once.server";
+import { remindersOff, setRemindersOff } from "../features/mail/reminders.server";
+import { auditActor } from "../features/audit/audit.server";
 import {
   destroySessionCookie,
   listSessions,
@@ -32,6 +34,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     name: user.name,
     email: user.email,
     hasFeed: await hasFeed(user.id),
+    remindersOff: await remindersOff({ kind: "user", userId: user.id }),
     formToken: issueFormToken(userOwner(user)),
     sessions: sessions.map((s) => ({
       current: s.idHash === user.sessionIdHash,
@@ -57,6 +60,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const feed = claim.earlier?.value ?? (await createFeed(user, context, claim.claim));
     return data({ ok: true as const, feed, errors: undefined });
   }
+  if (form.value.intent === "reminders-off" || form.value.intent === "reminders-on") {
+    const off = form.value.intent === "reminders-off";
+    await setRemindersOff({ kind: "user", userId: user.id }, off, auditActor(user, context));
+    return data({ ok: true as const, reminders: off ? "off" : "on", errors: undefined });
+  }
   if (form.value.intent === "revoke-feed") {
     await revokeFeed(user, context);
     return data({ ok: true as const, feed: null, errors: undefined });
@@ -68,7 +76,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function Account() {
-  const { name, email, sessions, hasFeed, formToken } = useLoaderData<typeof loader>();
+  const { name, email, sessions, hasFeed, formToken, remindersOff } =
+    useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const t = useT();
   const locale = useLocale();
@@ -124,6 +133,25 @@ export default function Account() {
             </SubmitButton>
           </Form>
         )}
+      </section>
+      <section className="panel" aria-labelledby="reminders-title">
+        <h2 id="reminders-title">{t("reminders.title")}</h2>
+        <p>{t("reminders.intro")}</p>
+        {result && "reminders" in result ? (
+          <p className="ds-alert" data-color="success" role="status">
+            {t(result.reminders === "off" ? "reminders.turnedOff" : "reminders.turnedOn")}
+          </p>
+        ) : null}
+        <p>{t(remindersOff ? "reminders.areOff" : "reminders.areOn")}</p>
+        <Form method="post" className="actions">
+          <SubmitButton
+            name="intent"
+            value={remindersOff ? "reminders-on" : "reminders-off"}
+            data-variant="secondary"
+          >
+            {t(remindersOff ? "reminders.turnOn" : "reminders.turnOff")}
+          </SubmitButton>
+        </Form>
       </section>
       <section className="panel" aria-labelledby="sessions-title">
         <h2 id="sessions-title">{t("account.sessions")}</h2>

@@ -105,6 +105,9 @@ export default function InvitationPage() {
         </dd>
       </dl>
       <p>{t("invitation.ledBy", { names: invitation.leaders.join(", ") })}</p>
+      <p>
+        <a href={`/i/${token}/tasks`}>{t("tasks.linkTo")}</a>
+      </p>
       {invitation.minutes ? (
         <p className="ds-alert" data-color="info">
           <a href={`/i/${token}/minutes`}>
@@ -119,6 +122,11 @@ export default function InvitationPage() {
       {invitation.plan ? (
         <p className="ds-alert" data-color="info">
           <a href={`/i/${token}/plan`}>{t("plan.openMine")}</a>
+        </p>
+      ) : null}
+      {invitation.progress ? (
+        <p>
+          <a href={`/i/${token}/progress`}>{t("invitation.progress")}</a>
         </p>
       ) : null}
       {!invitation.cancelled ? <AgendaPanel data={invitation.agenda} /> : null}
@@ -145,6 +153,19 @@ export default function InvitationPage() {
           {t("invitation.download")}
         </a>
       </p>
+      <h2>{t("reminders.title")}</h2>
+      <p>{t(invitation.remindersOff ? "reminders.areOff" : "reminders.areOn")}</p>
+      <Form method="post" action={`/i/${token}/reminders`} className="actions">
+        <button
+          type="submit"
+          className="ds-button"
+          data-variant="secondary"
+          name="intent"
+          value={invitation.remindersOff ? "reminders-on" : "reminders-off"}
+        >
+          {t(invitation.remindersOff ? "reminders.turnOn" : "reminders.turnOff")}
+        </button>
+      </Form>
     </section>
   );
 }

@@ -14,6 +14,8 @@ import { AnswerButtons } from "../features/meetings/answer-buttons";
 import { formatDateTime, translator, useLocale, useT } from "../i18n";
 import { getLocale } from "../i18n/locale.server";
 import { AgendaPanel } from "../features/agenda/agenda-panel";
+import { sinceLastTime } from "../features/tasks/since-last-time.server";
+import { SinceLastTimeSection } from "../features/tasks/since-last-time";
 import { agendaForUser } from "../features/agenda/agenda-page.server";
 import type { MessageKey } from "../i18n/nb";
 import { idFromUrl } from "../features/access/access.server";
@@ -76,8 +78,11 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
         await markedAttendance(m.id),
       )
     : null;
+  // What the network's actions did since the previous meeting (leaders: every part of the plan).
+  const since = view.manage && m.status !== "cancelled" ? await sinceLastTime(m) : null;
   return {
     agenda,
+    since,
     manage: view.manage,
     formToken: view.manage ? issueFormToken(userOwner(user)) : null,
     attendance,
@@ -234,6 +239,7 @@ export default function MeetingPage() {
     changed,
     formToken,
     agenda,
+    since,
   } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const [params] = useSearchParams();
@@ -416,6 +422,12 @@ export default function MeetingPage() {
           <Link to={`/meetings/${meeting.id}/minutes`}>{t("minutes.open")}</Link>
           <Link to={`/meetings/${meeting.id}/carry`}>{t("carry.open")}</Link>
         </p>
+      ) : null}
+      {since ? (
+        <SinceLastTimeSection
+          since={since}
+          names={Object.fromEntries(agenda.people.map((p) => [p.ref, p.name]))}
+        />
       ) : null}
       {!cancelled ? <AgendaPanel data={agenda} /> : null}
       {attendance && !cancelled ? <AttendanceForm lines={attendance} /> : null}

@@ -36,7 +36,7 @@ export default function PlanPage() {
           <a href={`/networks/${data.networkId}/plan.pdf`}>{t("plan.pdf")}</a>
           <a href={`/networks/${data.networkId}/plan/history`}>{t("planHistory.title")}</a>
           <a href={`/networks/${data.networkId}/plan/history#progress-title`}>
-            {t("progress.linkFromPlan")}
+            {t("invitation.progress")}
           </a>
         </p>
       ) : null}

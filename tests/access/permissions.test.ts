@@ -22,6 +22,7 @@ const table: { path: string; allowed: Who[] }[] = [
   { path: "/account", allowed: loggedIn },
   { path: "/meetings", allowed: ["coordinator", "leader", "partner"] },
   { path: "/networks", allowed: ["coordinator", "leader", "partner"] },
+  { path: "/tasks", allowed: ["coordinator", "leader", "partner"] },
   { path: "/offerings", allowed: ["coordinator", "leader", "partner"] },
   { path: "/overview", allowed: ["coordinator"] },
   { path: "/persons/new", allowed: ["coordinator", "leader"] },

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { DateTime } from "luxon";
 import type { Browser, Page } from "playwright-core";
-import { outbox } from "../../db/schema";
+import { outbox, planActions } from "../../db/schema";
 import { nb, type MessageKey } from "../../app/i18n/nb";
 import { invitationToken } from "../../app/features/meetings/invitation-links.server";
 import { DEMO, startTestServer, type TestServer } from "../support/server";
@@ -90,6 +90,35 @@ describe.skipIf(!hasChromium)("every page: WCAG 2.1 AA, 320 px, one field height
     userId = await server.userId(DEMO.leader);
     messageId = String((await server.database.db.select({ id: outbox.id }).from(outbox))[0]!.id);
     activationToken = (await server.activationLinkForNewUser("ny.bruker@fjordvik.test")).token;
+    // Tasks for My tasks (as the projection writes them), one overdue, one with a comment.
+    await server.database.db.insert(planActions).values(
+      [docs.navMemberId, docs.relativeMemberId].flatMap((memberId, index) => [
+        {
+          documentName: docs.agenda,
+          actionId: `a11yTask${index}a`,
+          networkId: docs.networkId,
+          source: "agenda" as const,
+          meetingId: docs.meetingId,
+          what: "Avtale arbeidstrening",
+          responsible: `member:${memberId}`,
+          responsibleMemberId: memberId,
+          due: "2026-01-05",
+          status: "blocked",
+          statusComment: "Venter på svar",
+        },
+        {
+          documentName: docs.agenda,
+          actionId: `a11yTask${index}b`,
+          networkId: docs.networkId,
+          source: "agenda" as const,
+          meetingId: docs.meetingId,
+          what: "Ringe boligkontoret",
+          responsible: `member:${memberId}`,
+          responsibleMemberId: memberId,
+          status: "open",
+        },
+      ]),
+    );
   }, 60_000);
   afterAll(async () => {
     await Promise.all([...sessions.values()].map((s) => s.close()));
@@ -120,6 +149,10 @@ describe.skipIf(!hasChromium)("every page: WCAG 2.1 AA, 320 px, one field height
     {
       name: "invitation link (relative)",
       path: () => `/i/${invitationToken(docs.relativeInvitationId, 1)}`,
+    },
+    {
+      name: "tasks by link (relative)",
+      path: () => `/i/${invitationToken(docs.relativeInvitationId, 1)}/tasks`,
     },
     { name: "not found", path: () => "/no-such-page" },
     { name: "start (leader)", path: () => "/", as: DEMO.leader },
@@ -167,6 +200,8 @@ describe.skipIf(!hasChromium)("every page: WCAG 2.1 AA, 320 px, one field height
     { name: "meetings (partner)", path: () => "/meetings", as: DEMO.nav },
     { name: "meeting (partner)", path: () => `/meetings/${meetingId}`, as: DEMO.nav },
     { name: "networks (partner)", path: () => "/networks", as: DEMO.nav },
+    { name: "my tasks (partner)", path: () => "/tasks", as: DEMO.nav },
+    { name: "my tasks (leader)", path: () => "/tasks", as: DEMO.leader },
     {
       name: "plan history (partner)",
       path: () => `/networks/${docs.networkId}/plan/history`,

@@ -40,6 +40,7 @@ let leader: BrowserSession;
 let person: BrowserSession;
 const PERSON_GOAL = "Jeg vil prøve meg på jobb to dager i uka";
 const WHAT_HELPS = "En rolig tur og å snakke med søsteren min";
+const ACTION = "Avtale et besøk hos bakeriet";
 // Page loads, live connections (one per part) and axe scans on a busy two-core machine.
 const SLOW = 180_000;
 const WORK = "Arbeid og meningsfull aktivitet";
@@ -148,6 +149,24 @@ describe.skipIf(!hasChromium)("the plan, live", () => {
           ),
         WHAT_HELPS,
       );
+
+      // An action the leader adds shows on the person's page; removed (asked once more), it goes.
+      const hasValue = (page: Page, text: string, present: boolean) =>
+        page.waitForFunction(
+          ([value, wanted]) =>
+            [...document.querySelectorAll("main input, main textarea")].some(
+              (field) => (field as HTMLInputElement).value === value,
+            ) === wanted,
+          [text, present] as const,
+        );
+      const actionForm = leader.page.locator("form.plan-new-action").first();
+      await actionForm.getByLabel("Hva skal gjøres").fill(ACTION);
+      await actionForm.getByRole("button", { name: "Legg til tiltak" }).click();
+      await hasValue(person.page, ACTION, true);
+      const entry = leader.page.locator("li.plan-action").filter({ hasText: ACTION });
+      await entry.locator(".plan-remove button").click();
+      await entry.locator(".plan-remove button", { hasText: "Ja, fjern" }).click();
+      await hasValue(person.page, ACTION, false);
       await expectNoViolations(person.page, "the person's plan page");
       for (const session of [leader, person]) expect(session.problems).toEqual([]);
     },

@@ -17,12 +17,12 @@ announceSkipWithoutChromium("tests/browser/shell.test.ts");
 // What each role must see in the main menu (app/features/access/permissions.ts is the source).
 const expectedNavigation: [account: keyof typeof DEMO, links: string[]][] = [
   ["admin", ["Start", "Administrasjon"]],
-  ["coordinator", ["Start", "Møter", "Nettverk", "Tilbud", "Oversikt"]],
-  ["leader", ["Start", "Møter", "Nettverk", "Tilbud"]],
-  ["leader2", ["Start", "Møter", "Nettverk", "Tilbud"]],
-  ["nav", ["Start", "Møter", "Nettverk", "Tilbud"]],
-  ["housing", ["Start", "Møter", "Nettverk", "Tilbud"]],
-  ["volunteer", ["Start", "Møter", "Nettverk", "Tilbud"]],
+  ["coordinator", ["Start", "Møter", "Mine oppgaver", "Nettverk", "Tilbud", "Oversikt"]],
+  ["leader", ["Start", "Møter", "Mine oppgaver", "Nettverk", "Tilbud"]],
+  ["leader2", ["Start", "Møter", "Mine oppgaver", "Nettverk", "Tilbud"]],
+  ["nav", ["Start", "Møter", "Mine oppgaver", "Nettverk", "Tilbud"]],
+  ["housing", ["Start", "Møter", "Mine oppgaver", "Nettverk", "Tilbud"]],
+  ["volunteer", ["Start", "Møter", "Mine oppgaver", "Nettverk", "Tilbud"]],
 ];
 
 describe.skipIf(!hasChromium)("the application shell in a browser", () => {

@@ -7,7 +7,13 @@ import {
   addSubGoal,
   chooseAreas,
   crisisText,
+  addContribution,
+  entryText,
   readAreaPlan,
+  removePlanEntry,
+  setCrisisDates,
+  setOverview,
+  setSubGoalReached,
   readCrisisPlan,
   readOverview,
   setGoal,
@@ -183,5 +189,55 @@ describe("the person's own words", () => {
     expect(refusedPlanChange(doc, status, LEADER)).toBeNull();
     // The check never changes the document it judges.
     expect(goalWordsText(doc, persons).toString()).toBe("Jeg vil tilbake til jobb");
+  });
+});
+
+describe("the changes the plan page makes", () => {
+  it("sets the overview and the crisis plan's dates, adds contributions, marks sub-goals, removes entries", () => {
+    const overview = new Y.Doc();
+    setOverview(overview, { coordinator: LEADER, periodFrom: "2026-01-01", periodTo: null });
+    expect(() => setOverview(overview, { periodTo: "1.1.2027" })).toThrow(RangeError);
+    const contribution = addContribution(overview, PERSON_REF, "Jeg kommer på møtene");
+    let read = readOverview(overview).overview;
+    expect(read).toMatchObject({ coordinator: LEADER, periodFrom: "2026-01-01", periodTo: null });
+    expect(read.contributions.map((c) => c.text)).toEqual(["Jeg kommer på møtene"]);
+    entryText(overview, PLAN_PARTS.contributions, contribution, "text")!.insert(0, "Ja. ");
+    expect(readOverview(overview).overview.contributions[0]!.text).toBe("Ja. Jeg kommer på møtene");
+    removePlanEntry(overview, "contributions", contribution);
+    read = readOverview(overview).overview;
+    expect(read.contributions).toEqual([]);
+
+    const crisis = new Y.Doc();
+    setCrisisDates(crisis, { agreedOn: "2026-02-03" });
+    expect(() => setCrisisDates(crisis, { revisedOn: "soon" })).toThrow(RangeError);
+    const contact = addCrisisContact(crisis, "Mamma", "ring henne");
+    expect(readCrisisPlan(crisis).crisis).toMatchObject({
+      agreedOn: "2026-02-03",
+      revisedOn: null,
+    });
+    removePlanEntry(crisis, "contacts", contact);
+    expect(readCrisisPlan(crisis).crisis.contacts).toEqual([]);
+
+    const area = new Y.Doc();
+    const goal = addGoal(area, { inMyWords: "Sove bedre", by: PERSON_REF });
+    const sub = addSubGoal(area, goal, "Legge meg før midnatt")!;
+    expect(setSubGoalReached(area, goal, sub, true)).toBe(true);
+    expect(setSubGoalReached(area, goal, "no-such-sub-goal", true)).toBe(false);
+    const action = addPlanAction(area, {
+      what: "Prøve en fast kveldsrutine",
+      responsible: PERSON_REF,
+      due: null,
+      goalId: goal,
+      by: LEADER,
+    });
+    expect(readAreaPlan(area).plan.goals[0]!.subGoals[0]!.reached).toBe(true);
+    // A leader may not remove the goal the person wrote; the person may.
+    const removal = updateFrom(area, (copy) => removePlanEntry(copy, "goals", goal));
+    expect(refusedPlanChange(area, removal, LEADER)).toBe("a goal the person wrote");
+    expect(refusedPlanChange(area, removal, PERSON_REF)).toBeNull();
+    removePlanEntry(area, "goals", goal);
+    const after = readAreaPlan(area).plan;
+    expect(after.goals).toEqual([]);
+    expect(after.actions.find((a) => a.id === action)?.goalId).toBeNull();
   });
 });

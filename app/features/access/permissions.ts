@@ -13,6 +13,8 @@ export const permissionRoles = {
   /** Counts and rates of the realtime server; never document content. */
   "admin.realtime": ["admin"],
   "meetings.view": ["leader", "coordinator", "partner"],
+  /** My tasks: the actions one is responsible for (each row checked again: tasks.server.ts). */
+  "tasks.view": ["leader", "coordinator", "partner"],
   "networks.view": ["leader", "coordinator", "partner"],
   "offerings.view": ["leader", "coordinator", "partner"],
   "overview.view": ["coordinator"],
@@ -37,6 +39,12 @@ export const navigationAreas = [
     permission: "meetings.view",
     label: "nav.meetings",
     description: "area.meetings",
+  },
+  {
+    to: "/tasks",
+    permission: "tasks.view",
+    label: "nav.tasks",
+    description: "area.tasks",
   },
   {
     to: "/networks",

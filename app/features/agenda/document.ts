@@ -44,7 +44,8 @@ export const PARTS = {
 
 export const itemStatuses = ["planned", "current", "done", "carried"] as const;
 export type ItemStatus = (typeof itemStatuses)[number];
-export const actionStatuses = ["open", "done"] as const;
+/** An action's status; in progress and blocked are set between meetings (tasks/status.server). */
+export const actionStatuses = ["open", "in_progress", "blocked", "done"] as const;
 export type ActionStatus = (typeof actionStatuses)[number];
 
 /** Limits for one field; longer values from a modified client are cut when read. */

@@ -817,6 +817,9 @@ function Outcomes(props: ItemViewProps) {
             <span className="muted">
               {entry.responsible ? `${props.nameOf(entry.responsible)}` : t("agenda.nobody")}
               {entry.due ? ` · ${t("agenda.due", { date: formatDate(locale, entry.due) })}` : ""}
+              {entry.status === "in_progress" || entry.status === "blocked"
+                ? ` · ${t(entry.status === "blocked" ? "tasks.status.blocked" : "tasks.status.in_progress")}`
+                : ""}
             </span>
           </li>
         ))}

@@ -59,7 +59,9 @@ export type AuditAction =
   | "progress.record"
   | "progress.view"
   | "reminder.send"
-  | "reminder.settings";
+  | "reminder.settings"
+  | "tasks.view"
+  | "task.status";
 
 export interface AuditActor {
   userId?: string | null;
@@ -115,6 +117,29 @@ export async function recordAudit(
  */
 export function recordAuditNow(actor: AuditActor, event: AuditEvent): Promise<void> {
   return recordAudit(actor, event, getDatabase().db);
+}
+
+/**
+ * Writes the entries of several events that change nothing else (a page that reads several
+ * persons' data: one entry per person) at once, in one statement. Nothing for an empty list.
+ */
+export async function recordAuditManyNow(actor: AuditActor, events: AuditEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  await getDatabase()
+    .db.insert(auditLog)
+    .values(
+      events.map((event) => ({
+        actorUserId: actor.userId ?? null,
+        actorLabel: actor.userId ? "user" : (actor.label ?? "anonymous"),
+        municipalityId: actor.municipalityId ?? null,
+        ip: actor.ip ?? null,
+        action: event.action,
+        subjectType: event.subjectType ?? null,
+        subjectId: event.subjectId ?? null,
+        personId: event.personId ?? null,
+        details: event.details ?? {},
+      })),
+    );
 }
 
 export interface AuditFilter {

@@ -13,6 +13,7 @@ import {
   type CurrentInvitation,
 } from "../access/invitations.server";
 import { issueTicket, TICKET_LIFETIME_MS } from "../documents/tickets.server";
+import { remindersOff } from "../mail/reminders.server";
 import { invitationUrl } from "./invitation-links.server";
 import { calendarMeeting, invitationTitle, loadMailMeeting } from "./mail.server";
 import { answerSlot, previousAnswer, saveAnswer, type GivenAnswer } from "./answers.server";
@@ -80,6 +81,9 @@ export async function openInvitation(token: string, ip: string, personLabel: str
     minutes,
     /** The person's own link also opens their plan (plan/plan-page.server.ts planForLink). */
     plan: invitationMayWrite(found, "plan"),
+    /** The person's own link leads to their measure of progress (plan/progress.server.ts). */
+    progress: !found.cancelled && invitationMayWrite(found, "plan"),
+    remindersOff: await remindersOff({ kind: "member", memberId: member.id }),
   };
 }
 

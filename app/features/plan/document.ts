@@ -537,3 +537,15 @@ export function setCrisisDates(
       if (value !== undefined) map.set(key, value || null);
   });
 }
+
+/** The keyed parts whose entries can be removed. */
+export type RemovablePart = "goals" | "actions" | "contacts" | "contributions";
+
+/**
+ * Removes one entry (a goal, action, crisis contact or contribution). An action that served a
+ * removed goal reads as serving none (readAreaPlan). Who may remove a goal the person wrote is
+ * policy.ts's rule (only the person); the server refuses others with 4422.
+ */
+export function removePlanEntry(doc: Y.Doc, part: RemovablePart, id: string): void {
+  doc.getMap(PLAN_PARTS[part]).delete(id);
+}

@@ -25,6 +25,7 @@ import {
   readAreaPlan,
   readCrisisPlan,
   readOverview,
+  removePlanEntry,
   setCrisisDates,
   setGoal,
   setOverview,
@@ -33,6 +34,7 @@ import {
   type Goal,
   type GoalStatus,
   type PlanActionStatus,
+  type RemovablePart,
 } from "./document";
 import type { PlanPageData, PlanPerson } from "./plan-page.server";
 import {
@@ -274,6 +276,13 @@ function OverviewEditor(props: {
                   <strong>{ctx.nameOf(c.who)}:</strong> {c.text}
                 </>
               )}
+              <RemoveEntry
+                ctx={ctx}
+                doc={doc}
+                part="contributions"
+                id={c.id}
+                what={`${ctx.nameOf(c.who)}: ${c.text}`}
+              />
             </li>
           );
         })}
@@ -418,6 +427,13 @@ function AreaPart({ ctx, area }: { ctx: PartContext; area: LifeArea }) {
                       {t("plan.servesGoal")}: {goal.inMyWords}
                     </p>
                   ) : null}
+                  <RemoveEntry
+                    ctx={ctx}
+                    doc={live.doc}
+                    part="actions"
+                    id={action.id}
+                    what={action.what}
+                  />
                 </li>
               );
             })}
@@ -529,6 +545,9 @@ function GoalEditor({ ctx, doc, goal }: { ctx: PartContext; doc: Y.Doc; goal: Go
           </button>
         </form>
       </fieldset>
+      {isPerson || goal.createdBy !== PERSON_REF ? (
+        <RemoveEntry ctx={ctx} doc={doc} part="goals" id={goal.id} what={goal.inMyWords} />
+      ) : null}
     </article>
   );
 }
@@ -677,6 +696,7 @@ function CrisisPart({ ctx }: { ctx: PartContext }) {
               <li key={c.id}>
                 <strong>{c.name}</strong>
                 {c.how ? `: ${c.how}` : ""}
+                <RemoveEntry ctx={ctx} doc={doc} part="contacts" id={c.id} what={c.name} />
               </li>
             ))}
           </ul>
@@ -789,5 +809,66 @@ function SharedTextField(props: {
     </label>
   ) : (
     field
+  );
+}
+
+/**
+ * Removing an entry, asked once more inline (as removing an agenda item): the first press asks,
+ * "Yes, remove" removes and announces it, "No, keep" goes back. `what` names the entry for
+ * screen readers.
+ */
+function RemoveEntry(props: {
+  ctx: PartContext;
+  doc: Y.Doc;
+  part: RemovablePart;
+  id: string;
+  what: string;
+}) {
+  const t = useT();
+  const [asking, setAsking] = useState(false);
+  const short = props.what.length > 60 ? `${props.what.slice(0, 60)}…` : props.what;
+  if (!asking) {
+    return (
+      <p className="plan-remove">
+        <button
+          type="button"
+          className="ds-button"
+          data-variant="tertiary"
+          data-color="danger"
+          data-size="sm"
+          onClick={() => setAsking(true)}
+        >
+          {t("agenda.remove")}
+          <span className="ds-sr-only">: {short}</span>
+        </button>
+      </p>
+    );
+  }
+  return (
+    <p className="plan-remove" role="group" aria-label={t("plan.removeQuestion", { what: short })}>
+      {t("plan.removeQuestion", { what: short })}{" "}
+      <button
+        type="button"
+        className="ds-button"
+        data-variant="primary"
+        data-color="danger"
+        data-size="sm"
+        onClick={() => {
+          removePlanEntry(props.doc, props.part, props.id);
+          props.ctx.announce(t("plan.removed", { what: short }));
+        }}
+      >
+        {t("agenda.removeYes")}
+      </button>{" "}
+      <button
+        type="button"
+        className="ds-button"
+        data-variant="secondary"
+        data-size="sm"
+        onClick={() => setAsking(false)}
+      >
+        {t("agenda.removeNo")}
+      </button>
+    </p>
   );
 }

@@ -23,7 +23,14 @@ const WIDTH = 320;
 const HEIGHT = 160;
 const PAD = { left: 28, right: 12, top: 12, bottom: 24 };
 
-const scaleKey = (scale: number) => `progress.scale${scale}` as MessageKey;
+const SCALE_WORDS: Record<number, MessageKey> = {
+  1: "progress.scale1",
+  2: "progress.scale2",
+  3: "progress.scale3",
+  4: "progress.scale4",
+  5: "progress.scale5",
+};
+const scaleKey = (scale: number): MessageKey => SCALE_WORDS[scale] ?? "progress.scale3";
 
 /** One area's notes (oldest first) as a line chart and a table. */
 function AreaProgress({ area, notes }: { area: LifeArea; notes: ChartNote[] }) {

@@ -1,0 +1,91 @@
+import { data, type AppLoadContext } from "@remix-run/node";
+import { badRequest, formFields, validate } from "../../utils/forms.server";
+import { message } from "../../utils/validation";
+import { invitationActorLabel, invitationByToken } from "../access/invitations.server";
+import { requirePermission } from "../accounts/session.server";
+import { auditActor, recordAuditManyNow, type AuditActor } from "../audit/audit.server";
+import { PERSON_REF } from "../documents/shapes";
+import { setTaskStatus, TaskStatusForm } from "./status.server";
+import { tasksFor, type Task, type TaskAsker } from "./tasks.server";
+
+/*
+ * What the My tasks pages load and do: `/tasks` for a signed-in user, `/i/<token>/tasks` for a
+ * member through their personal link (no account needed). Reading is logged once per person
+ * whose actions were shown (Normen); a status change is written by status.server.ts.
+ */
+
+async function shown(actor: AuditActor, tasks: Task[], via: "account" | "link") {
+  const personIds = [...new Set(tasks.map((task) => task.personId))];
+  await recordAuditManyNow(
+    actor,
+    personIds.map((personId) => ({
+      action: "tasks.view" as const,
+      subjectType: "person",
+      subjectId: personId,
+      personId,
+      details: { via, tasks: tasks.filter((task) => task.personId === personId).length },
+    })),
+  );
+}
+
+/** The `/tasks` loader: the user's open tasks. Redirects to login; 403 without the role. */
+export async function myTasksPage(request: Request, context: AppLoadContext) {
+  const user = await requirePermission(request, context, "tasks.view");
+  const tasks = await tasksFor({ kind: "user", user });
+  await shown(auditActor(user, context), tasks, "account");
+  return { tasks };
+}
+
+async function saveStatus(asker: TaskAsker, actor: AuditActor, by: string, form: FormData) {
+  const input = validate(TaskStatusForm, formFields(form));
+  if (!input.ok) return badRequest(input.errors);
+  const outcome = await setTaskStatus(asker, actor, by, input.value);
+  if (!outcome) {
+    return data(
+      { ok: false as const, errors: { form: [message("tasks.notFound")] } },
+      { status: 404 },
+    );
+  }
+  return {
+    ok: true as const,
+    actionId: input.value.actionId,
+    notice: outcome === "changed" ? ("tasks.saved" as const) : ("tasks.unchanged" as const),
+  };
+}
+
+/** The `/tasks` action: sets the status of one of the user's tasks (400/404 with a message). */
+export async function saveMyTaskStatus(request: Request, context: AppLoadContext, form: FormData) {
+  const user = await requirePermission(request, context, "tasks.view");
+  return saveStatus({ kind: "user", user }, auditActor(user, context), `user:${user.id}`, form);
+}
+
+/** The link holder's tasks, or null when the link does not work (the page's 404). */
+export async function linkTasksPage(token: string, ip: string) {
+  const invitation = await invitationByToken(token);
+  if (!invitation) return null;
+  const tasks = await tasksFor({ kind: "member", memberId: invitation.member.id });
+  await shown(
+    { label: invitationActorLabel(invitation), municipalityId: invitation.municipalityId, ip },
+    tasks,
+    "link",
+  );
+  return { tasks, invitationHref: `/i/${token}` };
+}
+
+/** Sets the status of one of the link holder's tasks; 404 when the link does not work. */
+export async function saveLinkTaskStatus(token: string, ip: string, form: FormData) {
+  const invitation = await invitationByToken(token);
+  if (!invitation) {
+    return data(
+      { ok: false as const, errors: { form: [message("tasks.linkInvalid")] } },
+      { status: 404 },
+    );
+  }
+  const member = invitation.member;
+  return saveStatus(
+    { kind: "member", memberId: member.id },
+    { label: invitationActorLabel(invitation), municipalityId: invitation.municipalityId, ip },
+    member.isPerson ? PERSON_REF : `member:${member.id}`,
+    form,
+  );
+}

@@ -1,0 +1,164 @@
+import { and, asc, eq, inArray, sql, type SQL } from "drizzle-orm";
+import { getDatabase, type Database } from "../../../db/client";
+import type { LifeArea } from "../../../db/enums";
+import {
+  consents,
+  meetings,
+  networkMembers,
+  networks,
+  persons,
+  planActions,
+  planGoals,
+} from "../../../db/schema";
+import { osloToday } from "../../utils/oslo-time";
+import { visibleNetworks } from "../access/access.server";
+import type { SessionUser } from "../accounts/session.server";
+import { consentInForce } from "../consent/consent.server";
+
+/*
+ * My tasks (issue 12): the open actions someone is responsible for, across all their networks,
+ * read from the projection (projection.server.ts), overdue first, with the goal and meeting
+ * they came from. Who sees an action (docs/access.md):
+ * - a member (with an account, or through their personal link) sees an action whose
+ *   responsible is that member while they are a current member of the network, and — unless
+ *   they are the person — while a consent in force covers where it lives: "agenda" for an
+ *   action captured in a meeting, "plan" with the action's life area for a plan action;
+ * - the person sees actions whose responsible is the person (`person`), through their link or
+ *   an account linked to their member row;
+ * - a leader sees actions whose responsible is their own account while they manage the network.
+ * Done actions and actions of agenda items carried to another meeting are left out.
+ */
+
+/** One task as the pages show it. */
+export interface Task {
+  documentName: string;
+  actionId: string;
+  what: string;
+  /** YYYY-MM-DD (Oslo), or null. */
+  due: string | null;
+  overdue: boolean;
+  status: string;
+  statusComment: string | null;
+  statusChangedAt: string | null;
+  source: "plan" | "agenda";
+  area: LifeArea | null;
+  /** The goal it serves, in the person's words (plan actions), or null. */
+  goal: string | null;
+  /** The meeting it was captured in (agenda actions): id and start (ISO), or null. */
+  meetingId: string | null;
+  meetingStartsAt: string | null;
+  networkId: string;
+  personId: string;
+  personName: string;
+  /** The agenda item an agenda action was captured on, or null. */
+  agendaItemId: string | null;
+}
+
+/** SQL: the member row `nm` may see the action row now (current member and consent). */
+function memberMaySee(): SQL {
+  return sql`${networkMembers.removedAt} is null
+    and ${networkMembers.networkId} = ${planActions.networkId}
+    and (${networkMembers.isPerson} or exists (select 1 from ${consents}
+      where ${consents.memberId} = ${networkMembers.id} and ${consentInForce()}
+      and ((${planActions.source} = 'agenda' and ${consents.content} = 'agenda')
+        or (${planActions.source} = 'plan' and ${consents.content} = 'plan'
+          and (${consents.planParts} is null or ${planActions.area} = any(${consents.planParts}))))))`;
+}
+
+/** SQL: the action's responsible is the person of its network, whose member row is `nm`. */
+function personIs(memberCondition: SQL): SQL {
+  return sql`${planActions.responsibleIsPerson} and exists (select 1 from ${networkMembers} pm
+    where pm.network_id = ${planActions.networkId} and pm.is_person and pm.removed_at is null
+    and ${memberCondition})`;
+}
+
+/** Who asks for tasks: a user, or one member (through their personal link). */
+export type TaskAsker = { kind: "user"; user: SessionUser } | { kind: "member"; memberId: string };
+
+async function responsibleCondition(asker: TaskAsker): Promise<SQL> {
+  if (asker.kind === "member") {
+    return sql`(${planActions.responsibleMemberId} = ${asker.memberId} and exists (
+        select 1 from ${networkMembers} where ${networkMembers.id} = ${planActions.responsibleMemberId}
+        and ${memberMaySee()}))
+      or ${personIs(sql`pm.id = ${asker.memberId}`)}`;
+  }
+  const userId = asker.user.id;
+  // Only leaders and coordinators manage networks: partners skip that query.
+  const manager = asker.user.roles.includes("leader") || asker.user.roles.includes("coordinator");
+  const managed = manager
+    ? (await visibleNetworks(asker.user)).filter((n) => n.manage).map((n) => n.id)
+    : [];
+  return sql`exists (select 1 from ${networkMembers}
+        where ${networkMembers.id} = ${planActions.responsibleMemberId}
+        and ${networkMembers.userId} = ${userId} and ${memberMaySee()})
+      or ${personIs(sql`pm.user_id = ${userId}`)}
+      or (${planActions.responsibleUserId} = ${userId}
+        and ${managed.length ? inArray(planActions.networkId, managed) : sql`false`})`;
+}
+
+/**
+ * The open tasks `asker` may see, overdue first (oldest due first), then by due date (none
+ * last), person and text; or, with `only`, just that one action (open or done) when they may
+ * see it. Two queries for a user (their managed networks, the tasks), one for a member.
+ */
+export async function tasksFor(
+  asker: TaskAsker,
+  only?: { documentName: string; actionId: string },
+  db: Database = getDatabase().db,
+): Promise<Task[]> {
+  const today = osloToday();
+  const rows = await db
+    .select({
+      documentName: planActions.documentName,
+      actionId: planActions.actionId,
+      what: planActions.what,
+      due: planActions.due,
+      status: planActions.status,
+      statusComment: planActions.statusComment,
+      statusChangedAt: planActions.statusChangedAt,
+      source: planActions.source,
+      area: planActions.area,
+      goal: planGoals.inMyWords,
+      meetingId: planActions.meetingId,
+      meetingStartsAt: meetings.startsAt,
+      networkId: planActions.networkId,
+      personId: persons.id,
+      personName: persons.name,
+      agendaItemId: planActions.agendaItemId,
+    })
+    .from(planActions)
+    .innerJoin(networks, eq(networks.id, planActions.networkId))
+    .innerJoin(persons, eq(persons.id, networks.personId))
+    .leftJoin(
+      planGoals,
+      and(
+        eq(planGoals.documentName, planActions.documentName),
+        eq(planGoals.goalId, planActions.goalId),
+      ),
+    )
+    .leftJoin(meetings, eq(meetings.id, planActions.meetingId))
+    .where(
+      and(
+        only
+          ? and(
+              eq(planActions.documentName, only.documentName),
+              eq(planActions.actionId, only.actionId),
+            )
+          : sql`${planActions.status} <> 'done'`,
+        sql`not ${planActions.carried}`,
+        sql`(${await responsibleCondition(asker)})`,
+      ),
+    )
+    .orderBy(
+      sql`coalesce(${planActions.due} < ${today}, false) desc`,
+      sql`${planActions.due} asc nulls last`,
+      asc(persons.name),
+      asc(planActions.what),
+    );
+  return rows.map((row) => ({
+    ...row,
+    overdue: row.due !== null && row.due < today,
+    statusChangedAt: row.statusChangedAt?.toISOString() ?? null,
+    meetingStartsAt: row.meetingStartsAt?.toISOString() ?? null,
+  }));
+}
