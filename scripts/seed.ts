@@ -1,5 +1,6 @@
 import { loadEnv } from "../app/env.server";
 import { demoLoginLines, seedDemoData } from "../db/seed";
+import { seedDemoPlan } from "../db/seed-plan";
 import { ensureSessionSecret, openConfiguredDatabase } from "../server/database";
 
 /*
@@ -25,6 +26,7 @@ try {
   }
   const database = await openConfiguredDatabase(env);
   const { createdAccounts } = await seedDemoData(database.db);
+  await seedDemoPlan(database.db);
   await database.close();
   process.stdout.write(
     [

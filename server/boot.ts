@@ -7,6 +7,7 @@ import { loadEnv, servedOverHttps, type Env } from "../app/env.server";
 import { logger } from "../app/utils/logger.server";
 import { installDatabase, type DatabaseHandle } from "../db/client";
 import { demoLoginLines, hasDemoAccounts, isEmpty, seedDemoData } from "../db/seed";
+import { seedDemoPlan } from "../db/seed-plan";
 import { attachRealtime, type RealtimeServer } from "../realtime/server";
 import { documentHooks, realtimeLogger } from "../app/features/documents/realtime-hooks.server";
 import { projectionsSettled } from "../app/features/tasks/projection.server";
@@ -64,6 +65,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     (await isEmpty(database.db))
   ) {
     await seedDemoData(database.db);
+    await seedDemoPlan(database.db);
     seeded = true;
   }
   if (!localInstall && (await hasDemoAccounts(database.db))) {
