@@ -114,6 +114,7 @@ async function projectionLags(
   opened: { client: BenchClient; edit: Editable }[],
   warmup: number,
   count: number,
+  describeServer: () => string,
 ): Promise<number[]> {
   const lags: number[] = [];
   for (let i = 0; i < warmup + count; i++) {
@@ -130,7 +131,8 @@ async function projectionLags(
       if (performance.now() - startedAt > PROJECTION_TIMEOUT_MS) {
         throw new BenchError(
           `the edit of ${edit.documentName} did not reach plan_actions within ` +
-            `${PROJECTION_TIMEOUT_MS / 1000} s (close codes: ${client.closeCodes.join(", ") || "none"})`,
+            `${PROJECTION_TIMEOUT_MS / 1000} s (close codes: ${client.closeCodes.join(", ") || "none"}).\n` +
+            describeServer(),
         );
       }
       await sleep(PROJECTION_POLL_MS);
@@ -263,7 +265,9 @@ async function main() {
     return { client, edit };
   });
   await connectAll(opened.map((o) => o.client));
-  const lags = await projectionLags(db, opened, PROJECTION_WARMUP, PROJECTION_SAMPLES);
+  const lags = await projectionLags(db, opened, PROJECTION_WARMUP, PROJECTION_SAMPLES, () =>
+    running.describe(),
+  );
   const lag = summarize(lags);
 
   // 2. My tasks and the meetings list as the partner, 20 connections, alternated blocks.
