@@ -44,14 +44,13 @@ import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
-import autocannon from "autocannon";
 import {
   feedCalendar,
   feedCalendarObject,
   type FeedInput,
 } from "../app/features/calendar/ical.server";
 import { openBenchDatabase, type BenchDatabase } from "./lib/bench-database";
-import { cpuSeconds } from "./lib/proc-stats";
+import { loadTest as loadBlock, Side } from "./lib/load-blocks";
 import { ACCEPT_ENCODING, BroenClient, summary } from "./lib/broen-client";
 import { countEvents, feedInput, insertMeetings, planMeetings } from "./lib/calendar-data";
 import {
@@ -148,76 +147,8 @@ function timeBuilder(input: FeedInput) {
 }
 
 /** `cookie` empty: no Cookie header at all (the floor). */
-async function loadTest(url: string, cookie: string, seconds: number) {
-  const latencies: number[] = [];
-  const headers: Record<string, string> = { "accept-encoding": ACCEPT_ENCODING };
-  if (cookie) headers.cookie = cookie;
-  const instance = autocannon({ url, connections: LIST_CONNECTIONS, duration: seconds, headers });
-  instance.on("response", (_client: unknown, status: number, _bytes: number, ms: number) => {
-    if (status >= 200 && status < 300) latencies.push(ms);
-  });
-  const result = await instance;
-  if (result["2xx"] === 0) {
-    throw new BenchError(
-      `GET ${new URL(url).pathname} under load got no 2xx answer within ${seconds} s ` +
-        `(status counts ${JSON.stringify(result.statusCodeStats)}, ${result.errors} errors)`,
-    );
-  }
-  return { result, latencies, latency: summarize(latencies) };
-}
-
-/** The measured blocks of one side (list or floor), added up. */
-class Side {
-  latencies: number[] = [];
-  answers = 0;
-  non2xx = 0;
-  errors = 0;
-  timeouts = 0;
-  seconds = 0;
-  cpuSeconds = 0;
-  /** Per block: autocannon's own p97.5 and p99 (whole ms), req/s, CPU ms per answer. */
-  blocks: { p97_5: number; p99: number; rps: number; cpuMs: number }[] = [];
-
-  constructor(
-    readonly url: string,
-    readonly cookie: string,
-  ) {}
-
-  /** One block under load; the server's CPU time over it from /proc. */
-  async block(pid: number, seconds: number) {
-    const startedUs = process.hrtime.bigint() / 1000n;
-    const cpuBefore = cpuSeconds(pid);
-    const run = await loadTest(this.url, this.cookie, seconds);
-    const cpu = cpuSeconds(pid) - cpuBefore;
-    const endedUs = process.hrtime.bigint() / 1000n;
-    const r = run.result;
-    this.latencies.push(...run.latencies);
-    this.answers += r["2xx"];
-    this.non2xx += r.non2xx;
-    this.errors += r.errors;
-    this.timeouts += r.timeouts;
-    this.seconds += r.duration;
-    this.cpuSeconds += cpu;
-    this.blocks.push({
-      p97_5: r.latency.p97_5,
-      p99: r.latency.p99,
-      rps: round1(r["2xx"] / r.duration),
-      cpuMs: round2((cpu * 1000) / r["2xx"]),
-    });
-    return { startedUs, endedUs };
-  }
-
-  get rps() {
-    return round1(this.answers / this.seconds);
-  }
-  /** Server CPU per answer, over all blocks. */
-  get cpuMs() {
-    return round2((this.cpuSeconds * 1000) / this.answers);
-  }
-  get latency() {
-    return summarize(this.latencies);
-  }
-}
+const loadTest = (url: string, cookie: string, seconds: number) =>
+  loadBlock(url, cookie, seconds, LIST_CONNECTIONS);
 
 // ---------------------------------------------------------------------------------------------
 // Run
@@ -371,8 +302,8 @@ async function main() {
   // Blocks alternated list floor, floor list, …: both sides meet the same machine and the same
   // state of the server. CPU the serving process spent per answer is steadier than latency on a
   // shared machine.
-  const list = new Side(listUrl, client.cookie);
-  const floor = new Side(floorUrl, "");
+  const list = new Side(listUrl, client.cookie, LIST_CONNECTIONS);
+  const floor = new Side(floorUrl, "", LIST_CONNECTIONS);
   const blockSeconds = LIST_SECONDS / LIST_ROUNDS;
   const windows: string[] = [];
   for (let round = 0; round < LIST_ROUNDS; round++) {

@@ -46,12 +46,17 @@ export function planMeetings(total: number, past: number): PlannedMeeting[] {
 
 const ROW_CHUNK = 100;
 
-/** Inserts the meetings and their leader (tables meetings, meeting_leaders in db/schema/meetings.ts). */
+/**
+ * Inserts the meetings and their leader (tables meetings, meeting_leaders in
+ * db/schema/meetings.ts), then analyzes the tables unless `analyze` is false (a caller that
+ * inserts many small batches analyzes once at the end).
+ */
 export async function insertMeetings(
   db: BenchDatabase,
   planned: PlannedMeeting[],
   networkId: string,
   leaderId: string,
+  options: { analyze?: boolean } = {},
 ) {
   const now = new Date().toISOString();
   for (let offset = 0; offset < planned.length; offset += ROW_CHUNK) {
@@ -96,7 +101,8 @@ export async function insertMeetings(
   // A database in use has statistics on its tables (autovacuum gathers them within a minute of
   // a bulk insert). Without them PostgreSQL plans for a near-empty table: the list query then
   // joined all 380 upcoming meetings before sorting (0.8 ms instead of 0.1 ms per request).
-  await db.query("analyze meetings, meeting_leaders, networks, persons");
+  if (options.analyze !== false)
+    await db.query("analyze meetings, meeting_leaders, networks, persons");
 }
 
 export const countEvents = (ics: string) => ics.split("BEGIN:VEVENT").length - 1;

@@ -1,4 +1,5 @@
-import { and, eq, notInArray, sql } from "drizzle-orm";
+import { and, eq, getTableColumns, notInArray, sql, type SQL } from "drizzle-orm";
+import type { PgColumn } from "drizzle-orm/pg-core";
 import * as Y from "yjs";
 import { getDatabase, type Database } from "../../../db/client";
 import { lifeAreas, type LifeArea } from "../../../db/enums";
@@ -180,6 +181,52 @@ export function readProjection(documentName: string, doc: Y.Doc): Projection | n
   };
 }
 
+type Transaction = Parameters<Parameters<Database["transaction"]>[0]>[0];
+type ProjectedTable = typeof planGoals | typeof planActions;
+type ColumnKey<T extends ProjectedTable> = keyof T["$inferInsert"] & keyof T["_"]["columns"];
+
+/**
+ * Inserts `rows` into a projection table, or rewrites the row with the same document and id
+ * only when one of the `compared` columns differs from the new value (or `alsoWhen` holds), so
+ * an unchanged row is not touched and running the projection again changes nothing. `derived`
+ * columns follow the new row without being compared (they are computed from a compared one);
+ * `set` adds columns with a rule of their own; `projectedAt` is set on every rewrite. Returns
+ * how many rows were inserted or rewritten (0 for no rows). Throws on database errors.
+ */
+async function upsertChanged<T extends ProjectedTable>(
+  tx: Transaction,
+  table: T,
+  rows: T["$inferInsert"][],
+  options: {
+    compared: ColumnKey<T>[];
+    derived?: ColumnKey<T>[];
+    set?: Record<string, SQL>;
+    alsoWhen?: SQL;
+  },
+): Promise<number> {
+  if (rows.length === 0) return 0;
+  const columns: Record<string, PgColumn> = getTableColumns(table);
+  const column = (key: ColumnKey<T>) => columns[key as string]!;
+  const excluded = (key: ColumnKey<T>) => sql`excluded.${sql.identifier(column(key).name)}`;
+  const set: Record<string, SQL> = { ...options.set, projectedAt: sql`now()` };
+  for (const key of [...options.compared, ...(options.derived ?? [])]) {
+    set[key as string] = excluded(key);
+  }
+  const changed = sql`(${sql.join(options.compared.map(column), sql`, `)}) is distinct from
+    (${sql.join(options.compared.map(excluded), sql`, `)})`;
+  // The two tables differ in their columns; the query is the same for both.
+  const insert = (tx as unknown as Database).insert(table as typeof planGoals);
+  const written = await insert
+    .values(rows as (typeof planGoals.$inferInsert)[])
+    .onConflictDoUpdate({
+      target: [table.documentName, table === planGoals ? planGoals.goalId : planActions.actionId],
+      set,
+      setWhere: options.alsoWhen ? sql`${changed} or (${options.alsoWhen})` : changed,
+    })
+    .returning({ documentName: table.documentName });
+  return written.length;
+}
+
 /**
  * Replaces the projected rows of one document by `projection`, in one transaction, and
  * returns how many rows it inserted, changed or deleted (0 when the tables already matched).
@@ -229,78 +276,50 @@ export async function writeProjection(
     ).length;
     if (!networkId) return touched;
 
-    if (goals.length) {
-      touched += (
-        await tx
-          .insert(planGoals)
-          .values(goals.map((goal) => ({ ...goal, documentName, networkId })))
-          .onConflictDoUpdate({
-            target: [planGoals.documentName, planGoals.goalId],
-            set: {
-              networkId: sql`excluded.network_id`,
-              area: sql`excluded.area`,
-              inMyWords: sql`excluded.in_my_words`,
-              status: sql`excluded.status`,
-              chime: sql`excluded.chime`,
-              projectedAt: sql`now()`,
-            },
-            setWhere: sql`(${planGoals.networkId}, ${planGoals.area}, ${planGoals.inMyWords},
-              ${planGoals.status}, ${planGoals.chime}) is distinct from (excluded.network_id,
-              excluded.area, excluded.in_my_words, excluded.status, excluded.chime)`,
-          })
-          .returning({ id: planGoals.goalId })
-      ).length;
-    }
-    if (actions.length) {
-      const t = planActions;
-      touched += (
-        await tx
-          .insert(planActions)
-          .values(
-            actions.map((action) => ({
-              ...action,
-              documentName,
-              networkId,
-              meetingId: projection.meetingId,
-            })),
-          )
-          .onConflictDoUpdate({
-            target: [t.documentName, t.actionId],
-            set: {
-              networkId: sql`excluded.network_id`,
-              area: sql`excluded.area`,
-              meetingId: sql`excluded.meeting_id`,
-              agendaItemId: sql`excluded.agenda_item_id`,
-              carried: sql`excluded.carried`,
-              goalId: sql`excluded.goal_id`,
-              what: sql`excluded.what`,
-              responsible: sql`excluded.responsible`,
-              responsibleMemberId: sql`excluded.responsible_member_id`,
-              responsibleUserId: sql`excluded.responsible_user_id`,
-              responsibleIsPerson: sql`excluded.responsible_is_person`,
-              due: sql`excluded.due`,
-              status: sql`excluded.status`,
-              statusComment: sql`excluded.status_comment`,
-              // A status written through Broen carries its time; one changed in the editor is
-              // seen changing here.
-              statusChangedAt: sql`case
-                when ${t.status} is distinct from excluded.status
-                  then coalesce(excluded.status_changed_at, now())
-                else coalesce(excluded.status_changed_at, ${t.statusChangedAt}) end`,
-              projectedAt: sql`now()`,
-            },
-            setWhere: sql`(${t.networkId}, ${t.area}, ${t.meetingId}, ${t.agendaItemId},
-              ${t.carried}, ${t.goalId}, ${t.what}, ${t.responsible}, ${t.due}, ${t.status},
-              ${t.statusComment}) is distinct from (excluded.network_id, excluded.area,
-              excluded.meeting_id, excluded.agenda_item_id, excluded.carried, excluded.goal_id,
-              excluded.what, excluded.responsible, excluded.due, excluded.status,
-              excluded.status_comment)
-              or (excluded.status_changed_at is not null
-                and excluded.status_changed_at is distinct from ${t.statusChangedAt})`,
-          })
-          .returning({ id: t.actionId })
-      ).length;
-    }
+    touched += await upsertChanged(
+      tx,
+      planGoals,
+      goals.map((goal) => ({ ...goal, documentName, networkId })),
+      { compared: ["networkId", "area", "inMyWords", "status", "chime"] },
+    );
+    const t = planActions;
+    touched += await upsertChanged(
+      tx,
+      planActions,
+      actions.map((action) => ({
+        ...action,
+        documentName,
+        networkId,
+        meetingId: projection.meetingId,
+      })),
+      {
+        compared: [
+          "networkId",
+          "area",
+          "meetingId",
+          "agendaItemId",
+          "carried",
+          "goalId",
+          "what",
+          "responsible",
+          "due",
+          "status",
+          "statusComment",
+        ],
+        // Split out of `responsible`: they change with it.
+        derived: ["responsibleMemberId", "responsibleUserId", "responsibleIsPerson"],
+        set: {
+          // A status written through Broen carries its time; one changed in the editor is
+          // seen changing here.
+          statusChangedAt: sql`case
+            when ${t.status} is distinct from excluded.status
+              then coalesce(excluded.status_changed_at, now())
+            else coalesce(excluded.status_changed_at, ${t.statusChangedAt}) end`,
+        },
+        alsoWhen: sql`excluded.status_changed_at is not null
+          and excluded.status_changed_at is distinct from ${t.statusChangedAt}`,
+      },
+    );
     return touched;
   });
 }

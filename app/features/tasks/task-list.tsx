@@ -4,8 +4,24 @@ import { formatDate, formatDateTime, useLocale, useT, type MessageKey } from "..
 import { STATUS_CHOICES as CHOICES, statusKey } from "./status-labels";
 import type { Task } from "./tasks.server";
 
-/** A task as the page gets it (dates already strings). */
-export type TaskView = Task;
+/**
+ * A task as the page gets it: only what the list shows (dates already strings), so the
+ * page's data sent along with the HTML stays small (tasks-page.server.ts taskView).
+ */
+export type TaskView = Pick<
+  Task,
+  | "documentName"
+  | "actionId"
+  | "what"
+  | "due"
+  | "overdue"
+  | "status"
+  | "statusComment"
+  | "area"
+  | "goal"
+  | "meetingStartsAt"
+  | "personName"
+>;
 
 /**
  * The list of someone's tasks, each with what it came from and a small form to set its status
@@ -21,6 +37,13 @@ export function TaskList({
 }) {
   const t = useT();
   const locale = useLocale();
+  // The same for every task: looked up once, not once per task.
+  const choices = CHOICES.map((status) => ({ status, label: t(statusKey(status)) }));
+  const labels = {
+    status: t("tasks.statusField"),
+    comment: t("tasks.comment"),
+    save: t("tasks.save"),
+  };
   return (
     <ul className="task-list">
       {tasks.map((task) => {
@@ -57,7 +80,7 @@ export function TaskList({
               <input type="hidden" name="actionId" value={task.actionId} />
               <div className="ds-field">
                 <label className="ds-label" htmlFor={`${headingId}-status`}>
-                  {t("tasks.statusField")}
+                  {labels.status}
                 </label>
                 <select
                   id={`${headingId}-status`}
@@ -65,16 +88,16 @@ export function TaskList({
                   className="ds-input"
                   defaultValue={task.status}
                 >
-                  {CHOICES.map((status) => (
+                  {choices.map(({ status, label }) => (
                     <option key={status} value={status}>
-                      {t(statusKey(status))}
+                      {label}
                     </option>
                   ))}
                 </select>
               </div>
               <div className="ds-field">
                 <label className="ds-label" htmlFor={`${headingId}-comment`}>
-                  {t("tasks.comment")}
+                  {labels.comment}
                 </label>
                 <input
                   id={`${headingId}-comment`}
@@ -84,7 +107,7 @@ export function TaskList({
                   defaultValue={task.statusComment ?? ""}
                 />
               </div>
-              <SubmitButton data-variant="secondary">{t("tasks.save")}</SubmitButton>
+              <SubmitButton data-variant="secondary">{labels.save}</SubmitButton>
               <p role="status" className="muted">
                 {saved?.actionId === task.actionId ? t(saved.notice) : ""}
               </p>

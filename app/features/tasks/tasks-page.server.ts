@@ -6,6 +6,7 @@ import { requirePermission } from "../accounts/session.server";
 import { auditActor, recordAuditManyNow, type AuditActor } from "../audit/audit.server";
 import { PERSON_REF } from "../documents/shapes";
 import { setTaskStatus, TaskStatusForm } from "./status.server";
+import type { TaskView } from "./task-list";
 import { tasksFor, type Task, type TaskAsker } from "./tasks.server";
 
 /*
@@ -28,12 +29,29 @@ async function shown(actor: AuditActor, tasks: Task[], via: "account" | "link") 
   );
 }
 
+/** What the list shows of a task: the rest stays on the server (it is sent with every page). */
+function taskView(task: Task): TaskView {
+  return {
+    documentName: task.documentName,
+    actionId: task.actionId,
+    what: task.what,
+    due: task.due,
+    overdue: task.overdue,
+    status: task.status,
+    statusComment: task.statusComment,
+    area: task.area,
+    goal: task.goal,
+    meetingStartsAt: task.meetingStartsAt,
+    personName: task.personName,
+  };
+}
+
 /** The `/tasks` loader: the user's open tasks. Redirects to login; 403 without the role. */
 export async function myTasksPage(request: Request, context: AppLoadContext) {
   const user = await requirePermission(request, context, "tasks.view");
   const tasks = await tasksFor({ kind: "user", user });
   await shown(auditActor(user, context), tasks, "account");
-  return { tasks };
+  return { tasks: tasks.map(taskView) };
 }
 
 async function saveStatus(asker: TaskAsker, actor: AuditActor, by: string, form: FormData) {
@@ -69,7 +87,7 @@ export async function linkTasksPage(token: string, ip: string) {
     tasks,
     "link",
   );
-  return { tasks, invitationHref: `/i/${token}` };
+  return { tasks: tasks.map(taskView), invitationHref: `/i/${token}` };
 }
 
 /** Sets the status of one of the link holder's tasks; 404 when the link does not work. */

@@ -65,11 +65,15 @@ function memberMaySee(): SQL {
           and (${consents.planParts} is null or ${planActions.area} = any(${consents.planParts}))))))`;
 }
 
-/** SQL: the action's responsible is the person of its network, whose member row is `nm`. */
+/**
+ * SQL: the action's responsible is the person of its network, whose member row matches
+ * `memberCondition` (on `pm`). The networks are listed once (an array, not a test per row),
+ * so the planner can find the actions by network through an index.
+ */
 function personIs(memberCondition: SQL): SQL {
-  return sql`${planActions.responsibleIsPerson} and exists (select 1 from ${networkMembers} pm
-    where pm.network_id = ${planActions.networkId} and pm.is_person and pm.removed_at is null
-    and ${memberCondition})`;
+  return sql`(${planActions.responsibleIsPerson} and ${planActions.networkId} = any(array(
+    select pm.network_id from ${networkMembers} pm
+    where pm.is_person and pm.removed_at is null and ${memberCondition})))`;
 }
 
 /** Who asks for tasks: a user, or one member (through their personal link). */
@@ -88,9 +92,16 @@ async function responsibleCondition(asker: TaskAsker): Promise<SQL> {
   const managed = manager
     ? (await visibleNetworks(asker.user)).filter((n) => n.manage).map((n) => n.id)
     : [];
-  return sql`exists (select 1 from ${networkMembers}
+  // Each of the three alternatives narrows by an indexed column first (the user's member rows
+  // listed once as an array), so PostgreSQL reads the few candidate actions through the
+  // indexes instead of testing every action of every network (issue 12's bench: 610 ms for a
+  // partner in 50 networks of 200 with 35,000 actions, most of it JIT-compiling that scan).
+  return sql`(${planActions.responsibleMemberId} = any(array(
+        select own.id from ${networkMembers} own
+        where own.user_id = ${userId} and own.removed_at is null))
+        and exists (select 1 from ${networkMembers}
         where ${networkMembers.id} = ${planActions.responsibleMemberId}
-        and ${networkMembers.userId} = ${userId} and ${memberMaySee()})
+        and ${networkMembers.userId} = ${userId} and ${memberMaySee()}))
       or ${personIs(sql`pm.user_id = ${userId}`)}
       or (${planActions.responsibleUserId} = ${userId}
         and ${managed.length ? inArray(planActions.networkId, managed) : sql`false`})`;
