@@ -52,7 +52,13 @@ import {
 import { openBenchDatabase, type BenchDatabase } from "./lib/bench-database";
 import { loadTest as loadBlock, Side } from "./lib/load-blocks";
 import { ACCEPT_ENCODING, BroenClient, summary } from "./lib/broen-client";
-import { countEvents, feedInput, insertMeetings, planMeetings } from "./lib/calendar-data";
+import {
+  countEvents,
+  feedInput,
+  insertMeetings,
+  planMeetings,
+  setUpLeaderFeed,
+} from "./lib/calendar-data";
 import {
   BenchError,
   cleanUpOnExit,
@@ -223,28 +229,8 @@ async function main() {
 
   const client = new BroenClient(origin);
   await client.logIn(LEADER.email, LEADER.password);
-  const personId = await client.createAndFollow(
-    "creating a person",
-    "/persons/new",
-    { name: "Benk Markussen" },
-    "/persons",
-  );
-  const networkId = await client.createAndFollow(
-    "creating a network",
-    `/persons/${personId}`,
-    { intent: "create-network", kind: "network_meeting_group", leaderId: leader.id },
-    "/networks",
-  );
-  await client.postExpectingPage("adding a member", `/networks/${networkId}`, {
-    intent: "add-member",
-    name: "Test",
-    relation: "friend",
-    circle: "family_friends",
-    wantsInvited: "yes",
-  });
-
+  const { networkId, feedUrl } = await setUpLeaderFeed(client, leader.id);
   // The demo seed may already give the leader meetings: top the feed up to exactly 500.
-  const feedUrl = await client.createFeed();
   const seededFeed = await client.get(new URL(feedUrl).pathname);
   if (seededFeed.status !== 200) throw new BenchError(`GET the new feed: ${summary(seededFeed)}`);
   const seededEvents = countEvents(seededFeed.body);

@@ -7,6 +7,7 @@ import crypto from "node:crypto";
 import { DateTime } from "luxon";
 import type { CalendarMeeting, FeedInput } from "../../app/features/calendar/ical.server";
 import type { BenchDatabase } from "./bench-database";
+import type { BroenClient } from "./broen-client";
 
 export interface PlannedMeeting {
   id: string;
@@ -125,4 +126,43 @@ export function feedInput(planned: PlannedMeeting[], origin: string): FeedInput 
     };
   });
   return { name: "Broen", meetings, stamp: new Date() };
+}
+
+/** What setUpLeaderFeed made through the forms. */
+export interface LeaderFeed {
+  personId: string;
+  networkId: string;
+  /** The https subscription link of the leader's new calendar feed. */
+  feedUrl: string;
+}
+
+/**
+ * The calendar benchmark's data built through the real forms, as the leader `client` (logged
+ * in) would in a browser: a person, a network for them led by `leaderId`, one member (a friend,
+ * invited) and a calendar feed. Each form is posted from its page with the page's form token
+ * (BroenClient.postForm). Returns the new ids and the feed's link; throws BenchError naming the
+ * step that was not answered as expected.
+ */
+export async function setUpLeaderFeed(client: BroenClient, leaderId: string): Promise<LeaderFeed> {
+  const personId = await client.createAndFollow(
+    "creating a person",
+    "/persons/new",
+    { name: "Benk Markussen" },
+    "/persons",
+  );
+  const networkId = await client.createAndFollow(
+    "creating a network",
+    `/persons/${personId}`,
+    { intent: "create-network", kind: "network_meeting_group", leaderId },
+    "/networks",
+  );
+  await client.postExpectingPage("adding a member", `/networks/${networkId}`, {
+    intent: "add-member",
+    name: "Test",
+    relation: "friend",
+    circle: "family_friends",
+    wantsInvited: "yes",
+  });
+  const feedUrl = await client.createFeed();
+  return { personId, networkId, feedUrl };
 }
