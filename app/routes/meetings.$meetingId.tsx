@@ -14,7 +14,7 @@ import { AnswerButtons } from "../features/meetings/answer-buttons";
 import { formatDateTime, translator, useLocale, useT } from "../i18n";
 import { getLocale } from "../i18n/locale.server";
 import { AgendaPanel } from "../features/agenda/agenda-panel";
-import { sinceLastTime } from "../features/tasks/since-last-time.server";
+import { sinceLastTime, sinceLastTimeScope } from "../features/tasks/since-last-time.server";
 import { SinceLastTimeSection } from "../features/tasks/since-last-time";
 import { agendaForUser } from "../features/agenda/agenda-page.server";
 import type { MessageKey } from "../i18n/nb";
@@ -78,8 +78,21 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
         await markedAttendance(m.id),
       )
     : null;
-  // What the network's actions did since the previous meeting (leaders: every part of the plan).
-  const since = view.manage && m.status !== "cancelled" ? await sinceLastTime(m) : null;
+  // What the network's actions did since the previous meeting, for everyone who may read the
+  // agenda: leaders and the person see every action, other members as far as consent goes.
+  const ownMember = view.invited.find((i) => i.id === view.ownInvitationId) ?? null;
+  const since =
+    m.status === "cancelled" || agenda.role === "none"
+      ? null
+      : view.manage || ownMember?.isPerson
+        ? await sinceLastTime(m)
+        : ownMember
+          ? await sinceLastTime(
+              m,
+              undefined,
+              await sinceLastTimeScope({ wholePlan: false, memberId: ownMember.memberId }),
+            )
+          : null;
   return {
     agenda,
     since,
