@@ -1,7 +1,7 @@
 import { inArray, sql } from "drizzle-orm";
 import { getDatabase, type Database } from "../../../db/client";
 import { lifeAreas, type LifeArea } from "../../../db/enums";
-import { meetings, planActions, planGoals } from "../../../db/schema";
+import { meetings, networkMembers, planActions, planGoals, users } from "../../../db/schema";
 import { planPartsInForce } from "../consent/consent.server";
 
 /*
@@ -38,6 +38,8 @@ export interface SinceLastTimeAction {
   statusComment: string | null;
   statusChangedAt: string;
   responsible: string | null;
+  /** The responsible member's or leader's name (null for the person, named by the page). */
+  responsibleName: string | null;
   area: string | null;
   goal: string | null;
 }
@@ -73,6 +75,7 @@ export async function sinceLastTime(
       statusComment: a.statusComment,
       statusChangedAt: a.statusChangedAt,
       responsible: a.responsible,
+      responsibleName: sql<string | null>`coalesce(${networkMembers.name}, ${users.name})`,
       area: a.area,
       goal: planGoals.inMyWords,
       previousStartsAt: sql<Date>`previous.starts_at`.mapWith(meetings.startsAt),
@@ -85,6 +88,8 @@ export async function sinceLastTime(
         order by ${meetings.startsAt} desc limit 1) previous`,
       sql`true`,
     )
+    .leftJoin(networkMembers, sql`${networkMembers.id} = ${a.responsibleMemberId}`)
+    .leftJoin(users, sql`${users.id} = ${a.responsibleUserId}`)
     .leftJoin(
       planGoals,
       sql`${planGoals.documentName} = ${a.documentName} and ${planGoals.goalId} = ${a.goalId}`,
