@@ -14,7 +14,7 @@ import { AnswerButtons } from "../features/meetings/answer-buttons";
 import { formatDateTime, translator, useLocale, useT } from "../i18n";
 import { getLocale } from "../i18n/locale.server";
 import { AgendaPanel } from "../features/agenda/agenda-panel";
-import { sinceLastTime, sinceLastTimeScope } from "../features/tasks/since-last-time.server";
+import { sinceLastTime } from "../features/tasks/since-last-time.server";
 import { SinceLastTimeSection } from "../features/tasks/since-last-time";
 import { agendaForUser } from "../features/agenda/agenda-page.server";
 import type { MessageKey } from "../i18n/nb";
@@ -87,11 +87,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       : view.manage || ownMember?.isPerson
         ? await sinceLastTime(m)
         : ownMember
-          ? await sinceLastTime(
-              m,
-              undefined,
-              await sinceLastTimeScope({ wholePlan: false, memberId: ownMember.memberId }),
-            )
+          ? await sinceLastTime(m, undefined, { memberId: ownMember.memberId })
           : null;
   return {
     agenda,

@@ -14,7 +14,7 @@ import {
 } from "../access/invitations.server";
 import { issueTicket, TICKET_LIFETIME_MS } from "../documents/tickets.server";
 import { remindersOff } from "../mail/reminders.server";
-import { sinceLastTime, sinceLastTimeScope } from "../tasks/since-last-time.server";
+import { sinceLastTime } from "../tasks/since-last-time.server";
 import { invitationUrl } from "./invitation-links.server";
 import { calendarMeeting, invitationTitle, loadMailMeeting } from "./mail.server";
 import { answerSlot, previousAnswer, saveAnswer, type GivenAnswer } from "./answers.server";
@@ -53,13 +53,7 @@ export async function openInvitation(token: string, ip: string, personLabel: str
   const since =
     agenda.role === "none" || found.cancelled
       ? null
-      : await sinceLastTime(
-          meeting,
-          undefined,
-          await sinceLastTimeScope(
-            found.isPerson ? { wholePlan: true } : { wholePlan: false, memberId: member.id },
-          ),
-        );
+      : await sinceLastTime(meeting, undefined, found.isPerson ? "all" : { memberId: member.id });
   // A way to the minutes: the person reviews the newest version, others read locked ones.
   let minutes: "review" | "read" | null = null;
   if (!found.cancelled && invitationMaySee(found, "minutes")) {

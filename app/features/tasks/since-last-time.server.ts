@@ -1,8 +1,14 @@
-import { inArray, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import { getDatabase, type Database } from "../../../db/client";
-import { lifeAreas, type LifeArea } from "../../../db/enums";
-import { meetings, networkMembers, planActions, planGoals, users } from "../../../db/schema";
-import { planPartsInForce } from "../consent/consent.server";
+import {
+  consents,
+  meetings,
+  networkMembers,
+  planActions,
+  planGoals,
+  users,
+} from "../../../db/schema";
+import { consentInForce } from "../consent/consent.server";
 
 /*
  * "Since last time" (issue 12): on a meeting's page, the actions of its network whose status
@@ -12,24 +18,14 @@ import { planPartsInForce } from "../consent/consent.server";
  * account or through their link) sees the actions captured in agendas (their agenda consent
  * covers those) and the plan actions of the life areas their plan consent covers now, never
  * one from an area they may not see. The caller decides who may read the agenda; this module
- * narrows what they see (sinceLastTimeScope).
+ * narrows what they see (SinceLastTimeScope).
  */
-
-/** Which plan actions a reader sees: every one, or those of the areas named (agenda ones always). */
-export type SinceLastTimeScope = { planAreas: "all" } | { planAreas: readonly LifeArea[] };
 
 /**
- * The scope of a reader of the agenda: "all" for leaders and the person (`wholePlan`), else
- * the life areas the member's plan consents in force cover (none without a plan consent).
+ * Whose view: "all" (leaders and the person), or one member's, who sees the agenda actions and
+ * the plan actions of the areas their plan consents in force cover (checked in the same query).
  */
-export async function sinceLastTimeScope(
-  reader: { wholePlan: true } | { wholePlan: false; memberId: string },
-  db: Database = getDatabase().db,
-): Promise<SinceLastTimeScope> {
-  if (reader.wholePlan) return { planAreas: "all" };
-  const parts = await planPartsInForce(reader.memberId, db);
-  return { planAreas: lifeAreas.filter((area) => parts.has(area)) };
-}
+export type SinceLastTimeScope = "all" | { memberId: string };
 
 export interface SinceLastTimeAction {
   actionId: string;
@@ -58,15 +54,16 @@ export interface SinceLastTime {
 export async function sinceLastTime(
   meeting: { id: string; networkId: string; startsAt: Date },
   db: Database = getDatabase().db,
-  scope: SinceLastTimeScope = { planAreas: "all" },
+  scope: SinceLastTimeScope = "all",
 ): Promise<SinceLastTime | null> {
   const a = planActions;
   const visible =
-    scope.planAreas === "all"
+    scope === "all"
       ? sql`true`
-      : scope.planAreas.length
-        ? sql`(${a.source} = 'agenda' or ${inArray(a.area, [...scope.planAreas])})`
-        : sql`${a.source} = 'agenda'`;
+      : sql`(${a.source} = 'agenda' or (${a.source} = 'plan' and exists (select 1 from ${consents}
+          where ${consents.memberId} = ${scope.memberId} and ${consents.content} = 'plan'
+          and ${consentInForce()}
+          and (${consents.planParts} is null or ${a.area} = any(${consents.planParts})))))`;
   const rows = await db
     .select({
       actionId: a.actionId,
