@@ -64,8 +64,8 @@ export function TaskList({ tasks, saved }: { tasks: TaskView[]; saved?: SavedTas
             </h3>
             <dl className="facts">
               <dt>{t("tasks.dueLabel")}</dt>
-              <dd>
-                {task.due ? formatDate(locale, task.due) : t("tasks.noDue")}
+              <dd className="task-due">
+                <span>{task.due ? formatDate(locale, task.due) : t("tasks.noDue")}</span>
                 {task.overdue ? (
                   <>
                     {" "}
