@@ -928,6 +928,7 @@ export const en: Record<MessageKey, string> = {
     "You have no open tasks now. When you are made responsible for an action in a meeting or a plan, it comes here, with its due date and where it came from. Done tasks are not shown here.",
   "tasks.overdue": "Overdue",
   "tasks.overdueHeading": "Past the due date ({count})",
+  "tasks.openHeading": "Open tasks ({count})",
   "tasks.otherHeading": "Other open tasks ({count})",
   "tasks.dueLabel": "Due",
   "tasks.statusLabel": "Status",

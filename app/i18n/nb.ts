@@ -924,6 +924,7 @@ export const nb = {
     "Du har ingen åpne oppgaver nå. Når du får ansvar for et tiltak i et møte eller i en plan, kommer det her, med frist og hvor det kom fra. Ferdige oppgaver vises ikke her.",
   "tasks.overdue": "Over fristen",
   "tasks.overdueHeading": "Over fristen ({count})",
+  "tasks.openHeading": "Åpne oppgaver ({count})",
   "tasks.otherHeading": "Andre åpne oppgaver ({count})",
   "tasks.dueLabel": "Frist",
   "tasks.statusLabel": "Status",

@@ -49,7 +49,11 @@ export default function LinkTasksPage() {
       </p>
       <p>{t("tasks.intro")}</p>
       <ErrorSummary errors={result && !result.ok ? result.errors : undefined} />
-      <TasksView tasks={found.tasks} saved={result && result.ok ? result : null} />
+      <TasksView
+        tasks={found.tasks}
+        saved={result && result.ok ? result : null}
+        ownTasks={found.isPerson}
+      />
     </>
   );
 }

@@ -1,9 +1,12 @@
 import crypto from "node:crypto";
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
-import { meetings } from "../../db/schema";
-import { invitationToken } from "../../app/features/meetings/invitation-links.server";
+import { invitations, meetings, networkMembers } from "../../db/schema";
+import {
+  invitationToken,
+  invitationTokenHash,
+} from "../../app/features/meetings/invitation-links.server";
 import { osloToday } from "../../app/utils/oslo-time";
 import { DEMO, startTestServer, type TestServer } from "../support/server";
 import { demoDocuments, until, type DemoDocuments } from "../support/realtime";
@@ -25,7 +28,7 @@ announceSkipWithoutChromium("tests/browser/follow-up.test.ts");
  * UI; NAV's My tasks shows theirs with the meeting it came from; NAV marks it done with a
  * comment by keyboard alone; the leader's live agenda shows it done; the next meeting's page
  * lists it under "since last time"; the relative, without an account, marks theirs "blocked"
- * through their link. axe on both My tasks pages and their status forms. One server, one
+ * through their link; the person sees their own. axe on My tasks and the status forms. One server, one
  * browser, three contexts; steps share state and run in order.
  */
 
@@ -38,7 +41,9 @@ const sessions: BrowserSession[] = [];
 const nextMeetingId = crypto.randomUUID();
 const NAV_ACTION = "Sende arbeidsavklaring til veileder";
 const RELATIVE_ACTION = "Spørre om skyss til treningen";
+const PERSON_ACTION = "Gå en tur med naboen hver onsdag";
 const COMMENT = "Sendt på e-post i dag";
+let personToken = "";
 // Page loads, live connections and axe scans on a busy two-core machine.
 const SLOW = 120_000;
 const shots = process.env.BROEN_SHOTS_DIR;
@@ -85,6 +90,17 @@ describe.skipIf(!hasChromium)("follow-up between meetings", () => {
       .set({ startsAt: new Date(Date.now() - 3_600_000) })
       .where(eq(meetings.id, docs.meetingId))
       .returning();
+    // The person's own link, with a token this test knows.
+    const [own] = await db
+      .select({ id: invitations.id })
+      .from(invitations)
+      .innerJoin(networkMembers, eq(networkMembers.id, invitations.memberId))
+      .where(and(eq(invitations.meetingId, docs.meetingId), eq(networkMembers.isPerson, true)));
+    await db
+      .update(invitations)
+      .set({ tokenHash: invitationTokenHash(own!.id, 1) })
+      .where(eq(invitations.id, own!.id));
+    personToken = invitationToken(own!.id, 1);
     await db.insert(meetings).values({
       id: nextMeetingId,
       networkId: docs.networkId,
@@ -120,6 +136,7 @@ describe.skipIf(!hasChromium)("follow-up between meetings", () => {
       for (const [what, who, due] of [
         [NAV_ACTION, "Omar Haugland", yesterday],
         [RELATIVE_ACTION, "Per Havdal", ""],
+        [PERSON_ACTION, "Siri Havdal", ""],
       ] as const) {
         await form.getByLabel("Hva", { exact: true }).fill(what);
         await form.getByLabel("Ansvarlig").selectOption({ label: who });
@@ -239,6 +256,24 @@ describe.skipIf(!hasChromium)("follow-up between meetings", () => {
         "the next meeting shows the relative's blocked action",
       );
       expect(relative.problems).toEqual([]);
+    },
+    SLOW,
+  );
+
+  it(
+    "the person sees their own task through their link, without being told whom it concerns",
+    async () => {
+      const person = await openSession(browser, server);
+      sessions.push(person);
+      const { page } = person;
+      await reloadUntil(page, `/i/${personToken}/tasks`, PERSON_ACTION, "the person's task");
+      const main = await page.locator("main").innerText();
+      expect(main).not.toContain(NAV_ACTION);
+      expect(main).not.toContain(RELATIVE_ACTION);
+      expect(main).not.toContain("Gjelder");
+      await expectNoViolations(page, "the person's tasks");
+      await shoot(page, "tasks-person");
+      expect(person.problems).toEqual([]);
     },
     SLOW,
   );

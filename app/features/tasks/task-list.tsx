@@ -18,7 +18,16 @@ export type SavedTask = { actionId: string; notice: MessageKey } | null;
  * A task marked done leaves the list, so the page itself then says that it was saved; a task
  * still listed says so in its own form. With no tasks, says what will come here.
  */
-export function TasksView({ tasks, saved }: { tasks: TaskView[]; saved?: SavedTask }) {
+export function TasksView({
+  tasks,
+  saved,
+  ownTasks = false,
+}: {
+  tasks: TaskView[];
+  saved?: SavedTask;
+  /** The person's own page: every task concerns them, so "concerns" is left out. */
+  ownTasks?: boolean;
+}) {
   const t = useT();
   const overdue = tasks.filter((task) => task.overdue);
   const other = tasks.filter((task) => !task.overdue);
@@ -32,13 +41,17 @@ export function TasksView({ tasks, saved }: { tasks: TaskView[]; saved?: SavedTa
       {overdue.length ? (
         <section aria-labelledby="tasks-overdue">
           <h2 id="tasks-overdue">{t("tasks.overdueHeading", { count: overdue.length })}</h2>
-          <TaskList tasks={overdue} saved={saved} />
+          <TaskList tasks={overdue} saved={saved} ownTasks={ownTasks} />
         </section>
       ) : null}
       {other.length ? (
         <section aria-labelledby="tasks-other">
-          <h2 id="tasks-other">{t("tasks.otherHeading", { count: other.length })}</h2>
-          <TaskList tasks={other} saved={saved} />
+          <h2 id="tasks-other">
+            {t(overdue.length ? "tasks.otherHeading" : "tasks.openHeading", {
+              count: other.length,
+            })}
+          </h2>
+          <TaskList tasks={other} saved={saved} ownTasks={ownTasks} />
         </section>
       ) : null}
     </>
@@ -48,9 +61,17 @@ export function TasksView({ tasks, saved }: { tasks: TaskView[]; saved?: SavedTa
 /**
  * A list of tasks, each with what it came from and a small form to set its status with a
  * comment (posted to the page's own action). `saved` names the task just saved, whose form
- * then says so in a live region.
+ * then says so in a live region; `ownTasks` leaves out whom each concerns (the person's page).
  */
-export function TaskList({ tasks, saved }: { tasks: TaskView[]; saved?: SavedTask }) {
+export function TaskList({
+  tasks,
+  saved,
+  ownTasks = false,
+}: {
+  tasks: TaskView[];
+  saved?: SavedTask;
+  ownTasks?: boolean;
+}) {
   const t = useT();
   const locale = useLocale();
   return (
@@ -83,8 +104,12 @@ export function TaskList({ tasks, saved }: { tasks: TaskView[]; saved?: SavedTas
                   <dd>{task.statusComment}</dd>
                 </>
               ) : null}
-              <dt>{t("tasks.forLabel")}</dt>
-              <dd>{task.personName}</dd>
+              {ownTasks ? null : (
+                <>
+                  <dt>{t("tasks.forLabel")}</dt>
+                  <dd>{task.personName}</dd>
+                </>
+              )}
               <dt>{t("tasks.fromLabel")}</dt>
               <dd>
                 {task.area
