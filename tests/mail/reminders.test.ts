@@ -258,6 +258,7 @@ describe("actions due and overdue", () => {
     expect(toRelative!.textBody).toContain(`${publicBaseUrl()}/i/${token}/tasks`);
     expect(toRelative!.textBody).toContain(words(late, "nb"));
     for (const mail of [toNav!, toRelative!]) {
+      expect(mail.textBody).toContain("Slå dem av under «Min konto»");
       expect(`${mail.subject}\n${mail.textBody}`).not.toMatch(/\d{4}-\d{2}-\d{2}/);
       neutral(mail);
     }

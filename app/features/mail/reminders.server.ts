@@ -138,6 +138,10 @@ async function optedOut(
   };
 }
 
+/** The last line of every reminder but the meeting one (which points to its own page). */
+const TURN_OFF =
+  "Vil du ikke ha påminnelser? Slå dem av under «Min konto» i Broen, eller på invitasjonssiden om du bruker en lenke. / Do not want reminders? Turn them off under “My account” in Broen, or on your invitation page if you use a link.";
+
 const TOMORROW = {
   subject: "Påminnelse: møte i morgen / Reminder: meeting tomorrow",
   text: (when: { nb: string; en: string }, url: string) =>
@@ -271,6 +275,8 @@ export async function remindPlanRevisions(now: Date, db: Database): Promise<numb
           "",
           `A plan you lead is due for revision by ${by.en}.`,
           `See Broen: ${url}`,
+          "",
+          TURN_OFF,
         ].join("\n"),
       },
     });
@@ -438,6 +444,8 @@ export async function remindActions(
               "",
               `A task you are responsible for was due ${when.en}.`,
               `See your tasks: ${url}`,
+              "",
+              TURN_OFF,
             ].join("\n"),
           }
         : {
@@ -448,6 +456,8 @@ export async function remindActions(
               "",
               `A task you are responsible for is due ${when.en}.`,
               `See your tasks: ${url}`,
+              "",
+              TURN_OFF,
             ].join("\n"),
           },
     });
