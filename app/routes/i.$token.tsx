@@ -6,6 +6,7 @@ import {
 } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useParams } from "@remix-run/react";
 import { AgendaPanel } from "../features/agenda/agenda-panel";
+import { SinceLastTimeSection } from "../features/tasks/since-last-time";
 import { GeneralErrorBoundary } from "../components/error-boundary";
 import { ErrorSummary } from "../components/forms";
 import { AnswerButtons } from "../features/meetings/answer-buttons";
@@ -128,6 +129,12 @@ export default function InvitationPage() {
         <p>
           <a href={`/i/${token}/progress`}>{t("invitation.progress")}</a>
         </p>
+      ) : null}
+      {invitation.since ? (
+        <SinceLastTimeSection
+          since={invitation.since}
+          names={Object.fromEntries(invitation.agenda.people.map((p) => [p.ref, p.name]))}
+        />
       ) : null}
       {!invitation.cancelled ? <AgendaPanel data={invitation.agenda} /> : null}
       {!invitation.cancelled ? (

@@ -7,7 +7,7 @@ import {
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "../components/error-boundary";
 import { ErrorSummary } from "../components/forms";
-import { TaskList } from "../features/tasks/task-list";
+import { TasksView } from "../features/tasks/task-list";
 import { linkTasksPage, saveLinkTaskStatus } from "../features/tasks/tasks-page.server";
 import { useT } from "../i18n";
 import { readForm } from "../utils/forms.server";
@@ -49,8 +49,11 @@ export default function LinkTasksPage() {
       </p>
       <p>{t("tasks.intro")}</p>
       <ErrorSummary errors={result && !result.ok ? result.errors : undefined} />
-      {found.tasks.length === 0 ? <p>{t("tasks.none")}</p> : null}
-      <TaskList tasks={found.tasks} saved={result && result.ok ? result : null} />
+      <TasksView
+        tasks={found.tasks}
+        saved={result && result.ok ? result : null}
+        ownTasks={found.isPerson}
+      />
     </>
   );
 }

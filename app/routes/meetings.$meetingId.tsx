@@ -78,8 +78,17 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
         await markedAttendance(m.id),
       )
     : null;
-  // What the network's actions did since the previous meeting (leaders: every part of the plan).
-  const since = view.manage && m.status !== "cancelled" ? await sinceLastTime(m) : null;
+  // What the network's actions did since the previous meeting, for everyone who may read the
+  // agenda: leaders and the person see every action, other members as far as consent goes.
+  const ownMember = view.invited.find((i) => i.id === view.ownInvitationId) ?? null;
+  const since =
+    m.status === "cancelled" || agenda.role === "none"
+      ? null
+      : view.manage || ownMember?.isPerson
+        ? await sinceLastTime(m)
+        : ownMember
+          ? await sinceLastTime(m, undefined, { memberId: ownMember.memberId })
+          : null;
   return {
     agenda,
     since,

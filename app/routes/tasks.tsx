@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "../components/error-boundary";
 import { ErrorSummary } from "../components/forms";
-import { TaskList } from "../features/tasks/task-list";
+import { TasksView } from "../features/tasks/task-list";
 import { myTasksPage, saveMyTaskStatus } from "../features/tasks/tasks-page.server";
 import { useT } from "../i18n";
 import { readForm } from "../utils/forms.server";
@@ -29,8 +29,7 @@ export default function TasksPage() {
       <h1>{t("tasks.title")}</h1>
       <p>{t("tasks.intro")}</p>
       <ErrorSummary errors={result && !result.ok ? result.errors : undefined} />
-      {tasks.length === 0 ? <p>{t("tasks.none")}</p> : null}
-      <TaskList tasks={tasks} saved={result && result.ok ? result : null} />
+      <TasksView tasks={tasks} saved={result && result.ok ? result : null} />
     </>
   );
 }

@@ -10,7 +10,10 @@ import {
   outbox,
   planActions,
 } from "../../db/schema";
-import { invitationToken } from "../../app/features/meetings/invitation-links.server";
+import {
+  invitationToken,
+  publicBaseUrl,
+} from "../../app/features/meetings/invitation-links.server";
 import {
   remindActions,
   runReminders,
@@ -91,6 +94,7 @@ describe("a meeting tomorrow", () => {
     const [relative] = await mailTo(RELATIVE_ADDRESS);
     expect(relative!.subject).toContain("Påminnelse: møte i morgen");
     expect(relative!.textBody).toContain(invitationToken(docs.relativeInvitationId, 1));
+    expect(`${relative!.subject}\n${relative!.textBody}`).not.toMatch(/\d{4}-\d{2}-\d{2}/);
     neutral(relative!);
     expect(await mailTo(DEMO.nav)).toHaveLength(1);
     const second = await runReminders(now, server.database.db);
@@ -136,6 +140,15 @@ describe("a plan due for revision", () => {
     const toLeader = (await mailTo(DEMO.leader)).filter((m) => m.subject.includes("revideres"));
     expect(toLeader).toHaveLength(1);
     expect(toLeader[0]!.textBody).toContain(`/networks/${docs.networkId}`);
+    // The date in words ("mandag 7. desember"), never ISO.
+    expect(`${toLeader[0]!.subject}\n${toLeader[0]!.textBody}`).not.toMatch(/\d{4}-\d{2}-\d{2}/);
+    const inWords = new Intl.DateTimeFormat("nb", {
+      weekday: "long",
+      day: "numeric",
+      month: "long",
+      timeZone: "UTC",
+    }).format(new Date(`${addDays(today, 7)}T00:00:00Z`));
+    expect(toLeader[0]!.textBody).toContain(inWords);
     neutral(toLeader[0]!);
     expect((await runReminders(now, db)).revisions).toBe(0);
   });
@@ -205,6 +218,52 @@ describe("actions due and overdue", () => {
         ),
       );
     expect(sent).toHaveLength(3);
+  });
+
+  it("links to the recipient's own My tasks and says the date in words, never ISO", async () => {
+    const { db } = server.database;
+    const today = osloToday(now);
+    const soon = addDays(today, 3);
+    const late = addDays(today, -4);
+    const rows: ActionReminderRow[] = [
+      {
+        actionId: "act-link-user",
+        networkId: docs.networkId,
+        responsible: `user:${navUserId}`,
+        due: soon,
+      },
+      {
+        actionId: "act-link-member",
+        networkId: docs.networkId,
+        responsible: `member:${docs.relativeMemberId}`,
+        due: late,
+      },
+    ];
+    expect(await remindActions(rows, now, db)).toBe(2);
+    const words = (date: string, locale: string) =>
+      new Intl.DateTimeFormat(locale, {
+        weekday: "long",
+        day: "numeric",
+        month: "long",
+        timeZone: "UTC",
+      }).format(new Date(`${date}T00:00:00Z`));
+    const [toNav] = (await mailTo(DEMO.nav)).filter((m) => m.textBody.includes(words(soon, "nb")));
+    expect(toNav!.textBody).toContain(`${publicBaseUrl()}/tasks`);
+    expect(toNav!.textBody).toContain(words(soon, "en-GB"));
+    expect(toNav!.htmlBody).toContain(`href="${publicBaseUrl()}/tasks"`);
+    const [toRelative] = (await mailTo(RELATIVE_ADDRESS)).filter((m) =>
+      m.subject.includes("passert"),
+    );
+    const token = invitationToken(docs.relativeInvitationId, 1);
+    expect(toRelative!.textBody).toContain(`${publicBaseUrl()}/i/${token}/tasks`);
+    expect(toRelative!.textBody).toContain(words(late, "nb"));
+    for (const mail of [toNav!, toRelative!]) {
+      expect(mail.textBody).toContain("Slå dem av under «Min konto»");
+      expect(`${mail.subject}\n${mail.textBody}`).not.toMatch(/\d{4}-\d{2}-\d{2}/);
+      neutral(mail);
+    }
+    // The link in the mail opens their tasks.
+    expect((await server.fetch(`/i/${token}/tasks`)).status).toBe(200);
   });
 
   it("reminds from the action projection: open, not carried, due in three days or overdue", async () => {

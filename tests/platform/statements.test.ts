@@ -18,12 +18,14 @@ import { DEMO, startTestServer, type TestServer } from "../support/server";
  * the meeting page no longer reads the network's members and the leaders to choose (three
  * fewer for leaders); the edit page reads them, with the meeting as the meeting page does.
  * "Since last time" (issue 12) adds one for leaders: the network's actions whose status changed
- * since the previous meeting, with that meeting found in the same query. My tasks reads the
- * user's managed networks, the tasks and writes one audit row per person shown.
+ * since the previous meeting, with that meeting found in the same query; partners who may read
+ * the agenda read it too (one more for them), their plan consent checked in the same query.
+ * My tasks reads the user's managed networks, the tasks and writes one audit row per person
+ * shown.
  */
 const BOUNDS: Record<string, Partial<Record<"leader" | "coordinator" | "nav", number>>> = {
   "/meetings": { leader: 3, coordinator: 4, nav: 4 },
-  "/meetings/:meeting": { leader: 11, coordinator: 12, nav: 15 },
+  "/meetings/:meeting": { leader: 11, coordinator: 12, nav: 16 },
   "/meetings/:meeting/edit": { leader: 9, coordinator: 10 },
   "/networks/:network": { leader: 9, coordinator: 10, nav: 6 },
   "/persons/:person": { leader: 8, coordinator: 9, nav: 6 },

@@ -164,7 +164,7 @@ describe("My tasks", () => {
     );
     const { text } = await page("/tasks", "nav");
     expect(text).toContain("NAV-bolig-tiltak");
-    expect(text).toContain("Fra planen: Bolig");
+    expect(text).toContain("Planen: Bolig");
     expect(text).not.toContain("NAV-økonomi-tiltak");
   });
 

@@ -1,4 +1,4 @@
-import { and, eq, gte, inArray, isNull, lt, lte, ne, or } from "drizzle-orm";
+import { and, desc, eq, gt, gte, inArray, isNull, lt, lte, ne, or } from "drizzle-orm";
 import { getDatabase, type Database } from "../../../db/client";
 import {
   invitations,
@@ -15,7 +15,7 @@ import {
 import { osloDayEnd, osloDayStart, osloToday } from "../../utils/oslo-time";
 import { recordAudit, type AuditActor } from "../audit/audit.server";
 import { invitationUrl, publicBaseUrl } from "../meetings/invitation-links.server";
-import { meetingTimeText } from "../meetings/meeting-time";
+import { dayText, meetingTimeText } from "../meetings/meeting-time";
 import { enqueueEmail } from "./outbox.server";
 
 /*
@@ -39,6 +39,8 @@ interface Recipient {
   key: string;
   address: string;
   name: string | null;
+  /** Where their own tasks are: /tasks for an account, /i/<token>/tasks for a link holder. */
+  tasksUrl?: string;
 }
 
 interface Reminder {
@@ -135,6 +137,10 @@ async function optedOut(
     members: new Set(rows.flatMap((r) => (r.memberId ? [r.memberId] : []))),
   };
 }
+
+/** The last line of every reminder but the meeting one (which points to its own page). */
+const TURN_OFF =
+  "Vil du ikke ha påminnelser? Slå dem av under «Min konto» i Broen, eller på invitasjonssiden om du bruker en lenke. / Do not want reminders? Turn them off under “My account” in Broen, or on your invitation page if you use a link.";
 
 const TOMORROW = {
   subject: "Påminnelse: møte i morgen / Reminder: meeting tomorrow",
@@ -254,6 +260,7 @@ export async function remindPlanRevisions(now: Date, db: Database): Promise<numb
   for (const row of rows) {
     if (off.users.has(row.userId) || !row.revisionOn) continue;
     const url = new URL(`/networks/${row.networkId}`, publicBaseUrl()).href;
+    const by = dayText(row.revisionOn, now);
     const sent = await send(db, {
       kind: "plan_revision",
       subject: `${row.networkId}:${row.revisionOn}`,
@@ -263,11 +270,13 @@ export async function remindPlanRevisions(now: Date, db: Database): Promise<numb
       mail: {
         subject: "Påminnelse: plan skal revideres / Reminder: plan revision",
         text: [
-          `En plan du er leder for, skal revideres innen ${row.revisionOn}.`,
+          `En plan du er leder for, skal revideres innen ${by.nb}.`,
           `Se Broen: ${url}`,
           "",
-          `A plan you lead is due for revision by ${row.revisionOn}.`,
+          `A plan you lead is due for revision by ${by.en}.`,
           `See Broen: ${url}`,
+          "",
+          TURN_OFF,
         ].join("\n"),
       },
     });
@@ -293,7 +302,9 @@ export interface ActionReminderRow {
  * ("action_due") or overdue ("action_overdue"), once per action and due date (moving the date
  * gives a new reminder). The responsible is a user (their account's address), a member (their
  * account's or their own address) or the person (the network's person member). Neutral: no
- * text of the action, only that one is due and a link to Broen. Returns how many were queued.
+ * text of the action, only that one is due (the date in words, "fredag 4. desember") and a link to
+ * the recipient's own My tasks (/tasks with an account, /i/<token>/tasks through their newest
+ * working personal link, the front page when they have none). Returns how many were queued.
  * Takes the rows from the caller so it can be wired to the projection of actions.
  */
 export async function remindActions(
@@ -349,6 +360,31 @@ export async function remindActions(
         .leftJoin(users, eq(users.id, networkMembers.userId))
         .where(or(...memberConditions))
     : [];
+  // A member without an account reaches their tasks through their newest working link.
+  const linkHolders = memberRows.filter((m) => !m.userId).map((m) => m.id);
+  const links = linkHolders.length
+    ? await db
+        .select({
+          memberId: invitations.memberId,
+          id: invitations.id,
+          linkVersion: invitations.linkVersion,
+        })
+        .from(invitations)
+        .where(
+          and(
+            inArray(invitations.memberId, linkHolders),
+            isNull(invitations.revokedAt),
+            gt(invitations.expiresAt, now),
+          ),
+        )
+        .orderBy(desc(invitations.expiresAt))
+    : [];
+  const tasksUrlOf = (member: { id: string; userId: string | null }): string => {
+    if (member.userId) return new URL("/tasks", publicBaseUrl()).href;
+    const link = links.find((l) => l.memberId === member.id);
+    // No working link: the front page, where they can ask for a new one.
+    return link ? `${invitationUrl(link.id, link.linkVersion)}/tasks` : publicBaseUrl();
+  };
   const networkRows = await db
     .select({
       id: networks.id,
@@ -368,7 +404,12 @@ export async function remindActions(
     if (kind === "user") {
       const account = accountRows.find((a) => a.id === id);
       if (!account?.active || off.users.has(account.id)) return null;
-      return { key: `user:${account.id}`, address: account.email, name: account.name };
+      return {
+        key: `user:${account.id}`,
+        address: account.email,
+        name: account.name,
+        tasksUrl: new URL("/tasks", publicBaseUrl()).href,
+      };
     }
     const member = memberRows.find((m) =>
       kind === "person" ? m.isPerson && m.networkId === row.networkId : m.id === id,
@@ -376,7 +417,9 @@ export async function remindActions(
     if (!member || member.removedAt || member.networkId !== row.networkId) return null;
     if (off.members.has(member.id) || (member.userId && off.users.has(member.userId))) return null;
     const address = member.userEmail ?? member.memberEmail;
-    return address ? { key: `member:${member.id}`, address, name: member.name } : null;
+    return address
+      ? { key: `member:${member.id}`, address, name: member.name, tasksUrl: tasksUrlOf(member) }
+      : null;
   };
   let queued = 0;
   for (const row of due) {
@@ -384,6 +427,8 @@ export async function remindActions(
     const network = networkRows.find((n) => n.id === row.networkId);
     if (!to || !network) continue;
     const overdue = row.due! < today;
+    const when = dayText(row.due!, now);
+    const url = to.tasksUrl ?? publicBaseUrl();
     const sent = await send(db, {
       kind: overdue ? "action_overdue" : "action_due",
       subject: `${row.actionId}:${row.due}`,
@@ -394,21 +439,25 @@ export async function remindActions(
         ? {
             subject: "Påminnelse: en oppgave har passert fristen / Reminder: a task is overdue",
             text: [
-              `En oppgave du har ansvar for, hadde frist ${row.due}.`,
-              `Se Broen: ${publicBaseUrl()}`,
+              `En oppgave du har ansvar for, hadde frist ${when.nb}.`,
+              `Se oppgavene dine: ${url}`,
               "",
-              `A task you are responsible for was due ${row.due}.`,
-              `See Broen: ${publicBaseUrl()}`,
+              `A task you are responsible for was due ${when.en}.`,
+              `See your tasks: ${url}`,
+              "",
+              TURN_OFF,
             ].join("\n"),
           }
         : {
             subject: "Påminnelse: en oppgave har frist snart / Reminder: a task is due soon",
             text: [
-              `En oppgave du har ansvar for, har frist ${row.due}.`,
-              `Se Broen: ${publicBaseUrl()}`,
+              `En oppgave du har ansvar for, har frist ${when.nb}.`,
+              `Se oppgavene dine: ${url}`,
               "",
-              `A task you are responsible for is due ${row.due}.`,
-              `See Broen: ${publicBaseUrl()}`,
+              `A task you are responsible for is due ${when.en}.`,
+              `See your tasks: ${url}`,
+              "",
+              TURN_OFF,
             ].join("\n"),
           },
     });

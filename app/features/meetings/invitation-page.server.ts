@@ -14,6 +14,7 @@ import {
 } from "../access/invitations.server";
 import { issueTicket, TICKET_LIFETIME_MS } from "../documents/tickets.server";
 import { remindersOff } from "../mail/reminders.server";
+import { sinceLastTime } from "../tasks/since-last-time.server";
 import { invitationUrl } from "./invitation-links.server";
 import { calendarMeeting, invitationTitle, loadMailMeeting } from "./mail.server";
 import { answerSlot, previousAnswer, saveAnswer, type GivenAnswer } from "./answers.server";
@@ -48,6 +49,11 @@ export async function openInvitation(token: string, ip: string, personLabel: str
     .orderBy(asc(users.name));
   // The agenda only while the member's consent for it is in force (agendaForInvitation).
   const agenda = await agendaForInvitation(found, { token, personLabel });
+  // "Since last time" for whoever may read the agenda, as far as their plan consent goes.
+  const since =
+    agenda.role === "none" || found.cancelled
+      ? null
+      : await sinceLastTime(meeting, undefined, found.isPerson ? "all" : { memberId: member.id });
   // A way to the minutes: the person reviews the newest version, others read locked ones.
   let minutes: "review" | "read" | null = null;
   if (!found.cancelled && invitationMaySee(found, "minutes")) {
@@ -78,6 +84,7 @@ export async function openInvitation(token: string, ip: string, personLabel: str
     previous: previousAnswer(invitation),
     slot: answerSlot(meeting),
     agenda,
+    since,
     minutes,
     /** The person's own link also opens their plan (plan/plan-page.server.ts planForLink). */
     plan: invitationMayWrite(found, "plan"),

@@ -51,3 +51,18 @@ export function meetingTimeText(
     en: `${enDay}, ${clock(start, "en")}–${clock(end, "en")} (Oslo time${enChange ? `; ${enChange}` : ""})`,
   };
 }
+
+/**
+ * A calendar date (YYYY-MM-DD, an Oslo date) as e-mails say it: "fredag 4. desember" and
+ * "Friday 4 December", with the year added when it is not the year of `now` (Oslo). A value
+ * that is not such a date is returned unchanged in both (never happens for stored dates).
+ */
+export function dayText(date: string, now: Date = new Date()): { nb: string; en: string } {
+  const day = DateTime.fromISO(date, { zone: OSLO });
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || !day.isValid) return { nb: date, en: date };
+  const sameYear = day.year === DateTime.fromJSDate(now, { zone: OSLO }).year;
+  return {
+    nb: day.setLocale("nb").toFormat(sameYear ? "cccc d. LLLL" : "cccc d. LLLL yyyy"),
+    en: day.setLocale("en-GB").toFormat(sameYear ? "cccc d LLLL" : "cccc d LLLL yyyy"),
+  };
+}

@@ -4,7 +4,8 @@ import { statusKey } from "./status-labels";
 
 /**
  * "Since last time": the actions whose status changed since the previous meeting, with the
- * comment the responsible wrote. `names` turns a responsible's ref into a name.
+ * comment the responsible wrote. `names` turns a responsible's ref into a name as the page
+ * knows it (the person's label); otherwise the name the projection found is shown.
  */
 export function SinceLastTimeSection({
   since,
@@ -25,8 +26,8 @@ export function SinceLastTimeSection({
         {since.actions.map((action) => (
           <li key={action.actionId}>
             <strong>{action.what}</strong>: {t(statusKey(action.status))}
-            {action.responsible && names[action.responsible]
-              ? ` (${names[action.responsible]})`
+            {action.responsible && (names[action.responsible] ?? action.responsibleName)
+              ? ` (${names[action.responsible] ?? action.responsibleName})`
               : ""}
             {", "}
             <span className="muted">

@@ -23,17 +23,70 @@ export type TaskView = Pick<
   | "personName"
 >;
 
+/** What the page's action answered: the task saved and what to say about it. */
+export type SavedTask = { actionId: string; notice: MessageKey } | null;
+
 /**
- * The list of someone's tasks, each with what it came from and a small form to set its status
- * with a comment (posted to the page's own action). `saved` names the task just saved, whose
- * form then says so in a live region.
+ * My tasks as both pages show them (/tasks and /i/<token>/tasks): those past their due date
+ * first under a heading of their own that says so in words (not only by colour), then the
+ * other open ones; each with its due date, status, whom it concerns, where it came from (the
+ * meeting, or the plan's area and goal) and a small form to set its status with a comment.
+ * A task marked done leaves the list, so the page itself then says that it was saved; a task
+ * still listed says so in its own form. With no tasks, says what will come here.
+ */
+export function TasksView({
+  tasks,
+  saved,
+  ownTasks = false,
+}: {
+  tasks: TaskView[];
+  saved?: SavedTask;
+  /** The person's own page: every task concerns them, so "concerns" is left out. */
+  ownTasks?: boolean;
+}) {
+  const t = useT();
+  const overdue = tasks.filter((task) => task.overdue);
+  const other = tasks.filter((task) => !task.overdue);
+  const gone = saved && !tasks.some((task) => task.actionId === saved.actionId);
+  return (
+    <>
+      <p role="status" className={gone ? "ds-alert" : undefined} data-color="success">
+        {gone ? t(saved.notice === "tasks.saved" ? "tasks.savedGone" : saved.notice) : ""}
+      </p>
+      {tasks.length === 0 ? <p className="panel">{t("tasks.none")}</p> : null}
+      {overdue.length ? (
+        <section aria-labelledby="tasks-overdue">
+          <h2 id="tasks-overdue">{t("tasks.overdueHeading", { count: overdue.length })}</h2>
+          <TaskList tasks={overdue} saved={saved} ownTasks={ownTasks} />
+        </section>
+      ) : null}
+      {other.length ? (
+        <section aria-labelledby="tasks-other">
+          <h2 id="tasks-other">
+            {t(overdue.length ? "tasks.otherHeading" : "tasks.openHeading", {
+              count: other.length,
+            })}
+          </h2>
+          <TaskList tasks={other} saved={saved} ownTasks={ownTasks} />
+        </section>
+      ) : null}
+    </>
+  );
+}
+
+/**
+ * A list of tasks, each with what it came from and a small form to set its status with a
+ * comment (posted to the page's own action). `saved` names the task just saved, whose form
+ * then says so in a live region; `ownTasks` leaves out whom each concerns (the person's page).
  */
 export function TaskList({
   tasks,
   saved,
+  ownTasks = false,
 }: {
   tasks: TaskView[];
-  saved?: { actionId: string; notice: MessageKey } | null;
+  saved?: SavedTask;
+  ownTasks?: boolean;
 }) {
   const t = useT();
   const locale = useLocale();
@@ -49,33 +102,55 @@ export function TaskList({
       {tasks.map((task) => {
         const headingId = `task-${task.actionId}`;
         return (
-          <li key={`${task.documentName}/${task.actionId}`} className="panel">
-            <h2 id={headingId} className="ds-heading" data-size="xs">
+          <li key={`${task.documentName}/${task.actionId}`} className="panel task">
+            <h3 id={headingId} className="ds-heading" data-size="sm">
               {task.what}
-            </h2>
-            <p>
-              {task.overdue ? (
-                <strong className="ds-tag" data-color="danger">
-                  {t("tasks.overdue")}
-                </strong>
-              ) : null}{" "}
-              {task.due ? t("tasks.due", { date: formatDate(locale, task.due) }) : t("tasks.noDue")}
-              {" · "}
-              {t("tasks.for", { name: task.personName })}
-              {" · "}
-              {t("tasks.statusNow", { status: t(statusKey(task.status)) })}
-            </p>
-            <p className="muted">
-              {task.area ? t("tasks.fromPlan", { area: t(`planPart.${task.area}`) }) : null}
-              {task.meetingStartsAt
-                ? t("tasks.fromMeeting", { when: formatDateTime(locale, task.meetingStartsAt) })
-                : null}
-              {task.goal ? ` · ${t("tasks.goal", { goal: task.goal })}` : null}
-            </p>
-            {task.statusComment ? (
-              <p>{t("tasks.lastComment", { comment: task.statusComment })}</p>
-            ) : null}
-            <Form method="post" className="inline-form" aria-labelledby={headingId}>
+            </h3>
+            <dl className="facts">
+              <dt>{t("tasks.dueLabel")}</dt>
+              <dd className="task-due">
+                <span>{task.due ? formatDate(locale, task.due) : t("tasks.noDue")}</span>
+                {task.overdue ? (
+                  <>
+                    {" "}
+                    <strong className="ds-tag" data-color="danger">
+                      {t("tasks.overdue")}
+                    </strong>
+                  </>
+                ) : null}
+              </dd>
+              <dt>{t("tasks.statusLabel")}</dt>
+              <dd>{t(statusKey(task.status))}</dd>
+              {task.statusComment ? (
+                <>
+                  <dt>{t("tasks.commentLabel")}</dt>
+                  <dd>{task.statusComment}</dd>
+                </>
+              ) : null}
+              {ownTasks ? null : (
+                <>
+                  <dt>{t("tasks.forLabel")}</dt>
+                  <dd>{task.personName}</dd>
+                </>
+              )}
+              <dt>{t("tasks.fromLabel")}</dt>
+              <dd>
+                {task.area
+                  ? t("tasks.fromPlan", { area: t(`planPart.${task.area}`) })
+                  : task.meetingStartsAt
+                    ? t("tasks.fromMeeting", {
+                        when: formatDateTime(locale, task.meetingStartsAt),
+                      })
+                    : null}
+              </dd>
+              {task.goal ? (
+                <>
+                  <dt>{t("tasks.goalLabel")}</dt>
+                  <dd>{task.goal}</dd>
+                </>
+              ) : null}
+            </dl>
+            <Form method="post" className="inline-form task-form" aria-labelledby={headingId}>
               <input type="hidden" name="documentName" value={task.documentName} />
               <input type="hidden" name="actionId" value={task.actionId} />
               <div className="ds-field">

@@ -87,7 +87,12 @@ export async function linkTasksPage(token: string, ip: string) {
     tasks,
     "link",
   );
-  return { tasks: tasks.map(taskView), invitationHref: `/i/${token}` };
+  // The person's own tasks all concern them: the page need not say whom each is for.
+  return {
+    tasks: tasks.map(taskView),
+    invitationHref: `/i/${token}`,
+    isPerson: invitation.member.isPerson,
+  };
 }
 
 /** Sets the status of one of the link holder's tasks; 404 when the link does not work. */
