@@ -1,3 +1,4 @@
+import { data, type LoaderFunctionArgs } from "@remix-run/node";
 import { and, asc, eq, isNull } from "drizzle-orm";
 import * as Y from "yjs";
 import { getDatabase } from "../../../db/client";
@@ -239,6 +240,17 @@ export async function planForLink(
     revisionOn: facts.revisionOn,
     snapshot,
   };
+}
+
+/**
+ * The loader of the person's plan pages through their link (live page and print): the plan
+ * for `purpose` (logged), or `{ plan: null }` with status 404 for any link that may not open
+ * it (planForLink's rule).
+ */
+export async function personPlanLoader({ params, context }: LoaderFunctionArgs, purpose: Purpose) {
+  const plan = await planForLink(params.token ?? "", context.clientIp, purpose);
+  if (!plan) return data({ plan: null }, { status: 404 });
+  return { plan };
 }
 
 /** The plain-text 403 answer for print and PDF without consent for any part of the plan. */

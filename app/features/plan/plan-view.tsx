@@ -212,3 +212,14 @@ export function PlanReadView(props: {
     </div>
   );
 }
+
+/** The person's plan page for a link that may not open it (the 404 answer's body). */
+export function PlanLinkInvalid() {
+  const t = useT();
+  return (
+    <section className="panel narrow" aria-labelledby="plan-title">
+      <h1 id="plan-title">{t("plan.yourPlan")}</h1>
+      <p>{t("invitation.invalid")}</p>
+    </section>
+  );
+}
