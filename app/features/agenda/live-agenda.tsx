@@ -26,8 +26,8 @@ import {
   type ItemStatus,
   type Ref,
 } from "./document";
-import { colourFor, useDocValue, useLiveDocument, usePresence, type ConnectionState } from "./live";
-import { keepsLocalCopy, setKeepsLocalCopy } from "./offline";
+import { colourFor, useDocValue, usePresence, type ConnectionState } from "./live";
+import { KeepLocalCopyCheckbox, useKeepLocalCopy, useLiveDocumentAs } from "./live-session";
 import type { AgendaRole } from "./policy";
 import { LazyRichText } from "./lazy-rich-text";
 import { PromptCardPicker } from "./prompt-card-picker";
@@ -65,15 +65,17 @@ export interface LiveAgendaProps {
 
 export default function LiveAgenda(props: LiveAgendaProps) {
   const t = useT();
-  const idBase = useId();
-  const [keepLocal, setKeepLocal] = useState(() => keepsLocalCopy());
-  const live = useLiveDocument({
-    documentName: `agenda:${props.meetingId}`,
-    ownerKey: props.ownerKey,
-    ticketUrl: props.ticketUrl,
-    keepLocal,
-    serverUrl: props.serverUrl,
-  });
+  const [keepLocal, setKeepLocal] = useKeepLocalCopy();
+  const live = useLiveDocumentAs(
+    {
+      documentName: `agenda:${props.meetingId}`,
+      ownerKey: props.ownerKey,
+      ticketUrl: props.ticketUrl,
+      keepLocal,
+      serverUrl: props.serverUrl,
+    },
+    props.self,
+  );
   const { doc, provider } = live;
   const agenda = useDocValue(doc, (d) => readAgenda(d).agenda);
   const present = usePresence(provider);
@@ -81,12 +83,6 @@ export default function LiveAgenda(props: LiveAgendaProps) {
   const announce = (text: string) => setAnnouncement(text);
   const colour = colourFor(props.self.ref);
   const user = { name: props.self.name, color: colour, ref: props.self.ref };
-
-  // Readers are present too (the caret extension sets this only for those who write).
-  useEffect(() => {
-    provider?.awareness.setLocalStateField("user", user);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [provider, props.self.ref, props.self.name]);
 
   const role: AgendaRole =
     live.ended || (agenda.meta.locked && props.role === "contribute") ? "read" : props.role;
@@ -235,16 +231,7 @@ export default function LiveAgenda(props: LiveAgendaProps) {
             {agenda.meta.locked ? t("agenda.unlock") : t("agenda.lock")}
           </button>
         ) : null}
-        <Checkbox
-          id={`${idBase}-keep-local`}
-          label={t("agenda.keepLocalCopy")}
-
-          checked={keepLocal}
-          onChange={(event) => {
-            const keep = event.currentTarget.checked;
-            void setKeepsLocalCopy(keep).then(() => setKeepLocal(keep));
-          }}
-        />
+        <KeepLocalCopyCheckbox keepLocal={keepLocal} onChange={setKeepLocal} />
       </div>
     </div>
   );

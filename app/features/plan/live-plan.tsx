@@ -4,8 +4,8 @@ import { lifeAreas, type LifeArea, type PlanPart } from "../../../db/enums";
 import { Checkbox } from "../../components/forms";
 import { useT } from "../../i18n";
 import { replaceText } from "../agenda/document";
-import { colourFor, useDocValue, useLiveDocument, type LiveDocument } from "../agenda/live";
-import { keepsLocalCopy, setKeepsLocalCopy } from "../agenda/offline";
+import { useDocValue, type LiveDocument } from "../agenda/live";
+import { KeepLocalCopyCheckbox, useKeepLocalCopy, useLiveDocumentAs } from "../agenda/live-session";
 import { PERSON_REF, type Ref } from "../documents/shapes";
 import {
   addContribution,
@@ -70,27 +70,23 @@ function documentName(networkId: string, part?: PlanPart) {
   return part ? `plan:${networkId}:${part}` : `plan:${networkId}`;
 }
 
-/** useLiveDocument for one plan document, with the person's ticket URL when on their link. */
+/** The live connection to one plan document, with the person's ticket URL when on their link. */
 function usePlanDocument(ctx: PartContext, part?: PlanPart): LiveDocument {
   const name = documentName(ctx.props.networkId, part);
-  const live = useLiveDocument({
-    documentName: name,
-    ownerKey: ctx.props.ownerKey,
-    ticketUrl: ctx.props.ticketBase ? ctx.props.ticketBase + encodeURIComponent(name) : undefined,
-    keepLocal: ctx.keepLocal,
-  });
-  const { provider } = live;
-  const { ref, name: selfName } = ctx.props.self;
-  useEffect(() => {
-    provider?.awareness.setLocalStateField("user", { name: selfName, color: colourFor(ref), ref });
-  }, [provider, ref, selfName]);
-  return live;
+  return useLiveDocumentAs(
+    {
+      documentName: name,
+      ownerKey: ctx.props.ownerKey,
+      ticketUrl: ctx.props.ticketBase ? ctx.props.ticketBase + encodeURIComponent(name) : undefined,
+      keepLocal: ctx.keepLocal,
+    },
+    ctx.props.self,
+  );
 }
 
 export default function LivePlan(props: LivePlanProps) {
   const t = useT();
-  const idBase = useId();
-  const [keepLocal, setKeepLocal] = useState(() => keepsLocalCopy());
+  const [keepLocal, setKeepLocal] = useKeepLocalCopy();
   const [announcement, setAnnouncement] = useState("");
   const nameOf = useNameOf(props.people);
   const ctx: PartContext = { props, keepLocal, announce: setAnnouncement, nameOf };
@@ -119,15 +115,7 @@ export default function LivePlan(props: LivePlanProps) {
         )}
       </OverviewPart>
       <div className="agenda-footer">
-        <Checkbox
-          id={`${idBase}-keep-local`}
-          label={t("agenda.keepLocalCopy")}
-          checked={keepLocal}
-          onChange={(event) => {
-            const keep = event.currentTarget.checked;
-            void setKeepsLocalCopy(keep).then(() => setKeepLocal(keep));
-          }}
-        />
+        <KeepLocalCopyCheckbox keepLocal={keepLocal} onChange={setKeepLocal} />
       </div>
     </div>
   );
