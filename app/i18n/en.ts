@@ -248,7 +248,11 @@ export const en: Record<MessageKey, string> = {
   "plan.periodFrom": "Plan period from",
   "plan.periodTo": "Plan period to",
   "plan.revisionOn": "Next revision",
-  "plan.revisionHint": "Set on the network page; it drives the follow-up meetings.",
+  "plan.revisionHint": "The leaders change it on the plan page. It drives the follow-up meetings.",
+  "plan.revisionFormHint":
+    "The date drives the follow-up meetings that repeat until the revision. Leave it empty if you have not set a date.",
+  "plan.revisionSave": "Save revision date",
+  "plan.revisionSaved": "The revision date is saved.",
   "plan.personConsentOn": "The person consented to the plan",
   "plan.noDate": "not set",
   "plan.contributions": "What each one contributes",

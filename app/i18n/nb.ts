@@ -244,7 +244,11 @@ export const nb = {
   "plan.periodFrom": "Planperiode fra",
   "plan.periodTo": "Planperiode til",
   "plan.revisionOn": "Neste revisjon",
-  "plan.revisionHint": "Settes på nettverkssiden og styrer oppfølgingsmøtene.",
+  "plan.revisionHint": "Lederne endrer den på plansiden. Den styrer oppfølgingsmøtene.",
+  "plan.revisionFormHint":
+    "Datoen styrer oppfølgingsmøtene som gjentas fram til revisjonen. La feltet stå tomt hvis dere ikke har satt en dato.",
+  "plan.revisionSave": "Lagre revisjonsdato",
+  "plan.revisionSaved": "Revisjonsdatoen er lagret.",
   "plan.personConsentOn": "Personen samtykket til planen",
   "plan.noDate": "ikke satt",
   "plan.contributions": "Hva hver bidrar med",

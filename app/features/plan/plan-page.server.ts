@@ -63,6 +63,8 @@ export interface PlanPageData {
   people: PlanPerson[];
   /** The next revision date kept on the network (drives the follow-up meetings), YYYY-MM-DD. */
   revisionOn: string | null;
+  /** Whether the asker may change the revision date (leaders, not the person's link). */
+  mayEditRevision: boolean;
   snapshot: PlanSnapshot | null;
 }
 
@@ -198,6 +200,7 @@ export async function planForUser(
     ownerKey: `user:${user.id}`,
     people: role === "none" ? [] : facts.people,
     revisionOn: role === "none" ? null : facts.revisionOn,
+    mayEditRevision: access.level === "manage",
   } satisfies Omit<PlanPageData, "snapshot">;
   if (role === "none") return { ...base, snapshot: null };
   const snapshot = await planSnapshot(networkId, new Set(visible));
@@ -238,6 +241,7 @@ export async function planForLink(
     ticketBase: `/i/${token}/ticket?document=`,
     people: facts.people,
     revisionOn: facts.revisionOn,
+    mayEditRevision: false,
     snapshot,
   };
 }
