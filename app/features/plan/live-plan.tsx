@@ -6,6 +6,7 @@ import { useT } from "../../i18n";
 import { replaceText } from "../agenda/document";
 import { NewEntryForm } from "./entry-form";
 import { useDocValue, type LiveDocument } from "../agenda/live";
+import { deleteLocalCopies, localCopyName } from "../agenda/offline";
 import { KeepLocalCopyCheckbox, useKeepLocalCopy, useLiveDocumentAs } from "../agenda/live-session";
 import { PERSON_REF, type Ref } from "../documents/shapes";
 import {
@@ -87,7 +88,15 @@ function usePlanDocument(ctx: PartContext, part?: PlanPart): LiveDocument {
 
 export default function LivePlan(props: LivePlanProps) {
   const t = useT();
-  const [keepLocal, setKeepLocal] = useKeepLocalCopy();
+  const [keepChoice, setKeepLocal] = useKeepLocalCopy();
+  // A reader writes nothing, so a copy in the browser would only keep health data there
+  // unencrypted for no gain: readers keep none (and one kept before goes), and see no choice.
+  const mayKeep = props.role === "edit";
+  const keepLocal = keepChoice && mayKeep;
+  useEffect(() => {
+    if (!mayKeep)
+      void deleteLocalCopies(localCopyName(props.ownerKey, documentName(props.networkId)));
+  }, [mayKeep, props.ownerKey, props.networkId]);
   const [announcement, setAnnouncement] = useState("");
   const nameOf = useNameOf(props.people);
   const ctx: PartContext = { props, keepLocal, announce: setAnnouncement, nameOf };
@@ -115,9 +124,11 @@ export default function LivePlan(props: LivePlanProps) {
           </>
         )}
       </OverviewPart>
-      <div className="agenda-footer">
-        <KeepLocalCopyCheckbox keepLocal={keepLocal} onChange={setKeepLocal} />
-      </div>
+      {mayKeep ? (
+        <div className="agenda-footer">
+          <KeepLocalCopyCheckbox keepLocal={keepLocal} onChange={setKeepLocal} />
+        </div>
+      ) : null}
     </div>
   );
 }
