@@ -952,6 +952,8 @@ export const en: Record<MessageKey, string> = {
   "tasks.commentTooLong": "The comment can be at most 500 characters.",
   "tasks.linkInvalid": "This link no longer works. Ask the meeting leader for a new one.",
   "tasks.linkTo": "My tasks",
+  "tasks.noteWithComment": "Status set by {who} {when}, with a comment:",
+  "tasks.noteWithout": "Status set by {who} {when}.",
   "tasks.sinceLastTime": "Since last time",
   "tasks.sinceLastTimeIntro": "Actions whose status changed since the previous meeting on {when}.",
   "tasks.changedOn": "changed {when}",

@@ -947,6 +947,8 @@ export const nb = {
   "tasks.commentTooLong": "Kommentaren kan være høyst 500 tegn.",
   "tasks.linkInvalid": "Lenken virker ikke lenger. Spør møtelederen om en ny.",
   "tasks.linkTo": "Mine oppgaver",
+  "tasks.noteWithComment": "Status satt av {who} {when}, med kommentar:",
+  "tasks.noteWithout": "Status satt av {who} {when}.",
   "tasks.sinceLastTime": "Siden sist",
   "tasks.sinceLastTimeIntro": "Tiltak som har fått ny status siden forrige møte {when}.",
   "tasks.changedOn": "endret {when}",

@@ -33,6 +33,7 @@ import { LazyRichText } from "./lazy-rich-text";
 import { PromptCardPicker } from "./prompt-card-picker";
 import { TemplatePicker } from "./template-picker";
 import { Checkbox } from "../../components/forms";
+import { readStatusNote, StatusNoteText } from "../tasks/status-note";
 
 /*
  * The live agenda (issue 11): everyone who may see it works in the same document. Leaders and
@@ -723,6 +724,7 @@ function Outcomes(props: ItemViewProps) {
   const [decision, setDecision] = useState("");
   const [action, setAction] = useState({ what: "", responsible: "", due: "" });
   const whatRef = useRef<HTMLInputElement>(null);
+  const actionMaps = itemMap(doc, item.id)?.get("actions") as Y.Map<unknown> | undefined;
   return (
     <section className="outcomes" aria-label={t("agenda.outcomes")}>
       <h5>{t("agenda.decisions")}</h5>
@@ -808,6 +810,10 @@ function Outcomes(props: ItemViewProps) {
                 ? ` · ${t(entry.status === "blocked" ? "tasks.status.blocked" : "tasks.status.in_progress")}`
                 : ""}
             </span>
+            <StatusNoteText
+              note={readStatusNote(actionMaps?.get(entry.id), entry.status)}
+              nameOf={props.nameOf}
+            />
           </li>
         ))}
       </ul>

@@ -4,6 +4,7 @@ import { lifeAreas, type LifeArea, type PlanPart } from "../../../db/enums";
 import { Checkbox } from "../../components/forms";
 import { useT } from "../../i18n";
 import { replaceText } from "../agenda/document";
+import { readStatusNote, StatusNoteText } from "../tasks/status-note";
 import { NewEntryForm } from "./entry-form";
 import { useDocValue, type LiveDocument } from "../agenda/live";
 import { deleteLocalCopies, localCopyName } from "../agenda/offline";
@@ -402,6 +403,13 @@ function AreaPart({ ctx, area }: { ctx: PartContext; area: LifeArea }) {
                       ))}
                     </select>
                   </label>
+                  <StatusNoteText
+                    note={readStatusNote(
+                      live.doc.getMap(PLAN_PARTS.actions).get(action.id),
+                      action.status,
+                    )}
+                    nameOf={ctx.nameOf}
+                  />
                   {goal ? (
                     <p className="muted">
                       {t("plan.servesGoal")}: {goal.inMyWords}
@@ -421,7 +429,19 @@ function AreaPart({ ctx, area }: { ctx: PartContext; area: LifeArea }) {
           <NewActionForm ctx={ctx} doc={live.doc} goals={plan.goals} />
         </>
       ) : (
-        <AreaReadView plan={plan} nameOf={ctx.nameOf} />
+        <AreaReadView
+          plan={plan}
+          nameOf={ctx.nameOf}
+          afterAction={(action) => (
+            <StatusNoteText
+              note={readStatusNote(
+                live.doc.getMap(PLAN_PARTS.actions).get(action.id),
+                action.status,
+              )}
+              nameOf={ctx.nameOf}
+            />
+          )}
+        />
       )}
     </section>
   );
