@@ -247,6 +247,11 @@ export const en: Record<MessageKey, string> = {
   "plan.period": "Plan period",
   "plan.periodFrom": "Plan period from",
   "plan.periodTo": "Plan period to",
+  "plan.meetingActions": "Actions from the meetings",
+  "plan.meetingActionsIntro":
+    "Actions agreed in the meetings. They are changed in the meeting's agenda, or by the person responsible under My tasks.",
+  "plan.fromMeetings": "From the meetings",
+  "plan.fromMeeting": "From the meeting {when}",
   "plan.revisionOn": "Next revision",
   "plan.revisionHint": "The leaders change it on the plan page. It drives the follow-up meetings.",
   "plan.revisionFormHint":

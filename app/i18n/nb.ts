@@ -243,6 +243,11 @@ export const nb = {
   "plan.period": "Planperiode",
   "plan.periodFrom": "Planperiode fra",
   "plan.periodTo": "Planperiode til",
+  "plan.meetingActions": "Tiltak fra møtene",
+  "plan.meetingActionsIntro":
+    "Tiltak som ble avtalt i møtene. De endres i møtets agenda, eller av den ansvarlige under Mine oppgaver.",
+  "plan.fromMeetings": "Fra møtene",
+  "plan.fromMeeting": "Fra møtet {when}",
   "plan.revisionOn": "Neste revisjon",
   "plan.revisionHint": "Lederne endrer den på plansiden. Den styrer oppfølgingsmøtene.",
   "plan.revisionFormHint":

@@ -16,6 +16,7 @@ import { planDocumentName, planPermissions } from "../documents/registry.server"
 import { PERSON_REF, type Ref } from "../documents/shapes";
 import { documentStateNow } from "../documents/state.server";
 import { personFirstName } from "../networks/person-member.server";
+import { meetingActionsFor, type MeetingActionView } from "./meeting-actions.server";
 import {
   readAreaPlan,
   readCrisisPlan,
@@ -63,6 +64,10 @@ export interface PlanPageData {
   people: PlanPerson[];
   /** The next revision date kept on the network (drives the follow-up meetings), YYYY-MM-DD. */
   revisionOn: string | null;
+  /** Actions captured in meetings that the asker may see (meeting-actions.server.ts). */
+  meetingActions: MeetingActionView[];
+  /** Whether the meetings may be linked to (an account's pages; a link holder has none). */
+  meetingLinks: boolean;
   /** Whether the asker may change the revision date (leaders, not the person's link). */
   mayEditRevision: boolean;
   snapshot: PlanSnapshot | null;
@@ -201,11 +206,13 @@ export async function planForUser(
     people: role === "none" ? [] : facts.people,
     revisionOn: role === "none" ? null : facts.revisionOn,
     mayEditRevision: access.level === "manage",
-  } satisfies Omit<PlanPageData, "snapshot">;
-  if (role === "none") return { ...base, snapshot: null };
+    meetingLinks: true,
+  } satisfies Omit<PlanPageData, "snapshot" | "meetingActions">;
+  if (role === "none") return { ...base, meetingActions: [], snapshot: null };
+  const meetingActions = await meetingActionsFor(networkId, role === "edit" ? "all" : user);
   const snapshot = await planSnapshot(networkId, new Set(visible));
   await logged(auditActor(user, context), purpose, networkId, facts.personId, visible);
-  return { ...base, snapshot };
+  return { ...base, meetingActions, snapshot };
 }
 
 /**
@@ -242,6 +249,8 @@ export async function planForLink(
     people: facts.people,
     revisionOn: facts.revisionOn,
     mayEditRevision: false,
+    meetingActions: await meetingActionsFor(found.networkId, "all"),
+    meetingLinks: false,
     snapshot,
   };
 }
