@@ -920,6 +920,11 @@ export const en: Record<MessageKey, string> = {
   "progress.wordsTooLong": "The text can be at most 2000 characters.",
   "progress.refused": "Only the person and the leaders can note how things are going.",
   "progress.none": "Nothing has been noted yet.",
+  "progress.meetingUnknown": "Choose one of the network's meetings, or none.",
+  "progress.meeting": "Meeting",
+  "progress.meetingField": "Noted in or for the meeting",
+  "progress.noMeeting": "Not tied to a meeting",
+  "progress.noMeetingShort": "–",
   "progress.when": "When",
   "progress.chartTitle": "How things have gone: {area}",
   "progress.chartDesc":

@@ -916,6 +916,11 @@ export const nb = {
   "progress.wordsTooLong": "Teksten kan være høyst 2000 tegn.",
   "progress.refused": "Bare personen og lederne kan notere hvordan det går.",
   "progress.none": "Ingenting er notert ennå.",
+  "progress.meetingUnknown": "Velg et av nettverkets møter, eller ingen.",
+  "progress.meeting": "Møte",
+  "progress.meetingField": "Notert i eller for møtet",
+  "progress.noMeeting": "Ikke knyttet til et møte",
+  "progress.noMeetingShort": "–",
   "progress.when": "Når",
   "progress.chartTitle": "Hvordan det har gått: {area}",
   "progress.chartDesc":

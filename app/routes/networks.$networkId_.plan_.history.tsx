@@ -139,7 +139,12 @@ export default function PlanHistoryPage() {
             ) : null}
             <ErrorSummary errors={errors} />
             <input type="hidden" name={FORM_TOKEN_FIELD} value={view.formToken} />
-            <ProgressFields areas={view.progress.areas} errors={errors} />
+            <ProgressFields
+              areas={view.progress.areas}
+              errors={errors}
+              meetings={view.progress.meetings}
+              meetingToday={view.progress.meetingToday}
+            />
             <SubmitButton>{t("progress.save")}</SubmitButton>
           </Form>
         ) : null}
