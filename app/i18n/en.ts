@@ -870,10 +870,14 @@ export const en: Record<MessageKey, string> = {
   "form.staleToken":
     "This form is too old or belongs to another sign-in. Reload the page and send it again.",
   "form.saving": "Saving …",
+  "title.planHistoryLink": "Changes in your plan",
   "title.planHistory": "Plan history: {kind}",
   "planHistory.title": "What has changed in the plan",
   "planHistory.intro":
     "Here you see what changed in the plan between two meetings. The plan is saved as it was each time a meeting's minutes were locked.",
+  "planHistory.backToPlan": "Back to your plan",
+  "planHistory.introLink":
+    "Here you see what has changed in your plan from one meeting to another: goals added, reworded or reached, and actions added, done or moved.",
   "planHistory.backToNetwork": "Back to the network",
   "planHistory.none":
     "No minutes have been locked yet, so there are no earlier versions of the plan to compare.",

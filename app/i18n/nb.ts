@@ -866,10 +866,14 @@ export const nb = {
   "form.staleToken":
     "Skjemaet er for gammelt eller hører til en annen innlogging. Last inn siden på nytt og send det igjen.",
   "form.saving": "Lagrer …",
+  "title.planHistoryLink": "Endringer i planen din",
   "title.planHistory": "Planens historikk: {kind}",
   "planHistory.title": "Hva har endret seg i planen",
   "planHistory.intro":
     "Her ser du hva som er endret i planen mellom to møter. Planen lagres slik den var hver gang et referat ble låst.",
+  "planHistory.backToPlan": "Tilbake til planen din",
+  "planHistory.introLink":
+    "Her ser du hva som har endret seg i planen din fra ett møte til et annet: mål som er lagt til, skrevet om eller nådd, og tiltak som er lagt til, gjort eller flyttet.",
   "planHistory.backToNetwork": "Tilbake til nettverket",
   "planHistory.none":
     "Ingen referater er låst ennå, så det finnes ingen tidligere versjoner av planen å sammenligne med.",

@@ -35,6 +35,7 @@ export default function PersonPlanPage() {
       <p className="actions no-print">
         <a href={`/i/${token}/plan/print`}>{t("plan.print")}</a>
         <a href={`/i/${token}/plan.pdf`}>{t("plan.pdf")}</a>
+        <a href={`/i/${token}/plan/history`}>{t("planHistory.title")}</a>
         <a href={`/i/${token}/progress`}>{t("invitation.progress")}</a>
       </p>
       <PlanPanel data={plan} />

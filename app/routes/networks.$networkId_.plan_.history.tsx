@@ -6,7 +6,7 @@ import { SubmitButton } from "../components/submit-button";
 import { idFromUrl } from "../features/access/access.server";
 import { requirePermission } from "../features/accounts/session.server";
 import { FORM_TOKEN_FIELD, issueFormToken, userOwner } from "../features/forms/once.server";
-import { PlanChangesView, useSnapshotLabel } from "../features/plan/history-view";
+import { PlanHistoryBody } from "../features/plan/history-view";
 import { planHistory, UnknownSnapshotError } from "../features/plan/plan-history.server";
 import { progressAction } from "../features/plan/progress-actions.server";
 import { ProgressFields, ProgressOverTime } from "../features/plan/progress-chart";
@@ -68,7 +68,6 @@ export default function PlanHistoryPage() {
   const result = useActionData<typeof action>();
   const errors = result && !result.ok ? result.errors : undefined;
   const t = useT();
-  const label = useSnapshotLabel();
   return (
     <>
       <h1>{t("planHistory.title")}</h1>
@@ -76,50 +75,7 @@ export default function PlanHistoryPage() {
         <a href={`/networks/${view.networkId}`}>{t("planHistory.backToNetwork")}</a>
       </p>
       <p>{t("planHistory.intro")}</p>
-      {view.nothingVisible ? (
-        <p>{t("planHistory.nothingVisible")}</p>
-      ) : view.snapshots.length === 0 ? (
-        <p>{t("planHistory.none")}</p>
-      ) : (
-        <>
-          <Form method="get" className="panel plan-history-choice">
-            <div className="ds-field">
-              <label className="ds-label" htmlFor="history-from">
-                {t("planHistory.from")}
-              </label>
-              <select
-                className="ds-input"
-                id="history-from"
-                name="from"
-                defaultValue={view.from ?? ""}
-              >
-                <option value="">{t("planHistory.start")}</option>
-                {view.snapshots.map((s) => (
-                  <option key={s.id} value={s.id}>
-                    {label(s)}
-                  </option>
-                ))}
-              </select>
-            </div>
-            <div className="ds-field">
-              <label className="ds-label" htmlFor="history-to">
-                {t("planHistory.to")}
-              </label>
-              <select className="ds-input" id="history-to" name="to" defaultValue={view.to ?? ""}>
-                {view.snapshots.map((s) => (
-                  <option key={s.id} value={s.id}>
-                    {label(s)}
-                  </option>
-                ))}
-              </select>
-            </div>
-            <button type="submit" className="ds-button" data-variant="secondary">
-              {t("planHistory.compare")}
-            </button>
-          </Form>
-          {view.changes ? <PlanChangesView changes={view.changes} /> : null}
-        </>
-      )}
+      <PlanHistoryBody view={view} />
       <section aria-labelledby="progress-title">
         <h2 id="progress-title">{t("progress.title")}</h2>
         {view.progress.writes ? <p>{t("progress.introLeader")}</p> : null}

@@ -227,4 +227,20 @@ describe.skipIf(!hasChromium)("the plan, live", () => {
     },
     SLOW,
   );
+
+  it(
+    "the person reaches their plan's history from their plan page, with no axe violations",
+    async () => {
+      const { page } = person;
+      await page.goto(`${server.url}/i/${token}/plan`);
+      await waitForHydration(page);
+      await page.getByRole("link", { name: "Hva har endret seg i planen" }).click();
+      await page.waitForURL(`**/i/${token}/plan/history`);
+      await waitForHydration(page);
+      await page.getByRole("heading", { level: 1, name: "Hva har endret seg i planen" }).waitFor();
+      await expectNoViolations(page, "the person's plan history");
+      expect(person.problems).toEqual([]);
+    },
+    SLOW,
+  );
 });
