@@ -2,7 +2,11 @@ import { data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/nod
 import { useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "../components/error-boundary";
 import { PlanHistoryBody } from "../features/plan/history-view";
-import { planHistoryForLink, UnknownSnapshotError } from "../features/plan/plan-history.server";
+import {
+  planHistoryForLink,
+  UnknownSnapshotError,
+  historyChoice,
+} from "../features/plan/plan-history.server";
 import { PlanLinkInvalid } from "../features/plan/plan-view";
 import { useT } from "../i18n";
 import { pageTitle } from "../utils/meta";
@@ -17,23 +21,11 @@ export const meta: MetaFunction = ({ matches }) => [
   { name: "robots", content: "noindex" },
 ];
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** `?from=` / `?to=`: a snapshot id, or absent; anything else is a 400. */
-const snapshotParam = (url: URL, name: string) => {
-  const value = url.searchParams.get(name);
-  if (!value) return null;
-  if (!UUID.test(value)) throw new Response("Not a meeting of this plan", { status: 400 });
-  return value;
-};
-
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const token = params.token ?? "";
   try {
-    const view = await planHistoryForLink(token, context, {
-      from: snapshotParam(url, "from"),
-      to: snapshotParam(url, "to"),
-    });
+    const view = await planHistoryForLink(token, context, historyChoice(url));
     if (!view) return data({ view: null, token }, { status: 404 });
     return { view, token };
   } catch (error) {

@@ -7,7 +7,11 @@ import { idFromUrl } from "../features/access/access.server";
 import { requirePermission } from "../features/accounts/session.server";
 import { FORM_TOKEN_FIELD, issueFormToken, userOwner } from "../features/forms/once.server";
 import { PlanHistoryBody } from "../features/plan/history-view";
-import { planHistory, UnknownSnapshotError } from "../features/plan/plan-history.server";
+import {
+  planHistory,
+  UnknownSnapshotError,
+  historyChoice,
+} from "../features/plan/plan-history.server";
 import { progressAction } from "../features/plan/progress-actions.server";
 import { ProgressFields, ProgressOverTime } from "../features/plan/progress-chart";
 import { progressFor } from "../features/plan/progress.server";
@@ -21,24 +25,12 @@ export const meta: MetaFunction<typeof loader> = (args) =>
     t("title.planHistory", { kind: t(`networkKind.${networkKind}`) }),
   );
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** `?from=` / `?to=`: a snapshot id, or absent; anything else is a 400. */
-const snapshotParam = (url: URL, name: string) => {
-  const value = url.searchParams.get(name);
-  if (!value) return null;
-  if (!UUID.test(value)) throw new Response("Not a meeting of this plan", { status: 400 });
-  return value;
-};
-
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requirePermission(request, context, "networks.view");
   const url = new URL(request.url);
   const networkId = idFromUrl(params.networkId);
   try {
-    const history = await planHistory(user, context, networkId, {
-      from: snapshotParam(url, "from"),
-      to: snapshotParam(url, "to"),
-    });
+    const history = await planHistory(user, context, networkId, historyChoice(url));
     const progress = await progressFor({ kind: "user", user }, context, networkId);
     return {
       ...history,

@@ -1,17 +1,14 @@
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
-import { auditLog, invitations, networkMembers } from "../../db/schema";
+import { auditLog } from "../../db/schema";
 import { PERSON_REF } from "../../app/features/documents/shapes";
-import {
-  invitationToken,
-  invitationTokenHash,
-} from "../../app/features/meetings/invitation-links.server";
+import { invitationToken } from "../../app/features/meetings/invitation-links.server";
 import { addGoal, readAreaPlan } from "../../app/features/plan/document";
 import { EMPTY_SNAPSHOT } from "../../app/features/plan/history";
 import { storePlanSnapshot } from "../../app/features/plan/plan-history.server";
 import { startTestServer, type TestServer } from "../support/server";
-import { demoDocuments, type DemoDocuments } from "../support/realtime";
+import { demoDocuments, personLinkToken, type DemoDocuments } from "../support/realtime";
 
 /*
  * The plan's history through the person's own link (issue 12): the same view of what changed
@@ -29,16 +26,7 @@ beforeAll(async () => {
   server = await startTestServer();
   docs = await demoDocuments(server.database.db);
   const { db } = server.database;
-  const [own] = await db
-    .select({ id: invitations.id })
-    .from(invitations)
-    .innerJoin(networkMembers, eq(networkMembers.id, invitations.memberId))
-    .where(and(eq(invitations.meetingId, docs.meetingId), eq(networkMembers.isPerson, true)));
-  await db
-    .update(invitations)
-    .set({ tokenHash: invitationTokenHash(own!.id, 1) })
-    .where(eq(invitations.id, own!.id));
-  personToken = invitationToken(own!.id, 1);
+  personToken = await personLinkToken(db, docs);
   const area = (words: string) => {
     const doc = new Y.Doc();
     addGoal(doc, { inMyWords: words, by: PERSON_REF });

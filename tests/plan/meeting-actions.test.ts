@@ -1,15 +1,12 @@
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { consents, invitations, networkMembers, planActions } from "../../db/schema";
+import { consents, planActions } from "../../db/schema";
 import { addAction, addItem } from "../../app/features/agenda/document";
-import {
-  invitationToken,
-  invitationTokenHash,
-} from "../../app/features/meetings/invitation-links.server";
 import { DEMO, startTestServer, type TestServer } from "../support/server";
 import {
   connectClient,
   demoDocuments,
+  personLinkToken,
   until,
   type Client,
   type DemoDocuments,
@@ -35,18 +32,8 @@ beforeAll(async () => {
   docs = await demoDocuments(server.database.db);
   for (const role of ["leader", "nav", "housing"] as const)
     cookie[role] = await server.cookieFor(DEMO[role]);
-  // The person's own link to the meeting (a fresh token for a known invitation).
   const { db } = server.database;
-  const [own] = await db
-    .select({ id: invitations.id })
-    .from(invitations)
-    .innerJoin(networkMembers, eq(networkMembers.id, invitations.memberId))
-    .where(and(eq(invitations.meetingId, docs.meetingId), eq(networkMembers.isPerson, true)));
-  await db
-    .update(invitations)
-    .set({ tokenHash: invitationTokenHash(own!.id, 1) })
-    .where(eq(invitations.id, own!.id));
-  personToken = invitationToken(own!.id, 1);
+  personToken = await personLinkToken(db, docs);
   const agenda = connectClient(server.url, docs.agenda, { cookie: cookie.leader });
   clients.push(agenda);
   await agenda.synced();

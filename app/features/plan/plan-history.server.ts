@@ -126,6 +126,22 @@ export interface PlanHistoryView {
   nothingVisible: boolean;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The pair of meetings to compare from a history page's URL (`?from=` / `?to=`: a snapshot
+ * id, or absent). Throws a 400 Response for anything else.
+ */
+export function historyChoice(url: URL): { from: string | null; to: string | null } {
+  const param = (name: string) => {
+    const value = url.searchParams.get(name);
+    if (!value) return null;
+    if (!UUID.test(value)) throw new Response("Not a meeting of this plan", { status: 400 });
+    return value;
+  };
+  return { from: param("from"), to: param("to") };
+}
+
 /** A request for a snapshot that is not one of this network's. Routes answer 400. */
 export class UnknownSnapshotError extends Error {
   override name = "UnknownSnapshotError";
