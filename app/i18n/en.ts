@@ -247,8 +247,17 @@ export const en: Record<MessageKey, string> = {
   "plan.period": "Plan period",
   "plan.periodFrom": "Plan period from",
   "plan.periodTo": "Plan period to",
+  "plan.meetingActions": "Actions from the meetings",
+  "plan.meetingActionsIntro":
+    "Actions agreed in the meetings. They are changed in the meeting's agenda, or by the person responsible under My tasks.",
+  "plan.fromMeetings": "From the meetings",
+  "plan.fromMeeting": "From the meeting {when}",
   "plan.revisionOn": "Next revision",
-  "plan.revisionHint": "Set on the network page; it drives the follow-up meetings.",
+  "plan.revisionHint": "The leaders change it on the plan page. It drives the follow-up meetings.",
+  "plan.revisionFormHint":
+    "The date drives the follow-up meetings that repeat until the revision. Leave it empty if you have not set a date.",
+  "plan.revisionSave": "Save revision date",
+  "plan.revisionSaved": "The revision date is saved.",
   "plan.personConsentOn": "The person consented to the plan",
   "plan.noDate": "not set",
   "plan.contributions": "What each one contributes",
@@ -861,10 +870,14 @@ export const en: Record<MessageKey, string> = {
   "form.staleToken":
     "This form is too old or belongs to another sign-in. Reload the page and send it again.",
   "form.saving": "Saving …",
+  "title.planHistoryLink": "Changes in your plan",
   "title.planHistory": "Plan history: {kind}",
   "planHistory.title": "What has changed in the plan",
   "planHistory.intro":
     "Here you see what changed in the plan between two meetings. The plan is saved as it was each time a meeting's minutes were locked.",
+  "planHistory.backToPlan": "Back to your plan",
+  "planHistory.introLink":
+    "Here you see what has changed in your plan from one meeting to another: goals added, reworded or reached, and actions added, done or moved.",
   "planHistory.backToNetwork": "Back to the network",
   "planHistory.none":
     "No minutes have been locked yet, so there are no earlier versions of the plan to compare.",
@@ -911,6 +924,11 @@ export const en: Record<MessageKey, string> = {
   "progress.wordsTooLong": "The text can be at most 2000 characters.",
   "progress.refused": "Only the person and the leaders can note how things are going.",
   "progress.none": "Nothing has been noted yet.",
+  "progress.meetingUnknown": "Choose one of the network's meetings, or none.",
+  "progress.meeting": "Meeting",
+  "progress.meetingField": "Noted in or for the meeting",
+  "progress.noMeeting": "Not tied to a meeting",
+  "progress.noMeetingShort": "–",
   "progress.when": "When",
   "progress.chartTitle": "How things have gone: {area}",
   "progress.chartDesc":
@@ -957,6 +975,8 @@ export const en: Record<MessageKey, string> = {
   "tasks.commentTooLong": "The comment can be at most 500 characters.",
   "tasks.linkInvalid": "This link no longer works. Ask the meeting leader for a new one.",
   "tasks.linkTo": "My tasks",
+  "tasks.noteWithComment": "Status set by {who} {when}, with a comment:",
+  "tasks.noteWithout": "Status set by {who} {when}.",
   "tasks.sinceLastTime": "Since last time",
   "tasks.sinceLastTimeIntro": "Actions whose status changed since the previous meeting on {when}.",
   "tasks.changedOn": "changed {when}",

@@ -243,8 +243,17 @@ export const nb = {
   "plan.period": "Planperiode",
   "plan.periodFrom": "Planperiode fra",
   "plan.periodTo": "Planperiode til",
+  "plan.meetingActions": "Tiltak fra møtene",
+  "plan.meetingActionsIntro":
+    "Tiltak som ble avtalt i møtene. De endres i møtets agenda, eller av den ansvarlige under Mine oppgaver.",
+  "plan.fromMeetings": "Fra møtene",
+  "plan.fromMeeting": "Fra møtet {when}",
   "plan.revisionOn": "Neste revisjon",
-  "plan.revisionHint": "Settes på nettverkssiden og styrer oppfølgingsmøtene.",
+  "plan.revisionHint": "Lederne endrer den på plansiden. Den styrer oppfølgingsmøtene.",
+  "plan.revisionFormHint":
+    "Datoen styrer oppfølgingsmøtene som gjentas fram til revisjonen. La feltet stå tomt hvis dere ikke har satt en dato.",
+  "plan.revisionSave": "Lagre revisjonsdato",
+  "plan.revisionSaved": "Revisjonsdatoen er lagret.",
   "plan.personConsentOn": "Personen samtykket til planen",
   "plan.noDate": "ikke satt",
   "plan.contributions": "Hva hver bidrar med",
@@ -857,10 +866,14 @@ export const nb = {
   "form.staleToken":
     "Skjemaet er for gammelt eller hører til en annen innlogging. Last inn siden på nytt og send det igjen.",
   "form.saving": "Lagrer …",
+  "title.planHistoryLink": "Endringer i planen din",
   "title.planHistory": "Planens historikk: {kind}",
   "planHistory.title": "Hva har endret seg i planen",
   "planHistory.intro":
     "Her ser du hva som er endret i planen mellom to møter. Planen lagres slik den var hver gang et referat ble låst.",
+  "planHistory.backToPlan": "Tilbake til planen din",
+  "planHistory.introLink":
+    "Her ser du hva som har endret seg i planen din fra ett møte til et annet: mål som er lagt til, skrevet om eller nådd, og tiltak som er lagt til, gjort eller flyttet.",
   "planHistory.backToNetwork": "Tilbake til nettverket",
   "planHistory.none":
     "Ingen referater er låst ennå, så det finnes ingen tidligere versjoner av planen å sammenligne med.",
@@ -907,6 +920,11 @@ export const nb = {
   "progress.wordsTooLong": "Teksten kan være høyst 2000 tegn.",
   "progress.refused": "Bare personen og lederne kan notere hvordan det går.",
   "progress.none": "Ingenting er notert ennå.",
+  "progress.meetingUnknown": "Velg et av nettverkets møter, eller ingen.",
+  "progress.meeting": "Møte",
+  "progress.meetingField": "Notert i eller for møtet",
+  "progress.noMeeting": "Ikke knyttet til et møte",
+  "progress.noMeetingShort": "–",
   "progress.when": "Når",
   "progress.chartTitle": "Hvordan det har gått: {area}",
   "progress.chartDesc":
@@ -951,6 +969,8 @@ export const nb = {
   "tasks.commentTooLong": "Kommentaren kan være høyst 500 tegn.",
   "tasks.linkInvalid": "Lenken virker ikke lenger. Spør møtelederen om en ny.",
   "tasks.linkTo": "Mine oppgaver",
+  "tasks.noteWithComment": "Status satt av {who} {when}, med kommentar:",
+  "tasks.noteWithout": "Status satt av {who} {when}.",
   "tasks.sinceLastTime": "Siden sist",
   "tasks.sinceLastTimeIntro": "Tiltak som har fått ny status siden forrige møte {when}.",
   "tasks.changedOn": "endret {when}",

@@ -1,8 +1,9 @@
-import { data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useLoaderData, useParams } from "@remix-run/react";
 import { GeneralErrorBoundary } from "../components/error-boundary";
 import { PlanPanel } from "../features/plan/plan-panel";
-import { planForLink } from "../features/plan/plan-page.server";
+import { personPlanLoader } from "../features/plan/plan-page.server";
+import { PlanLinkInvalid } from "../features/plan/plan-view";
 import { useT } from "../i18n";
 import { pageTitle } from "../utils/meta";
 
@@ -17,24 +18,13 @@ export const meta: MetaFunction = ({ matches }) => [
   { name: "robots", content: "noindex" },
 ];
 
-export async function loader({ params, context }: LoaderFunctionArgs) {
-  const plan = await planForLink(params.token ?? "", context.clientIp, "view");
-  if (!plan) return data({ plan: null }, { status: 404 });
-  return { plan };
-}
+export const loader = (args: LoaderFunctionArgs) => personPlanLoader(args, "view");
 
 export default function PersonPlanPage() {
   const { plan } = useLoaderData<typeof loader>();
   const { token } = useParams();
   const t = useT();
-  if (!plan) {
-    return (
-      <section className="panel narrow" aria-labelledby="plan-title">
-        <h1 id="plan-title">{t("plan.yourPlan")}</h1>
-        <p>{t("invitation.invalid")}</p>
-      </section>
-    );
-  }
+  if (!plan) return <PlanLinkInvalid />;
   return (
     <>
       <p className="no-print">
@@ -45,6 +35,7 @@ export default function PersonPlanPage() {
       <p className="actions no-print">
         <a href={`/i/${token}/plan/print`}>{t("plan.print")}</a>
         <a href={`/i/${token}/plan.pdf`}>{t("plan.pdf")}</a>
+        <a href={`/i/${token}/plan/history`}>{t("planHistory.title")}</a>
         <a href={`/i/${token}/progress`}>{t("invitation.progress")}</a>
       </p>
       <PlanPanel data={plan} />

@@ -1,10 +1,13 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "../components/error-boundary";
 import { idFromUrl } from "../features/access/access.server";
 import { requirePermission } from "../features/accounts/session.server";
 import { PlanPanel } from "../features/plan/plan-panel";
 import { planForUser } from "../features/plan/plan-page.server";
+import { setPlanRevision } from "../features/plan/plan-revision.server";
+import { RevisionDateForm } from "../features/plan/revision-form";
+import { readForm } from "../utils/forms.server";
 import { useT } from "../i18n";
 import { pageTitle } from "../utils/meta";
 
@@ -19,6 +22,12 @@ export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "title.pla
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requirePermission(request, context, "networks.view");
   return planForUser(user, context, idFromUrl(params.networkId), "view");
+}
+
+/** Leaders change the plan's next revision date here (plan-revision.server.ts checks access). */
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const user = await requirePermission(request, context, "networks.view");
+  return setPlanRevision(user, context, idFromUrl(params.networkId), await readForm(request));
 }
 
 export default function PlanPage() {
@@ -40,6 +49,7 @@ export default function PlanPage() {
           </a>
         </p>
       ) : null}
+      {data.mayEditRevision ? <RevisionDateForm revisionOn={data.revisionOn} /> : null}
       <PlanPanel data={data} />
     </>
   );

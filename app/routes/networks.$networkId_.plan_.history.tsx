@@ -6,8 +6,12 @@ import { SubmitButton } from "../components/submit-button";
 import { idFromUrl } from "../features/access/access.server";
 import { requirePermission } from "../features/accounts/session.server";
 import { FORM_TOKEN_FIELD, issueFormToken, userOwner } from "../features/forms/once.server";
-import { PlanChangesView, useSnapshotLabel } from "../features/plan/history-view";
-import { planHistory, UnknownSnapshotError } from "../features/plan/plan-history.server";
+import { PlanHistoryBody } from "../features/plan/history-view";
+import {
+  planHistory,
+  UnknownSnapshotError,
+  historyChoice,
+} from "../features/plan/plan-history.server";
 import { progressAction } from "../features/plan/progress-actions.server";
 import { ProgressFields, ProgressOverTime } from "../features/plan/progress-chart";
 import { progressFor } from "../features/plan/progress.server";
@@ -21,24 +25,12 @@ export const meta: MetaFunction<typeof loader> = (args) =>
     t("title.planHistory", { kind: t(`networkKind.${networkKind}`) }),
   );
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** `?from=` / `?to=`: a snapshot id, or absent; anything else is a 400. */
-const snapshotParam = (url: URL, name: string) => {
-  const value = url.searchParams.get(name);
-  if (!value) return null;
-  if (!UUID.test(value)) throw new Response("Not a meeting of this plan", { status: 400 });
-  return value;
-};
-
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requirePermission(request, context, "networks.view");
   const url = new URL(request.url);
   const networkId = idFromUrl(params.networkId);
   try {
-    const history = await planHistory(user, context, networkId, {
-      from: snapshotParam(url, "from"),
-      to: snapshotParam(url, "to"),
-    });
+    const history = await planHistory(user, context, networkId, historyChoice(url));
     const progress = await progressFor({ kind: "user", user }, context, networkId);
     return {
       ...history,
@@ -68,7 +60,6 @@ export default function PlanHistoryPage() {
   const result = useActionData<typeof action>();
   const errors = result && !result.ok ? result.errors : undefined;
   const t = useT();
-  const label = useSnapshotLabel();
   return (
     <>
       <h1>{t("planHistory.title")}</h1>
@@ -76,50 +67,7 @@ export default function PlanHistoryPage() {
         <a href={`/networks/${view.networkId}`}>{t("planHistory.backToNetwork")}</a>
       </p>
       <p>{t("planHistory.intro")}</p>
-      {view.nothingVisible ? (
-        <p>{t("planHistory.nothingVisible")}</p>
-      ) : view.snapshots.length === 0 ? (
-        <p>{t("planHistory.none")}</p>
-      ) : (
-        <>
-          <Form method="get" className="panel plan-history-choice">
-            <div className="ds-field">
-              <label className="ds-label" htmlFor="history-from">
-                {t("planHistory.from")}
-              </label>
-              <select
-                className="ds-input"
-                id="history-from"
-                name="from"
-                defaultValue={view.from ?? ""}
-              >
-                <option value="">{t("planHistory.start")}</option>
-                {view.snapshots.map((s) => (
-                  <option key={s.id} value={s.id}>
-                    {label(s)}
-                  </option>
-                ))}
-              </select>
-            </div>
-            <div className="ds-field">
-              <label className="ds-label" htmlFor="history-to">
-                {t("planHistory.to")}
-              </label>
-              <select className="ds-input" id="history-to" name="to" defaultValue={view.to ?? ""}>
-                {view.snapshots.map((s) => (
-                  <option key={s.id} value={s.id}>
-                    {label(s)}
-                  </option>
-                ))}
-              </select>
-            </div>
-            <button type="submit" className="ds-button" data-variant="secondary">
-              {t("planHistory.compare")}
-            </button>
-          </Form>
-          {view.changes ? <PlanChangesView changes={view.changes} /> : null}
-        </>
-      )}
+      <PlanHistoryBody view={view} />
       <section aria-labelledby="progress-title">
         <h2 id="progress-title">{t("progress.title")}</h2>
         {view.progress.writes ? <p>{t("progress.introLeader")}</p> : null}
@@ -139,7 +87,12 @@ export default function PlanHistoryPage() {
             ) : null}
             <ErrorSummary errors={errors} />
             <input type="hidden" name={FORM_TOKEN_FIELD} value={view.formToken} />
-            <ProgressFields areas={view.progress.areas} errors={errors} />
+            <ProgressFields
+              areas={view.progress.areas}
+              errors={errors}
+              meetings={view.progress.meetings}
+              meetingToday={view.progress.meetingToday}
+            />
             <SubmitButton>{t("progress.save")}</SubmitButton>
           </Form>
         ) : null}

@@ -35,6 +35,7 @@ let server: TestServer;
 let browser: Browser;
 let docs: DemoDocuments;
 let token = "";
+const KEEP_LOCAL = "Lagre en kopi på denne maskinen, så jeg kan skrive uten nett";
 const sessions: BrowserSession[] = [];
 let leader: BrowserSession;
 let person: BrowserSession;
@@ -109,6 +110,8 @@ describe.skipIf(!hasChromium)("the plan, live", () => {
       await leader.page.locator("#plan-work_activity-title").waitFor();
       await allConnected(leader.page);
       await expectNoViolations(leader.page, "the plan page (leader)");
+      // Those who write may keep an offline copy.
+      expect(await leader.page.getByLabel(KEEP_LOCAL).count()).toBe(1);
 
       person = await open();
       await person.page.goto(`${server.url}/i/${token}/plan`);
@@ -187,8 +190,10 @@ describe.skipIf(!hasChromium)("the plan, live", () => {
       expect(main).not.toContain(WHAT_HELPS);
       expect(main).toContain("Denne delen av planen ser du ikke");
       expect(await nav.page.locator("#plan-crisis-title").count()).toBe(0);
-      // Read only: no fields to write in.
+      // Read only: no fields to write in, and no offline copy to choose (a reader writes
+      // nothing, so nothing of the plan is kept in their browser).
       expect(await nav.page.locator("main textarea").count()).toBe(0);
+      expect(await nav.page.getByLabel(KEEP_LOCAL).count()).toBe(0);
       await expectNoViolations(nav.page, "the plan page (partner)");
       expect(nav.problems).toEqual([]);
 
@@ -219,6 +224,22 @@ describe.skipIf(!hasChromium)("the plan, live", () => {
       expect(text).toContain(PERSON_GOAL);
       expect(text).toContain(WHAT_HELPS);
       await expectNoViolations(page, "the print page");
+    },
+    SLOW,
+  );
+
+  it(
+    "the person reaches their plan's history from their plan page, with no axe violations",
+    async () => {
+      const { page } = person;
+      await page.goto(`${server.url}/i/${token}/plan`);
+      await waitForHydration(page);
+      await page.getByRole("link", { name: "Hva har endret seg i planen" }).click();
+      await page.waitForURL(`**/i/${token}/plan/history`);
+      await waitForHydration(page);
+      await page.getByRole("heading", { level: 1, name: "Hva har endret seg i planen" }).waitFor();
+      await expectNoViolations(page, "the person's plan history");
+      expect(person.problems).toEqual([]);
     },
     SLOW,
   );

@@ -5,7 +5,10 @@ import { WebsocketProvider } from "y-websocket";
 import * as Y from "yjs";
 import type { Database } from "../../db/client";
 import { invitations, meetings, networkMembers, networks, persons } from "../../db/schema";
-import { invitationTokenHash } from "../../app/features/meetings/invitation-links.server";
+import {
+  invitationToken,
+  invitationTokenHash,
+} from "../../app/features/meetings/invitation-links.server";
 import { MESSAGE_AUTH } from "../../realtime/protocol";
 import { until } from "./until";
 
@@ -166,4 +169,21 @@ export async function demoDocuments(db: Database): Promise<DemoDocuments> {
     relativeMemberId,
     relativeInvitationId: await invite(relativeMemberId),
   };
+}
+
+/**
+ * A working personal link for the person of the demo meeting (their own invitation, given a
+ * fresh token): the link that opens their plan, progress and history without an account.
+ */
+export async function personLinkToken(db: Database, docs: DemoDocuments): Promise<string> {
+  const [own] = await db
+    .select({ id: invitations.id })
+    .from(invitations)
+    .innerJoin(networkMembers, eq(networkMembers.id, invitations.memberId))
+    .where(and(eq(invitations.meetingId, docs.meetingId), eq(networkMembers.isPerson, true)));
+  await db
+    .update(invitations)
+    .set({ tokenHash: invitationTokenHash(own!.id, 1) })
+    .where(eq(invitations.id, own!.id));
+  return invitationToken(own!.id, 1);
 }

@@ -26,13 +26,14 @@ import {
   type ItemStatus,
   type Ref,
 } from "./document";
-import { colourFor, useDocValue, useLiveDocument, usePresence, type ConnectionState } from "./live";
-import { keepsLocalCopy, setKeepsLocalCopy } from "./offline";
+import { colourFor, useDocValue, usePresence, type ConnectionState } from "./live";
+import { KeepLocalCopyCheckbox, useKeepLocalCopy, useLiveDocumentAs } from "./live-session";
 import type { AgendaRole } from "./policy";
 import { LazyRichText } from "./lazy-rich-text";
 import { PromptCardPicker } from "./prompt-card-picker";
 import { TemplatePicker } from "./template-picker";
 import { Checkbox } from "../../components/forms";
+import { readStatusNote, StatusNoteText } from "../tasks/status-note";
 
 /*
  * The live agenda (issue 11): everyone who may see it works in the same document. Leaders and
@@ -65,15 +66,17 @@ export interface LiveAgendaProps {
 
 export default function LiveAgenda(props: LiveAgendaProps) {
   const t = useT();
-  const idBase = useId();
-  const [keepLocal, setKeepLocal] = useState(() => keepsLocalCopy());
-  const live = useLiveDocument({
-    documentName: `agenda:${props.meetingId}`,
-    ownerKey: props.ownerKey,
-    ticketUrl: props.ticketUrl,
-    keepLocal,
-    serverUrl: props.serverUrl,
-  });
+  const [keepLocal, setKeepLocal] = useKeepLocalCopy();
+  const live = useLiveDocumentAs(
+    {
+      documentName: `agenda:${props.meetingId}`,
+      ownerKey: props.ownerKey,
+      ticketUrl: props.ticketUrl,
+      keepLocal,
+      serverUrl: props.serverUrl,
+    },
+    props.self,
+  );
   const { doc, provider } = live;
   const agenda = useDocValue(doc, (d) => readAgenda(d).agenda);
   const present = usePresence(provider);
@@ -81,12 +84,6 @@ export default function LiveAgenda(props: LiveAgendaProps) {
   const announce = (text: string) => setAnnouncement(text);
   const colour = colourFor(props.self.ref);
   const user = { name: props.self.name, color: colour, ref: props.self.ref };
-
-  // Readers are present too (the caret extension sets this only for those who write).
-  useEffect(() => {
-    provider?.awareness.setLocalStateField("user", user);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [provider, props.self.ref, props.self.name]);
 
   const role: AgendaRole =
     live.ended || (agenda.meta.locked && props.role === "contribute") ? "read" : props.role;
@@ -235,16 +232,7 @@ export default function LiveAgenda(props: LiveAgendaProps) {
             {agenda.meta.locked ? t("agenda.unlock") : t("agenda.lock")}
           </button>
         ) : null}
-        <Checkbox
-          id={`${idBase}-keep-local`}
-          label={t("agenda.keepLocalCopy")}
-
-          checked={keepLocal}
-          onChange={(event) => {
-            const keep = event.currentTarget.checked;
-            void setKeepsLocalCopy(keep).then(() => setKeepLocal(keep));
-          }}
-        />
+        <KeepLocalCopyCheckbox keepLocal={keepLocal} onChange={setKeepLocal} />
       </div>
     </div>
   );
@@ -736,6 +724,7 @@ function Outcomes(props: ItemViewProps) {
   const [decision, setDecision] = useState("");
   const [action, setAction] = useState({ what: "", responsible: "", due: "" });
   const whatRef = useRef<HTMLInputElement>(null);
+  const actionMaps = itemMap(doc, item.id)?.get("actions") as Y.Map<unknown> | undefined;
   return (
     <section className="outcomes" aria-label={t("agenda.outcomes")}>
       <h5>{t("agenda.decisions")}</h5>
@@ -821,6 +810,10 @@ function Outcomes(props: ItemViewProps) {
                 ? ` · ${t(entry.status === "blocked" ? "tasks.status.blocked" : "tasks.status.in_progress")}`
                 : ""}
             </span>
+            <StatusNoteText
+              note={readStatusNote(actionMaps?.get(entry.id), entry.status)}
+              nameOf={props.nameOf}
+            />
           </li>
         ))}
       </ul>

@@ -56,6 +56,7 @@ export type AuditAction =
   | "plan.download"
   | "plan.snapshot"
   | "plan.history_view"
+  | "plan.revision_set"
   | "progress.record"
   | "progress.view"
   | "reminder.send"

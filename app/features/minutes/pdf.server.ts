@@ -1,41 +1,12 @@
-import fs from "node:fs";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
-import PDFDocument from "pdfkit";
 import { formatDateTime, translator, type Locale } from "../../i18n";
+import { openTaggedPdf } from "../../utils/tagged-pdf.server";
 import type { AgendaContent } from "../documents/agenda";
 import type { RenderedMinutes, ReviewLine } from "./types";
 
 /*
- * Minutes as a PDF for filing in the record system (EPJ): PDF 1.7, tagged (headings,
- * paragraphs, lists in a structure tree, /MarkInfo), archival profile PDF/A-2a as pdfkit gives
- * it, language nb-NO, the title shown in the window, and DejaVu Sans embedded (subset) so æ, ø
- * and å come out right in every reader. The fonts ship in assets/fonts with their licence.
+ * Minutes as a PDF for filing in the record system (EPJ), tagged PDF/A-2a with embedded fonts
+ * as every Broen PDF (utils/tagged-pdf.server.ts).
  */
-
-/** The folder with the shipped fonts: found upwards from this module (source or build). */
-function fontsDir(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 6; i++) {
-    const candidate = path.join(dir, "assets", "fonts");
-    if (fs.existsSync(path.join(candidate, "DejaVuSans.ttf"))) return candidate;
-    dir = path.dirname(dir);
-  }
-  throw new Error("assets/fonts/DejaVuSans.ttf was not found");
-}
-
-let fonts: { regular: Buffer; bold: Buffer } | undefined;
-/** The shipped DejaVu Sans regular and bold (read once); throws when they are missing. */
-export function loadFonts() {
-  const dir = fontsDir();
-  fonts ??= {
-    regular: fs.readFileSync(path.join(dir, "DejaVuSans.ttf")),
-    bold: fs.readFileSync(path.join(dir, "DejaVuSans-Bold.ttf")),
-  };
-  return fonts;
-}
-
-type Struct = ReturnType<PDFKit.PDFDocument["struct"]>;
 
 /**
  * One version of the minutes as PDF bytes, with its reviews, in `locale`'s words. Rich text is
@@ -48,58 +19,12 @@ export function minutesPdf(
   locale: Locale,
 ): Promise<Buffer> {
   const t = translator(locale);
-  const { regular, bold } = loadFonts();
   const title = `${t("minutes.pdfTitle")}: ${minutes.meeting.title} (${t("minutes.version", { version: extra.version })})`;
-  const doc = new PDFDocument({
-    pdfVersion: "1.7",
-    subset: "PDF/A-2a",
-    tagged: true,
-    lang: locale === "nb" ? "nb-NO" : "en-GB",
-    displayTitle: true,
-    size: "A4",
-    margin: 56,
-    info: { Title: title, Author: "Broen", Subject: t("minutes.pdfTitle") },
+  const { heading, paragraph, list, finish } = openTaggedPdf({
+    title,
+    subject: t("minutes.pdfTitle"),
+    locale,
   });
-  doc.registerFont("body", regular);
-  doc.registerFont("bold", bold);
-  doc.font("body");
-  const chunks: Buffer[] = [];
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on("data", (chunk: Buffer) => chunks.push(chunk));
-    doc.on("end", () => resolve(Buffer.concat(chunks)));
-    doc.on("error", reject);
-  });
-
-  const root = doc.struct("Document");
-  doc.addStructure(root);
-  const heading = (level: 1 | 2 | 3, text: string) =>
-    root.add(
-      doc.struct(`H${level}`, {}, () => {
-        doc
-          .font("bold")
-          .fontSize(level === 1 ? 18 : level === 2 ? 14 : 12)
-          .text(text)
-          .moveDown(0.3);
-        doc.font("body").fontSize(10.5);
-      }),
-    );
-  const paragraph = (text: string, parent: Struct = root) =>
-    parent.add(doc.struct("P", {}, () => doc.text(text).moveDown(0.3)));
-  const list = (lines: string[], parent: Struct = root) => {
-    if (lines.length === 0) return;
-    parent.add(
-      doc.struct(
-        "L",
-        {},
-        lines.map((line) =>
-          doc.struct("LI", {}, [
-            doc.struct("LBody", {}, () => doc.text(`•  ${line}`, { indent: 8 })),
-          ]),
-        ),
-      ),
-    );
-    doc.moveDown(0.3);
-  };
 
   const m = minutes.meeting;
   heading(1, title);
@@ -178,9 +103,7 @@ export function minutesPdf(
   if (extra.lockedAt)
     paragraph(t("minutes.lockedAt", { when: formatDateTime(locale, extra.lockedAt) }));
 
-  root.end();
-  doc.end();
-  return done;
+  return finish();
 }
 
 const KIND_KEY = {

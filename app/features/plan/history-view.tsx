@@ -1,6 +1,8 @@
+import { Form } from "@remix-run/react";
 import { formatDate, formatDateTime, useLocale, useT } from "../../i18n";
 import type { MessageKey } from "../../i18n/nb";
 import type { AreaChanges, PlanChanges } from "./history";
+import type { PlanHistoryView } from "./plan-history.server";
 
 /*
  * What changed in the plan between two meetings, one section per life area (issue 12). Lists,
@@ -75,4 +77,61 @@ export function useSnapshotLabel() {
   const locale = useLocale();
   return (snapshot: { kind: string; startsAt: string }) =>
     `${t(`meetingKind.${snapshot.kind}` as MessageKey)} ${formatDateTime(locale, snapshot.startsAt)}`;
+}
+
+/**
+ * The history page's body, for leaders, partners and the person's link alike: the choice of
+ * two meetings (a GET form, so it works without JavaScript) and what changed between them.
+ */
+export function PlanHistoryBody({ view }: { view: PlanHistoryView }) {
+  const t = useT();
+  const label = useSnapshotLabel();
+  return (
+    <>
+      {view.nothingVisible ? (
+        <p>{t("planHistory.nothingVisible")}</p>
+      ) : view.snapshots.length === 0 ? (
+        <p>{t("planHistory.none")}</p>
+      ) : (
+        <>
+          <Form method="get" className="panel plan-history-choice">
+            <div className="ds-field">
+              <label className="ds-label" htmlFor="history-from">
+                {t("planHistory.from")}
+              </label>
+              <select
+                className="ds-input"
+                id="history-from"
+                name="from"
+                defaultValue={view.from ?? ""}
+              >
+                <option value="">{t("planHistory.start")}</option>
+                {view.snapshots.map((s) => (
+                  <option key={s.id} value={s.id}>
+                    {label(s)}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <div className="ds-field">
+              <label className="ds-label" htmlFor="history-to">
+                {t("planHistory.to")}
+              </label>
+              <select className="ds-input" id="history-to" name="to" defaultValue={view.to ?? ""}>
+                {view.snapshots.map((s) => (
+                  <option key={s.id} value={s.id}>
+                    {label(s)}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <button type="submit" className="ds-button" data-variant="secondary">
+              {t("planHistory.compare")}
+            </button>
+          </Form>
+          {view.changes ? <PlanChangesView changes={view.changes} /> : null}
+        </>
+      )}
+    </>
+  );
 }

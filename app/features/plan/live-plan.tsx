@@ -1,11 +1,14 @@
-import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from "react";
+import { useEffect, useId, useState, type ReactNode } from "react";
 import * as Y from "yjs";
 import { lifeAreas, type LifeArea, type PlanPart } from "../../../db/enums";
 import { Checkbox } from "../../components/forms";
 import { useT } from "../../i18n";
 import { replaceText } from "../agenda/document";
-import { colourFor, useDocValue, useLiveDocument, type LiveDocument } from "../agenda/live";
-import { keepsLocalCopy, setKeepsLocalCopy } from "../agenda/offline";
+import { readStatusNote, StatusNoteText } from "../tasks/status-note";
+import { NewEntryForm } from "./entry-form";
+import { useDocValue, type LiveDocument } from "../agenda/live";
+import { deleteLocalCopies, localCopyName } from "../agenda/offline";
+import { KeepLocalCopyCheckbox, useKeepLocalCopy, useLiveDocumentAs } from "../agenda/live-session";
 import { PERSON_REF, type Ref } from "../documents/shapes";
 import {
   addContribution,
@@ -70,27 +73,31 @@ function documentName(networkId: string, part?: PlanPart) {
   return part ? `plan:${networkId}:${part}` : `plan:${networkId}`;
 }
 
-/** useLiveDocument for one plan document, with the person's ticket URL when on their link. */
+/** The live connection to one plan document, with the person's ticket URL when on their link. */
 function usePlanDocument(ctx: PartContext, part?: PlanPart): LiveDocument {
   const name = documentName(ctx.props.networkId, part);
-  const live = useLiveDocument({
-    documentName: name,
-    ownerKey: ctx.props.ownerKey,
-    ticketUrl: ctx.props.ticketBase ? ctx.props.ticketBase + encodeURIComponent(name) : undefined,
-    keepLocal: ctx.keepLocal,
-  });
-  const { provider } = live;
-  const { ref, name: selfName } = ctx.props.self;
-  useEffect(() => {
-    provider?.awareness.setLocalStateField("user", { name: selfName, color: colourFor(ref), ref });
-  }, [provider, ref, selfName]);
-  return live;
+  return useLiveDocumentAs(
+    {
+      documentName: name,
+      ownerKey: ctx.props.ownerKey,
+      ticketUrl: ctx.props.ticketBase ? ctx.props.ticketBase + encodeURIComponent(name) : undefined,
+      keepLocal: ctx.keepLocal,
+    },
+    ctx.props.self,
+  );
 }
 
 export default function LivePlan(props: LivePlanProps) {
   const t = useT();
-  const idBase = useId();
-  const [keepLocal, setKeepLocal] = useState(() => keepsLocalCopy());
+  const [keepChoice, setKeepLocal] = useKeepLocalCopy();
+  // A reader writes nothing, so a copy in the browser would only keep health data there
+  // unencrypted for no gain: readers keep none (and one kept before goes), and see no choice.
+  const mayKeep = props.role === "edit";
+  const keepLocal = keepChoice && mayKeep;
+  useEffect(() => {
+    if (!mayKeep)
+      void deleteLocalCopies(localCopyName(props.ownerKey, documentName(props.networkId)));
+  }, [mayKeep, props.ownerKey, props.networkId]);
   const [announcement, setAnnouncement] = useState("");
   const nameOf = useNameOf(props.people);
   const ctx: PartContext = { props, keepLocal, announce: setAnnouncement, nameOf };
@@ -118,17 +125,11 @@ export default function LivePlan(props: LivePlanProps) {
           </>
         )}
       </OverviewPart>
-      <div className="agenda-footer">
-        <Checkbox
-          id={`${idBase}-keep-local`}
-          label={t("agenda.keepLocalCopy")}
-          checked={keepLocal}
-          onChange={(event) => {
-            const keep = event.currentTarget.checked;
-            void setKeepsLocalCopy(keep).then(() => setKeepLocal(keep));
-          }}
-        />
-      </div>
+      {mayKeep ? (
+        <div className="agenda-footer">
+          <KeepLocalCopyCheckbox keepLocal={keepLocal} onChange={setKeepLocal} />
+        </div>
+      ) : null}
     </div>
   );
 }
@@ -188,16 +189,7 @@ function OverviewEditor(props: {
   const { ctx, doc, overview } = props;
   const t = useT();
   const id = useId();
-  const [who, setWho] = useState<string>(PERSON_REF);
-  const [text, setText] = useState("");
   const chosen = new Set(overview.areas);
-  const addOne = (event: FormEvent) => {
-    event.preventDefault();
-    if (!text.trim()) return ctx.announce(t("plan.textRequired"));
-    addContribution(doc, who, text.trim());
-    setText("");
-    ctx.announce(t("plan.contributionAdded"));
-  };
   const dateField = (key: "periodFrom" | "periodTo" | "personConsentOn", label: string) => (
     <label className="ds-label agenda-field">
       {label}
@@ -287,59 +279,39 @@ function OverviewEditor(props: {
           );
         })}
       </ul>
-      <form onSubmit={addOne}>
-        <fieldset>
-          <legend>{t("plan.newContribution")}</legend>
-          <PersonSelect
-            label={t("plan.contributionWho")}
-            people={ctx.props.people}
-            value={who}
-            onChange={setWho}
-          />
-          <label className="ds-label agenda-field">
-            {t("plan.contributionText")}
-            <input
-              className="ds-input"
-              type="text"
-              value={text}
-              maxLength={PLAN_LIMITS.line}
-              onChange={(event) => setText(event.currentTarget.value)}
-            />
-          </label>
-          <button type="submit" className="ds-button" data-variant="secondary">
-            {t("plan.addContribution")}
-          </button>
-        </fieldset>
-      </form>
+      <NewEntryForm
+        legend={t("plan.newContribution")}
+        fields={[
+          {
+            key: "who",
+            label: t("plan.contributionWho"),
+            kind: "select",
+            options: peopleOptions(ctx.props.people),
+          },
+          {
+            key: "text",
+            label: t("plan.contributionText"),
+            kind: "text",
+            maxLength: PLAN_LIMITS.line,
+          },
+        ]}
+        required="text"
+        initial={{ who: PERSON_REF, text: "" }}
+        submitLabel={t("plan.addContribution")}
+        added={t("plan.contributionAdded")}
+        announce={ctx.announce}
+        onAdd={({ who, text }) => addContribution(doc, who, text)}
+      />
     </>
   );
 }
 
-function PersonSelect(props: {
-  label: string;
-  people: PlanPerson[];
-  value: string;
-  onChange(value: string): void;
-  allowNone?: boolean;
-}) {
-  const t = useT();
-  return (
-    <label className="ds-label agenda-field">
-      {props.label}
-      <select
-        className="ds-input"
-        value={props.value}
-        onChange={(event) => props.onChange(event.currentTarget.value)}
-      >
-        {props.allowNone ? <option value="">{t("plan.nobody")}</option> : null}
-        {props.people.map((p) => (
-          <option key={p.ref} value={p.ref}>
-            {p.name}
-          </option>
-        ))}
-      </select>
-    </label>
-  );
+/** The people of the plan as select options, after a "nobody" option when `none` names it. */
+function peopleOptions(people: PlanPerson[], none?: string) {
+  return [
+    ...(none === undefined ? [] : [{ value: "", label: none }]),
+    ...people.map((p) => ({ value: p.ref, label: p.name })),
+  ];
 }
 
 function AreaPart({ ctx, area }: { ctx: PartContext; area: LifeArea }) {
@@ -382,15 +354,24 @@ function AreaPart({ ctx, area }: { ctx: PartContext; area: LifeArea }) {
                   ) : (
                     <p>{action.what}</p>
                   )}
-                  <PersonSelect
-                    label={t("plan.responsible")}
-                    people={ctx.props.people}
-                    value={action.responsible ?? ""}
-                    allowNone
-                    onChange={(value) =>
-                      setPlanAction(live.doc, action.id, { responsible: value || null })
-                    }
-                  />
+                  <label className="ds-label agenda-field">
+                    {t("plan.responsible")}
+                    <select
+                      className="ds-input"
+                      value={action.responsible ?? ""}
+                      onChange={(event) =>
+                        setPlanAction(live.doc, action.id, {
+                          responsible: event.currentTarget.value || null,
+                        })
+                      }
+                    >
+                      {peopleOptions(ctx.props.people, t("plan.nobody")).map((o) => (
+                        <option key={o.value} value={o.value}>
+                          {o.label}
+                        </option>
+                      ))}
+                    </select>
+                  </label>
                   <label className="ds-label agenda-field">
                     {t("plan.due")}
                     <input
@@ -422,6 +403,13 @@ function AreaPart({ ctx, area }: { ctx: PartContext; area: LifeArea }) {
                       ))}
                     </select>
                   </label>
+                  <StatusNoteText
+                    note={readStatusNote(
+                      live.doc.getMap(PLAN_PARTS.actions).get(action.id),
+                      action.status,
+                    )}
+                    nameOf={ctx.nameOf}
+                  />
                   {goal ? (
                     <p className="muted">
                       {t("plan.servesGoal")}: {goal.inMyWords}
@@ -441,7 +429,19 @@ function AreaPart({ ctx, area }: { ctx: PartContext; area: LifeArea }) {
           <NewActionForm ctx={ctx} doc={live.doc} goals={plan.goals} />
         </>
       ) : (
-        <AreaReadView plan={plan} nameOf={ctx.nameOf} />
+        <AreaReadView
+          plan={plan}
+          nameOf={ctx.nameOf}
+          afterAction={(action) => (
+            <StatusNoteText
+              note={readStatusNote(
+                live.doc.getMap(PLAN_PARTS.actions).get(action.id),
+                action.status,
+              )}
+              nameOf={ctx.nameOf}
+            />
+          )}
+        />
       )}
     </section>
   );
@@ -554,110 +554,71 @@ function GoalEditor({ ctx, doc, goal }: { ctx: PartContext; doc: Y.Doc; goal: Go
 
 function NewGoalForm({ ctx, doc, area }: { ctx: PartContext; doc: Y.Doc; area: string }) {
   const t = useT();
-  const [words, setWords] = useState("");
-  const box = useRef<HTMLTextAreaElement>(null);
   const isPerson = ctx.props.self.ref === PERSON_REF;
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    if (!words.trim()) {
-      box.current?.focus();
-      return ctx.announce(t("plan.textRequired"));
-    }
-    addGoal(doc, { inMyWords: words.trim(), by: ctx.props.self.ref });
-    setWords("");
-    ctx.announce(t("plan.goalAdded"));
-    box.current?.focus();
-  };
   return (
-    <form className="plan-new-goal" onSubmit={submit}>
-      <fieldset>
-        <legend>{t("plan.newGoalIn", { area })}</legend>
-        <label className="ds-label agenda-field">
-          {t("plan.inMyWords")}
-          {isPerson ? null : <span className="muted"> {t("plan.newGoalHint")}</span>}
-          <textarea
-            ref={box}
-            className="ds-input"
-            value={words}
-            maxLength={PLAN_LIMITS.words}
-            onChange={(event) => setWords(event.currentTarget.value)}
-          />
-        </label>
-        <button type="submit" className="ds-button" data-variant="primary">
-          {t("plan.addGoal")}
-        </button>
-      </fieldset>
-    </form>
+    <NewEntryForm
+      className="plan-new-goal"
+      legend={t("plan.newGoalIn", { area })}
+      fields={[
+        {
+          key: "inMyWords",
+          label: t("plan.inMyWords"),
+          hint: isPerson ? undefined : t("plan.newGoalHint"),
+          kind: "textarea",
+          maxLength: PLAN_LIMITS.words,
+        },
+      ]}
+      required="inMyWords"
+      initial={{ inMyWords: "" }}
+      submitLabel={t("plan.addGoal")}
+      primary
+      added={t("plan.goalAdded")}
+      announce={ctx.announce}
+      onAdd={({ inMyWords }) => addGoal(doc, { inMyWords, by: ctx.props.self.ref })}
+    />
   );
 }
 
 function NewActionForm({ ctx, doc, goals }: { ctx: PartContext; doc: Y.Doc; goals: Goal[] }) {
   const t = useT();
-  const empty = { what: "", responsible: "", due: "", goalId: "" };
-  const [action, setAction] = useState(empty);
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    if (!action.what.trim()) return ctx.announce(t("plan.textRequired"));
-    addPlanAction(doc, {
-      what: action.what.trim(),
-      responsible: action.responsible || null,
-      due: action.due || null,
-      goalId: action.goalId || null,
-      by: ctx.props.self.ref,
-    });
-    setAction(empty);
-    ctx.announce(t("plan.actionAdded"));
-  };
   return (
-    <form className="plan-new-action" onSubmit={submit}>
-      <fieldset>
-        <legend>{t("plan.newAction")}</legend>
-        <label className="ds-label agenda-field">
-          {t("plan.actionWhat")}
-          <input
-            className="ds-input"
-            type="text"
-            value={action.what}
-            maxLength={PLAN_LIMITS.line}
-            onChange={(event) => setAction({ ...action, what: event.currentTarget.value })}
-          />
-        </label>
-        <PersonSelect
-          label={t("plan.responsible")}
-          people={ctx.props.people}
-          value={action.responsible}
-          allowNone
-          onChange={(responsible) => setAction({ ...action, responsible })}
-        />
-        <label className="ds-label agenda-field">
-          {t("plan.due")}
-          <input
-            className="ds-input"
-            type="date"
-            value={action.due}
-            onChange={(event) => setAction({ ...action, due: event.currentTarget.value })}
-          />
-        </label>
-        <label className="ds-label agenda-field">
-          {t("plan.servesGoal")}
-          <select
-            className="ds-input"
-            value={action.goalId}
-            onChange={(event) => setAction({ ...action, goalId: event.currentTarget.value })}
-          >
-            <option value="">{t("plan.noGoal")}</option>
-            {goals.map((g) => (
-              <option key={g.id} value={g.id}>
-                {g.inMyWords.slice(0, 80)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <button type="submit" className="ds-button" data-variant="secondary">
-          {t("plan.addAction")}
-        </button>
-      </fieldset>
-    </form>
+    <NewEntryForm
+      className="plan-new-action"
+      legend={t("plan.newAction")}
+      fields={[
+        { key: "what", label: t("plan.actionWhat"), kind: "text", maxLength: PLAN_LIMITS.line },
+        {
+          key: "responsible",
+          label: t("plan.responsible"),
+          kind: "select",
+          options: peopleOptions(ctx.props.people, t("plan.nobody")),
+        },
+        { key: "due", label: t("plan.due"), kind: "date" },
+        {
+          key: "goalId",
+          label: t("plan.servesGoal"),
+          kind: "select",
+          options: [
+            { value: "", label: t("plan.noGoal") },
+            ...goals.map((g) => ({ value: g.id, label: g.inMyWords.slice(0, 80) })),
+          ],
+        },
+      ]}
+      required="what"
+      initial={{ what: "", responsible: "", due: "", goalId: "" }}
+      submitLabel={t("plan.addAction")}
+      added={t("plan.actionAdded")}
+      announce={ctx.announce}
+      onAdd={(action) =>
+        addPlanAction(doc, {
+          what: action.what,
+          responsible: action.responsible || null,
+          due: action.due || null,
+          goalId: action.goalId || null,
+          by: ctx.props.self.ref,
+        })
+      }
+    />
   );
 }
 
@@ -667,7 +628,6 @@ function CrisisPart({ ctx }: { ctx: PartContext }) {
   const { doc } = live;
   const crisis = useDocValue(doc, (d) => readCrisisPlan(d).crisis);
   const edit = ctx.props.role === "edit" && !live.ended;
-  const [contact, setContact] = useState({ name: "", how: "" });
   const texts = doc.getMap(PLAN_PARTS.crisis);
   return (
     <section className="plan-part" aria-labelledby="plan-crisis-title" data-state={live.state}>
@@ -700,42 +660,29 @@ function CrisisPart({ ctx }: { ctx: PartContext }) {
               </li>
             ))}
           </ul>
-          <form
-            onSubmit={(event) => {
-              event.preventDefault();
-              if (!contact.name.trim()) return ctx.announce(t("plan.textRequired"));
-              addCrisisContact(doc, contact.name.trim(), contact.how.trim());
-              setContact({ name: "", how: "" });
-              ctx.announce(t("plan.contactAdded"));
-            }}
-          >
-            <fieldset>
-              <legend>{t("plan.newContact")}</legend>
-              <label className="ds-label agenda-field">
-                {t("plan.contactName")}
-                <input
-                  className="ds-input"
-                  type="text"
-                  value={contact.name}
-                  maxLength={PLAN_LIMITS.line}
-                  onChange={(event) => setContact({ ...contact, name: event.currentTarget.value })}
-                />
-              </label>
-              <label className="ds-label agenda-field">
-                {t("plan.contactHow")}
-                <input
-                  className="ds-input"
-                  type="text"
-                  value={contact.how}
-                  maxLength={PLAN_LIMITS.line}
-                  onChange={(event) => setContact({ ...contact, how: event.currentTarget.value })}
-                />
-              </label>
-              <button type="submit" className="ds-button" data-variant="secondary">
-                {t("plan.addContact")}
-              </button>
-            </fieldset>
-          </form>
+          <NewEntryForm
+            legend={t("plan.newContact")}
+            fields={[
+              {
+                key: "name",
+                label: t("plan.contactName"),
+                kind: "text",
+                maxLength: PLAN_LIMITS.line,
+              },
+              {
+                key: "how",
+                label: t("plan.contactHow"),
+                kind: "text",
+                maxLength: PLAN_LIMITS.line,
+              },
+            ]}
+            required="name"
+            initial={{ name: "", how: "" }}
+            submitLabel={t("plan.addContact")}
+            added={t("plan.contactAdded")}
+            announce={ctx.announce}
+            onAdd={({ name, how }) => addCrisisContact(doc, name, how.trim())}
+          />
           {(["agreedOn", "revisedOn"] as const).map((key) => (
             <label key={key} className="ds-label agenda-field">
               {t(`plan.${key}`)}

@@ -5,7 +5,12 @@ import { lifeAreas, type MeetingKind, type NetworkKind, type PlanPart } from "..
 import { meetings, networkMembers, networks, planSnapshots } from "../../../db/schema";
 import type { SessionUser } from "../accounts/session.server";
 import { networkAccess, notFound } from "../access/access.server";
-import { auditActor, recordAudit, recordAuditNow } from "../audit/audit.server";
+import {
+  invitationActorLabel,
+  invitationByToken,
+  invitationMayWrite,
+} from "../access/invitations.server";
+import { auditActor, recordAudit, recordAuditNow, type AuditActor } from "../audit/audit.server";
 import { planPartsInForce } from "../consent/consent.server";
 import { planDocumentName } from "../documents/registry.server";
 import { documentStateNow } from "../documents/state.server";
@@ -121,6 +126,22 @@ export interface PlanHistoryView {
   nothingVisible: boolean;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The pair of meetings to compare from a history page's URL (`?from=` / `?to=`: a snapshot
+ * id, or absent). Throws a 400 Response for anything else.
+ */
+export function historyChoice(url: URL): { from: string | null; to: string | null } {
+  const param = (name: string) => {
+    const value = url.searchParams.get(name);
+    if (!value) return null;
+    if (!UUID.test(value)) throw new Response("Not a meeting of this plan", { status: 400 });
+    return value;
+  };
+  return { from: param("from"), to: param("to") };
+}
+
 /** A request for a snapshot that is not one of this network's. Routes answer 400. */
 export class UnknownSnapshotError extends Error {
   override name = "UnknownSnapshotError";
@@ -140,13 +161,59 @@ export async function planHistory(
   networkId: string,
   choice: { from?: string | null; to?: string | null },
 ): Promise<PlanHistoryView> {
+  const { personId, visible } = await planVisibility(user, networkId);
+  return historyOf(
+    { networkId, personId, visible, actor: auditActor(user, context), via: "account" },
+    choice,
+  );
+}
+
+/**
+ * The same view of the person's own plan through their own current personal link: every part
+ * (it is their plan). Null for any other link (a relative's, a partner's, an old or cancelled
+ * one): the caller's 404. UnknownSnapshotError as planHistory. Audited as the person
+ * ("plan.history_view", via "link").
+ */
+export async function planHistoryForLink(
+  token: string,
+  context: Context,
+  choice: { from?: string | null; to?: string | null },
+): Promise<PlanHistoryView | null> {
+  const found = await invitationByToken(token);
+  if (!invitationMayWrite(found, "plan")) return null;
+  return historyOf(
+    {
+      networkId: found.networkId,
+      personId: found.personId,
+      visible: "all",
+      actor: {
+        label: invitationActorLabel(found),
+        municipalityId: found.municipalityId,
+        ip: context.clientIp,
+      },
+      via: "link",
+    },
+    choice,
+  );
+}
+
+async function historyOf(
+  reader: {
+    networkId: string;
+    personId: string;
+    visible: ReadonlySet<PlanPart> | "all";
+    actor: AuditActor;
+    via: "account" | "link";
+  },
+  choice: { from?: string | null; to?: string | null },
+): Promise<PlanHistoryView> {
+  const { networkId, personId, visible } = reader;
   const { db } = getDatabase();
   const [network] = await db
     .select({ kind: networks.kind })
     .from(networks)
     .where(eq(networks.id, networkId));
   if (!network) notFound();
-  const { personId, visible } = await planVisibility(user, networkId, db);
   const nothingVisible = visible !== "all" && visible.size === 0;
   const rows = nothingVisible
     ? []
@@ -189,12 +256,12 @@ export async function planHistory(
       visible,
     );
   }
-  await recordAuditNow(auditActor(user, context), {
+  await recordAuditNow(reader.actor, {
     action: "plan.history_view",
     subjectType: "network",
     subjectId: networkId,
     personId,
-    details: { parts: visible === "all" ? "all" : [...visible] },
+    details: { parts: visible === "all" ? "all" : [...visible], via: reader.via },
   });
   return {
     networkId,

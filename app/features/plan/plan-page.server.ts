@@ -1,3 +1,4 @@
+import { data, type LoaderFunctionArgs } from "@remix-run/node";
 import { and, asc, eq, isNull } from "drizzle-orm";
 import * as Y from "yjs";
 import { getDatabase } from "../../../db/client";
@@ -15,6 +16,7 @@ import { planDocumentName, planPermissions } from "../documents/registry.server"
 import { PERSON_REF, type Ref } from "../documents/shapes";
 import { documentStateNow } from "../documents/state.server";
 import { personFirstName } from "../networks/person-member.server";
+import { meetingActionsFor, type MeetingActionView } from "./meeting-actions.server";
 import {
   readAreaPlan,
   readCrisisPlan,
@@ -62,6 +64,12 @@ export interface PlanPageData {
   people: PlanPerson[];
   /** The next revision date kept on the network (drives the follow-up meetings), YYYY-MM-DD. */
   revisionOn: string | null;
+  /** Actions captured in meetings that the asker may see (meeting-actions.server.ts). */
+  meetingActions: MeetingActionView[];
+  /** Whether the meetings may be linked to (an account's pages; a link holder has none). */
+  meetingLinks: boolean;
+  /** Whether the asker may change the revision date (leaders, not the person's link). */
+  mayEditRevision: boolean;
   snapshot: PlanSnapshot | null;
 }
 
@@ -197,11 +205,14 @@ export async function planForUser(
     ownerKey: `user:${user.id}`,
     people: role === "none" ? [] : facts.people,
     revisionOn: role === "none" ? null : facts.revisionOn,
-  } satisfies Omit<PlanPageData, "snapshot">;
-  if (role === "none") return { ...base, snapshot: null };
+    mayEditRevision: access.level === "manage",
+    meetingLinks: true,
+  } satisfies Omit<PlanPageData, "snapshot" | "meetingActions">;
+  if (role === "none") return { ...base, meetingActions: [], snapshot: null };
+  const meetingActions = await meetingActionsFor(networkId, role === "edit" ? "all" : user);
   const snapshot = await planSnapshot(networkId, new Set(visible));
   await logged(auditActor(user, context), purpose, networkId, facts.personId, visible);
-  return { ...base, snapshot };
+  return { ...base, meetingActions, snapshot };
 }
 
 /**
@@ -237,8 +248,22 @@ export async function planForLink(
     ticketBase: `/i/${token}/ticket?document=`,
     people: facts.people,
     revisionOn: facts.revisionOn,
+    mayEditRevision: false,
+    meetingActions: await meetingActionsFor(found.networkId, "all"),
+    meetingLinks: false,
     snapshot,
   };
+}
+
+/**
+ * The loader of the person's plan pages through their link (live page and print): the plan
+ * for `purpose` (logged), or `{ plan: null }` with status 404 for any link that may not open
+ * it (planForLink's rule).
+ */
+export async function personPlanLoader({ params, context }: LoaderFunctionArgs, purpose: Purpose) {
+  const plan = await planForLink(params.token ?? "", context.clientIp, purpose);
+  if (!plan) return data({ plan: null }, { status: 404 });
+  return { plan };
 }
 
 /** The plain-text 403 answer for print and PDF without consent for any part of the plan. */

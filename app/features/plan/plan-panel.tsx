@@ -2,7 +2,8 @@ import { useEffect, useState, type ComponentType } from "react";
 import { useT } from "../../i18n";
 import type { LivePlanProps } from "./live-plan";
 import type { PlanPageData } from "./plan-page.server";
-import { PlanReadView } from "./plan-view";
+import { MeetingActions } from "./meeting-actions-view";
+import { PlanReadView, useNameOf } from "./plan-view";
 
 /*
  * The plan on a page. The server renders it as it is now (readable without JavaScript, and
@@ -19,6 +20,7 @@ export function PlanPanel({ data }: { data: PlanPageData }) {
   const t = useT();
   const [Live, setLive] = useState<ComponentType<LivePlanProps> | null>(null);
   const live = data.role !== "none";
+  const nameOf = useNameOf(data.people);
   useEffect(() => {
     if (!live) return;
     let stopped = false;
@@ -37,9 +39,19 @@ export function PlanPanel({ data }: { data: PlanPageData }) {
     );
   }
   const { snapshot, ...props } = data;
-  return Live ? (
-    <Live {...props} />
-  ) : (
-    <PlanReadView snapshot={snapshot} people={data.people} revisionOn={data.revisionOn} />
+  return (
+    <>
+      {Live ? (
+        <Live {...props} />
+      ) : (
+        <PlanReadView snapshot={snapshot} people={data.people} revisionOn={data.revisionOn} />
+      )}
+      <MeetingActions
+        actions={data.meetingActions}
+        snapshot={snapshot}
+        nameOf={nameOf}
+        meetingLinks={data.meetingLinks}
+      />
+    </>
   );
 }

@@ -1,17 +1,13 @@
-import PDFDocument from "pdfkit";
 import { formatDate, translator, type Locale } from "../../i18n";
+import { openTaggedPdf, pdfDownload } from "../../utils/tagged-pdf.server";
 import type { Ref } from "../documents/shapes";
-import { loadFonts } from "../minutes/pdf.server";
 import type { PlanPageData } from "./plan-page.server";
 
 /*
- * The plan as a PDF for the person and for filing, written as the minutes are
- * (minutes/pdf.server.ts): PDF 1.7, tagged (headings, paragraphs, lists), PDF/A-2a, language
- * set, title shown, DejaVu Sans embedded. Only what the snapshot holds is written: a part the
+ * The plan as a PDF for the person and for filing, written as the minutes are: tagged
+ * PDF/A-2a with embedded fonts (utils/tagged-pdf.server.ts). Only what the snapshot holds is written: a part the
  * reader may not see was never read, and is one line saying so.
  */
-
-type Struct = ReturnType<PDFKit.PDFDocument["struct"]>;
 
 /**
  * The plan of `data` (with a snapshot) as PDF bytes in `locale`'s words. Resolves with the
@@ -21,57 +17,8 @@ export function planPdf(data: PlanPageData, locale: Locale): Promise<Buffer> {
   const snapshot = data.snapshot;
   if (!snapshot) return Promise.reject(new Error("no plan to write"));
   const t = translator(locale);
-  const { regular, bold } = loadFonts();
   const title = t("plan.pdfTitle");
-  const doc = new PDFDocument({
-    pdfVersion: "1.7",
-    subset: "PDF/A-2a",
-    tagged: true,
-    lang: locale === "nb" ? "nb-NO" : "en-GB",
-    displayTitle: true,
-    size: "A4",
-    margin: 56,
-    info: { Title: title, Author: "Broen", Subject: title },
-  });
-  doc.registerFont("body", regular);
-  doc.registerFont("bold", bold);
-  doc.font("body");
-  const chunks: Buffer[] = [];
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on("data", (chunk: Buffer) => chunks.push(chunk));
-    doc.on("end", () => resolve(Buffer.concat(chunks)));
-    doc.on("error", reject);
-  });
-  const root = doc.struct("Document");
-  doc.addStructure(root);
-  const heading = (level: 1 | 2 | 3, text: string) =>
-    root.add(
-      doc.struct(`H${level}`, {}, () => {
-        doc
-          .font("bold")
-          .fontSize(level === 1 ? 18 : level === 2 ? 14 : 12)
-          .text(text)
-          .moveDown(0.3);
-        doc.font("body").fontSize(10.5);
-      }),
-    );
-  const paragraph = (text: string, parent: Struct = root) =>
-    parent.add(doc.struct("P", {}, () => doc.text(text).moveDown(0.3)));
-  const list = (lines: string[]) => {
-    if (lines.length === 0) return;
-    root.add(
-      doc.struct(
-        "L",
-        {},
-        lines.map((line) =>
-          doc.struct("LI", {}, [
-            doc.struct("LBody", {}, () => doc.text(`•  ${line}`, { indent: 8 })),
-          ]),
-        ),
-      ),
-    );
-    doc.moveDown(0.3);
-  };
+  const { heading, paragraph, list, finish } = openTaggedPdf({ title, subject: title, locale });
   const names = new Map(data.people.map((p) => [p.ref, p.name]));
   const nameOf = (ref: Ref | null) => (ref ? (names.get(ref) ?? "?") : t("plan.nobody"));
   const day = (value: string | null) => (value ? formatDate(locale, value) : t("plan.noDate"));
@@ -140,19 +87,11 @@ export function planPdf(data: PlanPageData, locale: Locale): Promise<Buffer> {
       `${t("plan.agreedOn")}: ${day(crisis.agreedOn)} · ${t("plan.revisedOn")}: ${day(crisis.revisedOn)}`,
     );
   }
-  root.end();
-  doc.end();
-  return done;
+  return finish();
 }
 
 /** The PDF as a download: never cached (health data), a neutral file name. */
 export async function planPdfResponse(data: PlanPageData, locale: Locale): Promise<Response> {
   const pdf = await planPdf(data, locale);
-  return new Response(new Uint8Array(pdf), {
-    headers: {
-      "Content-Type": "application/pdf",
-      "Content-Disposition": 'attachment; filename="plan.pdf"',
-      "Cache-Control": "no-store",
-    },
-  });
+  return pdfDownload(pdf, "plan.pdf");
 }

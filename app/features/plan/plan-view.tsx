@@ -1,6 +1,7 @@
 import { formatDate, useLocale, useT } from "../../i18n";
 import type { Ref } from "../documents/shapes";
-import type { AreaPlan, CrisisPlan, PlanOverview } from "./document";
+import type { ReactNode } from "react";
+import type { AreaPlan, CrisisPlan, PlanAction, PlanOverview } from "./document";
 import type { PlanPerson, PlanSnapshot } from "./plan-page.server";
 
 /*
@@ -82,7 +83,15 @@ export function OverviewReadView(props: {
   );
 }
 
-export function AreaReadView(props: { plan: AreaPlan; nameOf(ref: Ref | null): string }) {
+/**
+ * One life area's goals and actions as text. `afterAction` adds what only the live page knows
+ * under an action (its status note, live-plan.tsx).
+ */
+export function AreaReadView(props: {
+  plan: AreaPlan;
+  nameOf(ref: Ref | null): string;
+  afterAction?(action: PlanAction): ReactNode;
+}) {
   const t = useT();
   const locale = useLocale();
   const { goals, actions } = props.plan;
@@ -138,6 +147,7 @@ export function AreaReadView(props: { plan: AreaPlan; nameOf(ref: Ref | null): s
             ]
               .filter(Boolean)
               .join(" – ")}
+            {props.afterAction?.(action)}
           </li>
         ))}
       </ul>
@@ -210,5 +220,16 @@ export function PlanReadView(props: {
         <HiddenPart title={t("planPart.crisis_plan")} />
       )}
     </div>
+  );
+}
+
+/** The person's plan page for a link that may not open it (the 404 answer's body). */
+export function PlanLinkInvalid() {
+  const t = useT();
+  return (
+    <section className="panel narrow" aria-labelledby="plan-title">
+      <h1 id="plan-title">{t("plan.yourPlan")}</h1>
+      <p>{t("invitation.invalid")}</p>
+    </section>
   );
 }

@@ -3,7 +3,12 @@ import { badRequest, formFields, validate } from "../../utils/forms.server";
 import { message } from "../../utils/validation";
 import { readFormClaim } from "../forms/once.server";
 import { ProgressForm } from "./progress-form.server";
-import { ProgressRefusedError, recordProgress, type ProgressAsker } from "./progress.server";
+import {
+  ProgressRefusedError,
+  recordProgress,
+  UnknownMeetingError,
+  type ProgressAsker,
+} from "./progress.server";
 
 export type ProgressDone = { ok: true; notice: "progress.saved" };
 
@@ -33,6 +38,8 @@ export async function progressAction(
         { ok: false as const, errors: { area: [message("progress.refused")] } },
         { status: 403 },
       );
+    if (error instanceof UnknownMeetingError)
+      return badRequest({ meetingId: [message("progress.meetingUnknown")] });
     throw error;
   }
   return data<ProgressDone>({ ok: true, notice: "progress.saved" });

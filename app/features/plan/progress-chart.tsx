@@ -17,6 +17,8 @@ export interface ChartNote {
   inMyWords: string;
   notedAt: string;
   via: "meeting" | "link";
+  /** When the meeting it was noted in or for started (ISO instant), or null. */
+  meetingStartsAt: string | null;
 }
 
 const WIDTH = 320;
@@ -106,6 +108,7 @@ function AreaProgress({ area, notes }: { area: LifeArea; notes: ChartNote[] }) {
               <th scope="col">{t("progress.when")}</th>
               <th scope="col">{t("progress.scale")}</th>
               <th scope="col">{t("progress.inMyWords")}</th>
+              <th scope="col">{t("progress.meeting")}</th>
             </tr>
           </thead>
           <tbody>
@@ -116,6 +119,11 @@ function AreaProgress({ area, notes }: { area: LifeArea; notes: ChartNote[] }) {
                   {note.scale} – {t(scaleKey(note.scale))}
                 </td>
                 <td className="own-words">{note.inMyWords}</td>
+                <td>
+                  {note.meetingStartsAt
+                    ? formatDateTime(locale, note.meetingStartsAt)
+                    : t("progress.noMeetingShort")}
+                </td>
               </tr>
             ))}
           </tbody>
@@ -143,11 +151,17 @@ export function ProgressOverTime({ areas, notes }: { areas: LifeArea[]; notes: C
 export function ProgressFields({
   areas,
   errors,
+  meetings,
+  meetingToday,
 }: {
   areas: LifeArea[];
   errors?: Record<string, string[]>;
+  /** Leaders only: the meetings to tie the note to (none: no such field). */
+  meetings?: { id: string; startsAt: string }[];
+  meetingToday?: string | null;
 }) {
   const t = useT();
+  const locale = useLocale();
   const render = useFieldMessage();
   const problem = (name: string) =>
     errors?.[name]?.length ? (
@@ -209,6 +223,29 @@ export function ProgressFields({
         <textarea className="ds-input" id="field-inMyWords" name="inMyWords" rows={3} />
         {problem("inMyWords")}
       </div>
+      {meetings && meetings.length > 0 ? (
+        <div className="ds-field">
+          <label className="ds-label" htmlFor="field-meetingId">
+            {t("progress.meetingField")}
+          </label>
+          <select
+            className="ds-input"
+            id="field-meetingId"
+            name="meetingId"
+            defaultValue={meetingToday ?? ""}
+            aria-invalid={errors?.meetingId ? true : undefined}
+            aria-describedby={errors?.meetingId ? "field-meetingId-error" : undefined}
+          >
+            <option value="">{t("progress.noMeeting")}</option>
+            {meetings.map((meeting) => (
+              <option key={meeting.id} value={meeting.id}>
+                {formatDateTime(locale, meeting.startsAt)}
+              </option>
+            ))}
+          </select>
+          {problem("meetingId")}
+        </div>
+      ) : null}
     </>
   );
 }

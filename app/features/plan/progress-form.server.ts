@@ -22,4 +22,10 @@ export const ProgressForm = z.object({
     .transform((value) => value ?? "")
     .refine((value) => value.length <= 2000, message("progress.wordsTooLong"))
     .refine((value) => !CONTROL.test(value), message("form.invalidChars")),
+  /** The meeting the note was made in or for (a leader's choice), or empty for none. */
+  meetingId: z
+    .string()
+    .optional()
+    .transform((value) => value || null)
+    .pipe(z.union([z.null(), z.uuid({ error: message("progress.meetingUnknown") })])),
 });

@@ -1,7 +1,8 @@
-import { and, asc, eq, inArray } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNull } from "drizzle-orm";
 import { getDatabase, type Database } from "../../../db/client";
 import { lifeAreas, type LifeArea, type PlanPart } from "../../../db/enums";
-import { progressNotes } from "../../../db/schema";
+import { meetings, progressNotes } from "../../../db/schema";
+import { osloToday } from "../../utils/oslo-time";
 import type { SessionUser } from "../accounts/session.server";
 import { notFound } from "../access/access.server";
 import {
@@ -36,6 +37,14 @@ export interface ProgressNote {
   notedAt: string;
   /** "meeting": a leader wrote it with the person; "link": the person wrote it. */
   via: "meeting" | "link";
+  /** When the meeting it was noted in or for started (ISO instant), or null. */
+  meetingStartsAt: string | null;
+}
+
+/** A meeting of the network a leader may note progress for. */
+export interface ProgressMeeting {
+  id: string;
+  startsAt: string;
 }
 
 /** The plain words for each step of the scale (message keys progress.scale1 … scale5). */
@@ -87,7 +96,14 @@ export async function progressFor(
   asker: ProgressAsker,
   context: Context,
   networkId: string,
-): Promise<{ notes: ProgressNote[]; writes: boolean; areas: LifeArea[] }> {
+): Promise<{
+  notes: ProgressNote[];
+  writes: boolean;
+  areas: LifeArea[];
+  /** For leaders: the network's meetings (newest first), and today's meeting if there is one. */
+  meetings: ProgressMeeting[];
+  meetingToday: string | null;
+}> {
   const { db } = getDatabase();
   const decision = await decide(asker, context, networkId, db);
   const areas = lifeAreas.filter(
@@ -97,10 +113,15 @@ export async function progressFor(
     areas.length === 0
       ? []
       : await db
-          .select()
+          .select({ note: progressNotes, meetingStartsAt: meetings.startsAt })
           .from(progressNotes)
+          .leftJoin(meetings, eq(meetings.id, progressNotes.meetingId))
           .where(and(eq(progressNotes.networkId, networkId), inArray(progressNotes.area, areas)))
           .orderBy(asc(progressNotes.notedAt), asc(progressNotes.id));
+  // Leaders note progress with the person at a meeting (the person's link has no choice).
+  const choices =
+    decision.writes && asker.kind === "user" ? await networkMeetings(db, networkId) : [];
+  const today = osloToday();
   await recordAuditNow(decision.actor, {
     action: "progress.view",
     subjectType: "network",
@@ -111,15 +132,33 @@ export async function progressFor(
   return {
     writes: decision.writes,
     areas,
-    notes: rows.map((row) => ({
+    meetings: choices.map((m) => ({ id: m.id, startsAt: m.startsAt.toISOString() })),
+    meetingToday: choices.find((m) => osloToday(m.startsAt) === today)?.id ?? null,
+    notes: rows.map(({ note: row, meetingStartsAt }) => ({
       id: row.id,
       area: row.area as LifeArea,
       scale: row.scale,
       inMyWords: row.inMyWords,
       notedAt: row.notedAt.toISOString(),
       via: row.recordedByInvitationId ? "link" : "meeting",
+      meetingStartsAt: meetingStartsAt?.toISOString() ?? null,
     })),
   };
+}
+
+/** The network's meetings that are not cancelled, newest first (at most 50). */
+function networkMeetings(db: Database, networkId: string) {
+  return db
+    .select({ id: meetings.id, startsAt: meetings.startsAt })
+    .from(meetings)
+    .where(and(eq(meetings.networkId, networkId), isNull(meetings.cancelledAt)))
+    .orderBy(desc(meetings.startsAt))
+    .limit(50);
+}
+
+/** A meeting id that is not one of this network's meetings. Routes answer 400. */
+export class UnknownMeetingError extends Error {
+  override name = "UnknownMeetingError";
 }
 
 /** A note from someone who may read but not write (a partner). Routes answer 403. */
@@ -137,12 +176,22 @@ export async function recordProgress(
   asker: ProgressAsker,
   context: Context,
   networkId: string,
-  note: { area: LifeArea; scale: number; inMyWords: string },
+  note: { area: LifeArea; scale: number; inMyWords: string; meetingId?: string | null },
   claim?: FormClaim,
 ): Promise<string> {
   const { db } = getDatabase();
   const decision = await decide(asker, context, networkId, db);
   if (!decision.writes) throw new ProgressRefusedError("Only the person and the leaders write");
+  // The meeting is a leader's choice; it must be one of this network's (any other is refused,
+  // not quietly dropped, so a wrong form never files a note under another person's meeting).
+  const meetingId = asker.kind === "user" ? (note.meetingId ?? null) : null;
+  if (meetingId) {
+    const [meeting] = await db
+      .select({ id: meetings.id })
+      .from(meetings)
+      .where(and(eq(meetings.id, meetingId), eq(meetings.networkId, networkId)));
+    if (!meeting) throw new UnknownMeetingError("Not a meeting of this network");
+  }
   return db.transaction((tx) =>
     once(tx, claim, async () => {
       const [row] = await tx
@@ -152,6 +201,7 @@ export async function recordProgress(
           area: note.area,
           scale: note.scale,
           inMyWords: note.inMyWords,
+          meetingId,
           recordedByUserId: asker.kind === "user" ? asker.user.id : null,
           recordedByInvitationId:
             asker.kind === "invitation" ? asker.invitation.invitation.id : null,
@@ -164,7 +214,11 @@ export async function recordProgress(
           subjectType: "network",
           subjectId: networkId,
           personId: decision.personId,
-          details: { area: note.area, via: asker.kind === "user" ? "meeting" : "link" },
+          details: {
+            area: note.area,
+            via: asker.kind === "user" ? "meeting" : "link",
+            meeting: meetingId,
+          },
         },
         tx,
       );

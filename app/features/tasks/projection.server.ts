@@ -7,9 +7,10 @@ import { meetings, planActions, planGoals } from "../../../db/schema";
 import { logger, safeError } from "../../utils/logger.server";
 import { PARTS, readAgenda } from "../agenda/document";
 import { parseDocumentName } from "../documents/registry.server";
-import { isTime, type Problem, type Ref } from "../documents/shapes";
+import { type Problem, type Ref } from "../documents/shapes";
 import { documentStateNow } from "../documents/state.server";
 import { PLAN_PARTS, readAreaPlan } from "../plan/document";
+import { readStatusNote } from "./status-note";
 
 /*
  * Goals and actions projected from the live documents into SQL (issue 12, ADR 019): the plan's
@@ -22,8 +23,8 @@ import { PLAN_PARTS, readAreaPlan } from "../plan/document";
  * document is unloaded (projectionHooks).
  */
 
-/** What a status change written through Broen leaves on an action (tasks/status.server.ts). */
-export const STATUS_NOTE = "statusNote";
+/** What a status change written through Broen leaves on an action (tasks/status-note.tsx). */
+export { STATUS_NOTE } from "./status-note";
 
 export interface GoalRow {
   goalId: string;
@@ -82,14 +83,9 @@ function refParts(ref: Ref | null) {
 
 /** The status note of an action's map, if it belongs to the status the action has now. */
 function statusNote(map: unknown, status: string): { comment: string | null; at: Date | null } {
-  const note = map instanceof Y.Map ? (map as Y.Map<unknown>).get(STATUS_NOTE) : undefined;
-  if (!note || typeof note !== "object") return { comment: null, at: null };
-  const { status: noted, comment, at } = note as Record<string, unknown>;
-  if (noted !== status) return { comment: null, at: null };
-  return {
-    comment: typeof comment === "string" ? comment.slice(0, 500) : null,
-    at: isTime(at) ? new Date(at) : null,
-  };
+  const note = readStatusNote(map, status);
+  if (!note) return { comment: null, at: null };
+  return { comment: note.comment, at: note.at === null ? null : new Date(note.at) };
 }
 
 /**

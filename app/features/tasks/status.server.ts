@@ -77,9 +77,19 @@ export async function setTaskStatus(
     if (map.get("status") === input.status && (note?.comment ?? "") === input.comment) {
       return "unchanged" as const;
     }
+    // A member with an account is named in the document by their member ref (as the people
+    // of the plan and agenda are), so the editors can say who: tasksFor found this action for
+    // the asker, so a member responsible for it is the asker's own member row.
+    const responsible = map.get("responsible");
+    const writer =
+      by?.startsWith("user:") &&
+      typeof responsible === "string" &&
+      responsible.startsWith("member:")
+        ? responsible
+        : by;
     doc.transact(() => {
       map.set("status", input.status);
-      map.set(STATUS_NOTE, { status: input.status, comment: input.comment, at, by });
+      map.set(STATUS_NOTE, { status: input.status, comment: input.comment, at, by: writer });
     });
     return "changed" as const;
   });

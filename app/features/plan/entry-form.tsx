@@ -1,0 +1,128 @@
+import { useRef, useState, type FormEvent, type ReactNode } from "react";
+import { useT } from "../../i18n";
+
+/*
+ * The one form that adds an entry to a list of the plan (a goal, an action, a crisis contact,
+ * a contribution): a fieldset with a legend, the entry's fields, and one button. One field is
+ * the entry's text and may not be empty (the live region says so and focus goes back to it);
+ * after adding, the fields are emptied, the addition is announced and focus goes to that
+ * field for the next one. Every field is a native labelled control.
+ */
+
+export type EntryField<K extends string> =
+  | {
+      key: K;
+      label: string;
+      /** Shown after the label, e.g. who writes the words. */
+      hint?: string;
+      kind: "text" | "textarea";
+      maxLength: number;
+    }
+  | { key: K; label: string; kind: "date" }
+  | { key: K; label: string; kind: "select"; options: { value: string; label: string }[] };
+
+/**
+ * A form that collects `fields` (`required` may not be empty and is trimmed) and calls `onAdd` with every
+ * field's value ("" for an empty one), then announces `added`.
+ */
+export function NewEntryForm<K extends string>(props: {
+  className?: string;
+  legend: string;
+  fields: EntryField<K>[];
+  /** The entry's text: may not be empty. */
+  required: K;
+  /** Starting values; also what the form goes back to after adding. */
+  initial: Record<K, string>;
+  submitLabel: string;
+  primary?: boolean;
+  added: string;
+  announce(text: string): void;
+  onAdd(values: Record<K, string>): void;
+}) {
+  const t = useT();
+  const [values, setValues] = useState(props.initial);
+  const text = useRef<HTMLInputElement & HTMLTextAreaElement>(null);
+  const { required } = props;
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (!values[required].trim()) {
+      text.current?.focus();
+      return props.announce(t("plan.textRequired"));
+    }
+    props.onAdd({ ...values, [required]: values[required].trim() });
+    setValues(props.initial);
+    props.announce(props.added);
+    text.current?.focus();
+  };
+  const set = (key: K, value: string) => setValues({ ...values, [key]: value });
+  const control = (field: EntryField<K>): ReactNode => {
+    const ref = field.key === required ? text : undefined;
+    switch (field.kind) {
+      case "textarea":
+        return (
+          <textarea
+            ref={ref}
+            className="ds-input"
+            value={values[field.key]}
+            maxLength={field.maxLength}
+            onChange={(event) => set(field.key, event.currentTarget.value)}
+          />
+        );
+      case "text":
+        return (
+          <input
+            ref={ref}
+            className="ds-input"
+            type="text"
+            value={values[field.key]}
+            maxLength={field.maxLength}
+            onChange={(event) => set(field.key, event.currentTarget.value)}
+          />
+        );
+      case "date":
+        return (
+          <input
+            className="ds-input"
+            type="date"
+            value={values[field.key]}
+            onChange={(event) => set(field.key, event.currentTarget.value)}
+          />
+        );
+      case "select":
+        return (
+          <select
+            className="ds-input"
+            value={values[field.key]}
+            onChange={(event) => set(field.key, event.currentTarget.value)}
+          >
+            {field.options.map((option) => (
+              <option key={option.value} value={option.value}>
+                {option.label}
+              </option>
+            ))}
+          </select>
+        );
+    }
+  };
+  return (
+    <form className={props.className} onSubmit={submit}>
+      <fieldset>
+        <legend>{props.legend}</legend>
+        {props.fields.map((field) => (
+          <label key={field.key} className="ds-label agenda-field">
+            {field.label}
+            {"hint" in field && field.hint ? <span className="muted"> {field.hint}</span> : null}
+            {control(field)}
+          </label>
+        ))}
+        <button
+          type="submit"
+          className="ds-button"
+          data-variant={props.primary ? "primary" : "secondary"}
+        >
+          {props.submitLabel}
+        </button>
+      </fieldset>
+    </form>
+  );
+}
