@@ -227,15 +227,28 @@ export async function createOffering(
   );
 }
 
+/** JSON with object keys sorted: jsonb gives weekly slots back with its own key order. */
+const canonical = (value: unknown) =>
+  JSON.stringify(value, (_key, inner: unknown) =>
+    inner && typeof inner === "object" && !Array.isArray(inner)
+      ? Object.fromEntries(Object.entries(inner).sort(([a], [b]) => a.localeCompare(b)))
+      : inner,
+  );
+
 /** The offering row for a change, locked; "not found" or 403 unless the user may change it. */
-async function lockManaged(tx: Database, user: SessionUser, offeringId: string) {
+async function lockManaged(
+  tx: Database,
+  user: SessionUser,
+  scope: OfferingsScope,
+  offeringId: string,
+) {
   const [row] = await tx
     .select()
     .from(offerings)
     .where(and(eq(offerings.id, offeringId), eq(offerings.municipalityId, user.municipalityId)))
     .for("update");
   if (!row) notFound();
-  if (!scopeCovers(await offeringsScope(user), row)) forbidden();
+  if (!scopeCovers(scope, row)) forbidden();
   return row;
 }
 
@@ -252,12 +265,12 @@ export async function updateOffering(
 ): Promise<{ changed: string[] }> {
   const scope = await offeringsScope(user);
   return getDatabase().db.transaction(async (tx) => {
-    const before = await lockManaged(tx, user, offeringId);
+    const before = await lockManaged(tx, user, scope, offeringId);
     if (input.organisationId !== before.organisationId)
       await requireOrganisationInScope(tx, scope, input.organisationId);
     const next = valuesOf(input);
     const changed = (Object.keys(next) as (keyof typeof next)[]).filter(
-      (key) => JSON.stringify(next[key]) !== JSON.stringify(before[key]),
+      (key) => canonical(next[key]) !== canonical(before[key]),
     );
     if (changed.length === 0) return { changed };
     const now = new Date();
@@ -285,8 +298,10 @@ export async function verifyOffering(
   context: { clientIp: string },
   offeringId: string,
 ): Promise<void> {
+  // Decided before the transaction: PGlite has one connection, which the transaction holds.
+  const scope = await offeringsScope(user);
   await getDatabase().db.transaction(async (tx) => {
-    await lockManaged(tx, user, offeringId);
+    await lockManaged(tx, user, scope, offeringId);
     await tx
       .update(offerings)
       .set({ lastVerifiedAt: new Date(), lastVerifiedByUserId: user.id })
@@ -309,8 +324,9 @@ export async function setOfferingStatus(
   offeringId: string,
   status: OfferingStatus,
 ): Promise<boolean> {
+  const scope = await offeringsScope(user);
   return getDatabase().db.transaction(async (tx) => {
-    const before = await lockManaged(tx, user, offeringId);
+    const before = await lockManaged(tx, user, scope, offeringId);
     if (before.status === status) return false;
     await tx
       .update(offerings)

@@ -81,17 +81,17 @@ const single = (value: string | string[] | undefined): string | undefined =>
   Array.isArray(value) ? value[0] : value;
 
 /** A multi-line text (description, notes): line breaks allowed, markup characters not. */
+// U+FFFD (undecodable input), control characters other than tab and line break, and markup.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL_OR_MARKUP = /[\uFFFD\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F<>]/;
+
 const optionalText = (max: number) =>
   z
     .string()
     .optional()
     .transform((value) => (value ?? "").replace(/\r\n?/g, "\n"))
     .refine((value) => value.length <= max, message("form.tooLong", { max }))
-    // eslint-disable-next-line no-control-regex -- control characters have no place in a text
-    .refine(
-      (value) => !/[\uFFFD\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F<>]/.test(value),
-      message("form.invalidChars"),
-    )
+    .refine((value) => !CONTROL_OR_MARKUP.test(value), message("form.invalidChars"))
     .transform((value) => value.trim() || null);
 
 const webAddress = () =>

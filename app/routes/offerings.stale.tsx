@@ -1,0 +1,88 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { GeneralErrorBoundary } from "../components/error-boundary";
+import { requirePermission } from "../features/accounts/session.server";
+import { forbidden, offeringsScope } from "../features/offerings/access.server";
+import { OfferingTable } from "../features/offerings/offering-table";
+import { listStaleOfferings, STALE_AFTER_MONTHS } from "../features/offerings/offerings.server";
+import { postedOfferingId, runStatusAction } from "../features/offerings/status-actions.server";
+import { StatusButtons } from "../features/offerings/status-buttons";
+import { formatDateTime, useLocale, useT } from "../i18n";
+import { badRequest, readForm } from "../utils/forms.server";
+import { pageTitle } from "../utils/meta";
+import { message } from "../utils/validation";
+
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "title.offeringsStale");
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const user = await requirePermission(request, context, "offerings.manage");
+  if ((await offeringsScope(user)).kind === "none") forbidden();
+  return { offerings: await listStaleOfferings(user) };
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const user = await requirePermission(request, context, "offerings.manage");
+  const form = await readForm(request);
+  const offeringId = postedOfferingId(form);
+  if (!offeringId) return badRequest({ offeringId: [message("form.invalidChoice")] });
+  return runStatusAction(user, context, form, offeringId);
+}
+
+const DONE = {
+  verify: "offering.verified",
+  pause: "offering.paused",
+  retire: "offering.retired",
+  activate: "offering.activated",
+} as const;
+
+export default function StaleOfferings() {
+  const { offerings } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const t = useT();
+  const locale = useLocale();
+  return (
+    <>
+      <p>
+        <Link to="/offerings">{t("offering.back")}</Link>
+      </p>
+      <h1>{t("title.offeringsStale")}</h1>
+      <p>{t("offering.staleIntro", { months: STALE_AFTER_MONTHS })}</p>
+      {result && "done" in result ? (
+        <p role="status" className="ds-alert" data-color="success">
+          {t(DONE[result.done])}
+        </p>
+      ) : null}
+      {offerings.length === 0 ? (
+        <p>{t("offering.staleNone")}</p>
+      ) : (
+        <OfferingTable
+          rows={offerings}
+          caption={t("offering.count", { count: offerings.length })}
+          extra={{
+            heading: t("offering.lastVerified"),
+            cell: (row) => {
+              const full = offerings.find((o) => o.id === row.id)!;
+              return (
+                <>
+                  <p>
+                    {t("offering.verifiedBy", {
+                      when: formatDateTime(locale, full.lastVerifiedAt),
+                      name: full.verifiedBy ?? t("offering.unknownPerson"),
+                    })}
+                  </p>
+                  <StatusButtons
+                    offering={full}
+                    fields={{ offeringId: full.id }}
+                    headingLevel={2}
+                  />
+                </>
+              );
+            },
+          }}
+        />
+      )}
+    </>
+  );
+}
+
+export const ErrorBoundary = GeneralErrorBoundary;
