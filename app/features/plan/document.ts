@@ -1,11 +1,6 @@
 import { generateKeyBetween } from "fractional-indexing";
 import * as Y from "yjs";
-import {
-  chimeElements,
-  lifeAreas,
-  type ChimeElement,
-  type LifeArea,
-} from "../../../db/enums";
+import { chimeElements, lifeAreas, type ChimeElement, type LifeArea } from "../../../db/enums";
 import {
   DATE,
   date,
