@@ -1,12 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import type { Database } from "./client";
-import type {
-  ChimeElement,
-  LifeArea,
-  OfferingCategory,
-  OfferingStatus,
-  OrganisationKind,
-} from "./enums";
+import type { ChimeElement, LifeArea } from "./enums";
+import type { OfferingCategory, OfferingStatus, OrganisationKind } from "./offering-enums";
 import { offerings, organisations, partnerOrganisations, type WeeklySlot } from "./schema";
 
 /*

@@ -165,4 +165,35 @@ export const offeringsEn: Record<keyof typeof offeringsNb, string> = {
   "organisation.phone": "Phone",
   "organisation.save": "Save the changes",
   "organisation.web": "Website",
+  "import.error.extraCells": "The row has more cells than the header.",
+  "import.error.organisation":
+    "The organisation is not in the catalogue. Add it first, or correct the name.",
+  "import.error.yesNo": "Write “ja” (yes) or “nei” (no).",
+  "import.error.noFile": "Choose a CSV file.",
+  "import.error.empty": "The file is empty, or has only headings.",
+  "import.error.tooLarge": "The file is too large. Split it into several files.",
+  "import.error.tooManyRows": "The file has more than 5,000 rows. Split it into several files.",
+  "import.error.delimiter":
+    "Found neither semicolon nor comma in the heading line. Save the spreadsheet as CSV.",
+  "import.error.unclosedQuote":
+    "A quotation mark is never closed (from line {line}). Check the file in the spreadsheet and save it again.",
+  "import.error.malformed": "The file cannot be read as CSV (line {line}).",
+  "import.error.missingColumns": "The file lacks columns: {columns}.",
+  "import.error.unknownColumns": "The file has columns Broen does not know: {columns}.",
+  "import.intro":
+    "Upload a spreadsheet saved as CSV. The first line must have the headings below; “Organisasjon”, “Navn på tilbudet”, “Beskrivelse” and “Kategori” are required. The organisations must already be in the catalogue. Either every row is saved, or none.",
+  "import.columns": "Headings",
+  "import.encodings":
+    "The file may be UTF-8 (with or without BOM) or Windows-1252, as Norwegian Excel saves it. Separate cells with semicolons or commas.",
+  "import.file": "CSV file",
+  "import.submit": "Import",
+  "import.created": "{count} offerings were imported.",
+  "import.rejected":
+    "{count} of {total} rows have errors. Nothing was saved. Correct the rows and try again.",
+  "import.fileRejected": "The file was not imported. Nothing was saved.",
+  "import.line": "Line",
+  "import.column": "Column",
+  "import.problem": "Error",
+  "import.rowsCaption": "Rows with errors",
+  "import.wholeRow": "The whole row",
 };

@@ -163,4 +163,35 @@ export const offeringsNb = {
   "organisation.phone": "Telefon",
   "organisation.save": "Lagre endringene",
   "organisation.web": "Nettside",
+  "import.error.extraCells": "Raden har flere celler enn overskriftene.",
+  "import.error.organisation":
+    "Organisasjonen finnes ikke i katalogen. Legg den inn først, eller rett navnet.",
+  "import.error.yesNo": "Skriv «ja» eller «nei».",
+  "import.error.noFile": "Velg en CSV-fil.",
+  "import.error.empty": "Filen er tom, eller har bare overskrifter.",
+  "import.error.tooLarge": "Filen er for stor. Del den opp i flere filer.",
+  "import.error.tooManyRows": "Filen har mer enn 5000 rader. Del den opp i flere filer.",
+  "import.error.delimiter":
+    "Fant verken semikolon eller komma i overskriftslinjen. Lagre regnearket som CSV.",
+  "import.error.unclosedQuote":
+    "Et anførselstegn blir aldri lukket (fra linje {line}). Sjekk filen i regnearket og lagre den på nytt.",
+  "import.error.malformed": "Filen kan ikke leses som CSV (linje {line}).",
+  "import.error.missingColumns": "Filen mangler kolonner: {columns}.",
+  "import.error.unknownColumns": "Filen har kolonner Broen ikke kjenner: {columns}.",
+  "import.intro":
+    "Last opp et regneark lagret som CSV. Første linje må ha overskriftene under; «Organisasjon», «Navn på tilbudet», «Beskrivelse» og «Kategori» må være med. Organisasjonene må finnes i katalogen fra før. Enten blir alle radene lagret, eller ingen.",
+  "import.columns": "Overskrifter",
+  "import.encodings":
+    "Filen kan være UTF-8 (med eller uten BOM) eller Windows-1252, slik norsk Excel lagrer den. Skill cellene med semikolon eller komma.",
+  "import.file": "CSV-fil",
+  "import.submit": "Importer",
+  "import.created": "{count} tilbud er importert.",
+  "import.rejected":
+    "{count} av {total} rader har feil. Ingenting er lagret. Rett radene og prøv igjen.",
+  "import.fileRejected": "Filen ble ikke importert. Ingenting er lagret.",
+  "import.line": "Linje",
+  "import.column": "Kolonne",
+  "import.problem": "Feil",
+  "import.rowsCaption": "Rader med feil",
+  "import.wholeRow": "Hele raden",
 } as const;

@@ -1,6 +1,10 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
-import { offeringCategories, offeringStatuses, type OfferingCategory } from "../../db/enums";
+import {
+  offeringCategories,
+  offeringStatuses,
+  type OfferingCategory,
+} from "../../db/offering-enums";
 import { GeneralErrorBoundary } from "../components/error-boundary";
 import { SelectField } from "../components/forms";
 import { requirePermission } from "../features/accounts/session.server";

@@ -14,14 +14,13 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
+import { type ChimeElement, type LifeArea } from "../enums";
 import {
   offeringCategories,
   offeringStatuses,
   organisationKinds,
-  type ChimeElement,
-  type LifeArea,
   type OfferingLanguage,
-} from "../enums";
+} from "../offering-enums";
 import { municipalities, partnerOrganisations, users } from "./accounts";
 import { createdAt } from "./columns";
 

@@ -1,10 +1,10 @@
+import type { LifeArea } from "../../../db/enums";
 import type {
-  LifeArea,
   OfferingCategory,
   OfferingLanguage,
   OfferingStatus,
   OrganisationKind,
-} from "../../../db/enums";
+} from "../../../db/offering-enums";
 import type { ChimeElement } from "../../../db/enums";
 import type { MessageKey } from "../../i18n/nb";
 

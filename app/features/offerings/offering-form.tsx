@@ -1,11 +1,10 @@
 import { Form } from "@remix-run/react";
+import { chimeElements, lifeAreas } from "../../../db/enums";
 import {
-  chimeElements,
-  lifeAreas,
   offeringCategories,
   offeringLanguages,
   offeringStatuses,
-} from "../../../db/enums";
+} from "../../../db/offering-enums";
 import {
   Checkbox,
   CheckboxGroup,

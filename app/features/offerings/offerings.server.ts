@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, lt, ne, sql, type SQL } from "drizzle-orm";
 import { getDatabase, type Database } from "../../../db/client";
-import type { OfferingCategory, OfferingStatus } from "../../../db/enums";
+import type { OfferingCategory, OfferingStatus } from "../../../db/offering-enums";
 import { offerings, organisations, users } from "../../../db/schema";
 import type { SessionUser } from "../accounts/session.server";
 import { notFound } from "../access/access.server";

@@ -1,5 +1,5 @@
 import { Form } from "@remix-run/react";
-import { organisationKinds } from "../../../db/enums";
+import { organisationKinds } from "../../../db/offering-enums";
 import { ErrorSummary, Field, SelectField, type FieldErrors } from "../../components/forms";
 import { FormTokenField, SubmitButton } from "../../components/submit-button";
 import { useT } from "../../i18n";

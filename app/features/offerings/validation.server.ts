@@ -1,18 +1,15 @@
 import { z } from "zod";
+import { chimeElements, lifeAreas, type ChimeElement, type LifeArea } from "../../../db/enums";
 import {
-  chimeElements,
-  lifeAreas,
   offeringCategories,
   offeringLanguages,
   offeringStatuses,
   organisationKinds,
-  type ChimeElement,
-  type LifeArea,
   type OfferingCategory,
   type OfferingLanguage,
   type OfferingStatus,
   type OrganisationKind,
-} from "../../../db/enums";
+} from "../../../db/offering-enums";
 import type { WeeklySlot } from "../../../db/schema/offerings";
 import { validate, type FieldErrors } from "../../utils/forms.server";
 import { isPlausibleDate } from "../../utils/oslo-time";
