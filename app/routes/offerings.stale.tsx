@@ -17,7 +17,7 @@ export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "title.off
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requirePermission(request, context, "offerings.manage");
   if ((await offeringsScope(user)).kind === "none") forbidden();
-  return { offerings: await listStaleOfferings(user) };
+  return { offerings: await listStaleOfferings(user), months: STALE_AFTER_MONTHS };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -36,7 +36,7 @@ const DONE = {
 } as const;
 
 export default function StaleOfferings() {
-  const { offerings } = useLoaderData<typeof loader>();
+  const { offerings, months } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const t = useT();
   const locale = useLocale();
@@ -46,7 +46,7 @@ export default function StaleOfferings() {
         <Link to="/offerings">{t("offering.back")}</Link>
       </p>
       <h1>{t("title.offeringsStale")}</h1>
-      <p>{t("offering.staleIntro", { months: STALE_AFTER_MONTHS })}</p>
+      <p>{t("offering.staleIntro", { months })}</p>
       {result && "done" in result ? (
         <p role="status" className="ds-alert" data-color="success">
           {t(DONE[result.done])}
