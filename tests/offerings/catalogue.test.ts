@@ -181,6 +181,29 @@ describe("changing the catalogue", () => {
     ).toHaveLength(0);
   });
 
+  it("answers a 100 kB field, a missing token and a foreign token with 400, not 500", async () => {
+    const long = await server.post(
+      "/offerings/new",
+      offeringForm(ids.otherOrg!, { description: "x".repeat(100_000) }),
+      cookie.coordinator,
+    );
+    expect(long.status).toBe(400);
+    expect(await long.text()).toContain("Teksten er for lang");
+    const noToken = await server.fetch("/offerings/new", {
+      method: "POST",
+      cookie: cookie.coordinator,
+      headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: server.url },
+      body: new URLSearchParams(offeringForm(ids.otherOrg!)).toString(),
+    });
+    expect(noToken.status).toBe(400);
+    const foreignToken = await server.post(
+      "/offerings/new",
+      { ...offeringForm(ids.otherOrg!), formToken: await server.formToken(cookie.leader!) },
+      cookie.coordinator,
+    );
+    expect(foreignToken.status).toBe(400);
+  });
+
   it("lets a partner user manage only their own organisation's offerings", async () => {
     const own = await server.post(
       "/offerings/new",
@@ -203,6 +226,9 @@ describe("changing the catalogue", () => {
       cookie.volunteer,
     );
     expect(edit.status).toBe(403);
+    const visible = await page(`/offerings/${ids.boccia}`, "volunteer");
+    expect(visible.status).toBe(200);
+    expect(visible.text).not.toContain("Hold tilbudet oppdatert");
     const pause = await server.post(
       `/offerings/${ids.boccia}`,
       { intent: "pause" },
