@@ -3,7 +3,7 @@ import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "../components/error-boundary";
 import { requirePermission } from "../features/accounts/session.server";
 import { forbidden, offeringsScope } from "../features/offerings/access.server";
-import { OfferingTable } from "../features/offerings/offering-table";
+import { categoryLabel, statusLabel } from "../features/offerings/labels";
 import { listStaleOfferings, STALE_AFTER_MONTHS } from "../features/offerings/offerings.server";
 import { postedOfferingId, runStatusAction } from "../features/offerings/status-actions.server";
 import { StatusButtons } from "../features/offerings/status-buttons";
@@ -55,31 +55,31 @@ export default function StaleOfferings() {
       {offerings.length === 0 ? (
         <p>{t("offering.staleNone")}</p>
       ) : (
-        <OfferingTable
-          rows={offerings}
-          caption={t("offering.count", { count: offerings.length })}
-          extra={{
-            heading: t("offering.lastVerified"),
-            cell: (row) => {
-              const full = offerings.find((o) => o.id === row.id)!;
-              return (
-                <>
-                  <p>
-                    {t("offering.verifiedBy", {
-                      when: formatDateTime(locale, full.lastVerifiedAt),
-                      name: full.verifiedBy ?? t("offering.unknownPerson"),
-                    })}
-                  </p>
-                  <StatusButtons
-                    offering={full}
-                    fields={{ offeringId: full.id }}
-                    headingLevel={2}
-                  />
-                </>
-              );
-            },
-          }}
-        />
+        <ul className="person-list" aria-label={t("offering.count", { count: offerings.length })}>
+          {offerings.map((offering) => (
+            <li key={offering.id} className="panel">
+              <h2>
+                <Link to={`/offerings/${offering.id}`}>{offering.title}</Link>
+              </h2>
+              <p>
+                {offering.organisation} · {t(categoryLabel[offering.category])} ·{" "}
+                {t(statusLabel[offering.status])}
+              </p>
+              <p>
+                {t("offering.lastVerified")}:{" "}
+                {t("offering.verifiedBy", {
+                  when: formatDateTime(locale, offering.lastVerifiedAt),
+                  name: offering.verifiedBy ?? t("offering.unknownPerson"),
+                })}
+              </p>
+              <StatusButtons
+                offering={offering}
+                fields={{ offeringId: offering.id }}
+                headingLevel={3}
+              />
+            </li>
+          ))}
+        </ul>
       )}
     </>
   );
