@@ -89,3 +89,13 @@ export type InvitationResponse = (typeof invitationResponses)[number];
 
 export const outboxStatuses = ["pending", "sending", "sent", "failed"] as const;
 export type OutboxStatus = (typeof outboxStatuses)[number];
+
+/** CHIME, the recovery frame that goals, actions and community offerings can be tagged with. */
+export const chimeElements = [
+  "connectedness",
+  "hope_optimism",
+  "identity",
+  "meaning",
+  "empowerment",
+] as const;
+export type ChimeElement = (typeof chimeElements)[number];

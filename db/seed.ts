@@ -3,6 +3,7 @@ import { hashPassword } from "../app/features/accounts/password.server";
 import { invitationTokenHash, linkExpiry } from "../app/features/meetings/invitation-links.server";
 import { personMemberValues } from "../app/features/networks/person-member.server";
 import type { Database } from "./client";
+import { seedDemoOfferings } from "./seed-offerings";
 import {
   consents,
   invitations,
@@ -145,6 +146,11 @@ export async function seedDemoData(db: Database): Promise<{ createdAccounts: num
     createdAccounts++;
   }
   await seedDemoNetwork(db, municipalityId, unitIds.get("Oppfølgingsteam Nord")!);
+  const [coordinator] = await db
+    .select({ id: users.id })
+    .from(users)
+    .where(eq(users.email, "koordinator@fjordvik.test"));
+  await seedDemoOfferings(db, municipalityId, coordinator!.id);
   return { createdAccounts };
 }
 

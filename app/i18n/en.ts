@@ -1,4 +1,5 @@
 import type { MessageKey } from "./nb";
+import { offeringsEn } from "./offerings.en";
 
 export const en: Record<MessageKey, string> = {
   "app.name": "Broen",
@@ -992,4 +993,5 @@ export const en: Record<MessageKey, string> = {
   "reminders.turnedOff": "You will get no more reminders.",
   "reminders.turnedOn": "You will get reminders again.",
   "invitation.progress": "How things are going – note it and see it over time",
+  ...offeringsEn,
 };

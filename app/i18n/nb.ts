@@ -1,4 +1,6 @@
 /* Norsk bokmål: the product's first language. Every UI text has a key here. */
+import { offeringsNb } from "./offerings.nb";
+
 export const nb = {
   "app.name": "Broen",
   "app.tagline": "Samarbeid rundt nettverksmøter og ansvarsgrupper",
@@ -986,6 +988,7 @@ export const nb = {
   "reminders.turnedOff": "Du får ikke flere påminnelser.",
   "reminders.turnedOn": "Du får påminnelser igjen.",
   "invitation.progress": "Hvordan det går – noter og se over tid",
+  ...offeringsNb,
 } as const;
 
 export type MessageKey = keyof typeof nb;

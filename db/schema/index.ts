@@ -16,3 +16,4 @@ export * from "./forms";
 export * from "./minutes";
 export * from "./tasks";
 export * from "./plan";
+export * from "./offerings";

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { DateTime } from "luxon";
 import type { Browser, Page } from "playwright-core";
-import { outbox, planActions } from "../../db/schema";
+import { offerings, outbox, planActions } from "../../db/schema";
 import { nb, type MessageKey } from "../../app/i18n/nb";
 import { invitationToken } from "../../app/features/meetings/invitation-links.server";
 import { DEMO, startTestServer, type TestServer } from "../support/server";
@@ -36,6 +36,7 @@ const DESTRUCTIVE: MessageKey[] = [
   "users.deactivate",
   "feed.revoke",
   "account.logoutAll",
+  "offering.retire",
 ];
 // The digdir brand theme's danger colours (root.tsx) and its accent (the primary button).
 const DANGER_BACKGROUND = "rgb(192, 27, 27)";
@@ -61,10 +62,13 @@ describe.skipIf(!hasChromium)("every page: WCAG 2.1 AA, 320 px, one field height
   let userId = "";
   let messageId = "";
   let activationToken = "";
+  let offeringId = "";
 
   beforeAll(async () => {
     [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
     docs = await demoDocuments(server.database.db);
+    // A seeded offering (db/seed-offerings.ts) for the catalogue's pages.
+    offeringId = (await server.database.db.select({ id: offerings.id }).from(offerings))[0]!.id;
     // A meeting planned through the form, with the NAV partner invited: its e-mail fills the
     // outbox, and its page has the answers table, its edit page the cancel button.
     const date = DateTime.now().setZone("Europe/Oslo").plus({ months: 1 }).toISODate()!;
@@ -194,6 +198,31 @@ describe.skipIf(!hasChromium)("every page: WCAG 2.1 AA, 320 px, one field height
     { name: "new person (leader)", path: () => "/persons/new", as: DEMO.leader },
     { name: "account (leader)", path: () => "/account", as: DEMO.leader, destructive: 1 },
     { name: "offerings (leader)", path: () => "/offerings", as: DEMO.leader },
+    { name: "offering (leader)", path: () => `/offerings/${offeringId}`, as: DEMO.leader },
+    { name: "offerings (coordinator)", path: () => "/offerings", as: DEMO.coordinator },
+    {
+      name: "offering (coordinator)",
+      path: () => `/offerings/${offeringId}`,
+      as: DEMO.coordinator,
+      destructive: 1,
+    },
+    { name: "new offering (coordinator)", path: () => "/offerings/new", as: DEMO.coordinator },
+    { name: "stale offerings (coordinator)", path: () => "/offerings/stale", as: DEMO.coordinator },
+    {
+      name: "organisations (coordinator)",
+      path: () => "/offerings/organisations",
+      as: DEMO.coordinator,
+    },
+    {
+      name: "new organisation (coordinator)",
+      path: () => "/offerings/organisations/new",
+      as: DEMO.coordinator,
+    },
+    {
+      name: "offerings import (coordinator)",
+      path: () => "/offerings/import",
+      as: DEMO.coordinator,
+    },
     { name: "start (coordinator)", path: () => "/", as: DEMO.coordinator },
     { name: "overview (coordinator)", path: () => "/overview", as: DEMO.coordinator },
     { name: "start (partner)", path: () => "/", as: DEMO.nav },

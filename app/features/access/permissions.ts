@@ -17,6 +17,8 @@ export const permissionRoles = {
   "tasks.view": ["leader", "coordinator", "partner"],
   "networks.view": ["leader", "coordinator", "partner"],
   "offerings.view": ["leader", "coordinator", "partner"],
+  /** Change the catalogue: each row checked again (offerings/access.server.ts). */
+  "offerings.manage": ["coordinator", "partner"],
   "overview.view": ["coordinator"],
   /** Register people and build their networks (leaders, and coordinators for their unit). */
   "people.manage": ["leader", "coordinator"],

@@ -62,7 +62,15 @@ export type AuditAction =
   | "reminder.send"
   | "reminder.settings"
   | "tasks.view"
-  | "task.status";
+  | "task.status"
+  | "organisation.create"
+  | "organisation.update"
+  | "offering.create"
+  | "offering.update"
+  | "offering.verify"
+  | "offering.status"
+  | "offering.import"
+  | "offering.export";
 
 export interface AuditActor {
   userId?: string | null;

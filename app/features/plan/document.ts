@@ -1,6 +1,6 @@
 import { generateKeyBetween } from "fractional-indexing";
 import * as Y from "yjs";
-import { lifeAreas, type LifeArea } from "../../../db/enums";
+import { chimeElements, lifeAreas, type ChimeElement, type LifeArea } from "../../../db/enums";
 import {
   DATE,
   date,
@@ -25,14 +25,8 @@ import {
  * contributions are Y.Maps keyed by id with a fractional `order`, as in the agenda (ADR 014).
  */
 
-export const chimeElements = [
-  "connectedness",
-  "hope_optimism",
-  "identity",
-  "meaning",
-  "empowerment",
-] as const;
-export type ChimeElement = (typeof chimeElements)[number];
+// One list for plans and offerings (db/enums.ts); re-exported where plans have always found it.
+export { chimeElements, type ChimeElement };
 export const goalStatuses = ["active", "reached", "paused"] as const;
 export type GoalStatus = (typeof goalStatuses)[number];
 /** An action's status between meetings (issue 12: done, in progress or blocked). */
