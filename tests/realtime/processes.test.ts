@@ -53,17 +53,14 @@ async function newSite(port: number): Promise<Site> {
 }
 
 async function start(site: Site, port: number): Promise<{ base: string; process: Launched }> {
-  const process = launch(
-    {
-      ...site.storage,
-      PORT: String(port),
-      RATE_LIMIT_AUTH_PER_MINUTE: "10000",
-      REALTIME_UNLOAD_GRACE_MS: "100",
-      // Compaction every few rows, so that it runs many times while clients edit.
-      REALTIME_COMPACT_AFTER: "10",
-    },
-    { direct: true },
-  );
+  const process = launch({
+    ...site.storage,
+    PORT: String(port),
+    RATE_LIMIT_AUTH_PER_MINUTE: "10000",
+    REALTIME_UNLOAD_GRACE_MS: "100",
+    // Compaction every few rows, so that it runs many times while clients edit.
+    REALTIME_COMPACT_AFTER: "10",
+  });
   running.push(process);
   const base = `http://127.0.0.1:${port}`;
   await Promise.race([
@@ -266,15 +263,12 @@ describe.runIf(onPostgres)("WEB_CONCURRENCY: several processes behind one port",
   it("serves pages and live documents from two cluster workers, and stops them all on SIGTERM", async () => {
     const port = await freePort();
     const site = await newSite(port);
-    const process = launch(
-      {
-        ...site.storage,
-        PORT: String(port),
-        WEB_CONCURRENCY: "2",
-        RATE_LIMIT_AUTH_PER_MINUTE: "10000",
-      },
-      { direct: true },
-    );
+    const process = launch({
+      ...site.storage,
+      PORT: String(port),
+      WEB_CONCURRENCY: "2",
+      RATE_LIMIT_AUTH_PER_MINUTE: "10000",
+    });
     running.push(process);
     const base = `http://127.0.0.1:${port}`;
     await until(
