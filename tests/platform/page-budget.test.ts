@@ -59,7 +59,8 @@ const PAGE_ALLOWANCE: Record<keyof typeof mainPages, { raw: number; gzip: number
   "/i/$token": { raw: 13, gzip: 6 },
   "/admin/users": { raw: 5, gzip: 3 }, // measured 2.1 / 1.1
   // Issue 12: the plan as text and the loader of the live plan (which loads on demand).
-  "/networks/$networkId/plan": { raw: 10, gzip: 5 }, // measured 7.8 / 3.1
+  // Raised (issue 12): the revision date form and the actions from meetings. Measured 15.7 raw.
+  "/networks/$networkId/plan": { raw: 17, gzip: 7 },
   "/i/$token/plan": { raw: 10, gzip: 5 }, // measured 7.9 / 3.1
   // Issue 12: the task list with a status form per task (SubmitButton). Measured 8.8 / 4.2.
   "/tasks": { raw: 10, gzip: 5 },
