@@ -967,6 +967,8 @@ export const en: Record<MessageKey, string> = {
   "tasks.status.done": "Done",
   "tasks.statusField": "New status",
   "tasks.comment": "Short comment (optional)",
+  "tasks.change": "Update status",
+  "tasks.close": "Close",
   "tasks.save": "Save status",
   "tasks.saved": "The status is saved. The leaders can see it now.",
   "tasks.unchanged": "The status was already like that. Nothing was changed.",

@@ -963,6 +963,8 @@ export const nb = {
   "tasks.status.done": "Ferdig",
   "tasks.statusField": "Ny status",
   "tasks.comment": "Kort kommentar (valgfritt)",
+  "tasks.change": "Oppdater status",
+  "tasks.close": "Lukk",
   "tasks.save": "Lagre status",
   "tasks.saved": "Statusen er lagret. Lederne ser den nå.",
   "tasks.unchanged": "Statusen var allerede slik. Ingenting ble endret.",

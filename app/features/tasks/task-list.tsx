@@ -1,4 +1,4 @@
-import { Form } from "@remix-run/react";
+import { Form, Link, useLocation, useSearchParams } from "@remix-run/react";
 import { SubmitButton } from "../../components/submit-button";
 import { formatDate, formatDateTime, useLocale, useT, type MessageKey } from "../../i18n";
 import { STATUS_CHOICES as CHOICES, statusKey } from "./status-labels";
@@ -30,9 +30,9 @@ export type SavedTask = { actionId: string; notice: MessageKey } | null;
  * My tasks as both pages show them (/tasks and /i/<token>/tasks): those past their due date
  * first under a heading of their own that says so in words (not only by colour), then the
  * other open ones; each with its due date, status, whom it concerns, where it came from (the
- * meeting, or the plan's area and goal) and a small form to set its status with a comment.
- * A task marked done leaves the list, so the page itself then says that it was saved; a task
- * still listed says so in its own form. With no tasks, says what will come here.
+ * meeting, or the plan's area and goal) and a link that opens its status form. The page's own
+ * live region says what was saved (a task marked done has left the list). With no tasks,
+ * says what will come here.
  */
 export function TasksView({
   tasks,
@@ -50,14 +50,14 @@ export function TasksView({
   const gone = saved && !tasks.some((task) => task.actionId === saved.actionId);
   return (
     <>
-      <p role="status" className={gone ? "ds-alert" : undefined} data-color="success">
-        {gone ? t(saved.notice === "tasks.saved" ? "tasks.savedGone" : saved.notice) : ""}
+      <p role="status" className={saved ? "ds-alert" : undefined} data-color="success">
+        {saved ? t(gone && saved.notice === "tasks.saved" ? "tasks.savedGone" : saved.notice) : ""}
       </p>
       {tasks.length === 0 ? <p className="panel">{t("tasks.none")}</p> : null}
       {overdue.length ? (
         <section aria-labelledby="tasks-overdue">
           <h2 id="tasks-overdue">{t("tasks.overdueHeading", { count: overdue.length })}</h2>
-          <TaskList tasks={overdue} saved={saved} ownTasks={ownTasks} />
+          <TaskList tasks={overdue} ownTasks={ownTasks} />
         </section>
       ) : null}
       {other.length ? (
@@ -67,7 +67,7 @@ export function TasksView({
               count: other.length,
             })}
           </h2>
-          <TaskList tasks={other} saved={saved} ownTasks={ownTasks} />
+          <TaskList tasks={other} ownTasks={ownTasks} />
         </section>
       ) : null}
     </>
@@ -75,28 +75,18 @@ export function TasksView({
 }
 
 /**
- * A list of tasks, each with what it came from and a small form to set its status with a
- * comment (posted to the page's own action). `saved` names the task just saved, whose form
- * then says so in a live region; `ownTasks` leaves out whom each concerns (the person's page).
+ * A list of tasks, each with what it came from and an "update status" link (?edit=<actionId>)
+ * that draws its status form in place, for that task only. `ownTasks` leaves out whom each
+ * concerns (the person's page).
  */
-export function TaskList({
-  tasks,
-  saved,
-  ownTasks = false,
-}: {
-  tasks: TaskView[];
-  saved?: SavedTask;
-  ownTasks?: boolean;
-}) {
+export function TaskList({ tasks, ownTasks = false }: { tasks: TaskView[]; ownTasks?: boolean }) {
   const t = useT();
   const locale = useLocale();
-  // The same for every task: looked up once, not once per task.
-  const choices = CHOICES.map((status) => ({ status, label: t(statusKey(status)) }));
-  const labels = {
-    status: t("tasks.statusField"),
-    comment: t("tasks.comment"),
-    save: t("tasks.save"),
-  };
+  // The status form is drawn only for the task being changed (?edit=<actionId>): a list of
+  // many tasks stays light to send and to render (bench:plan's CPU per answer).
+  const [search] = useSearchParams();
+  const editing = search.get("edit");
+  const labels = { change: t("tasks.change") };
   return (
     <ul className="task-list">
       {tasks.map((task) => {
@@ -150,46 +140,78 @@ export function TaskList({
                 </>
               ) : null}
             </dl>
-            <Form method="post" className="inline-form task-form" aria-labelledby={headingId}>
-              <input type="hidden" name="documentName" value={task.documentName} />
-              <input type="hidden" name="actionId" value={task.actionId} />
-              <div className="ds-field">
-                <label className="ds-label" htmlFor={`${headingId}-status`}>
-                  {labels.status}
-                </label>
-                <select
-                  id={`${headingId}-status`}
-                  name="status"
-                  className="ds-input"
-                  defaultValue={task.status}
+            {editing === task.actionId ? (
+              <StatusForm task={task} headingId={headingId} />
+            ) : (
+              <p className="task-change">
+                <Link
+                  to={{
+                    search: `?edit=${encodeURIComponent(task.actionId)}`,
+                    // The form's first field: the app's route announcer focuses what the
+                    // fragment names, and a browser without JavaScript scrolls to it.
+                    hash: `${headingId}-status`,
+                  }}
+                  preventScrollReset
+                  className="ds-link"
                 >
-                  {choices.map(({ status, label }) => (
-                    <option key={status} value={status}>
-                      {label}
-                    </option>
-                  ))}
-                </select>
-              </div>
-              <div className="ds-field">
-                <label className="ds-label" htmlFor={`${headingId}-comment`}>
-                  {labels.comment}
-                </label>
-                <input
-                  id={`${headingId}-comment`}
-                  name="comment"
-                  className="ds-input"
-                  maxLength={500}
-                  defaultValue={task.statusComment ?? ""}
-                />
-              </div>
-              <SubmitButton data-variant="secondary">{labels.save}</SubmitButton>
-              <p role="status" className="muted">
-                {saved?.actionId === task.actionId ? t(saved.notice) : ""}
+                  {labels.change}
+                  <span className="ds-sr-only">: {task.what}</span>
+                </Link>
               </p>
-            </Form>
+            )}
           </li>
         );
       })}
     </ul>
+  );
+}
+
+/**
+ * The form that sets one task's status with a comment, posted to the page's own action at the
+ * same address (so it stays open after saving). Focus moves to its first field when
+ * it opens (the link names it as its fragment); "close" goes back to the list without it.
+ */
+function StatusForm({ task, headingId }: { task: TaskView; headingId: string }) {
+  const t = useT();
+  const { pathname } = useLocation();
+  return (
+    <Form method="post" className="inline-form task-form" aria-labelledby={headingId}>
+      <input type="hidden" name="documentName" value={task.documentName} />
+      <input type="hidden" name="actionId" value={task.actionId} />
+      <div className="ds-field">
+        <label className="ds-label" htmlFor={`${headingId}-status`}>
+          {t("tasks.statusField")}
+        </label>
+        <select
+          id={`${headingId}-status`}
+          name="status"
+          className="ds-input"
+          defaultValue={task.status}
+        >
+          {CHOICES.map((status) => (
+            <option key={status} value={status}>
+              {t(statusKey(status))}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="ds-field">
+        <label className="ds-label" htmlFor={`${headingId}-comment`}>
+          {t("tasks.comment")}
+        </label>
+        <input
+          id={`${headingId}-comment`}
+          name="comment"
+          className="ds-input"
+          maxLength={500}
+          defaultValue={task.statusComment ?? ""}
+        />
+      </div>
+      <SubmitButton data-variant="secondary">{t("tasks.save")}</SubmitButton>
+      <Link to={pathname} preventScrollReset className="ds-link">
+        {t("tasks.close")}
+        <span className="ds-sr-only">: {task.what}</span>
+      </Link>
+    </Form>
   );
 }
