@@ -62,9 +62,10 @@ const PAGE_ALLOWANCE: Record<keyof typeof mainPages, { raw: number; gzip: number
   // Raised (issue 12): the revision date form and the actions from meetings. Measured 15.7 raw.
   "/networks/$networkId/plan": { raw: 17, gzip: 7 },
   "/i/$token/plan": { raw: 10, gzip: 5 }, // measured 7.9 / 3.1
-  // Issue 12: the task list with a status form per task (SubmitButton). Measured 8.8 / 4.2.
-  "/tasks": { raw: 10, gzip: 5 },
-  "/i/$token/tasks": { raw: 11, gzip: 5 }, // measured 9.4 / 4.4
+  // Issue 12: the task list, its "update status" links and the one status form they open
+  // (SubmitButton, error summary). Measured 10.5 and 11.1 kB raw.
+  "/tasks": { raw: 12, gzip: 6 },
+  "/i/$token/tasks": { raw: 12, gzip: 6 },
 };
 
 /** Strings zod v4 keeps in minified code (class names it registers at runtime). */
