@@ -23,6 +23,21 @@ export interface BodyLimits {
 /** No form in Broen needs more than 1 MiB (checked against the declared length in security.ts). */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
+/**
+ * Paths that take a file, and the body (and so the one file field) each may send, in bytes.
+ * The offerings CSV import reads a file of at most 2 MiB (MAX_IMPORT_BYTES in
+ * app/features/offerings/csv.server.ts); 3 MiB lets a slightly larger file reach the page's own
+ * check, which says in words what to do, instead of this layer's plain 413.
+ */
+const UPLOAD_BODY_BYTES: Readonly<Record<string, number>> = {
+  "/offerings/import": 3 * 1024 * 1024,
+};
+
+/** The largest body, in bytes, accepted for a request path: MAX_BODY_BYTES unless it takes a file. */
+export function maxBodyBytes(path: string): number {
+  return UPLOAD_BODY_BYTES[path] ?? MAX_BODY_BYTES;
+}
+
 export const BODY_LIMITS: BodyLimits = {
   // The longest form (a meeting with its member checkboxes) has a few hundred fields.
   maxFields: 1000,
@@ -103,14 +118,19 @@ function refuse(res: Response, status: number, message: string) {
 
 /**
  * Reads the body of any request that declares one (security.ts has already refused bodies
- * without a declared length and bodies over MAX_BODY_BYTES) and puts it in res.locals.body.
+ * without a declared length and bodies over maxBodyBytes) and puts it in res.locals.body.
  */
 export function readBodies(limits: BodyLimits = BODY_LIMITS) {
   return (req: Request, res: Response, next: NextFunction) => {
     const length = Number(req.headers["content-length"] ?? 0);
     if (!(length > 0)) return next();
 
-    const counter = FieldCounter.forContentType(req.headers["content-type"], limits);
+    // A path that takes a file may send that file as one field as large as its body.
+    const maxBody = maxBodyBytes(req.path);
+    const counter = FieldCounter.forContentType(
+      req.headers["content-type"],
+      maxBody > MAX_BODY_BYTES ? { ...limits, maxFieldBytes: maxBody } : limits,
+    );
     const chunks: Buffer[] = [];
     let refused = false;
 

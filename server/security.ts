@@ -4,7 +4,7 @@ import type { Express, NextFunction, Request, Response } from "express";
 import rateLimit from "express-rate-limit";
 import helmet from "helmet";
 import { servedOverHttps, type Env } from "../app/env.server";
-import { MAX_BODY_BYTES } from "./request-body";
+import { maxBodyBytes } from "./request-body";
 
 /** A fresh nonce per response; the same value goes to the CSP header and to <Scripts nonce>. */
 export function cspNonce(_req: Request, res: Response, next: NextFunction) {
@@ -108,7 +108,7 @@ export function refuseHugeBodies(req: Request, res: Response, next: NextFunction
       .send("Lengden mangler. / Length required.");
     return;
   }
-  if (Number(declared ?? 0) > MAX_BODY_BYTES) {
+  if (Number(declared ?? 0) > maxBodyBytes(req.path)) {
     res
       .status(413)
       .set("Connection", "close")
