@@ -274,7 +274,8 @@ async function main() {
   const tasksPage = await partner.get("/tasks");
   if (tasksPage.status !== 200)
     throw new BenchError(`GET /tasks as ${PARTNER}: ${summary(tasksPage)}`);
-  const tasksShown = tasksPage.body.split('name="actionId"').length - 1;
+  // Each task on the list has one "update status" link (?edit=<actionId>).
+  const tasksShown = tasksPage.body.split("?edit=").length - 1;
   const meetingsPage = await partner.get("/meetings");
   if (meetingsPage.status !== 200) {
     throw new BenchError(`GET /meetings as ${PARTNER}: ${summary(meetingsPage)}`);
