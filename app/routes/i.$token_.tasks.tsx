@@ -19,8 +19,8 @@ export const meta: MetaFunction<typeof loader> = (args) => [
   { name: "robots", content: "noindex" },
 ];
 
-export async function loader({ params, context }: LoaderFunctionArgs) {
-  const found = await linkTasksPage(params.token ?? "", context.clientIp);
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const found = await linkTasksPage(params.token ?? "", context.clientIp, request.url);
   if (!found) return data({ found: null }, { status: 404 });
   return { found };
 }
@@ -51,6 +51,7 @@ export default function LinkTasksPage() {
       <ErrorSummary errors={result && !result.ok ? result.errors : undefined} />
       <TasksView
         tasks={found.tasks}
+        paging={found.paging}
         saved={result && result.ok ? result : null}
         ownTasks={found.isPerson}
       />

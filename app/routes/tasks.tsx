@@ -21,7 +21,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function TasksPage() {
-  const { tasks } = useLoaderData<typeof loader>();
+  const { tasks, paging } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const t = useT();
   return (
@@ -29,7 +29,7 @@ export default function TasksPage() {
       <h1>{t("tasks.title")}</h1>
       <p>{t("tasks.intro")}</p>
       <ErrorSummary errors={result && !result.ok ? result.errors : undefined} />
-      <TasksView tasks={tasks} saved={result && result.ok ? result : null} />
+      <TasksView tasks={tasks} paging={paging} saved={result && result.ok ? result : null} />
     </>
   );
 }

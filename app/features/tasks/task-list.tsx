@@ -2,6 +2,7 @@ import { Form, Link, useLocation, useSearchParams } from "@remix-run/react";
 import { SubmitButton } from "../../components/submit-button";
 import { formatDate, formatDateTime, useLocale, useT, type MessageKey } from "../../i18n";
 import { STATUS_CHOICES as CHOICES, statusKey } from "./status-labels";
+import type { TaskPaging } from "./tasks-page.server";
 import type { Task } from "./tasks.server";
 
 /**
@@ -36,10 +37,13 @@ export type SavedTask = { actionId: string; notice: MessageKey } | null;
  */
 export function TasksView({
   tasks,
+  paging,
   saved,
   ownTasks = false,
 }: {
   tasks: TaskView[];
+  /** Where this page is in the whole list: the headings count every open task. */
+  paging: TaskPaging;
   saved?: SavedTask;
   /** The person's own page: every task concerns them, so "concerns" is left out. */
   ownTasks?: boolean;
@@ -56,19 +60,36 @@ export function TasksView({
       {tasks.length === 0 ? <p className="panel">{t("tasks.none")}</p> : null}
       {overdue.length ? (
         <section aria-labelledby="tasks-overdue">
-          <h2 id="tasks-overdue">{t("tasks.overdueHeading", { count: overdue.length })}</h2>
+          <h2 id="tasks-overdue">{t("tasks.overdueHeading", { count: paging.overdue })}</h2>
           <TaskList tasks={overdue} ownTasks={ownTasks} />
         </section>
       ) : null}
       {other.length ? (
         <section aria-labelledby="tasks-other">
           <h2 id="tasks-other">
-            {t(overdue.length ? "tasks.otherHeading" : "tasks.openHeading", {
-              count: other.length,
+            {t(paging.overdue ? "tasks.otherHeading" : "tasks.openHeading", {
+              count: paging.total - paging.overdue,
             })}
           </h2>
           <TaskList tasks={other} ownTasks={ownTasks} />
         </section>
+      ) : null}
+      {paging.pages > 1 ? (
+        <nav aria-label={t("tasks.pages")} className="actions">
+          <p>
+            {t("tasks.pageOf", {
+              from: paging.first + 1,
+              to: paging.first + tasks.length,
+              total: paging.total,
+            })}
+          </p>
+          {paging.page > 1 ? (
+            <Link to={`?page=${paging.page - 1}`}>{t("tasks.previous")}</Link>
+          ) : null}
+          {paging.page < paging.pages ? (
+            <Link to={`?page=${paging.page + 1}`}>{t("tasks.next")}</Link>
+          ) : null}
+        </nav>
       ) : null}
     </>
   );
@@ -86,6 +107,7 @@ export function TaskList({ tasks, ownTasks = false }: { tasks: TaskView[]; ownTa
   // many tasks stays light to send and to render (bench:plan's CPU per answer).
   const [search] = useSearchParams();
   const editing = search.get("edit");
+  const page = search.get("page");
   const labels = { change: t("tasks.change") };
   return (
     <ul className="task-list">
@@ -146,7 +168,7 @@ export function TaskList({ tasks, ownTasks = false }: { tasks: TaskView[]; ownTa
               <p className="task-change">
                 <Link
                   to={{
-                    search: `?edit=${encodeURIComponent(task.actionId)}`,
+                    search: `?${new URLSearchParams({ ...(page ? { page } : {}), edit: task.actionId })}`,
                     // The form's first field: the app's route announcer focuses what the
                     // fragment names, and a browser without JavaScript scrolls to it.
                     hash: `${headingId}-status`,

@@ -29,6 +29,40 @@ async function shown(actor: AuditActor, tasks: Task[], via: "account" | "link") 
   );
 }
 
+/** Tasks on one page of My tasks: as many as the meetings list shows on one of its pages. */
+export const TASKS_PAGE_SIZE = 50;
+
+/** Where a page of My tasks is in the whole list, for its headings and its page links. */
+export interface TaskPaging {
+  /** This page, 1-based, and how many tasks come before it. */
+  page: number;
+  first: number;
+  pages: number;
+  /** Open tasks in all, and how many of them are past their due date. */
+  total: number;
+  overdue: number;
+}
+
+/**
+ * One page of the user's tasks (overdue first, as tasksFor sorts them): `?page=N` in `url`,
+ * 1 when missing or not a whole number from 1, the last page when past the end.
+ */
+function onePage(tasks: Task[], url: string): { shown: Task[]; paging: TaskPaging } {
+  const asked = new URL(url).searchParams.get("page") ?? "";
+  const pages = Math.max(1, Math.ceil(tasks.length / TASKS_PAGE_SIZE));
+  const page = Math.min(/^[1-9]\d{0,5}$/.test(asked) ? Number(asked) : 1, pages);
+  return {
+    shown: tasks.slice((page - 1) * TASKS_PAGE_SIZE, page * TASKS_PAGE_SIZE),
+    paging: {
+      page,
+      first: (page - 1) * TASKS_PAGE_SIZE,
+      pages,
+      total: tasks.length,
+      overdue: tasks.filter((task) => task.overdue).length,
+    },
+  };
+}
+
 /** What the list shows of a task: the rest stays on the server (it is sent with every page). */
 function taskView(task: Task): TaskView {
   return {
@@ -46,12 +80,15 @@ function taskView(task: Task): TaskView {
   };
 }
 
-/** The `/tasks` loader: the user's open tasks. Redirects to login; 403 without the role. */
+/**
+ * The `/tasks` loader: one page of the user's open tasks (TASKS_PAGE_SIZE, `?page=N`).
+ * Redirects to login; 403 without the role.
+ */
 export async function myTasksPage(request: Request, context: AppLoadContext) {
   const user = await requirePermission(request, context, "tasks.view");
-  const tasks = await tasksFor({ kind: "user", user });
+  const { shown: tasks, paging } = onePage(await tasksFor({ kind: "user", user }), request.url);
   await shown(auditActor(user, context), tasks, "account");
-  return { tasks: tasks.map(taskView) };
+  return { tasks: tasks.map(taskView), paging };
 }
 
 async function saveStatus(asker: TaskAsker, actor: AuditActor, by: string, form: FormData) {
@@ -77,11 +114,17 @@ export async function saveMyTaskStatus(request: Request, context: AppLoadContext
   return saveStatus({ kind: "user", user }, auditActor(user, context), `user:${user.id}`, form);
 }
 
-/** The link holder's tasks, or null when the link does not work (the page's 404). */
-export async function linkTasksPage(token: string, ip: string) {
+/**
+ * One page of the link holder's tasks (`url` as for /tasks), or null when the link does not
+ * work (the page's 404).
+ */
+export async function linkTasksPage(token: string, ip: string, url: string) {
   const invitation = await invitationByToken(token);
   if (!invitation) return null;
-  const tasks = await tasksFor({ kind: "member", memberId: invitation.member.id });
+  const { shown: tasks, paging } = onePage(
+    await tasksFor({ kind: "member", memberId: invitation.member.id }),
+    url,
+  );
   await shown(
     { label: invitationActorLabel(invitation), municipalityId: invitation.municipalityId, ip },
     tasks,
@@ -90,6 +133,7 @@ export async function linkTasksPage(token: string, ip: string) {
   // The person's own tasks all concern them: the page need not say whom each is for.
   return {
     tasks: tasks.map(taskView),
+    paging,
     invitationHref: `/i/${token}`,
     isPerson: invitation.member.isPerson,
   };
