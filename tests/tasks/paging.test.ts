@@ -73,7 +73,7 @@ describe("My tasks in pages", () => {
     expect(first).toContain(`Andre åpne oppgaver (${COUNT - OVERDUE})`);
     expect(first.indexOf("Forfalt")).toBeLessThan(first.indexOf("Oppgave 00"));
     expect(first).toContain(`Oppgave 1–${TASKS_PAGE_SIZE} av ${COUNT}`);
-    expect(first).toContain('href="/tasks?page=2"');
+    expect(first).toContain(`href="?page=2"`);
     expect(first).not.toContain("Forrige side");
     // Logged for what the page showed: one person, this page's tasks.
     const [logged] = await server.database.db
@@ -88,10 +88,10 @@ describe("My tasks in pages", () => {
     expect(tasksOn(second)).toBe(COUNT - TASKS_PAGE_SIZE);
     expect(second).not.toContain("Forfalt");
     expect(second).toContain(`Oppgave ${TASKS_PAGE_SIZE + 1}–${COUNT} av ${COUNT}`);
-    expect(second).toContain('href="/tasks?page=1"');
+    expect(second).toContain(`href="?page=1"`);
     expect(second).not.toContain("Neste side");
     // The "update status" link keeps the page.
-    expect(second).toMatch(/href="\/tasks\?page=2&amp;edit=/);
+    expect(second).toMatch(/href="\?page=2&amp;edit=/);
   });
 
   it("answers a page past the end or not a number with a page that exists", async () => {

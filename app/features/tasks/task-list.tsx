@@ -1,4 +1,4 @@
-import { Form, Link, useLocation, useSearchParams } from "@remix-run/react";
+import { Form, useLocation, useSearchParams } from "@remix-run/react";
 import { SubmitButton } from "../../components/submit-button";
 import { formatDate, formatDateTime, useLocale, useT, type MessageKey } from "../../i18n";
 import { STATUS_CHOICES as CHOICES, statusKey } from "./status-labels";
@@ -83,11 +83,9 @@ export function TasksView({
               total: paging.total,
             })}
           </p>
-          {paging.page > 1 ? (
-            <Link to={`?page=${paging.page - 1}`}>{t("tasks.previous")}</Link>
-          ) : null}
+          {paging.page > 1 ? <a href={`?page=${paging.page - 1}`}>{t("tasks.previous")}</a> : null}
           {paging.page < paging.pages ? (
-            <Link to={`?page=${paging.page + 1}`}>{t("tasks.next")}</Link>
+            <a href={`?page=${paging.page + 1}`}>{t("tasks.next")}</a>
           ) : null}
         </nav>
       ) : null}
@@ -166,19 +164,18 @@ export function TaskList({ tasks, ownTasks = false }: { tasks: TaskView[]; ownTa
               <StatusForm task={task} headingId={headingId} />
             ) : (
               <p className="task-change">
-                <Link
-                  to={{
-                    search: `?${new URLSearchParams({ ...(page ? { page } : {}), edit: task.actionId })}`,
-                    // The form's first field: the app's route announcer focuses what the
-                    // fragment names, and a browser without JavaScript scrolls to it.
-                    hash: `${headingId}-status`,
-                  }}
-                  preventScrollReset
+                {/* A plain link, as in the meetings list: the page's delegated click handler
+                    navigates (root.tsx, useFollowLinks); a <Link> per task costs the server
+                    its route resolving 50 times a page. The fragment names the form's first
+                    field: the route announcer focuses it, a browser without JavaScript scrolls
+                    to it. */}
+                <a
+                  href={`?${new URLSearchParams({ ...(page ? { page } : {}), edit: task.actionId })}#${headingId}-status`}
                   className="ds-link"
                 >
                   {labels.change}
                   <span className="ds-sr-only">: {task.what}</span>
-                </Link>
+                </a>
               </p>
             )}
           </li>
@@ -196,6 +193,7 @@ export function TaskList({ tasks, ownTasks = false }: { tasks: TaskView[]; ownTa
 function StatusForm({ task, headingId }: { task: TaskView; headingId: string }) {
   const t = useT();
   const { pathname } = useLocation();
+  const page = useSearchParams()[0].get("page");
   return (
     <Form method="post" className="inline-form task-form" aria-labelledby={headingId}>
       <input type="hidden" name="documentName" value={task.documentName} />
@@ -230,10 +228,10 @@ function StatusForm({ task, headingId }: { task: TaskView; headingId: string }) 
         />
       </div>
       <SubmitButton data-variant="secondary">{t("tasks.save")}</SubmitButton>
-      <Link to={pathname} preventScrollReset className="ds-link">
+      <a href={pathname + (page ? `?page=${page}` : "")} className="ds-link">
         {t("tasks.close")}
         <span className="ds-sr-only">: {task.what}</span>
-      </Link>
+      </a>
     </Form>
   );
 }
