@@ -62,6 +62,7 @@ import {
 import {
   BenchError,
   cleanUpOnExit,
+  runBench,
   freePort,
   killChildren,
   runScript,
@@ -541,15 +542,4 @@ cleanUpOnExit("bench:calendar", {
   cleanUp,
 });
 
-try {
-  await main();
-} catch (error) {
-  await cleanUp();
-  const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`bench:calendar failed: ${message}\n`);
-  if (!(error instanceof BenchError) && error instanceof Error && error.stack) {
-    process.stderr.write(`${error.stack}\n`);
-  }
-  process.exitCode = 1;
-}
-await cleanUp();
+await runBench("bench:calendar", main, cleanUp);

@@ -66,6 +66,7 @@ import {
 import {
   BenchError,
   cleanUpOnExit,
+  reportBenchFailure,
   freePort,
   killChildren,
   runScript,
@@ -376,12 +377,7 @@ main()
   .then(
     () => process.exit(0),
     (error: unknown) => {
-      process.stderr.write(
-        `bench:collab failed: ${error instanceof BenchError ? error.message : String(error)}\n`,
-      );
-      if (!(error instanceof BenchError) && error instanceof Error && error.stack) {
-        process.stderr.write(`${error.stack}\n`);
-      }
+      reportBenchFailure("bench:collab", error);
       void cleanUp().finally(() => process.exit(1));
     },
   );

@@ -45,6 +45,7 @@ import { ACTIONS_PER_GOAL, GOALS_PER_AREA, insertPlans } from "./lib/plan-data";
 import {
   BenchError,
   cleanUpOnExit,
+  runBench,
   freePort,
   killChildren,
   runScript,
@@ -444,15 +445,4 @@ cleanUpOnExit("bench:plan", {
   cleanUp,
 });
 
-try {
-  await main();
-} catch (error) {
-  await cleanUp();
-  const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`bench:plan failed: ${message}\n`);
-  if (!(error instanceof BenchError) && error instanceof Error && error.stack) {
-    process.stderr.write(`${error.stack}\n`);
-  }
-  process.exitCode = 1;
-}
-await cleanUp();
+await runBench("bench:plan", main, cleanUp);

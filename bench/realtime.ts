@@ -67,6 +67,7 @@ import { BroenClient } from "./lib/broen-client";
 import {
   BenchError,
   cleanUpOnExit,
+  reportBenchFailure,
   freePort,
   killChildren,
   runScript,
@@ -446,12 +447,7 @@ main()
   .then(
     () => process.exit(0),
     (error: unknown) => {
-      process.stderr.write(
-        `bench:realtime failed: ${error instanceof BenchError ? error.message : String(error)}\n`,
-      );
-      if (!(error instanceof BenchError) && error instanceof Error && error.stack) {
-        process.stderr.write(`${error.stack}\n`);
-      }
+      reportBenchFailure("bench:realtime", error);
       void cleanUp().finally(() => process.exit(1));
     },
   );

@@ -20,6 +20,7 @@ import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
+import { BenchError, reportBenchFailure } from "./lib/processes";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const TSX = path.join(root, "node_modules/.bin/tsx");
@@ -42,8 +43,6 @@ interface StartResult {
   exitCode: number | null;
   exitSignal: NodeJS.Signals | null;
 }
-
-class BenchError extends Error {}
 
 function positiveInt(value: string | undefined, fallback: number): number {
   const parsed = Number(value);
@@ -351,10 +350,6 @@ try {
   cleanUp();
 } catch (error) {
   cleanUp();
-  const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`bench:startup failed: ${message}\n`);
-  if (!(error instanceof BenchError) && error instanceof Error && error.stack) {
-    process.stderr.write(`${error.stack}\n`);
-  }
+  reportBenchFailure("bench:startup", error);
   process.exitCode = 1;
 }

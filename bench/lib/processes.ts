@@ -291,3 +291,34 @@ export function cleanUpOnExit(
     });
   }
 }
+
+/**
+ * Writes why bench `name` failed to stderr: the message, and the stack too when the error is
+ * not a BenchError (which already says what went wrong in words).
+ */
+export function reportBenchFailure(name: string, error: unknown): void {
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`${name} failed: ${message}\n`);
+  if (!(error instanceof BenchError) && error instanceof Error && error.stack) {
+    process.stderr.write(`${error.stack}\n`);
+  }
+}
+
+/**
+ * Runs a bench's `main`, then `cleanUp` (also after a failure, which is reported and sets
+ * exit code 1). Signals and exit are cleanUpOnExit's.
+ */
+export async function runBench(
+  name: string,
+  main: () => Promise<void>,
+  cleanUp: () => Promise<void>,
+): Promise<void> {
+  try {
+    await main();
+  } catch (error) {
+    await cleanUp();
+    reportBenchFailure(name, error);
+    process.exitCode = 1;
+  }
+  await cleanUp();
+}
