@@ -133,11 +133,20 @@ describe("replacing known rows by a live document's state", () => {
 class ManualClock implements WriterClock {
   private time = 0;
   private sleepers: { at: number; wake: () => void }[] = [];
+  /**
+   * Statements running on the real database. Time stands still until they answer, so a slow
+   * database (a busy machine) never lets the test's clock run past the writer.
+   */
+  readonly running = new Set<Promise<unknown>>();
   now = () => this.time;
   sleep = (ms: number) =>
     new Promise<void>((wake) => this.sleepers.push({ at: this.time + ms, wake }));
   /** Moves time on by `ms`, waking each sleeper at its time and letting it run. */
   async advance(ms: number): Promise<void> {
+    while (this.running.size > 0) {
+      await Promise.allSettled([...this.running]);
+      await settle();
+    }
     const target = this.time + ms;
     for (;;) {
       this.sleepers.sort((a, b) => a.at - b.at);
@@ -178,7 +187,10 @@ function gatedDatabase(clock: ManualClock, statements: Statement[]): Database {
       const released = new Promise<void>((resolve) => (release = resolve));
       statements.push({ startedAt: clock.now(), names: params[0] as string[], release });
       await released;
-      return run.call(client, text, params);
+      const answer = run.call(client, text, params);
+      clock.running.add(answer);
+      void answer.catch(() => {}).finally(() => clock.running.delete(answer));
+      return answer;
     },
   };
   return new Proxy(database.db, {
