@@ -901,6 +901,8 @@ export const en: Record<MessageKey, string> = {
   "planHistory.due": "due {date}",
   "planHistory.noDate": "no due date",
   "planHistory.crisisChanged": "The crisis plan has changed since the meeting before.",
+  "title.progress": "How things are going",
+  "progress.backToPlan": "Back to the plan",
   "title.progressLink": "How things are going",
   "progress.title": "How things are going",
   "progress.intro":

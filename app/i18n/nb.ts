@@ -898,6 +898,8 @@ export const nb = {
   "planHistory.due": "frist {date}",
   "planHistory.noDate": "ingen frist",
   "planHistory.crisisChanged": "Kriseplanen er endret siden forrige møte.",
+  "title.progress": "Hvordan det går",
+  "progress.backToPlan": "Tilbake til planen",
   "title.progressLink": "Hvordan det går",
   "progress.title": "Hvordan det går",
   "progress.intro":

@@ -187,6 +187,11 @@ describe.skipIf(!hasChromium)("every page: WCAG 2.1 AA, 320 px, one field height
       path: () => `/networks/${docs.networkId}/plan/history`,
       as: DEMO.leader,
     },
+    {
+      name: "progress (leader)",
+      path: () => `/networks/${docs.networkId}/progress`,
+      as: DEMO.leader,
+    },
     { name: "person (leader)", path: () => `/persons/${docs.personId}`, as: DEMO.leader },
     { name: "plan (leader)", path: () => `/networks/${docs.networkId}/plan`, as: DEMO.leader },
     {

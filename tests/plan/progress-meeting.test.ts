@@ -24,7 +24,7 @@ afterAll(async () => {
   await server?.close();
 });
 
-const pagePath = () => `/networks/${docs.networkId}/plan/history`;
+const pagePath = () => `/networks/${docs.networkId}/progress`;
 const notes = () =>
   server.database.db
     .select()

@@ -51,7 +51,7 @@ afterAll(async () => {
   await server?.close();
 });
 
-const pagePath = () => `/networks/${docs.networkId}/plan/history`;
+const pagePath = () => `/networks/${docs.networkId}/progress`;
 const linkPath = () => `/i/${personToken}/progress`;
 const notes = () =>
   server.database.db
@@ -107,6 +107,23 @@ describe("a leader notes it with the person", () => {
     expect(html).toContain("<table");
     expect(html).toContain(HOUSING_WORDS);
     expect(html).toContain("Ganske bra");
+  });
+
+  it("has a page of its own: the plan links to it, the plan's history holds no progress form", async () => {
+    const plan = await (
+      await server.fetch(`/networks/${docs.networkId}/plan`, { cookie: cookie.leader })
+    ).text();
+    expect(plan).toContain(`href="/networks/${docs.networkId}/progress"`);
+    const history = await (
+      await server.fetch(`/networks/${docs.networkId}/plan/history`, { cookie: cookie.leader })
+    ).text();
+    expect(history).not.toContain('name="scale"');
+    const post = await server.post(
+      `/networks/${docs.networkId}/plan/history`,
+      { area: "housing", scale: "3" },
+      cookie.leader,
+    );
+    expect(post.status).toBe(405);
   });
 });
 
