@@ -2,6 +2,9 @@ import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { consents, planActions } from "../../db/schema";
 import { addAction, addItem } from "../../app/features/agenda/document";
+import { addPlanAction, chooseAreas } from "../../app/features/plan/document";
+import { planDocumentName } from "../../app/features/documents/registry.server";
+import { pdfText } from "../support/pdf-text";
 import { DEMO, startTestServer, type TestServer } from "../support/server";
 import {
   connectClient,
@@ -25,6 +28,8 @@ const cookie: Record<string, string> = {};
 const clients: Client[] = [];
 const ACTION = "Møtetiltak-søke-kurs-5e1a";
 const COMMENT = "Søknaden er sendt-9b2";
+const PLAN_ACTION = "Plantiltak-cv-7c3";
+const PLAN_COMMENT = "CV-en er nesten ferdig-4d8";
 let personToken = "";
 
 beforeAll(async () => {
@@ -62,6 +67,33 @@ beforeAll(async () => {
     cookie.nav,
   );
   expect(response.status).toBe(200);
+  // A plan action of NAV's in the work area, with a status note set between meetings.
+  const overview = connectClient(server.url, docs.plan, { cookie: cookie.leader });
+  clients.push(overview);
+  await overview.synced();
+  chooseAreas(overview.doc, ["work_activity"]);
+  const workDoc = planDocumentName(docs.networkId, "work_activity");
+  const work = connectClient(server.url, workDoc, { cookie: cookie.leader });
+  clients.push(work);
+  await work.synced();
+  const planActionId = addPlanAction(work.doc, {
+    what: PLAN_ACTION,
+    responsible: `member:${docs.navMemberId}`,
+    due: null,
+    goalId: null,
+    by: null,
+  });
+  await until(
+    async () =>
+      (
+        await server.database.db
+          .select()
+          .from(planActions)
+          .where(and(eq(planActions.documentName, workDoc), eq(planActions.actionId, planActionId)))
+      )[0],
+    "the projection of the plan action",
+    10_000,
+  );
   // NAV may see the plan's work and economy parts, and the meeting's agenda.
   const leaderId = await server.userId(DEMO.leader);
   await server.database.db.insert(consents).values([
@@ -81,6 +113,12 @@ beforeAll(async () => {
       recordedByUserId: leaderId,
     },
   ]);
+  const planStatus = await server.post(
+    "/tasks",
+    { documentName: workDoc, actionId: planActionId, status: "blocked", comment: PLAN_COMMENT },
+    cookie.nav,
+  );
+  expect(planStatus.status).toBe(200);
 });
 
 afterAll(async () => {
@@ -106,7 +144,26 @@ describe("meeting actions on the plan page", () => {
     expect(html.replace(/<script[\s\S]*?<\/script>/g, "")).not.toContain("2027-01-20");
   });
 
-  it("the person sees it through their link, without a link to a page they have no access to", async () => {
+  it("the print page and the PDF hold it, and the plan actions' status notes, as the page does", async () => {
+    const print = await (
+      await server.fetch(`/networks/${docs.networkId}/plan/print`, { cookie: cookie.leader })
+    ).text();
+    for (const text of ["Tiltak fra møtene", ACTION, COMMENT, PLAN_ACTION, PLAN_COMMENT])
+      expect(print).toContain(text);
+    const response = await server.fetch(`/networks/${docs.networkId}/plan.pdf`, {
+      cookie: cookie.leader,
+    });
+    expect(response.headers.get("content-type")).toBe("application/pdf");
+    const pdf = pdfText(Buffer.from(await response.arrayBuffer()));
+    for (const text of ["Tiltak fra møtene", ACTION, COMMENT, PLAN_ACTION, PLAN_COMMENT])
+      expect(pdf).toContain(text);
+    // The person's own print page, too.
+    const own = await (await server.fetch(`/i/${personToken}/plan/print`)).text();
+    expect(own).toContain(ACTION);
+    expect(own).toContain(PLAN_COMMENT);
+  });
+
+    it("the person sees it through their link, without a link to a page they have no access to", async () => {
     const html = await (await server.fetch(`/i/${personToken}/plan`)).text();
     expect(html).toContain(ACTION);
     expect(html).not.toContain(`href="/meetings/${docs.meetingId}"`);

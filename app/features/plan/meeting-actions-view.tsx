@@ -1,4 +1,4 @@
-import { formatDate, formatDateTime, useLocale, useT } from "../../i18n";
+import { formatDate, formatDateTime, useLocale, useT, type Translate } from "../../i18n";
 import type { Ref } from "../documents/shapes";
 import type { LifeArea } from "../../../db/enums";
 import type { MeetingActionView } from "./meeting-actions.server";
@@ -13,6 +13,31 @@ import type { PlanSnapshot } from "./plan-page.server";
 
 type Group = { key: string; title: string; actions: MeetingActionView[] };
 
+/**
+ * `actions` grouped under the goal they serve (titled "<area>: <the goal in the person's words>")
+ * or under "from the meetings", in the order they come; the page and the PDF share it.
+ */
+export function groupMeetingActions(
+  actions: MeetingActionView[],
+  snapshot: PlanSnapshot,
+  t: Translate,
+): Group[] {
+  const goals = new Map<string, { area: LifeArea; words: string }>();
+  for (const { area, plan } of snapshot.areas) {
+    for (const goal of plan?.goals ?? []) goals.set(goal.id, { area, words: goal.inMyWords });
+  }
+  const groups = new Map<string, Group>();
+  for (const action of actions) {
+    const goal = action.goalId ? goals.get(action.goalId) : undefined;
+    const key = goal ? `goal:${action.goalId}` : "meetings";
+    const title = goal ? `${t(`planPart.${goal.area}`)}: ${goal.words}` : t("plan.fromMeetings");
+    const group = groups.get(key) ?? { key, title, actions: [] };
+    group.actions.push(action);
+    groups.set(key, group);
+  }
+  return [...groups.values()];
+}
+
 /** The section, or nothing when there are no meeting actions the reader may see. */
 export function MeetingActions(props: {
   actions: MeetingActionView[];
@@ -23,24 +48,12 @@ export function MeetingActions(props: {
   const t = useT();
   const locale = useLocale();
   if (props.actions.length === 0) return null;
-  const goals = new Map<string, { area: LifeArea; words: string }>();
-  for (const { area, plan } of props.snapshot.areas) {
-    for (const goal of plan?.goals ?? []) goals.set(goal.id, { area, words: goal.inMyWords });
-  }
-  const groups = new Map<string, Group>();
-  for (const action of props.actions) {
-    const goal = action.goalId ? goals.get(action.goalId) : undefined;
-    const key = goal ? `goal:${action.goalId}` : "meetings";
-    const title = goal ? `${t(`planPart.${goal.area}`)}: ${goal.words}` : t("plan.fromMeetings");
-    const group = groups.get(key) ?? { key, title, actions: [] };
-    group.actions.push(action);
-    groups.set(key, group);
-  }
+  const groups = groupMeetingActions(props.actions, props.snapshot, t);
   return (
     <section className="plan-part" aria-labelledby="plan-meeting-actions-title">
       <h2 id="plan-meeting-actions-title">{t("plan.meetingActions")}</h2>
       <p className="muted">{t("plan.meetingActionsIntro")}</p>
-      {[...groups.values()].map((group) => (
+      {groups.map((group) => (
         <div key={group.key}>
           <h3>{group.title}</h3>
           <ul className="plan-meeting-actions">
@@ -79,7 +92,8 @@ export function MeetingActions(props: {
   );
 }
 
-function statusText(t: ReturnType<typeof useT>, status: string): string {
+/** An action's status in words ("" for a value the projection should never hold). */
+export function statusText(t: Translate, status: string): string {
   switch (status) {
     case "open":
     case "in_progress":

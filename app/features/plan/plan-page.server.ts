@@ -16,8 +16,10 @@ import { planDocumentName, planPermissions } from "../documents/registry.server"
 import { PERSON_REF, type Ref } from "../documents/shapes";
 import { documentStateNow } from "../documents/state.server";
 import { personFirstName } from "../networks/person-member.server";
+import { readStatusNote, type StatusNoteView } from "../tasks/status-note";
 import { meetingActionsFor, type MeetingActionView } from "./meeting-actions.server";
 import {
+  PLAN_PARTS,
   readAreaPlan,
   readCrisisPlan,
   readOverview,
@@ -42,8 +44,11 @@ export interface PlanPerson {
 /** The plan as it is now, as far as the asker may see it. */
 export interface PlanSnapshot {
   overview: PlanOverview;
-  /** The areas the person chose, in order; `plan` null: a part the asker may not see. */
-  areas: { area: LifeArea; plan: AreaPlan | null }[];
+  /**
+   * The areas the person chose, in order; `plan` null: a part the asker may not see.
+   * `statusNotes`: the status note of each action that has one, by action id.
+   */
+  areas: { area: LifeArea; plan: AreaPlan | null; statusNotes: Record<string, StatusNoteView> }[];
   /** null: the asker may not see the crisis plan. */
   crisis: CrisisPlan | null;
 }
@@ -131,6 +136,18 @@ async function readDocument<T>(name: string, read: (doc: Y.Doc) => T): Promise<T
   }
 }
 
+/** One area's plan and its actions' status notes (written between meetings, tasks/status). */
+function readArea(doc: Y.Doc): { plan: AreaPlan; statusNotes: Record<string, StatusNoteView> } {
+  const plan = readAreaPlan(doc).plan;
+  const maps = doc.getMap(PLAN_PARTS.actions);
+  const statusNotes: Record<string, StatusNoteView> = {};
+  for (const action of plan.actions) {
+    const note = readStatusNote(maps.get(action.id), action.status);
+    if (note) statusNotes[action.id] = note;
+  }
+  return { plan, statusNotes };
+}
+
 /**
  * The plan of `networkId` now, reading only the overview and the parts in `visible` (the
  * caller has checked that the asker may see the overview). Wrong shapes are left out.
@@ -144,12 +161,11 @@ export async function planSnapshot(
     (doc) => readOverview(doc).overview,
   );
   const areas = await Promise.all(
-    overview.areas.map(async (area) => ({
-      area,
-      plan: visible.has(area)
-        ? await readDocument(planDocumentName(networkId, area), (doc) => readAreaPlan(doc).plan)
-        : null,
-    })),
+    overview.areas.map(async (area) =>
+      visible.has(area)
+        ? { area, ...(await readDocument(planDocumentName(networkId, area), readArea)) }
+        : { area, plan: null, statusNotes: {} },
+    ),
   );
   const crisis = visible.has("crisis_plan")
     ? await readDocument(

@@ -1,6 +1,8 @@
-import { formatDate, translator, type Locale } from "../../i18n";
+import { formatDate, formatDateTime, translator, type Locale } from "../../i18n";
 import { openTaggedPdf, pdfDownload } from "../../utils/tagged-pdf.server";
 import type { Ref } from "../documents/shapes";
+import type { StatusNoteView } from "../tasks/status-note";
+import { groupMeetingActions, statusText } from "./meeting-actions-view";
 import type { PlanPageData } from "./plan-page.server";
 
 /*
@@ -22,6 +24,14 @@ export function planPdf(data: PlanPageData, locale: Locale): Promise<Buffer> {
   const names = new Map(data.people.map((p) => [p.ref, p.name]));
   const nameOf = (ref: Ref | null) => (ref ? (names.get(ref) ?? "?") : t("plan.nobody"));
   const day = (value: string | null) => (value ? formatDate(locale, value) : t("plan.noDate"));
+  // As StatusNoteText on the page: who set the status, when, and their comment.
+  const noteText = (note: StatusNoteView | undefined) => {
+    if (!note) return null;
+    const who = note.by ? nameOf(note.by) : t("agenda.someone");
+    const when = note.at ? formatDateTime(locale, new Date(note.at)) : "";
+    const head = t(note.comment ? "tasks.noteWithComment" : "tasks.noteWithout", { who, when });
+    return note.comment ? `${head} «${note.comment}»` : head;
+  };
 
   const { overview, areas, crisis } = snapshot;
   heading(1, `${title}: ${data.personName}`);
@@ -39,7 +49,7 @@ export function planPdf(data: PlanPageData, locale: Locale): Promise<Buffer> {
   if (overview.contributions.length === 0) paragraph(t("plan.noContributions"));
   list(overview.contributions.map((c) => `${nameOf(c.who)}: ${c.text}`));
 
-  for (const { area, plan } of areas) {
+  for (const { area, plan, statusNotes } of areas) {
     heading(2, t(`planPart.${area}`));
     if (!plan) {
       paragraph(t("plan.hiddenPart"));
@@ -66,11 +76,34 @@ export function planPdf(data: PlanPageData, locale: Locale): Promise<Buffer> {
           `${t("plan.responsible")}: ${nameOf(a.responsible)}`,
           a.due ? `${t("plan.due")}: ${day(a.due)}` : null,
           t(`plan.actionStatus.${a.status}`),
+          noteText(statusNotes[a.id]),
         ]
           .filter(Boolean)
           .join(" – "),
       ),
     );
+  }
+
+  if (data.meetingActions.length > 0) {
+    heading(2, t("plan.meetingActions"));
+    paragraph(t("plan.meetingActionsIntro"));
+    for (const group of groupMeetingActions(data.meetingActions, snapshot, t)) {
+      heading(3, group.title);
+      list(
+        group.actions.map((a) =>
+          [
+            a.what,
+            `${t("plan.responsible")}: ${nameOf(a.responsible)}`,
+            a.due ? `${t("plan.due")}: ${day(a.due)}` : null,
+            statusText(t, a.status),
+            a.statusComment ? t("tasks.lastComment", { comment: a.statusComment }) : null,
+            t("plan.fromMeeting", { when: formatDateTime(locale, a.meetingStartsAt) }),
+          ]
+            .filter(Boolean)
+            .join(" – "),
+        ),
+      );
+    }
   }
 
   heading(2, t("planPart.crisis_plan"));

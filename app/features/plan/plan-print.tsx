@@ -1,11 +1,13 @@
 import { useT } from "../../i18n";
 import type { PlanPageData } from "./plan-page.server";
-import { PlanReadView } from "./plan-view";
+import { MeetingActions } from "./meeting-actions-view";
+import { PlanReadView, useNameOf } from "./plan-view";
 
 /** The print page's body: the plan as text (only what the reader may see), no scripts needed. */
 export function PlanPrint(props: { data: PlanPageData; backHref: string; pdfHref: string }) {
   const t = useT();
   const { data } = props;
+  const nameOf = useNameOf(data.people);
   return (
     <article className="plan-print">
       <p className="actions no-print">
@@ -14,7 +16,19 @@ export function PlanPrint(props: { data: PlanPageData; backHref: string; pdfHref
       </p>
       <h1>{t("plan.titleFor", { name: data.personName })}</h1>
       {data.snapshot ? (
-        <PlanReadView snapshot={data.snapshot} people={data.people} revisionOn={data.revisionOn} />
+        <>
+          <PlanReadView
+            snapshot={data.snapshot}
+            people={data.people}
+            revisionOn={data.revisionOn}
+          />
+          <MeetingActions
+            actions={data.meetingActions}
+            snapshot={data.snapshot}
+            nameOf={nameOf}
+            meetingLinks={false}
+          />
+        </>
       ) : null}
     </article>
   );

@@ -2,6 +2,7 @@ import { formatDate, useLocale, useT } from "../../i18n";
 import type { Ref } from "../documents/shapes";
 import type { ReactNode } from "react";
 import type { AreaPlan, CrisisPlan, PlanAction, PlanOverview } from "./document";
+import { StatusNoteText } from "../tasks/status-note";
 import type { PlanPerson, PlanSnapshot } from "./plan-page.server";
 
 /*
@@ -201,11 +202,17 @@ export function PlanReadView(props: {
         <h2 id="plan-overview-title">{t("plan.overview")}</h2>
         <OverviewReadView overview={overview} revisionOn={props.revisionOn} nameOf={nameOf} />
       </section>
-      {areas.map(({ area, plan }) =>
+      {areas.map(({ area, plan, statusNotes }) =>
         plan ? (
           <section key={area} className="plan-part" aria-labelledby={`plan-${area}-title`}>
             <h2 id={`plan-${area}-title`}>{t(`planPart.${area}`)}</h2>
-            <AreaReadView plan={plan} nameOf={nameOf} />
+            <AreaReadView
+              plan={plan}
+              nameOf={nameOf}
+              afterAction={(action) => (
+                <StatusNoteText note={statusNotes[action.id] ?? null} nameOf={nameOf} />
+              )}
+            />
           </section>
         ) : (
           <HiddenPart key={area} title={t(`planPart.${area}`)} />
