@@ -163,7 +163,7 @@ describe("meeting actions on the plan page", () => {
     expect(own).toContain(PLAN_COMMENT);
   });
 
-    it("the person sees it through their link, without a link to a page they have no access to", async () => {
+  it("the person sees it through their link, without a link to a page they have no access to", async () => {
     const html = await (await server.fetch(`/i/${personToken}/plan`)).text();
     expect(html).toContain(ACTION);
     expect(html).not.toContain(`href="/meetings/${docs.meetingId}"`);
