@@ -44,9 +44,7 @@ export default function PlanPage() {
           <a href={`/networks/${data.networkId}/plan/print`}>{t("plan.print")}</a>
           <a href={`/networks/${data.networkId}/plan.pdf`}>{t("plan.pdf")}</a>
           <a href={`/networks/${data.networkId}/plan/history`}>{t("planHistory.title")}</a>
-          <a href={`/networks/${data.networkId}/progress`}>
-            {t("invitation.progress")}
-          </a>
+          <a href={`/networks/${data.networkId}/progress`}>{t("invitation.progress")}</a>
         </p>
       ) : null}
       {data.mayEditRevision ? <RevisionDateForm revisionOn={data.revisionOn} /> : null}
