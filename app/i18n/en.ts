@@ -903,6 +903,17 @@ export const en: Record<MessageKey, string> = {
   "planHistory.crisisChanged": "The crisis plan has changed since the meeting before.",
   "title.progress": "How things are going",
   "progress.backToPlan": "Back to the plan",
+  "plan.revisionQuestion": "Should the follow-up meetings follow the new date?",
+  "plan.revisionNewDate": "New revision date: {date}.",
+  "plan.revisionWouldCancel":
+    "These meetings come after the new date. If you move the meetings, they are cancelled and everyone invited is told:",
+  "plan.revisionWouldAdd":
+    "The series can go on until the new date. If you move the meetings, these are added with the same place, leaders and invitees as the last one:",
+  "plan.revisionMove": "Move the date and the meetings",
+  "plan.revisionMoveCancel": "Move the date and cancel the meetings",
+  "plan.revisionKeep": "Move only the date",
+  "plan.revisionSeriesMoved":
+    "The follow-up meetings have been moved: {cancelled} cancelled, {added} added.",
   "title.progressLink": "How things are going",
   "progress.title": "How things are going",
   "progress.intro":

@@ -900,6 +900,16 @@ export const nb = {
   "planHistory.crisisChanged": "Kriseplanen er endret siden forrige møte.",
   "title.progress": "Hvordan det går",
   "progress.backToPlan": "Tilbake til planen",
+  "plan.revisionQuestion": "Skal oppfølgingsmøtene følge den nye datoen?",
+  "plan.revisionNewDate": "Ny revisjonsdato: {date}.",
+  "plan.revisionWouldCancel":
+    "Disse møtene kommer etter den nye datoen. Flytter du møtene, blir de avlyst, og alle som er invitert får beskjed:",
+  "plan.revisionWouldAdd":
+    "Serien kan fortsette fram til den nye datoen. Flytter du møtene, blir disse lagt til med samme sted, ledere og inviterte som sist:",
+  "plan.revisionMove": "Flytt datoen og møtene",
+  "plan.revisionMoveCancel": "Flytt datoen og avlys møtene",
+  "plan.revisionKeep": "Flytt bare datoen",
+  "plan.revisionSeriesMoved": "Oppfølgingsmøtene er flyttet: {cancelled} avlyst, {added} lagt til.",
   "title.progressLink": "Hvordan det går",
   "progress.title": "Hvordan det går",
   "progress.intro":

@@ -2,7 +2,7 @@ import { once, type FormClaim } from "../forms/once.server";
 import crypto from "node:crypto";
 import { and, asc, desc, eq, inArray, isNull } from "drizzle-orm";
 import { DateTime } from "luxon";
-import { getDatabase } from "../../../db/client";
+import { getDatabase, type Database } from "../../../db/client";
 import {
   invitations,
   meetingLeaders,
@@ -37,7 +37,8 @@ type Context = { clientIp: string };
 
 /* Changes to meetings: planning, editing, cancelling and (un)inviting, each with its e-mails. */
 
-const MAX_SERIES = 26;
+/** At most this many meetings in one series (a half year of weekly meetings). */
+export const MAX_SERIES = 26;
 
 /** The network a meeting is planned in, with what planning needs; the user must manage it. */
 async function managedNetwork(user: SessionUser, networkId: string) {
@@ -122,6 +123,59 @@ function seriesStarts(first: Date, series: SeriesInput | null, revisionOn: strin
 }
 
 /**
+ * Writes one planned meeting in `tx`: the meeting, its leaders, an invitation per member, the
+ * invitation e-mails (outbox) and the audit row `meeting.create` (with `details`). Returns its
+ * id. The caller has checked the choices and holds the transaction.
+ */
+export async function insertMeeting(
+  tx: Database,
+  user: SessionUser,
+  context: Context,
+  meeting: {
+    networkId: string;
+    personId: string;
+    seriesId: string | null;
+    input: MeetingInput;
+    details: Record<string, unknown>;
+  },
+): Promise<string> {
+  const id = crypto.randomUUID();
+  const { memberIds, leaderIds, ...fields } = meeting.input;
+  await tx.insert(meetings).values({
+    ...fields,
+    id,
+    networkId: meeting.networkId,
+    seriesId: meeting.seriesId,
+    icalUid: `${id}@broen`,
+    createdByUserId: user.id,
+    updatedByUserId: user.id,
+  });
+  await tx.insert(meetingLeaders).values(leaderIds.map((userId) => ({ meetingId: id, userId })));
+  if (memberIds.length > 0)
+    await tx
+      .insert(invitations)
+      .values(newInvitations(id, memberIds, fields.startsAt, fields.durationMinutes));
+  await queueInvitationMail(
+    tx,
+    await loadMailMeeting(tx, id),
+    await invitees(tx, id),
+    "invitation",
+  );
+  await recordAudit(
+    auditActor(user, context),
+    {
+      action: "meeting.create",
+      subjectType: "meeting",
+      subjectId: id,
+      personId: meeting.personId,
+      details: { invitees: memberIds.length, ...meeting.details },
+    },
+    tx,
+  );
+  return id;
+}
+
+/**
  * Creates one meeting, or a series; invitations go to the outbox in the same transaction.
  * Returns the meetings' ids, first first. With a form `claim` (once.server.ts) a repeated post gets the first post's result.
  */
@@ -152,43 +206,15 @@ export async function createMeetings(
         : [undefined];
       const ids: string[] = [];
       for (const startsAt of starts) {
-        const id = crypto.randomUUID();
-        const { memberIds, leaderIds, ...fields } = input;
-        await tx.insert(meetings).values({
-          ...fields,
-          id,
-          startsAt,
-          networkId,
-          seriesId: seriesRow?.id ?? null,
-          icalUid: `${id}@broen`,
-          createdByUserId: user.id,
-          updatedByUserId: user.id,
-        });
-        await tx
-          .insert(meetingLeaders)
-          .values(leaderIds.map((userId) => ({ meetingId: id, userId })));
-        if (memberIds.length > 0)
-          await tx
-            .insert(invitations)
-            .values(newInvitations(id, memberIds, startsAt, input.durationMinutes));
-        await queueInvitationMail(
-          tx,
-          await loadMailMeeting(tx, id),
-          await invitees(tx, id),
-          "invitation",
-        );
-        await recordAudit(
-          auditActor(user, context),
-          {
-            action: "meeting.create",
-            subjectType: "meeting",
-            subjectId: id,
+        ids.push(
+          await insertMeeting(tx, user, context, {
+            networkId,
             personId: network.personId,
-            details: { invitees: memberIds.length, series: !!seriesRow },
-          },
-          tx,
+            seriesId: seriesRow?.id ?? null,
+            input: { ...input, startsAt },
+            details: { series: !!seriesRow },
+          }),
         );
-        ids.push(id);
       }
       return ids;
     }),
@@ -310,39 +336,51 @@ export async function cancelMeeting(
 ): Promise<void> {
   const network = await managedNetwork(user, (await managedMeeting(user, meetingId)).networkId);
   await getDatabase().db.transaction(async (tx) => {
-    const [current] = await tx
-      .select()
-      .from(meetings)
-      .where(eq(meetings.id, meetingId))
-      .for("update");
-    if (!current || current.status === "cancelled") throw new MeetingCancelledError();
-    await tx
-      .update(meetings)
-      .set({
-        status: "cancelled",
-        cancelledAt: new Date(),
-        sequence: current.sequence + 1,
-        version: current.version + 1,
-        updatedAt: new Date(),
-        updatedByUserId: user.id,
-      })
-      .where(eq(meetings.id, meetingId));
-    await queueInvitationMail(
-      tx,
-      await loadMailMeeting(tx, meetingId),
-      await invitees(tx, meetingId),
-      "cancellation",
-    );
-    await recordAudit(
-      auditActor(user, context),
-      {
-        action: "meeting.cancel",
-        subjectType: "meeting",
-        subjectId: meetingId,
-        personId: network.personId,
-      },
-      tx,
-    );
+    await cancelInTransaction(tx, user, context, meetingId, network.personId);
     await announceAccessChange(tx, { personId: network.personId });
   });
+}
+
+/**
+ * Cancels `meetingId` in `tx` (the caller checked that `user` manages it and announces the
+ * access change): status, SEQUENCE and version raised, a CANCEL to every invitee through the
+ * outbox, audited as `meeting.cancel` with `details`. Throws MeetingCancelledError when it is
+ * already cancelled.
+ */
+export async function cancelInTransaction(
+  tx: Database,
+  user: SessionUser,
+  context: Context,
+  meetingId: string,
+  personId: string,
+  details?: Record<string, unknown>,
+): Promise<void> {
+  const [current] = await tx
+    .select()
+    .from(meetings)
+    .where(eq(meetings.id, meetingId))
+    .for("update");
+  if (!current || current.status === "cancelled") throw new MeetingCancelledError();
+  await tx
+    .update(meetings)
+    .set({
+      status: "cancelled",
+      cancelledAt: new Date(),
+      sequence: current.sequence + 1,
+      version: current.version + 1,
+      updatedAt: new Date(),
+      updatedByUserId: user.id,
+    })
+    .where(eq(meetings.id, meetingId));
+  await queueInvitationMail(
+    tx,
+    await loadMailMeeting(tx, meetingId),
+    await invitees(tx, meetingId),
+    "cancellation",
+  );
+  await recordAudit(
+    auditActor(user, context),
+    { action: "meeting.cancel", subjectType: "meeting", subjectId: meetingId, personId, details },
+    tx,
+  );
 }

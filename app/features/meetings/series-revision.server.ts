@@ -1,0 +1,158 @@
+import { and, asc, eq, inArray, isNotNull, isNull } from "drizzle-orm";
+import { DateTime } from "luxon";
+import type { Database } from "../../../db/client";
+import {
+  invitations,
+  meetingLeaders,
+  meetingSeries,
+  meetings,
+  networkMembers,
+} from "../../../db/schema";
+import { OSLO } from "../../utils/oslo-time";
+import type { SessionUser } from "../accounts/session.server";
+import { announceAccessChange } from "../access/access-events.server";
+import { cancelInTransaction, insertMeeting, MAX_SERIES } from "./changes.server";
+
+/*
+ * Follow-up series made "until the plan's revision" (meeting_series.until_on) follow the
+ * revision date when a leader moves it (plan/plan-revision.server.ts): meetings after a new,
+ * earlier date are cancelled (with a CANCEL to everyone invited); a later date continues the
+ * series at its own rhythm, same weekday and Oslo wall-clock time, with the last meeting's
+ * place, leaders and invitees. Only meetings still ahead are touched: what was held stays.
+ */
+
+export interface SeriesShift {
+  /** Meetings still ahead that fall after the new date: cancelled when the shift is made. */
+  cancel: { meetingId: string; seriesId: string; startsAt: Date }[];
+  /** Meetings to add up to the new date, each copying `templateId` (its series' last meeting). */
+  add: { seriesId: string; templateId: string; startsAt: Date }[];
+  /** The series made until the revision date (their until_on becomes the new date). */
+  seriesIds: string[];
+}
+
+export const NO_SHIFT: SeriesShift = { cancel: [], add: [], seriesIds: [] };
+
+/**
+ * What moving the revision date of `networkId` to `revisionOn` (yyyy-mm-dd, an Oslo date; the
+ * series run to the end of that day) would do to its series made until the revision, seen at
+ * `now`. A cleared date (null) changes no series. Reads only; `tx` may be any handle.
+ */
+export async function seriesShift(
+  tx: Database,
+  networkId: string,
+  revisionOn: string | null,
+  now: Date,
+): Promise<SeriesShift> {
+  if (!revisionOn) return NO_SHIFT;
+  const until = DateTime.fromISO(revisionOn, { zone: OSLO }).endOf("day");
+  const series = await tx
+    .select({ id: meetingSeries.id, everyWeeks: meetingSeries.everyWeeks })
+    .from(meetingSeries)
+    .where(and(eq(meetingSeries.networkId, networkId), isNotNull(meetingSeries.untilOn)));
+  if (series.length === 0) return NO_SHIFT;
+  const rows = await tx
+    .select({
+      id: meetings.id,
+      seriesId: meetings.seriesId,
+      startsAt: meetings.startsAt,
+      status: meetings.status,
+    })
+    .from(meetings)
+    .where(
+      inArray(
+        meetings.seriesId,
+        series.map((s) => s.id),
+      ),
+    )
+    .orderBy(asc(meetings.startsAt));
+  const shift: SeriesShift = { cancel: [], add: [], seriesIds: series.map((s) => s.id) };
+  for (const { id: seriesId, everyWeeks } of series) {
+    const own = rows.filter((m) => m.seriesId === seriesId);
+    const first = own[0];
+    const template = own.filter((m) => m.status !== "cancelled").at(-1);
+    if (!first) continue;
+    for (const m of own) {
+      if (m.status !== "cancelled" && m.startsAt > now && DateTime.fromJSDate(m.startsAt) > until)
+        shift.cancel.push({ meetingId: m.id, seriesId, startsAt: m.startsAt });
+    }
+    if (!template) continue;
+    // After the last meeting not cancelled: a later date brings back meetings an earlier move
+    // cancelled (the leader sees each date before confirming).
+    const last = template.startsAt;
+    const start = DateTime.fromJSDate(first.startsAt, { zone: OSLO });
+    let count = own.filter((m) => m.status !== "cancelled").length;
+    for (let i = 1; i < MAX_SERIES * 4 && count < MAX_SERIES; i++) {
+      const next = start.plus({ weeks: everyWeeks * i });
+      if (next > until) break;
+      const startsAt = next.toJSDate();
+      if (startsAt <= last || startsAt <= now) continue;
+      shift.add.push({ seriesId, templateId: template.id, startsAt });
+      count++;
+    }
+  }
+  return shift;
+}
+
+/**
+ * Makes `shift` in `tx` for `user` (who manages the network; the caller checked): cancels and
+ * adds the meetings, each with its e-mails and audit row (details name the revision date), and
+ * sets the series' until date to `revisionOn`. Returns how many were cancelled and added.
+ */
+export async function applySeriesShift(
+  tx: Database,
+  user: SessionUser,
+  context: { clientIp: string },
+  network: { networkId: string; personId: string },
+  shift: SeriesShift,
+  revisionOn: string,
+): Promise<{ cancelled: number; added: number }> {
+  const details = { revisionOn };
+  for (const { meetingId } of shift.cancel) {
+    await cancelInTransaction(tx, user, context, meetingId, network.personId, details);
+  }
+  for (const { seriesId, templateId, startsAt } of shift.add) {
+    const [template] = await tx.select().from(meetings).where(eq(meetings.id, templateId));
+    if (!template) continue;
+    const leaders = await tx
+      .select({ userId: meetingLeaders.userId })
+      .from(meetingLeaders)
+      .where(eq(meetingLeaders.meetingId, templateId));
+    // Invitees of the last meeting who are still members of the network.
+    const invited = await tx
+      .select({ memberId: invitations.memberId })
+      .from(invitations)
+      .innerJoin(networkMembers, eq(networkMembers.id, invitations.memberId))
+      .where(
+        and(
+          eq(invitations.meetingId, templateId),
+          isNull(invitations.revokedAt),
+          isNull(networkMembers.removedAt),
+        ),
+      );
+    await insertMeeting(tx, user, context, {
+      networkId: network.networkId,
+      personId: network.personId,
+      seriesId,
+      input: {
+        kind: template.kind,
+        startsAt,
+        durationMinutes: template.durationMinutes,
+        place: template.place,
+        videoLink: template.videoLink,
+        internalTitle: template.internalTitle,
+        calendarTitle: template.calendarTitle,
+        detailsInInvites: template.detailsInInvites,
+        memberIds: invited.map((i) => i.memberId),
+        leaderIds: leaders.map((l) => l.userId),
+      },
+      details: { series: true, ...details },
+    });
+  }
+  if (shift.seriesIds.length > 0)
+    await tx
+      .update(meetingSeries)
+      .set({ untilOn: revisionOn })
+      .where(inArray(meetingSeries.id, shift.seriesIds));
+  if (shift.cancel.length > 0) await announceAccessChange(tx, { personId: network.personId });
+  return { cancelled: shift.cancel.length, added: shift.add.length };
+}
