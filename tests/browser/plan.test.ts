@@ -143,6 +143,20 @@ describe.skipIf(!hasChromium)("the plan, live", () => {
       await seen.waitFor({ timeout: 20_000 });
       await expect(seen.innerText()).resolves.toContain("Bare personen endrer disse ordene.");
 
+      // A list with entries shows them first: its "new goal" form is closed until asked for,
+      // and opens from the keyboard.
+      await leader.page.reload();
+      await waitForHydration(leader.page);
+      await allConnected(leader.page);
+      const details = leader.page.locator("details.entry-add", {
+        has: leader.page.locator("form.plan-new-goal", { hasText: `Nytt mål: ${WORK}` }),
+      });
+      await leader.page.locator(".plan-goal", { hasText: PERSON_GOAL }).waitFor();
+      expect(await details.evaluate((d) => (d as HTMLDetailsElement).open)).toBe(false);
+      await details.locator("summary").focus();
+      await leader.page.keyboard.press("Enter");
+      await details.locator("textarea").waitFor({ state: "visible" });
+
       // The leader writes in the crisis plan; the person sees it as it is typed.
       await leader.page.getByRole("textbox", { name: "Dette hjelper meg" }).fill(WHAT_HELPS);
       await person.page.waitForFunction(

@@ -7,6 +7,10 @@ import { useT } from "../../i18n";
  * the entry's text and may not be empty (the live region says so and focus goes back to it);
  * after adding, the fields are emptied, the addition is announced and focus goes to that
  * field for the next one. Every field is a native labelled control.
+ *
+ * The form sits in a <details> whose summary names it ("Nytt mål: Bolig"), closed unless
+ * `startOpen` (an empty list, where adding is what the reader came for): the plan page shows
+ * its entries first instead of a form per list. Native <details> opens by keyboard too.
  */
 
 export type EntryField<K extends string> =
@@ -35,12 +39,18 @@ export function NewEntryForm<K extends string>(props: {
   initial: Record<K, string>;
   submitLabel: string;
   primary?: boolean;
+  /** Open the form at first (e.g. when the list is still empty); it stays as the user leaves it. */
+  startOpen?: boolean;
   added: string;
   announce(text: string): void;
   onAdd(values: Record<K, string>): void;
 }) {
   const t = useT();
   const [values, setValues] = useState(props.initial);
+  // Follows `startOpen` (which changes when the document arrives) until the user opens or
+  // closes it, or adds an entry: then it stays as they left it.
+  const [chosen, setChosen] = useState<boolean | null>(null);
+  const open = chosen ?? props.startOpen ?? false;
   const text = useRef<HTMLInputElement & HTMLTextAreaElement>(null);
   const { required } = props;
   const submit = (event: FormEvent) => {
@@ -49,6 +59,7 @@ export function NewEntryForm<K extends string>(props: {
       text.current?.focus();
       return props.announce(t("plan.textRequired"));
     }
+    setChosen(true);
     props.onAdd({ ...values, [required]: values[required].trim() });
     setValues(props.initial);
     props.announce(props.added);
@@ -105,24 +116,33 @@ export function NewEntryForm<K extends string>(props: {
     }
   };
   return (
-    <form className={props.className} onSubmit={submit}>
-      <fieldset>
-        <legend>{props.legend}</legend>
-        {props.fields.map((field) => (
-          <label key={field.key} className="ds-label agenda-field">
-            {field.label}
-            {"hint" in field && field.hint ? <span className="muted"> {field.hint}</span> : null}
-            {control(field)}
-          </label>
-        ))}
-        <button
-          type="submit"
-          className="ds-button"
-          data-variant={props.primary ? "primary" : "secondary"}
-        >
-          {props.submitLabel}
-        </button>
-      </fieldset>
-    </form>
+    <details
+      className="entry-add"
+      open={open}
+      onToggle={(event) => {
+        if (event.currentTarget.open !== open) setChosen(event.currentTarget.open);
+      }}
+    >
+      <summary>{props.legend}</summary>
+      <form className={props.className} onSubmit={submit}>
+        <fieldset>
+          <legend className="ds-sr-only">{props.legend}</legend>
+          {props.fields.map((field) => (
+            <label key={field.key} className="ds-label agenda-field">
+              {field.label}
+              {"hint" in field && field.hint ? <span className="muted"> {field.hint}</span> : null}
+              {control(field)}
+            </label>
+          ))}
+          <button
+            type="submit"
+            className="ds-button"
+            data-variant={props.primary ? "primary" : "secondary"}
+          >
+            {props.submitLabel}
+          </button>
+        </fieldset>
+      </form>
+    </details>
   );
 }

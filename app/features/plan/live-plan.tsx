@@ -280,6 +280,7 @@ function OverviewEditor(props: {
         })}
       </ul>
       <NewEntryForm
+        startOpen={overview.contributions.length === 0}
         legend={t("plan.newContribution")}
         fields={[
           {
@@ -335,7 +336,7 @@ function AreaPart({ ctx, area }: { ctx: PartContext; area: LifeArea }) {
               </li>
             ))}
           </ul>
-          <NewGoalForm ctx={ctx} doc={live.doc} area={title} />
+          <NewGoalForm ctx={ctx} doc={live.doc} area={title} startOpen={plan.goals.length === 0} />
           <h3>{t("plan.actions")}</h3>
           {plan.actions.length === 0 ? <p className="muted">{t("plan.noActions")}</p> : null}
           <ul className="plan-actions">
@@ -354,55 +355,57 @@ function AreaPart({ ctx, area }: { ctx: PartContext; area: LifeArea }) {
                   ) : (
                     <p>{action.what}</p>
                   )}
-                  <label className="ds-label agenda-field">
-                    {t("plan.responsible")}
-                    <select
-                      className="ds-input"
-                      value={action.responsible ?? ""}
-                      onChange={(event) =>
-                        setPlanAction(live.doc, action.id, {
-                          responsible: event.currentTarget.value || null,
-                        })
-                      }
-                    >
-                      {peopleOptions(ctx.props.people, t("plan.nobody")).map((o) => (
-                        <option key={o.value} value={o.value}>
-                          {o.label}
-                        </option>
-                      ))}
-                    </select>
-                  </label>
-                  <label className="ds-label agenda-field">
-                    {t("plan.due")}
-                    <input
-                      className="ds-input"
-                      type="date"
-                      value={action.due ?? ""}
-                      onChange={(event) =>
-                        setPlanAction(live.doc, action.id, {
-                          due: event.currentTarget.value || null,
-                        })
-                      }
-                    />
-                  </label>
-                  <label className="ds-label agenda-field">
-                    {t("plan.status")}
-                    <select
-                      className="ds-input"
-                      value={action.status}
-                      onChange={(event) =>
-                        setPlanAction(live.doc, action.id, {
-                          status: event.currentTarget.value as PlanActionStatus,
-                        })
-                      }
-                    >
-                      {planActionStatuses.map((s) => (
-                        <option key={s} value={s}>
-                          {t(`plan.actionStatus.${s}`)}
-                        </option>
-                      ))}
-                    </select>
-                  </label>
+                  <div className="plan-action-facts">
+                    <label className="ds-label agenda-field">
+                      {t("plan.responsible")}
+                      <select
+                        className="ds-input"
+                        value={action.responsible ?? ""}
+                        onChange={(event) =>
+                          setPlanAction(live.doc, action.id, {
+                            responsible: event.currentTarget.value || null,
+                          })
+                        }
+                      >
+                        {peopleOptions(ctx.props.people, t("plan.nobody")).map((o) => (
+                          <option key={o.value} value={o.value}>
+                            {o.label}
+                          </option>
+                        ))}
+                      </select>
+                    </label>
+                    <label className="ds-label agenda-field">
+                      {t("plan.due")}
+                      <input
+                        className="ds-input"
+                        type="date"
+                        value={action.due ?? ""}
+                        onChange={(event) =>
+                          setPlanAction(live.doc, action.id, {
+                            due: event.currentTarget.value || null,
+                          })
+                        }
+                      />
+                    </label>
+                    <label className="ds-label agenda-field">
+                      {t("plan.status")}
+                      <select
+                        className="ds-input"
+                        value={action.status}
+                        onChange={(event) =>
+                          setPlanAction(live.doc, action.id, {
+                            status: event.currentTarget.value as PlanActionStatus,
+                          })
+                        }
+                      >
+                        {planActionStatuses.map((s) => (
+                          <option key={s} value={s}>
+                            {t(`plan.actionStatus.${s}`)}
+                          </option>
+                        ))}
+                      </select>
+                    </label>
+                  </div>
                   <StatusNoteText
                     note={readStatusNote(
                       live.doc.getMap(PLAN_PARTS.actions).get(action.id),
@@ -426,7 +429,12 @@ function AreaPart({ ctx, area }: { ctx: PartContext; area: LifeArea }) {
               );
             })}
           </ul>
-          <NewActionForm ctx={ctx} doc={live.doc} goals={plan.goals} />
+          <NewActionForm
+            ctx={ctx}
+            doc={live.doc}
+            goals={plan.goals}
+            startOpen={plan.actions.length === 0}
+          />
         </>
       ) : (
         <AreaReadView
@@ -552,12 +560,23 @@ function GoalEditor({ ctx, doc, goal }: { ctx: PartContext; doc: Y.Doc; goal: Go
   );
 }
 
-function NewGoalForm({ ctx, doc, area }: { ctx: PartContext; doc: Y.Doc; area: string }) {
+function NewGoalForm({
+  ctx,
+  doc,
+  area,
+  startOpen,
+}: {
+  ctx: PartContext;
+  doc: Y.Doc;
+  area: string;
+  startOpen: boolean;
+}) {
   const t = useT();
   const isPerson = ctx.props.self.ref === PERSON_REF;
   return (
     <NewEntryForm
       className="plan-new-goal"
+      startOpen={startOpen}
       legend={t("plan.newGoalIn", { area })}
       fields={[
         {
@@ -579,11 +598,22 @@ function NewGoalForm({ ctx, doc, area }: { ctx: PartContext; doc: Y.Doc; area: s
   );
 }
 
-function NewActionForm({ ctx, doc, goals }: { ctx: PartContext; doc: Y.Doc; goals: Goal[] }) {
+function NewActionForm({
+  ctx,
+  doc,
+  goals,
+  startOpen,
+}: {
+  ctx: PartContext;
+  doc: Y.Doc;
+  goals: Goal[];
+  startOpen: boolean;
+}) {
   const t = useT();
   return (
     <NewEntryForm
       className="plan-new-action"
+      startOpen={startOpen}
       legend={t("plan.newAction")}
       fields={[
         { key: "what", label: t("plan.actionWhat"), kind: "text", maxLength: PLAN_LIMITS.line },
@@ -661,6 +691,7 @@ function CrisisPart({ ctx }: { ctx: PartContext }) {
             ))}
           </ul>
           <NewEntryForm
+            startOpen={crisis.contacts.length === 0}
             legend={t("plan.newContact")}
             fields={[
               {

@@ -2,7 +2,7 @@ import { formatDate, useLocale, useT } from "../../i18n";
 import type { Ref } from "../documents/shapes";
 import type { ReactNode } from "react";
 import type { AreaPlan, CrisisPlan, PlanAction, PlanOverview } from "./document";
-import { StatusNoteText } from "../tasks/status-note";
+import { StatusNoteText } from "../tasks/status-note-text";
 import type { PlanPerson, PlanSnapshot } from "./plan-page.server";
 
 /*

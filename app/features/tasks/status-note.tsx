@@ -1,6 +1,9 @@
 import * as Y from "yjs";
-import { formatDateTime, useLocale, useT } from "../../i18n";
-import { isRef, isTime, type Ref } from "../documents/shapes";
+import { isRef, isTime } from "../documents/shapes";
+import type { StatusNoteView } from "./status-note-text";
+
+export type { StatusNoteView } from "./status-note-text";
+export { StatusNoteText } from "./status-note-text";
 
 /*
  * The status note an action carries after its responsible set its status between meetings
@@ -11,14 +14,6 @@ import { isRef, isTime, type Ref } from "../documents/shapes";
 
 /** The key of the note on an action's Y.Map. */
 export const STATUS_NOTE = "statusNote";
-
-export interface StatusNoteView {
-  /** "" when the status was set without a comment. */
-  comment: string;
-  /** ms since the epoch, or null when missing. */
-  at: number | null;
-  by: Ref | null;
-}
 
 /**
  * The note on `map` (an action's Y.Map), if it belongs to `status`, the status the action has
@@ -35,28 +30,4 @@ export function readStatusNote(map: unknown, status: string): StatusNoteView | n
     at: isTime(at) ? at : null,
     by: isRef(by) ? by : null,
   };
-}
-
-/** The note as text beside an action's status: "Kommentar fra Omar, 3. des. 2026 10:00: …". */
-export function StatusNoteText(props: {
-  note: StatusNoteView | null;
-  nameOf(ref: Ref | null): string;
-}) {
-  const t = useT();
-  const locale = useLocale();
-  const { note } = props;
-  if (!note) return null;
-  const who = note.by ? props.nameOf(note.by) : t("agenda.someone");
-  const when = note.at ? formatDateTime(locale, new Date(note.at)) : "";
-  return (
-    <p className="muted status-note">
-      {t(note.comment ? "tasks.noteWithComment" : "tasks.noteWithout", { who, when })}
-      {note.comment ? (
-        <>
-          {" "}
-          <q>{note.comment}</q>
-        </>
-      ) : null}
-    </p>
-  );
 }
