@@ -107,18 +107,17 @@ async function responsibleCondition(asker: TaskAsker): Promise<SQL> {
         and ${managed.length ? inArray(planActions.networkId, managed) : sql`false`})`;
 }
 
-/**
- * The open tasks `asker` may see, overdue first (oldest due first), then by due date (none
- * last), person and text; or, with `only`, just that one action (open or done) when they may
- * see it. Two queries for a user (their managed networks, the tasks), one for a member.
- */
-export async function tasksFor(
-  asker: TaskAsker,
-  only?: { documentName: string; actionId: string },
-  db: Database = getDatabase().db,
-): Promise<Task[]> {
+/** How a list of tasks is read: one action, one page of the open ones, or all open ones. */
+type TaskQuery =
+  | { only: { documentName: string; actionId: string } }
+  | { limit: number; offset: number }
+  | Record<string, never>;
+
+/** Rows of tasks as the query reads them, with the list's counts when it reads one page. */
+async function queryTasks(asker: TaskAsker, query: TaskQuery, db: Database) {
   const today = osloToday();
-  const rows = await db
+  const paged = "limit" in query;
+  const select = db
     .select({
       documentName: planActions.documentName,
       actionId: planActions.actionId,
@@ -136,6 +135,12 @@ export async function tasksFor(
       personId: persons.id,
       personName: persons.name,
       agendaItemId: planActions.agendaItemId,
+      // The whole list's counts beside each row of a page (counted before LIMIT applies), so
+      // a page and its headings come from one statement.
+      total: paged ? sql<number>`(count(*) over ())::int` : sql<number>`0`,
+      overdueTotal: paged
+        ? sql<number>`(count(*) filter (where ${planActions.due} < ${today}) over ())::int`
+        : sql<number>`0`,
     })
     .from(planActions)
     .innerJoin(networks, eq(networks.id, planActions.networkId))
@@ -150,26 +155,77 @@ export async function tasksFor(
     .leftJoin(meetings, eq(meetings.id, planActions.meetingId))
     .where(
       and(
-        only
+        "only" in query
           ? and(
-              eq(planActions.documentName, only.documentName),
-              eq(planActions.actionId, only.actionId),
+              eq(planActions.documentName, query.only.documentName),
+              eq(planActions.actionId, query.only.actionId),
             )
           : sql`${planActions.status} <> 'done'`,
         sql`not ${planActions.carried}`,
         sql`(${await responsibleCondition(asker)})`,
       ),
     )
+    // Overdue first; the action's own key last, so the order is total and pages never
+    // overlap or skip a task.
     .orderBy(
       sql`coalesce(${planActions.due} < ${today}, false) desc`,
       sql`${planActions.due} asc nulls last`,
       asc(persons.name),
       asc(planActions.what),
+      asc(planActions.documentName),
+      asc(planActions.actionId),
     );
-  return rows.map((row) => ({
+  const rows = paged ? await select.limit(query.limit).offset(query.offset) : await select;
+  const tasks: Task[] = rows.map(({ total: _total, overdueTotal: _overdue, ...row }) => ({
     ...row,
     overdue: row.due !== null && row.due < today,
     statusChangedAt: row.statusChangedAt?.toISOString() ?? null,
     meetingStartsAt: row.meetingStartsAt?.toISOString() ?? null,
   }));
+  return { tasks, total: rows[0]?.total ?? 0, overdue: rows[0]?.overdueTotal ?? 0 };
+}
+
+/**
+ * The open tasks `asker` may see, overdue first (oldest due first), then by due date (none
+ * last), person and text; or, with `only`, just that one action (open or done) when they may
+ * see it. Two queries for a user (their managed networks, the tasks), one for a member.
+ */
+export async function tasksFor(
+  asker: TaskAsker,
+  only?: { documentName: string; actionId: string },
+  db: Database = getDatabase().db,
+): Promise<Task[]> {
+  return (await queryTasks(asker, only ? { only } : {}, db)).tasks;
+}
+
+/** One page of someone's open tasks, and how many there are in all and past their due date. */
+export interface TaskPage {
+  tasks: Task[];
+  /** 1-based; the last page when the one asked for is past the end. */
+  page: number;
+  pages: number;
+  total: number;
+  overdue: number;
+}
+
+/**
+ * Page `page` (1-based, whole) of the open tasks `asker` may see, `size` a page, in tasksFor's
+ * order, read with LIMIT/OFFSET: only the page's rows leave the database, with the whole
+ * list's counts in the same statement. A page past the end gives the last page (one more
+ * statement to count, and one to read it). Throws on database errors.
+ */
+export async function taskPage(
+  asker: TaskAsker,
+  page: number,
+  size: number,
+  db: Database = getDatabase().db,
+): Promise<TaskPage> {
+  const read = await queryTasks(asker, { limit: size, offset: (page - 1) * size }, db);
+  if (read.tasks.length > 0 || page === 1) {
+    return { ...read, page, pages: Math.max(1, Math.ceil(read.total / size)) };
+  }
+  const { total } = await queryTasks(asker, { limit: 1, offset: 0 }, db);
+  const last = Math.max(1, Math.ceil(total / size));
+  const lastRead = await queryTasks(asker, { limit: size, offset: (last - 1) * size }, db);
+  return { ...lastRead, page: last, pages: Math.max(1, Math.ceil(lastRead.total / size)) };
 }
