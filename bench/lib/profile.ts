@@ -1,8 +1,11 @@
 /*
- * Summarises a CPU profile written by `BENCH_PROFILE=<dir> npm run bench:collab`:
- * `tsx bench/lib/profile.ts <file.cpuprofile> [rows]` prints the self time per script (chunk)
- * and per function (ms, largest first), and the total time under each of a few markers
- * (TipTap editor creation, Yjs sync, React render), so the open's cost can be attributed.
+ * Summarises a CPU profile written by `BENCH_PROFILE=<dir> npm run bench:collab`, or by the
+ * server under `BENCH_BROEN_NODE_ARGS="--cpu-prof --cpu-prof-dir=<dir>" npm run bench:plan`:
+ * `tsx bench/lib/profile.ts <file.cpuprofile> [rows] [windows]` prints the self time per
+ * script (chunk) and per function (ms, largest first), and the total time under each of a few
+ * markers (TipTap editor creation, Yjs sync, React render), so the cost can be attributed.
+ * `windows` ("from-to,from-to", CLOCK_MONOTONIC µs as bench:plan prints its measured blocks)
+ * counts only the samples inside them, e.g. the /tasks blocks, and leaves out idle time.
  */
 import fs from "node:fs";
 
@@ -20,8 +23,12 @@ interface Profile {
 }
 
 const file = process.argv[2];
-if (!file) throw new Error("usage: tsx bench/lib/profile.ts <file.cpuprofile> [rows]");
+if (!file) throw new Error("usage: tsx bench/lib/profile.ts <file.cpuprofile> [rows] [windows]");
 const rows = Number(process.argv[3] ?? 25);
+const windows = (process.argv[4] ?? "")
+  .split(",")
+  .filter(Boolean)
+  .map((range) => range.split("-").map(Number) as [number, number]);
 const profile = JSON.parse(fs.readFileSync(file, "utf8")) as Profile;
 const byId = new Map(profile.nodes.map((node) => [node.id, node]));
 const parent = new Map<number, number>();
@@ -29,9 +36,20 @@ for (const node of profile.nodes)
   for (const child of node.children ?? []) parent.set(child, node.id);
 
 const self = new Map<number, number>(); // node id → µs
-profile.samples.forEach((id, i) =>
-  self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)),
-);
+// A sample's timestamp is the profile's start plus the deltas up to it (the profiler's clock
+// is CLOCK_MONOTONIC in µs, as bench:plan's windows are); within windows, idle is left out.
+let at = profile.startTime;
+let counted = 0;
+profile.samples.forEach((id, i) => {
+  at += profile.timeDeltas[i] ?? 0;
+  if (windows.length) {
+    if (!windows.some(([from, to]) => at >= from && at < to)) return;
+    if (byId.get(id)!.callFrame.functionName === "(idle)") return;
+  }
+  const us = profile.timeDeltas[i + 1] ?? 0;
+  counted += us;
+  self.set(id, (self.get(id) ?? 0) + us);
+});
 
 const short = (url: string) => url.replace(/^.*\/build\//, "").replace(/^https?:\/\/[^/]+/, "");
 const add = (map: Map<string, number>, key: string, us: number) =>
@@ -72,7 +90,10 @@ const print = (title: string, map: Map<string, number>) => {
     console.log(`${ms(us)} ms  ${key}`);
   }
 };
-console.log(`profile of ${((profile.endTime - profile.startTime) / 1000).toFixed(0)} ms`);
+console.log(
+  `profile of ${((profile.endTime - profile.startTime) / 1000).toFixed(0)} ms` +
+    (windows.length ? `; ${(counted / 1000).toFixed(0)} ms busy within the windows` : ""),
+);
 print("self time per script:", perScript);
 print("self time per function:", perFunction);
 print("total time under:", inclusive);

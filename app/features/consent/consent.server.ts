@@ -1,5 +1,5 @@
 import { once, type FormClaim } from "../forms/once.server";
-import { and, asc, eq, gte, inArray, isNull, lte, or, sql } from "drizzle-orm";
+import { and, asc, eq, gte, inArray, isNull, lte, or, sql, type Placeholder } from "drizzle-orm";
 import { DateTime } from "luxon";
 import { getDatabase, type Database } from "../../../db/client";
 import {
@@ -13,8 +13,11 @@ import { OSLO, osloToday } from "../../utils/oslo-time";
 import { recordAudit, type AuditActor } from "../audit/audit.server";
 import { announceAccessChange } from "../access/access-events.server";
 
-/** SQL: the consent row is in force today (given, not expired, not withdrawn). */
-export function consentInForce(today: string = osloToday()) {
+/**
+ * SQL: the consent row is in force today (given, not expired, not withdrawn). `today` is an
+ * Oslo date (yyyy-mm-dd), or a placeholder for one in a prepared query.
+ */
+export function consentInForce(today: string | Placeholder = osloToday()) {
   return and(
     isNull(consents.withdrawnAt),
     lte(consents.givenOn, today),

@@ -1,6 +1,14 @@
 import { Form, useLocation, useSearchParams } from "@remix-run/react";
 import { SubmitButton } from "../../components/submit-button";
-import { formatDate, formatDateTime, useLocale, useT, type MessageKey } from "../../i18n";
+import {
+  formatDate,
+  formatDateTime,
+  useLocale,
+  useT,
+  type Locale,
+  type MessageKey,
+  type Translate,
+} from "../../i18n";
 import { STATUS_CHOICES as CHOICES, statusKey } from "./status-labels";
 import type { TaskPaging } from "./tasks-page.server";
 import type { Task } from "./tasks.server";
@@ -106,7 +114,7 @@ export function TaskList({ tasks, ownTasks = false }: { tasks: TaskView[]; ownTa
   const [search] = useSearchParams();
   const editing = search.get("edit");
   const page = search.get("page");
-  const labels = { change: t("tasks.change") };
+  const text = factTexts(t, locale, ownTasks);
   return (
     <ul className="task-list">
       {tasks.map((task) => {
@@ -121,36 +129,13 @@ export function TaskList({ tasks, ownTasks = false }: { tasks: TaskView[]; ownTa
             <p className="task-facts">
               {task.overdue ? (
                 <strong className="ds-tag" data-color="danger">
-                  {t("tasks.overdue")}
+                  {text.overdue}
                 </strong>
               ) : null}
-              {[
-                `${t("tasks.dueLabel")}: ${task.due ? formatDate(locale, task.due) : t("tasks.noDue")}`,
-                `${t("tasks.statusLabel")}: ${t(statusKey(task.status))}`,
-                ownTasks ? null : `${t("tasks.forLabel")}: ${task.personName}`,
-              ]
-                .filter(Boolean)
-                .join(" · ")}
+              {text.facts(task)}
             </p>
-            <p className="muted">
-              {[
-                `${t("tasks.fromLabel")}: ${
-                  task.area
-                    ? t("tasks.fromPlan", { area: t(`planPart.${task.area}`) })
-                    : task.meetingStartsAt
-                      ? t("tasks.fromMeeting", {
-                          when: formatDateTime(locale, task.meetingStartsAt),
-                        })
-                      : ""
-                }`,
-                task.goal ? `${t("tasks.goalLabel")}: ${task.goal}` : null,
-              ]
-                .filter(Boolean)
-                .join(" · ")}
-            </p>
-            {task.statusComment ? (
-              <p>{`${t("tasks.commentLabel")}: ${task.statusComment}`}</p>
-            ) : null}
+            <p className="muted">{text.origin(task)}</p>
+            {task.statusComment ? <p>{`${text.comment}: ${task.statusComment}`}</p> : null}
             {editing === task.actionId ? (
               <StatusForm task={task} headingId={headingId} />
             ) : (
@@ -164,8 +149,8 @@ export function TaskList({ tasks, ownTasks = false }: { tasks: TaskView[]; ownTa
                   href={`?${new URLSearchParams({ ...(page ? { page } : {}), edit: task.actionId })}#${headingId}-status`}
                   className="ds-link"
                 >
-                  {labels.change}
-                  <span className="ds-sr-only">: {task.what}</span>
+                  {text.change}
+                  <span className="ds-sr-only">{`: ${task.what}`}</span>
                 </a>
               </p>
             )}
@@ -174,6 +159,53 @@ export function TaskList({ tasks, ownTasks = false }: { tasks: TaskView[]; ownTa
       })}
     </ul>
   );
+}
+
+/**
+ * The texts of a list's tasks, with the labels looked up once for the list rather than once
+ * per task (a page has 50), and each date, status and origin formatted once per value.
+ * `facts` gives the first line (due, status, whom; whom left out with `ownTasks`), `origin`
+ * the second (where from, and the goal).
+ */
+function factTexts(t: Translate, locale: Locale, ownTasks: boolean) {
+  const due = t("tasks.dueLabel");
+  const noDue = t("tasks.noDue");
+  const status = t("tasks.statusLabel");
+  const concerns = t("tasks.forLabel");
+  const from = t("tasks.fromLabel");
+  const goal = t("tasks.goalLabel");
+  const once = <K,>(make: (key: K) => string) => {
+    const made = new Map<K, string>();
+    return (key: K) => {
+      let value = made.get(key);
+      if (value === undefined) made.set(key, (value = make(key)));
+      return value;
+    };
+  };
+  const dueText = once((date: string | null) => (date ? formatDate(locale, date) : noDue));
+  const statusText = once((value: string) => t(statusKey(value)));
+  const areaText = once((area: NonNullable<TaskView["area"]>) =>
+    t("tasks.fromPlan", { area: t(`planPart.${area}`) }),
+  );
+  const meetingText = once((startsAt: string) =>
+    t("tasks.fromMeeting", { when: formatDateTime(locale, startsAt) }),
+  );
+  return {
+    overdue: t("tasks.overdue"),
+    comment: t("tasks.commentLabel"),
+    change: t("tasks.change"),
+    facts: (task: TaskView) =>
+      `${due}: ${dueText(task.due)} · ${status}: ${statusText(task.status)}` +
+      (ownTasks ? "" : ` · ${concerns}: ${task.personName}`),
+    origin: (task: TaskView) => {
+      const where = task.area
+        ? areaText(task.area)
+        : task.meetingStartsAt
+          ? meetingText(task.meetingStartsAt)
+          : "";
+      return `${from}: ${where}` + (task.goal ? ` · ${goal}: ${task.goal}` : "");
+    },
+  };
 }
 
 /**

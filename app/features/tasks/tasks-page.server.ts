@@ -7,7 +7,7 @@ import { auditActor, recordAuditManyNow, type AuditActor } from "../audit/audit.
 import { PERSON_REF } from "../documents/shapes";
 import { setTaskStatus, TaskStatusForm } from "./status.server";
 import type { TaskView } from "./task-list";
-import { tasksFor, type Task, type TaskAsker } from "./tasks.server";
+import { taskPage, type Task, type TaskAsker } from "./tasks.server";
 
 /*
  * What the My tasks pages load and do: `/tasks` for a signed-in user, `/i/<token>/tasks` for a
@@ -43,22 +43,29 @@ export interface TaskPaging {
   overdue: number;
 }
 
-/**
- * One page of the user's tasks (overdue first, as tasksFor sorts them): `?page=N` in `url`,
- * 1 when missing or not a whole number from 1, the last page when past the end.
- */
-function onePage(tasks: Task[], url: string): { shown: Task[]; paging: TaskPaging } {
+/** The page asked for in `url` (`?page=N`): 1 when missing or not a whole number from 1. */
+function askedPage(url: string): number {
   const asked = new URL(url).searchParams.get("page") ?? "";
-  const pages = Math.max(1, Math.ceil(tasks.length / TASKS_PAGE_SIZE));
-  const page = Math.min(/^[1-9]\d{0,5}$/.test(asked) ? Number(asked) : 1, pages);
+  return /^[1-9]\d{0,5}$/.test(asked) ? Number(asked) : 1;
+}
+
+/**
+ * One page of `asker`'s tasks (overdue first, as tasksFor sorts them), read as one page from
+ * the database (taskPage): the page in `url`, the last page when past the end.
+ */
+async function onePage(
+  asker: TaskAsker,
+  url: string,
+): Promise<{ shown: Task[]; paging: TaskPaging }> {
+  const read = await taskPage(asker, askedPage(url), TASKS_PAGE_SIZE);
   return {
-    shown: tasks.slice((page - 1) * TASKS_PAGE_SIZE, page * TASKS_PAGE_SIZE),
+    shown: read.tasks,
     paging: {
-      page,
-      first: (page - 1) * TASKS_PAGE_SIZE,
-      pages,
-      total: tasks.length,
-      overdue: tasks.filter((task) => task.overdue).length,
+      page: read.page,
+      first: (read.page - 1) * TASKS_PAGE_SIZE,
+      pages: read.pages,
+      total: read.total,
+      overdue: read.overdue,
     },
   };
 }
@@ -86,7 +93,7 @@ function taskView(task: Task): TaskView {
  */
 export async function myTasksPage(request: Request, context: AppLoadContext) {
   const user = await requirePermission(request, context, "tasks.view");
-  const { shown: tasks, paging } = onePage(await tasksFor({ kind: "user", user }), request.url);
+  const { shown: tasks, paging } = await onePage({ kind: "user", user }, request.url);
   await shown(auditActor(user, context), tasks, "account");
   return { tasks: tasks.map(taskView), paging };
 }
@@ -121,8 +128,8 @@ export async function saveMyTaskStatus(request: Request, context: AppLoadContext
 export async function linkTasksPage(token: string, ip: string, url: string) {
   const invitation = await invitationByToken(token);
   if (!invitation) return null;
-  const { shown: tasks, paging } = onePage(
-    await tasksFor({ kind: "member", memberId: invitation.member.id }),
+  const { shown: tasks, paging } = await onePage(
+    { kind: "member", memberId: invitation.member.id },
     url,
   );
   await shown(
