@@ -172,6 +172,8 @@ export const offeringsEn: Record<keyof typeof offeringsNb, string> = {
   "import.error.noFile": "Choose a CSV file.",
   "import.error.empty": "The file is empty, or has only headings.",
   "import.error.tooLarge": "The file is too large. Split it into several files.",
+  "import.error.encoding":
+    "The file is not text in UTF-8 or Windows-1252 (it may be UTF-16 or an Excel workbook). Save it as “CSV UTF-8” or “CSV (semicolon delimited)” and try again.",
   "import.error.tooManyRows": "The file has more than 5,000 rows. Split it into several files.",
   "import.error.delimiter":
     "Found neither semicolon nor comma in the heading line. Save the spreadsheet as CSV.",

@@ -170,6 +170,8 @@ export const offeringsNb = {
   "import.error.noFile": "Velg en CSV-fil.",
   "import.error.empty": "Filen er tom, eller har bare overskrifter.",
   "import.error.tooLarge": "Filen er for stor. Del den opp i flere filer.",
+  "import.error.encoding":
+    "Filen er ikke tekst i UTF-8 eller Windows-1252 (den kan være UTF-16 eller en Excel-arbeidsbok). Lagre den som «CSV UTF-8» eller «CSV (semikolondelt)» og prøv igjen.",
   "import.error.tooManyRows": "Filen har mer enn 5000 rader. Del den opp i flere filer.",
   "import.error.delimiter":
     "Fant verken semikolon eller komma i overskriftslinjen. Lagre regnearket som CSV.",
