@@ -157,6 +157,7 @@ export default function OfferingPage() {
       <CalendarSection
         status={offering.status}
         weeklySlots={offering.weeklySlots}
+        hasDates={offering.dates.length > 0}
         feed={feed}
         manage={manage}
         errors={result && !result.ok && result.form === "visit" ? result.errors : null}

@@ -210,6 +210,20 @@ describe("checking a first visit", () => {
     });
   });
 
+  it("takes own times on one of the offering's listed dates, and no other date", () => {
+    expect(visit({ date: "27.03.2027", time: "listed", start: "10:00", end: "12:00" })).toEqual({
+      ok: true,
+      date: "2027-03-27",
+      start: "10:00",
+      end: "12:00",
+    });
+    const other = visit({ date: "2027-03-26", time: "listed", start: "10:00", end: "12:00" });
+    expect(keys(other)).toEqual({ date: "visit.error.notListed" });
+    expect(!other.ok && unpackMessage(other.errors.date![0]!).values).toEqual({
+      dates: "27.03.2027, 06.11.2027",
+    });
+  });
+
   it("refuses impossible dates and times with a message per field", () => {
     expect(keys(visit({ date: "2027-02-30", time: "slot-0" }))).toEqual({
       date: "visit.error.date",

@@ -14,7 +14,7 @@ import { formatWeeklySlot } from "./schedule";
 
 /**
  * "Legg i kalender" on an offering's page (ADR 026): a one-off calendar file for a first visit
- * (a date and one of the weekly times, or another time), the feed link to subscribe to all
+ * (a date and one of the weekly times, or own times on a listed date or any date), the feed link to subscribe to all
  * times, and for those who manage the offering a way to make a new feed link. The visit form is
  * a plain document post (reloadDocument): the answer is a file download, or the page again with
  * the errors.
@@ -22,6 +22,7 @@ import { formatWeeklySlot } from "./schedule";
 export function CalendarSection({
   status,
   weeklySlots,
+  hasDates,
   feed,
   manage,
   errors,
@@ -30,6 +31,8 @@ export function CalendarSection({
 }: {
   status: "active" | "paused" | "retired";
   weeklySlots: WeeklySlot[];
+  /** Whether the offering lists single dates (then "on one of them" is a choice). */
+  hasDates: boolean;
   feed: { https: string; webcal: string } | null;
   manage: boolean;
   errors: FieldErrors | null;
@@ -43,6 +46,7 @@ export function CalendarSection({
       value: `slot-${index}`,
       label: formatWeeklySlot(slot, locale),
     })),
+    ...(hasDates ? [{ value: "listed", label: t("visit.listed") }] : []),
     { value: "free", label: t("visit.free") },
   ];
   return (

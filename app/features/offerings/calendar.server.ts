@@ -10,6 +10,7 @@ import { publicBaseUrl } from "../meetings/invitation-links.server";
 import { notFound } from "../access/access.server";
 import { calendarContentType } from "../calendar/mime";
 import { badRequest, formFields, submittedText, type FieldErrors } from "../../utils/forms.server";
+import { formatNorwegianDate } from "./schedule";
 import { OSLO, osloDayStart, osloInstants, osloToday } from "../../utils/oslo-time";
 import { message, unpackMessage } from "../../utils/validation";
 import { translator } from "../../i18n";
@@ -139,7 +140,10 @@ export async function offeringFeedByToken(token: string, now = new Date()): Prom
   return row ? offeringFeedCalendar(row.offering, row.organisation, now) : null;
 }
 
-/** The one-off form's fields: a date, a weekly slot ("slot-<index>") or "free" with own times. */
+/**
+ * The one-off form's fields: a date and a weekly slot ("slot-<index>"), or own times on one of
+ * the offering's listed dates ("listed") or on any date ("free").
+ */
 export interface VisitForm {
   date: string;
   time: string;
@@ -166,12 +170,13 @@ function readDate(value: string): string | null {
 /**
  * Checks a first-visit choice against the offering at `now`. Returns the visit (date and Oslo
  * times) or field errors (packed messages): a date that does not exist, has passed or is more
- * than two years ahead; a weekly slot on another weekday than the date; own times that are not
+ * than two years ahead; a weekly slot on another weekday than the date; "listed" on a date the
+ * offering does not list; own times that are not
  * hh:mm, end before start, or a start or end that does not exist or happens twice that day
  * (clock change); a paused or retired offering.
  */
 export function checkVisit(
-  offering: Pick<OfferingRow, "status" | "weeklySlots">,
+  offering: Pick<OfferingRow, "status" | "weeklySlots" | "dates">,
   form: VisitForm,
   now: Date = new Date(),
 ): { ok: true; date: string; start: string; end: string } | { ok: false; errors: FieldErrors } {
@@ -197,7 +202,13 @@ export function checkVisit(
     ({ start, end } = slot);
     if (date && DateTime.fromISO(date, { zone: OSLO }).weekday !== slot.weekday)
       errors.time = [message("visit.error.weekday")];
-  } else if (form.time === "free") {
+  } else if (form.time === "free" || form.time === "listed") {
+    if (form.time === "listed" && date && !offering.dates.includes(date))
+      errors.date = [
+        message("visit.error.notListed", {
+          dates: offering.dates.map(formatNorwegianDate).join(", ") || "–",
+        }),
+      ];
     start = form.start.trim();
     end = form.end.trim();
     if (!CLOCK.test(start)) errors.start = [message("visit.error.clock")];
