@@ -205,7 +205,6 @@ export const offeringsEn: Record<keyof typeof offeringsNb, string> = {
     "Download a calendar file for a first visit, or subscribe to all the offering's times.",
   "visit.date": "Date of the visit",
   "visit.time": "Time",
-  "visit.slotOption": "{slot}",
   "visit.free": "Another time",
   "visit.listed": "On one of the offering’s dates (enter the time)",
   "visit.error.notListed": "The date is not one of the offering’s dates: {dates}.",

@@ -203,7 +203,6 @@ export const offeringsNb = {
     "Last ned en kalenderfil for et første besøk, eller abonner på alle tidene til tilbudet.",
   "visit.date": "Dato for besøket",
   "visit.time": "Tid",
-  "visit.slotOption": "{slot}",
   "visit.free": "Annen tid",
   "visit.listed": "På en av datoene tilbudet har (skriv tid)",
   "visit.error.notListed": "Datoen er ikke en av datoene tilbudet har: {dates}.",
