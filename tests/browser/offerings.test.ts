@@ -99,7 +99,8 @@ describe.skipIf(!hasChromium)("the offerings catalogue in a browser", () => {
       ),
     );
     expect(found, found.join("\n")).toEqual([]);
-  });
+    // Twelve pages through axe take ~25 s alone on this machine; more when it is shared.
+  }, 90_000);
 
   it("lets a coordinator add an offering without JavaScript", async () => {
     const page = await open("coordinator", false);
