@@ -38,6 +38,43 @@ export function maxBodyBytes(path: string): number {
   return UPLOAD_BODY_BYTES[path] ?? MAX_BODY_BYTES;
 }
 
+/**
+ * The answer (413) to a body over maxBodyBytes(path). A path that takes a file gets a small
+ * page of its own (bokmål, then English) that says how large a file may be and what to do, with
+ * a link back to the form: a person who picked too large a spreadsheet should not meet a bare
+ * line of text. Every other path keeps the plain message. Nothing in it comes from the request.
+ */
+export function tooLargeAnswer(path: string): { type: string; body: string } {
+  const limit = UPLOAD_BODY_BYTES[path];
+  if (limit === undefined) {
+    return {
+      type: "text/plain; charset=utf-8",
+      body: "Skjemaet er for stort. / The form is too large.",
+    };
+  }
+  const mib = Math.round(limit / (1024 * 1024));
+  return {
+    type: "text/html; charset=utf-8",
+    body: `<!DOCTYPE html>
+<html lang="nb">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Filen er for stor – Broen</title></head>
+<body>
+<main>
+<h1>Filen er for stor</h1>
+<p>Filen du lastet opp er større enn ${mib} MB, så den ble ikke lest, og ingenting er lagret. Del regnearket opp i flere filer (høyst 5000 rader i hver) og last dem opp én om gangen.</p>
+<p><a href="${path}">Tilbake til importen</a></p>
+<div lang="en">
+<h2>The file is too large</h2>
+<p>The file you uploaded is larger than ${mib} MB, so it was not read and nothing was saved. Split the spreadsheet into several files (at most 5,000 rows each) and upload them one at a time.</p>
+<p><a href="${path}">Back to the import</a></p>
+</div>
+</main>
+</body>
+</html>
+`,
+  };
+}
+
 export const BODY_LIMITS: BodyLimits = {
   // The longest form (a meeting with its member checkboxes) has a few hundred fields.
   maxFields: 1000,
@@ -160,7 +197,11 @@ export function readBodies(limits: BodyLimits = BODY_LIMITS) {
       if (problem) {
         refused = true;
         chunks.length = 0;
-        refuse(res, 413, problem);
+        // A file path's only field is the file: too large is then the file being too large.
+        const answer =
+          maxBody > MAX_BODY_BYTES && problem === FIELD_TOO_LARGE ? tooLargeAnswer(req.path) : null;
+        if (answer) res.status(413).type(answer.type).send(answer.body);
+        else refuse(res, 413, problem);
         return;
       }
       chunks.push(chunk);

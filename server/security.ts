@@ -4,7 +4,7 @@ import type { Express, NextFunction, Request, Response } from "express";
 import rateLimit from "express-rate-limit";
 import helmet from "helmet";
 import { servedOverHttps, type Env } from "../app/env.server";
-import { maxBodyBytes } from "./request-body";
+import { maxBodyBytes, tooLargeAnswer } from "./request-body";
 
 /** A fresh nonce per response; the same value goes to the CSP header and to <Scripts nonce>. */
 export function cspNonce(_req: Request, res: Response, next: NextFunction) {
@@ -109,11 +109,8 @@ export function refuseHugeBodies(req: Request, res: Response, next: NextFunction
     return;
   }
   if (Number(declared ?? 0) > maxBodyBytes(req.path)) {
-    res
-      .status(413)
-      .set("Connection", "close")
-      .type("text/plain; charset=utf-8")
-      .send("Skjemaet er for stort. / The form is too large.");
+    const answer = tooLargeAnswer(req.path);
+    res.status(413).set("Connection", "close").type(answer.type).send(answer.body);
     return;
   }
   next();

@@ -172,6 +172,8 @@ export const offeringsEn: Record<keyof typeof offeringsNb, string> = {
   "import.error.noFile": "Choose a CSV file.",
   "import.error.empty": "The file is empty, or has only headings.",
   "import.error.tooLarge": "The file is too large. Split it into several files.",
+  "import.error.encoding":
+    "The file is not text in UTF-8 or Windows-1252 (it may be UTF-16 or an Excel workbook). Save it as “CSV UTF-8” or “CSV (semicolon delimited)” and try again.",
   "import.error.tooManyRows": "The file has more than 5,000 rows. Split it into several files.",
   "import.error.delimiter":
     "Found neither semicolon nor comma in the heading line. Save the spreadsheet as CSV.",
@@ -196,4 +198,38 @@ export const offeringsEn: Record<keyof typeof offeringsNb, string> = {
   "import.problem": "Error",
   "import.rowsCaption": "Rows with errors",
   "import.wholeRow": "The whole row",
+  "auditAction.offering.calendar": "Offering added to a calendar (first visit file)",
+  "auditAction.offering.feed_renew": "New subscription link for the offering's calendar",
+  "visit.title": "Add to calendar",
+  "visit.intro":
+    "Download a calendar file for a first visit, or subscribe to all the offering's times.",
+  "visit.date": "Date of the visit",
+  "visit.time": "Time",
+  "visit.free": "Another time",
+  "visit.listed": "On one of the offering’s dates (enter the time)",
+  "visit.error.notListed": "The date is not one of the offering’s dates: {dates}.",
+  "visit.start": "From (hh:mm)",
+  "visit.end": "To (hh:mm)",
+  "visit.freeHint": "Filled in when you do not choose one of the weekly times.",
+  "visit.submit": "Add to calendar (.ics)",
+  "visit.paused": "The offering is paused for now, so no visit can be added.",
+  "visit.retired": "The offering has ended, so no visit can be added.",
+  "visit.error.date": "Enter a date that exists.",
+  "visit.error.past": "The date has passed. Choose today or a later date.",
+  "visit.error.farAhead": "Choose a date within two years.",
+  "visit.error.weekday":
+    "The date is not on the weekday of the time you chose. Choose another date or “Another time”.",
+  "visit.error.clock": "Write the time as hh:mm, for example 18:00.",
+  "visit.error.order": "The end must be after the start.",
+  "visit.error.clockChange":
+    "This time does not exist, or exists twice, on that day because the clocks change. Choose another.",
+  "feed.offeringTitle": "Subscribe to the times",
+  "feed.offeringIntro":
+    "With this link you, or the person you help, can get the offering's times in their own calendar. The link shows only what is public about the offering (not the contact person).",
+  "feed.offeringLink": "Subscription link",
+  "feed.offeringWebcal": "Open in the calendar program",
+  "feed.offeringRenew": "Make a new link",
+  "feed.offeringRenewHint":
+    "The old link stops working, and those subscribed with it no longer get the times.",
+  "feed.offeringRenewed": "A new subscription link has been made. The old one no longer works.",
 };

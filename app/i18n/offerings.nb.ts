@@ -170,6 +170,8 @@ export const offeringsNb = {
   "import.error.noFile": "Velg en CSV-fil.",
   "import.error.empty": "Filen er tom, eller har bare overskrifter.",
   "import.error.tooLarge": "Filen er for stor. Del den opp i flere filer.",
+  "import.error.encoding":
+    "Filen er ikke tekst i UTF-8 eller Windows-1252 (den kan være UTF-16 eller en Excel-arbeidsbok). Lagre den som «CSV UTF-8» eller «CSV (semikolondelt)» og prøv igjen.",
   "import.error.tooManyRows": "Filen har mer enn 5000 rader. Del den opp i flere filer.",
   "import.error.delimiter":
     "Fant verken semikolon eller komma i overskriftslinjen. Lagre regnearket som CSV.",
@@ -194,4 +196,38 @@ export const offeringsNb = {
   "import.problem": "Feil",
   "import.rowsCaption": "Rader med feil",
   "import.wholeRow": "Hele raden",
+  "auditAction.offering.calendar": "Tilbud lagt i kalender (fil for første besøk)",
+  "auditAction.offering.feed_renew": "Ny abonnementslenke for tilbudets kalender",
+  "visit.title": "Legg i kalender",
+  "visit.intro":
+    "Last ned en kalenderfil for et første besøk, eller abonner på alle tidene til tilbudet.",
+  "visit.date": "Dato for besøket",
+  "visit.time": "Tid",
+  "visit.free": "Annen tid",
+  "visit.listed": "På en av datoene tilbudet har (skriv tid)",
+  "visit.error.notListed": "Datoen er ikke en av datoene tilbudet har: {dates}.",
+  "visit.start": "Fra (tt:mm)",
+  "visit.end": "Til (tt:mm)",
+  "visit.freeHint": "Fylles ut når du ikke velger en av de faste tidene.",
+  "visit.submit": "Legg i kalender (.ics)",
+  "visit.paused": "Tilbudet har pause nå, så det kan ikke legges inn et besøk.",
+  "visit.retired": "Tilbudet er avsluttet, så det kan ikke legges inn et besøk.",
+  "visit.error.date": "Skriv en dato som finnes.",
+  "visit.error.past": "Datoen har vært. Velg i dag eller en senere dato.",
+  "visit.error.farAhead": "Velg en dato innen to år.",
+  "visit.error.weekday":
+    "Datoen er ikke på samme ukedag som tiden du valgte. Velg en annen dato eller «Annen tid».",
+  "visit.error.clock": "Skriv klokkeslettet som tt:mm, for eksempel 18:00.",
+  "visit.error.order": "Sluttiden må være etter starttiden.",
+  "visit.error.clockChange":
+    "Dette klokkeslettet finnes ikke, eller finnes to ganger, denne dagen fordi klokka stilles. Velg et annet.",
+  "feed.offeringTitle": "Abonner på tidene",
+  "feed.offeringIntro":
+    "Med denne lenken kan du, eller personen du hjelper, få tidene til tilbudet i sin egen kalender. Lenken viser bare det som er offentlig om tilbudet (ikke kontaktpersonen).",
+  "feed.offeringLink": "Abonnementslenke",
+  "feed.offeringWebcal": "Åpne i kalenderprogrammet",
+  "feed.offeringRenew": "Lag ny lenke",
+  "feed.offeringRenewHint":
+    "Den gamle lenken slutter å virke, og de som abonnerer med den, får ikke lenger tidene.",
+  "feed.offeringRenewed": "Ny abonnementslenke er laget. Den gamle virker ikke lenger.",
 } as const;

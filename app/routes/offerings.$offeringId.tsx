@@ -11,12 +11,14 @@ import {
   lifeAreaLabel,
   statusLabel,
 } from "../features/offerings/labels";
+import { CalendarSection } from "../features/offerings/calendar-section";
+import { offeringFeedUrls, runVisitAction } from "../features/offerings/calendar.server";
 import { useWhen } from "../features/offerings/offering-table";
-import { getOffering } from "../features/offerings/offerings.server";
+import { getOffering, renewFeedToken } from "../features/offerings/offerings.server";
 import { runStatusAction } from "../features/offerings/status-actions.server";
 import { StatusButtons } from "../features/offerings/status-buttons";
 import { formatDate, formatDateTime, useLocale, useT } from "../i18n";
-import { readForm } from "../utils/forms.server";
+import { readForm, type FieldErrors } from "../utils/forms.server";
 import { pageTitle } from "../utils/meta";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "title.offering");
@@ -27,13 +29,26 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     user,
     idFromUrl(params.offeringId),
   );
-  return { offering, organisation, verifiedBy, manage };
+  const { feedToken, ...shown } = offering;
+  // The feed link goes to every reader; the secret itself only as part of it.
+  const feed = offering.status === "retired" ? null : offeringFeedUrls(feedToken);
+  return { offering: shown, organisation, verifiedBy, manage, feed };
 }
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
-  const user = await requirePermission(request, context, "offerings.manage");
   const offeringId = idFromUrl(params.offeringId);
-  return runStatusAction(user, context, await readForm(request), offeringId);
+  const form = await readForm(request);
+  if (form.get("intent") === "visit") {
+    // A first-visit calendar file: for every reader of the offering, not only its managers.
+    const reader = await requirePermission(request, context, "offerings.view");
+    return runVisitAction(reader, offeringId, form);
+  }
+  const user = await requirePermission(request, context, "offerings.manage");
+  if (form.get("intent") === "renew-feed") {
+    await renewFeedToken(user, context, offeringId);
+    return { ok: true as const, done: "feed" as const, offeringId };
+  }
+  return runStatusAction(user, context, form, offeringId);
 }
 
 const DONE = {
@@ -41,11 +56,22 @@ const DONE = {
   pause: "offering.paused",
   retire: "offering.retired",
   activate: "offering.activated",
+  feed: "feed.offeringRenewed",
 } as const;
 
+type ActionResult =
+  | { ok: true; done: keyof typeof DONE }
+  | {
+      ok: false;
+      errors: FieldErrors;
+      form?: "visit";
+      values?: Record<string, string>;
+    };
+
 export default function OfferingPage() {
-  const { offering, organisation, verifiedBy, manage } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
+  const { offering, organisation, verifiedBy, manage, feed } = useLoaderData<typeof loader>();
+  // The visit intent's file download never reaches the page: only these come back as data.
+  const result = useActionData<typeof action>() as ActionResult | undefined;
   const [params] = useSearchParams();
   const t = useT();
   const locale = useLocale();
@@ -65,7 +91,7 @@ export default function OfferingPage() {
         <Link to="/offerings">{t("offering.back")}</Link>
       </p>
       <h1>{offering.title}</h1>
-      {result && "done" in result ? (
+      {result?.ok ? (
         <p role="status" className="ds-alert" data-color="success">
           {t(DONE[result.done])}
         </p>
@@ -128,6 +154,16 @@ export default function OfferingPage() {
           })}
         </dd>
       </dl>
+      <CalendarSection
+        status={offering.status}
+        weeklySlots={offering.weeklySlots}
+        hasDates={offering.dates.length > 0}
+        feed={feed}
+        manage={manage}
+        errors={result && !result.ok && result.form === "visit" ? result.errors : null}
+        values={(result && !result.ok && result.form === "visit" && result.values) || {}}
+        locale={locale}
+      />
       {manage ? (
         <section aria-labelledby="manage-title">
           <h2 id="manage-title">{t("offering.manage")}</h2>

@@ -39,6 +39,8 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const user = await requirePermission(request, context, "offerings.manage");
   const offeringId = idFromUrl(params.offeringId);
+  // Access before the form: a caller who may not change the offering learns nothing from it.
+  if (!(await getOffering(user, offeringId)).manage) forbidden();
   const form = await readForm(request);
   const values = submittedOfferingValues(form);
   const parsed = parseOffering(rawFieldsOf(form));

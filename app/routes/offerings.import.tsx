@@ -43,6 +43,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 const FILE_MESSAGE = {
   empty: "import.error.empty",
   tooLarge: "import.error.tooLarge",
+  encoding: "import.error.encoding",
   tooManyRows: "import.error.tooManyRows",
   delimiter: "import.error.delimiter",
   unclosedQuote: "import.error.unclosedQuote",

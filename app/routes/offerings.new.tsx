@@ -40,6 +40,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requirePermission(request, context, "offerings.manage");
+  // As the page: only someone with an organisation to add to may send the form at all.
+  if ((await organisationChoices(user)).length === 0) forbidden();
   const form = await readForm(request);
   const values = submittedOfferingValues(form);
   const claim = await readFormClaim<string>(form, userOwner(user), "offering:new");

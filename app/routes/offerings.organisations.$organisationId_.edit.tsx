@@ -48,6 +48,8 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const user = await requirePermission(request, context, "offerings.manage");
   if (!managesOrganisations(await offeringsScope(user))) forbidden();
   const organisationId = idFromUrl(params.organisationId);
+  // Another municipality's organisation is "not found" before the form is read.
+  await getOrganisation(user, organisationId);
   const form = await readForm(request);
   const values = submittedOrganisationValues(form);
   const parsed = parseOrganisation(formFields(form));

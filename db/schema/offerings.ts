@@ -121,6 +121,14 @@ export const offerings = pgTable(
     contactPhone: text("contact_phone"),
     contactEmail: text("contact_email"),
     status: offeringStatus("status").notNull().default("active"),
+    /**
+     * The secret part of the offering's calendar subscription URL (ADR 026): anyone with it reads
+     * the feed's public fields without logging in; renewing it ends the old URL. Stored readable
+     * (not hashed) because every signed-in reader of the offering is shown the link again.
+     */
+    feedToken: text("feed_token")
+      .notNull()
+      .default(sql`replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', '')`),
     lastVerifiedAt: timestamp("last_verified_at", { withTimezone: true }).notNull().defaultNow(),
     lastVerifiedByUserId: uuid("last_verified_by_user_id").references(() => users.id),
     createdByUserId: uuid("created_by_user_id").references(() => users.id),
@@ -131,6 +139,7 @@ export const offerings = pgTable(
     index("offerings_municipality_status_idx").on(t.municipalityId, t.status, t.category),
     index("offerings_organisation_idx").on(t.organisationId),
     index("offerings_verified_idx").on(t.municipalityId, t.lastVerifiedAt),
+    uniqueIndex("offerings_feed_token_idx").on(t.feedToken),
     check("offerings_cost_not_negative", sql`${t.costOre} >= 0`),
     check("offerings_capacity_not_negative", sql`${t.capacity} >= 0`),
     check(

@@ -1,4 +1,6 @@
+import fs from "node:fs";
 import { eq } from "drizzle-orm";
+import { DateTime } from "luxon";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { offerings, organisations } from "../../db/schema";
@@ -18,7 +20,8 @@ announceSkipWithoutChromium("tests/browser/offerings.test.ts");
 /*
  * The offerings catalogue in chromium (issue 13): axe-core (WCAG 2.1 A/AA) finds nothing on
  * the catalogue's pages, a coordinator adds an offering without JavaScript, and the stale
- * list's "still correct" and "pause" (which asks first) work by keyboard alone.
+ * list's "still correct" and "pause" (which asks first) work by keyboard alone, and a leader
+ * puts a first visit in their calendar by keyboard (ADR 026).
  */
 
 const soon = { timeout: 10_000 };
@@ -96,7 +99,8 @@ describe.skipIf(!hasChromium)("the offerings catalogue in a browser", () => {
       ),
     );
     expect(found, found.join("\n")).toEqual([]);
-  });
+    // Twelve pages through axe take ~25 s alone on this machine; more when it is shared.
+  }, 90_000);
 
   it("lets a coordinator add an offering without JavaScript", async () => {
     const page = await open("coordinator", false);
@@ -138,5 +142,42 @@ describe.skipIf(!hasChromium)("the offerings catalogue in a browser", () => {
       .from(offerings)
       .where(eq(offerings.title, "Hyttedugnad"));
     expect(hut!.status).toBe("paused");
+  });
+
+  it("lets a leader download a first visit by keyboard, and shows a wrong date's errors", async () => {
+    const page = await open("leader");
+    await page.goto(`${server.url}/offerings/${ids.dinner}`);
+    await waitForHydration(page);
+    // "Middag for alle" meets on Thursdays 16:30–18:30.
+    const thursday = DateTime.now().setZone("Europe/Oslo").plus({ weeks: 1 }).set({ weekday: 4 });
+    const date = page.getByLabel("Dato for besøket");
+    await date.fill(thursday.toISODate()!);
+    // The first weekly time is chosen already; the select takes arrow keys like any other.
+    expect(await page.getByLabel("Tid", { exact: true }).inputValue()).toBe("slot-0");
+    const submit = page.getByRole("button", { name: "Legg i kalender (.ics)" });
+    await submit.focus();
+    const [download] = await Promise.all([
+      page.waitForEvent("download", soon),
+      page.keyboard.press("Enter"),
+    ]);
+    expect(download.suggestedFilename()).toBe("tilbud.ics");
+    const ics = fs.readFileSync((await download.path())!, "utf8");
+    expect(ics).toContain(`DTSTART;TZID=Europe/Oslo:${thursday.toFormat("yyyyMMdd")}T163000`);
+    // A Friday for a Thursday time: the page again, with the error summary and the field's error.
+    await page.goto(`${server.url}/offerings/${ids.dinner}`);
+    await waitForHydration(page);
+    await page.getByLabel("Dato for besøket").fill(thursday.plus({ days: 1 }).toISODate()!);
+    await page.getByRole("button", { name: "Legg i kalender (.ics)" }).focus();
+    await page.keyboard.press("Enter");
+    await page.getByRole("alert").waitFor(soon);
+    expect(await page.getByRole("alert").textContent()).toContain("ikke på samme ukedag");
+    expect(await axeViolations(page)).toEqual([]);
+    session!.problems.splice(
+      0,
+      session!.problems.length,
+      ...session!.problems.filter(
+        (p) => !/\/offerings\/[0-9a-f-]+: Failed to load resource: .* 400/.test(p),
+      ),
+    );
   });
 });

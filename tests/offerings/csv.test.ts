@@ -127,6 +127,13 @@ describe("import", () => {
     // Over the 3 MiB the import path may send at all: refused before it is read.
     const huge = await upload(new Uint8Array(10 * 1024 * 1024).fill(0x61), "coordinator");
     expect(huge.status).toBe(413);
+    // A page that says what to do, not a bare line of text (server/request-body.ts).
+    expect(huge.headers.get("content-type")).toBe("text/html; charset=utf-8");
+    const page = await huge.text();
+    expect(page).toContain("<h1>Filen er for stor</h1>");
+    expect(page).toContain("større enn 3 MB");
+    expect(page).toContain('<a href="/offerings/import">Tilbake til importen</a>');
+    expect(page).toContain("The file is too large");
     expect(await offeringCount()).toBe(before);
   });
 
@@ -145,6 +152,63 @@ describe("import", () => {
     expect(tooLarge.status).toBe(400);
     expect(await tooLarge.text()).toContain("Filen er for stor. Del den opp i flere filer.");
     expect(await offeringCount()).toBe(before);
+  });
+
+  it("names the columns a file lacks, and says so for UTF-16 or a workbook instead of CSV", async () => {
+    const before = await offeringCount();
+    const missing = await upload(
+      Buffer.from("Organisasjon;Navn på tilbudet\r\nFjordvik frivilligsentral;Uten kolonner\r\n"),
+      "coordinator",
+    );
+    expect(missing.status).toBe(400);
+    expect(await missing.text()).toContain("Filen mangler kolonner: Beskrivelse, Kategori.");
+    const good =
+      "Organisasjon;Navn på tilbudet;Beskrivelse;Kategori\r\nFjordvik frivilligsentral;UTF-16-tilbud;Tekst;Kultur\r\n";
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(good, "utf16le")]);
+    const utf16NoMark = Buffer.from(good, "utf16le");
+    const workbook = Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00, 0x08, 0x00]);
+    for (const [name, bytes] of [
+      ["utf-16", utf16],
+      ["utf-16 without a mark", utf16NoMark],
+      ["xlsx", workbook],
+    ] as const) {
+      const response = await upload(bytes, "coordinator");
+      expect(response.status, name).toBe(400);
+      expect(await response.text(), name).toContain(
+        "Filen er ikke tekst i UTF-8 eller Windows-1252",
+      );
+    }
+    expect(await offeringCount()).toBe(before);
+  });
+
+  it("rejects impossible times and dates, negative numbers and formulas in number cells; keeps formula text as text", async () => {
+    const before = await offeringCount();
+    const header =
+      "Organisasjon;Navn på tilbudet;Beskrivelse;Kategori;Faste tider;Datoer;Pris (kr);Plasser;Alder fra\r\n";
+    const rows = [
+      "Fjordvik frivilligsentral;Slutt før start;B;Kultur;mandag 18:00-17:00;;;;",
+      "Fjordvik frivilligsentral;Midnatt og mer;B;Kultur;søndag 23:30-24:30;;;;",
+      "Fjordvik frivilligsentral;Ingen 31. februar;B;Kultur;;31.02.2027;;;",
+      "Fjordvik frivilligsentral;Minus plasser;B;Kultur;;;;-1;",
+      "Fjordvik frivilligsentral;Minus pris;B;Kultur;;;-5;;",
+      "Fjordvik frivilligsentral;Formel i plasser;B;Kultur;;;;=1+1;",
+      "Fjordvik frivilligsentral;Minus alder;B;Kultur;;;;;-3",
+      'Fjordvik frivilligsentral;@SUM(1);"=HYPERLINK(""http://x"")";Kultur;;;;;',
+    ];
+    const response = await upload(Buffer.from(header + rows.join("\r\n") + "\r\n"), "coordinator");
+    expect(response.status).toBe(400);
+    const html = await response.text();
+    expect(html).toContain("7 av 8 rader har feil. Ingenting er lagret.");
+    expect(html).toContain("må sluttiden være etter starttiden");
+    expect(html).toContain("har et klokkeslett som ikke finnes");
+    expect(html).toContain("Skriv antall plasser som et helt tall fra 0 og opp.");
+    expect(html).toContain("Skriv prisen i kroner");
+    expect(html).toContain("Skriv en alder fra 0 til 130.");
+    expect(await offeringCount()).toBe(before);
+    // The one good row alone: formula-looking text is kept as text (export neutralises it).
+    const alone = await upload(Buffer.from(header + rows[7] + "\r\n"), "coordinator");
+    expect(alone.status).toBe(302);
+    expect(await byTitle("@SUM(1)")).toMatchObject({ description: '=HYPERLINK("http://x")' });
   });
 
   it("imports once when the same form is sent twice", async () => {

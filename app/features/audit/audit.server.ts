@@ -70,7 +70,9 @@ export type AuditAction =
   | "offering.verify"
   | "offering.status"
   | "offering.import"
-  | "offering.export";
+  | "offering.export"
+  | "offering.calendar"
+  | "offering.feed_renew";
 
 export interface AuditActor {
   userId?: string | null;

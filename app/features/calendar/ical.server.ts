@@ -67,8 +67,9 @@ export interface FeedInput {
 /** DISPLAY reminder one hour before: enough to get to the meeting, close enough to matter. */
 const REMINDER_SECONDS = 60 * 60;
 /** ical-generator ends without the CRLF that RFC 5545 §3.1 puts after every content line. */
-const CRLF = "\r\n";
-const PRODID = { company: "Broen", product: "Broen", language: "NB" };
+export const CRLF = "\r\n";
+/** PRODID of every calendar Broen writes. */
+export const PRODID = { company: "Broen", product: "Broen", language: "NB" };
 /** PRODID as the library writes it (after "-"). */
 const FEED_PRODID = `//${PRODID.company}//${PRODID.product}//${PRODID.language}`;
 const PARTSTAT: Record<CalendarPartstat, ICalAttendeeStatus> = {
@@ -86,7 +87,10 @@ function vtimezone(): string {
   return osloVtimezone;
 }
 /** `name: null` keeps DTSTAMP in UTC (…Z); events carry TZID=Europe/Oslo themselves. */
-const TIMEZONE = { name: null, generator: (zone: string) => (zone === OSLO ? vtimezone() : null) };
+export const TIMEZONE = {
+  name: null,
+  generator: (zone: string) => (zone === OSLO ? vtimezone() : null),
+};
 
 // TEXT may hold no control characters except HTAB (line breaks are escaped by the library); a
 // quoted CN parameter cannot carry quotes, backslashes, "^" (RFC 6868) or line breaks at all.
@@ -94,17 +98,21 @@ const TIMEZONE = { name: null, generator: (zone: string) => (zone === OSLO ? vti
 const TEXT_UNSAFE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
 // eslint-disable-next-line no-control-regex
 const PARAM_UNSAFE = /[\\^\s\u0000-\u001f\u007f]+/g;
-const text = (value: string) => value.replace(TEXT_UNSAFE, "");
-const paramText = (value: string) => value.replace(/"/g, "'").replace(PARAM_UNSAFE, " ").trim();
+/** User text made safe for a TEXT value (SUMMARY, DESCRIPTION, LOCATION): control characters removed. */
+export const text = (value: string) => value.replace(TEXT_UNSAFE, "");
+/** User text made safe for a quoted parameter such as CN. */
+export const paramText = (value: string) =>
+  value.replace(/"/g, "'").replace(PARAM_UNSAFE, " ").trim();
 
-function email(value: string): string {
+/** A mail address as ORGANIZER/ATTENDEE take it; throws RangeError for anything else. */
+export function email(value: string): string {
   if (!/^[^\s@"<>()[\]\\,;:]+@[^\s@"<>()[\]\\,;:]+$/.test(value)) {
     throw new RangeError("Invalid calendar e-mail address");
   }
   return value;
 }
 /** ical-generator backslash-escapes ";" and "," in URL (a URI, not TEXT): percent-encode them. */
-function uri(value: string): string {
+export function uri(value: string): string {
   const url = new URL(value);
   if (url.protocol !== "https:" && url.protocol !== "http:")
     throw new RangeError("URL not http(s)");

@@ -79,6 +79,7 @@ export const MAX_IMPORT_ROWS = 5000;
 export type FileProblem =
   | { key: "empty" }
   | { key: "tooLarge" }
+  | { key: "encoding" }
   | { key: "tooManyRows" }
   | { key: "delimiter" }
   | { key: "unclosedQuote"; line: number }
@@ -112,6 +113,17 @@ export function decodeCsv(bytes: Uint8Array): string {
   } catch {
     return iconv.decode(buffer, "windows-1252");
   }
+}
+
+/**
+ * False for bytes that are no CSV text in UTF-8 or Windows-1252, which would decode to nonsense
+ * headings: UTF-16 (Excel's "Unicode text", with its byte order mark), or any NUL byte (UTF-16
+ * without a mark, an Excel workbook, a picture). Neither encoding writes NUL in a text.
+ */
+export function looksLikeText(bytes: Uint8Array): boolean {
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))
+    return false;
+  return !bytes.includes(0);
 }
 
 /** ";" or ",": whichever the header line has more of (outside quotes); null when neither. */
@@ -217,6 +229,7 @@ export async function readImport(
 ): Promise<{ ok: true; offerings: OfferingInput[] } | Exclude<ImportResult, { ok: true }>> {
   if (bytes.byteLength === 0) return { ok: false, file: { key: "empty" } };
   if (bytes.byteLength > MAX_IMPORT_BYTES) return { ok: false, file: { key: "tooLarge" } };
+  if (!looksLikeText(bytes)) return { ok: false, file: { key: "encoding" } };
   const text = decodeCsv(bytes);
   if (text.trim() === "") return { ok: false, file: { key: "empty" } };
   const delimiter = delimiterOf(text);

@@ -5,6 +5,7 @@ import { offerings, organisations, users } from "../../../db/schema";
 import type { SessionUser } from "../accounts/session.server";
 import { notFound } from "../access/access.server";
 import { auditActor, recordAudit } from "../audit/audit.server";
+import { newToken } from "../../utils/tokens.server";
 import { once, type FormClaim } from "../forms/once.server";
 import { forbidden, offeringsScope, scopeCovers, type OfferingsScope } from "./access.server";
 import type { OfferingInput } from "./validation.server";
@@ -344,6 +345,30 @@ export async function setOfferingStatus(
     );
     return true;
   });
+}
+
+/**
+ * A new secret for the offering's calendar feed (ADR 026): the old feed URL answers 404 from
+ * now on, so subscriptions made with it stop. For those who may change the offering; audited.
+ * Returns the new token.
+ */
+export async function renewFeedToken(
+  user: SessionUser,
+  context: { clientIp: string },
+  offeringId: string,
+): Promise<string> {
+  const scope = await offeringsScope(user);
+  const token = newToken().token;
+  await getDatabase().db.transaction(async (tx) => {
+    await lockManaged(tx, user, scope, offeringId);
+    await tx.update(offerings).set({ feedToken: token }).where(eq(offerings.id, offeringId));
+    await recordAudit(
+      auditActor(user, context),
+      { action: "offering.feed_renew", subjectType: "offering", subjectId: offeringId },
+      tx,
+    );
+  });
+  return token;
 }
 
 /** How many offerings of the user's scope are stale now (for the list's pointer to them). */

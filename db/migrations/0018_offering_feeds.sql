@@ -1,0 +1,2 @@
+ALTER TABLE "offerings" ADD COLUMN "feed_token" text DEFAULT replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', '') NOT NULL;--> statement-breakpoint
+CREATE UNIQUE INDEX "offerings_feed_token_idx" ON "offerings" USING btree ("feed_token");
