@@ -70,7 +70,16 @@ export type AuditAction =
   | "offering.verify"
   | "offering.status"
   | "offering.import"
-  | "offering.export";
+  | "offering.export"
+  | "bridge.create"
+  | "bridge.view"
+  | "bridge.step"
+  | "bridge.consent"
+  | "bridge.consent_withdraw"
+  | "bridge.link"
+  | "bridge.link_open"
+  | "bridge.confirm"
+  | "bridge.person_view";
 
 export interface AuditActor {
   userId?: string | null;
