@@ -44,7 +44,6 @@ export const bridgesEn: Record<keyof typeof bridgesNb, string> = {
   "bridge.visitHint": "Fill in when the status is “First visit agreed”.",
   "bridge.addStep": "Save the step",
   "bridge.stepSaved": "The step is saved.",
-  "bridge.proposed": "The offering is proposed.",
   "bridge.closed": "This has ended and takes no more steps.",
   "bridge.consentTitle": "Consent to share with the offering",
   "bridge.consentIntro":

@@ -42,7 +42,6 @@ export const bridgesNb = {
   "bridge.visitHint": "Fylles ut når status er «Første besøk avtalt».",
   "bridge.addStep": "Lagre steget",
   "bridge.stepSaved": "Steget er lagret.",
-  "bridge.proposed": "Tilbudet er foreslått.",
   "bridge.closed": "Dette er avsluttet og tar ikke flere steg.",
   "bridge.consentTitle": "Samtykke til å dele med tilbudet",
   "bridge.consentIntro":

@@ -6,12 +6,8 @@ import { ErrorSummary } from "../components/forms";
 import { idFromUrl } from "../features/access/access.server";
 import { requirePermission } from "../features/accounts/session.server";
 import { bridgePageAction } from "../features/bridges/bridge-actions.server";
-import {
-  BridgeHistory,
-  BridgeStatusText,
-  BridgeStepForm,
-  useWhen,
-} from "../features/bridges/bridge-views";
+import { BridgeHistory, BridgeStatusText } from "../features/bridges/bridge-list";
+import { BridgeStepForm, useWhen } from "../features/bridges/bridge-views";
 import { viewBridge } from "../features/bridges/bridges.server";
 import { issueFormToken, userOwner } from "../features/forms/once.server";
 import { useT } from "../i18n";

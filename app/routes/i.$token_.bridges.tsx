@@ -1,7 +1,7 @@
 import { data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useLoaderData, useParams } from "@remix-run/react";
 import { GeneralErrorBoundary } from "../components/error-boundary";
-import { BridgeHistory, BridgeStatusText } from "../features/bridges/bridge-views";
+import { BridgeHistory, BridgeStatusText } from "../features/bridges/bridge-list";
 import { bridgesForLink } from "../features/bridges/bridges.server";
 import { PlanLinkInvalid } from "../features/plan/plan-view";
 import { useT } from "../i18n";

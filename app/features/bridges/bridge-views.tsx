@@ -1,5 +1,4 @@
-import { Form, Link } from "@remix-run/react";
-import type { BridgeStatus } from "../../../db/bridge-enums";
+import { Form } from "@remix-run/react";
 import { bridgeCompanions, bridgeStatuses, BRIDGE_NOTE_MAX } from "../../../db/bridge-enums";
 import {
   FieldMessage,
@@ -8,76 +7,12 @@ import {
   type FieldErrors,
 } from "../../components/forms";
 import { FormTokenField, SubmitButton } from "../../components/submit-button";
-import { formatDate, formatDateTime, useLocale, useT } from "../../i18n";
+import { formatDateTime, useLocale, useT } from "../../i18n";
 
 /*
- * The pieces of the bridge pages (issue 13): a bridge's status line, its steps, the form for
- * the next step, and the short lists on the person's page and in the plan.
+ * The forms of the bridge pages (issue 13): the next step and the short note; the lists and
+ * status lines are in bridge-list.tsx.
  */
-
-/** One step as the server sends it (bridges.server.ts BridgeEventView). */
-export interface BridgeEventProps {
-  id: string;
-  status: BridgeStatus;
-  happenedOn: string;
-  visitOn: string | null;
-  companion: string | null;
-  note: string;
-  by: string;
-}
-
-/** A bridge as the lists show it (bridges.server.ts BridgeSummary). */
-export interface BridgeItem {
-  id: string;
-  offeringTitle: string;
-  organisation: string;
-  status: BridgeStatus;
-  firstVisitOn: string | null;
-  companion: string | null;
-  stalled?: boolean;
-}
-
-/** The status of a bridge in words, with the first visit when one is agreed. */
-export function BridgeStatusText({
-  item,
-}: {
-  item: Pick<BridgeItem, "status" | "firstVisitOn" | "companion">;
-}) {
-  const t = useT();
-  const locale = useLocale();
-  return (
-    <>
-      {t(`bridge.status.${item.status}`)}
-      {item.firstVisitOn && (item.status === "visit_agreed" || item.status === "started")
-        ? ` · ${t("bridge.firstVisit")} ${formatDate(locale, item.firstVisitOn)}`
-        : ""}
-      {item.companion && item.status === "visit_agreed"
-        ? ` (${t(`bridge.companion.${item.companion as "alone"}`).toLowerCase()})`
-        : ""}
-    </>
-  );
-}
-
-/** The steps of a bridge, oldest first: status, date, visit, note and who. */
-export function BridgeHistory({ steps }: { steps: BridgeEventProps[] }) {
-  const t = useT();
-  const locale = useLocale();
-  return (
-    <ol className="bridge-history">
-      {steps.map((step) => (
-        <li key={step.id}>
-          <strong>{t(`bridge.status.${step.status}`)}</strong> {formatDate(locale, step.happenedOn)}
-          {step.visitOn ? ` · ${t("bridge.firstVisit")} ${formatDate(locale, step.visitOn)}` : ""}
-          {step.companion ? ` · ${t(`bridge.companion.${step.companion as "alone"}`)}` : ""}
-          {step.by
-            ? ` · ${t("bridge.by", { who: step.by === "contact" ? t("bridge.byContact") : step.by })}`
-            : ""}
-          {step.note ? <p className="bridge-note">{step.note}</p> : null}
-        </li>
-      ))}
-    </ol>
-  );
-}
 
 /** The form that adds the next step (status, date, visit and companion, note), once per token. */
 export function BridgeStepForm({
@@ -188,34 +123,6 @@ export function NoteField({ errors }: { errors?: string[] }) {
       />
       {errors ? <FieldMessage id="field-note-error" messages={errors} /> : null}
     </div>
-  );
-}
-
-/** A list of bridges: offering, organisation, status, and the nudge when one has stalled. */
-export function BridgeList({ items, links }: { items: BridgeItem[]; links: boolean }) {
-  const t = useT();
-  if (items.length === 0) return <p className="muted">{t("bridge.none")}</p>;
-  return (
-    <ul className="bridge-list">
-      {items.map((item) => (
-        <li key={item.id}>
-          {links ? (
-            <Link to={`/bridges/${item.id}`}>{item.offeringTitle}</Link>
-          ) : (
-            <strong>{item.offeringTitle}</strong>
-          )}{" "}
-          ({item.organisation}): <BridgeStatusText item={item} />
-          {item.stalled ? (
-            <>
-              {" "}
-              <span className="ds-tag" data-color="warning">
-                {t("bridge.stalled")}
-              </span>
-            </>
-          ) : null}
-        </li>
-      ))}
-    </ul>
   );
 }
 

@@ -1,7 +1,7 @@
 import { Link } from "@remix-run/react";
 import type { NetworkKind } from "../../../db/enums";
 import { useT } from "../../i18n";
-import { BridgeList, type BridgeItem } from "./bridge-views";
+import { BridgeList, type BridgeItem } from "./bridge-list";
 
 /*
  * The person's bridges on their page (issue 13), for those who manage them: each offering and

@@ -1,6 +1,6 @@
 import { useT } from "../../i18n";
 import type { PlanPageData } from "../plan/plan-page.server";
-import { BridgeList } from "./bridge-views";
+import { BridgeList } from "./bridge-list";
 
 /*
  * The bridges in the plan (issue 13): under each goal of the parts the reader may see, the

@@ -179,7 +179,7 @@ async function logged(
     subjectId: networkId,
     personId,
     // The bridges shown under the goals are read with the plan (issue 13).
-    details: { parts: visible, bridges },
+    details: bridges > 0 ? { parts: visible, bridges } : { parts: visible },
   });
 }
 
