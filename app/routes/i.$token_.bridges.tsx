@@ -2,7 +2,7 @@ import { data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/nod
 import { useLoaderData, useParams } from "@remix-run/react";
 import { GeneralErrorBoundary } from "../components/error-boundary";
 import { BridgeHistory, BridgeStatusText } from "../features/bridges/bridge-list";
-import { bridgesForLink } from "../features/bridges/bridges.server";
+import { bridgesForLink } from "../features/bridges/bridge-lists.server";
 import { PlanLinkInvalid } from "../features/plan/plan-view";
 import { useT } from "../i18n";
 import { pageTitle } from "../utils/meta";

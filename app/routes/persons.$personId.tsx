@@ -30,7 +30,7 @@ import {
 } from "../features/people/people.server";
 import { PersonPageIntent } from "../features/people/person-page-form.server";
 import { PersonBridges } from "../features/bridges/person-bridges";
-import { bridgesForPersonPage } from "../features/bridges/bridges.server";
+import { bridgesForPersonPage } from "../features/bridges/bridge-lists.server";
 import { issueFormToken, readFormClaim, userOwner } from "../features/forms/once.server";
 import { requirePermission } from "../features/accounts/session.server";
 import { badRequest, formFields, readForm, submittedText, validate } from "../utils/forms.server";

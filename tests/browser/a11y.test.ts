@@ -113,7 +113,7 @@ describe.skipIf(!hasChromium)("every page: WCAG 2.1 AA, 320 px, one field height
       leaderCookie,
     );
     bridgeId = /\/bridges\/([0-9a-f-]{36})/.exec(proposed.headers.get("location") ?? "")![1]!;
-    for (const fields of [
+    const steps: Record<string, string>[] = [
       { intent: "consent-give" },
       {
         intent: "step",
@@ -123,8 +123,8 @@ describe.skipIf(!hasChromium)("every page: WCAG 2.1 AA, 320 px, one field height
         companion: "peer",
       },
       { intent: "link" },
-    ])
-      await server.post(`/bridges/${bridgeId}`, fields, leaderCookie);
+    ];
+    for (const fields of steps) await server.post(`/bridges/${bridgeId}`, fields, leaderCookie);
     bridgeLink = `/b/${bridgeLinkToken(bridgeId, 1)}`;
     personToken = await personLinkToken(server.database.db, docs);
     messageId = String((await server.database.db.select({ id: outbox.id }).from(outbox))[0]!.id);

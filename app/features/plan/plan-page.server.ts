@@ -16,7 +16,7 @@ import { planDocumentName, planPermissions } from "../documents/registry.server"
 import { PERSON_REF, type Ref } from "../documents/shapes";
 import { documentStateNow } from "../documents/state.server";
 import { personFirstName } from "../networks/person-member.server";
-import { bridgesForPlan, type BridgeSummary } from "../bridges/bridges.server";
+import { bridgesForPlan, type BridgeSummary } from "../bridges/bridge-lists.server";
 import { meetingActionsFor, type MeetingActionView } from "./meeting-actions.server";
 import {
   readAreaPlan,
