@@ -37,7 +37,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function BridgePage() {
-  const { bridge, today, formToken } = useLoaderData<typeof loader>();
+  const { bridge, today } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const errors = result && !result.ok ? result.errors : undefined;
   const t = useT();
@@ -109,7 +109,8 @@ export default function BridgePage() {
           {t("bridge.closed")}
         </p>
       ) : (
-        <BridgeStepForm today={today} errors={errors} formKey={formToken} />
+        // Starts empty after each saved step, and only then: consent or a new link keeps what is typed.
+        <BridgeStepForm today={today} errors={errors} formKey={String(bridge.history.length)} />
       )}
       <section className="panel" aria-labelledby="bridge-consent-title">
         <h2 id="bridge-consent-title">{t("bridge.consentTitle")}</h2>
