@@ -81,6 +81,11 @@ export const bridgesEn: Record<keyof typeof bridgesNb, string> = {
   "bridge.alreadyConfirmed": "The first visit is already confirmed.",
   "bridge.nothingToConfirm": "There is nothing to confirm now.",
   "bridge.yourIntro": "Offerings you and your leader have talked about, and how far you have come.",
+  "bridge.yourConsentNo":
+    "The offering sees nothing about you now. Do you want them to see your first name and the date of the first visit?",
+  "bridge.yourConsentYes":
+    "You have agreed that the offering sees your first name and the date of the first visit.",
+  "bridge.yourConsentGive": "Yes, they may see it",
   "bridge.noteTooLong": "The note can be at most {max} characters.",
   "bridge.unknownEntry": "The goal or action is not in the plan.",
   "bridge.chooseOffering": "Choose an offering.",

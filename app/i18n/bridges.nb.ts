@@ -79,6 +79,11 @@ export const bridgesNb = {
   "bridge.alreadyConfirmed": "Første besøk er allerede bekreftet.",
   "bridge.nothingToConfirm": "Det er ingenting å bekrefte nå.",
   "bridge.yourIntro": "Tilbud du og lederen din har snakket om, og hvor langt dere har kommet.",
+  "bridge.yourConsentNo":
+    "Tilbudet ser ingenting om deg nå. Vil du at de skal få se fornavnet ditt og datoen for første besøk?",
+  "bridge.yourConsentYes":
+    "Du har sagt ja til at tilbudet ser fornavnet ditt og datoen for første besøk.",
+  "bridge.yourConsentGive": "Ja, de kan se det",
   "bridge.noteTooLong": "Notatet kan være høyst {max} tegn.",
   "bridge.unknownEntry": "Fant ikke målet eller tiltaket i planen.",
   "bridge.chooseOffering": "Velg et tilbud.",

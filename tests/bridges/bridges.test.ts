@@ -456,6 +456,33 @@ describe("the plan and the person's link", () => {
   });
 });
 
+describe("the person's own consent through their link", () => {
+  it("withdraws and gives it again, recorded as the person's, audited; others get 404", async () => {
+    const path = `/i/${personToken}/bridges`;
+    const withdraw = await server.post(path, { intent: "consent-withdraw", bridgeId });
+    expect(withdraw.status).toBe(200);
+    expect((await bridgeRow()).consentWithdrawnAt).not.toBeNull();
+    expect((await text(path)).html).toContain("Ja, de kan se det");
+    const give = await server.post(path, { intent: "consent-give", bridgeId });
+    expect(give.status).toBe(200);
+    const row = await bridgeRow();
+    expect(row).toMatchObject({ consentGivenBy: "person", consentRecordedByUserId: null });
+    expect(row.consentWithdrawnAt).toBeNull();
+    expect((await text(`/b/${bridgeLinkToken(bridgeId, 2)}`)).html).toContain("Siri");
+    const { invitationToken } = await import("../../app/features/meetings/invitation-links.server");
+    const relative = `/i/${invitationToken(docs.relativeInvitationId, 1)}/bridges`;
+    expect((await server.post(relative, { intent: "consent-withdraw", bridgeId })).status).toBe(
+      404,
+    );
+    expect(
+      (await server.post(path, { intent: "consent-withdraw", bridgeId: crypto.randomUUID() }))
+        .status,
+    ).toBe(404);
+    expect((await server.post(path, { intent: "fly", bridgeId })).status).toBe(400);
+    expect((await bridgeRow()).consentWithdrawnAt).toBeNull();
+  });
+});
+
 describe("the nudge after 14 days without change", () => {
   it("is shown on the person's page and sent once, neutrally, through the outbox", async () => {
     const { db } = server.database;

@@ -124,15 +124,39 @@ export async function bridgesForPlan(
 
 /**
  * The person's own bridges through their own personal link (/i/<token>/bridges), each with its
- * steps; null for any other link or one no longer current (the 404 answer). Audited
+ * steps and whether their consent to share with the organisation is in force; null for any other link or one no longer current (the 404 answer). Audited
  * (bridge.person_view) as the person.
  */
 export async function bridgesForLink(token: string, ip: string) {
   const found = await invitationByToken(token);
   if (!invitationMayWrite(found, "plan")) return null;
   const list = await bridgesOfNetworks([found.networkId]);
+  const consents = list.length
+    ? await getDatabase()
+        .db.select({
+          id: bridges.id,
+          givenAt: bridges.consentGivenAt,
+          withdrawnAt: bridges.consentWithdrawnAt,
+        })
+        .from(bridges)
+        .where(
+          inArray(
+            bridges.id,
+            list.map((b) => b.id),
+          ),
+        )
+    : [];
   const withSteps = await Promise.all(
-    list.map(async (b) => ({ ...b, history: await bridgeHistory(b.id) })),
+    list.map(async (b) => {
+      const consent = consents.find((c) => c.id === b.id);
+      return {
+        ...b,
+        history: await bridgeHistory(b.id),
+        /** Whether the person's consent to share with the organisation is in force. */
+        consent: !!consent?.givenAt && !consent.withdrawnAt,
+        closed: isClosed(b.status),
+      };
+    }),
   );
   await recordAuditNow(
     { label: invitationActorLabel(found), municipalityId: found.municipalityId, ip },

@@ -20,7 +20,12 @@ import {
 import { osloToday } from "../../utils/oslo-time";
 import { networkAccess, notFound } from "../access/access.server";
 import type { SessionUser } from "../accounts/session.server";
-import { auditActor, recordAudit, recordAuditNow } from "../audit/audit.server";
+import {
+  invitationActorLabel,
+  invitationMayWrite,
+  type CurrentInvitation,
+} from "../access/invitations.server";
+import { auditActor, recordAudit, recordAuditNow, type AuditActor } from "../audit/audit.server";
 import { once, type FormClaim } from "../forms/once.server";
 import { personFirstName } from "../networks/person-member.server";
 import type { BridgeStep, ProposeBridge } from "./bridge-form.server";
@@ -406,9 +411,10 @@ export async function recordStep(
 
 /**
  * Records (`give`) or withdraws the person's consent to share their first name and the first
- * visit with the offering's organisation for this bridge, as a leader (the person said so) —
- * audited (bridge.consent / bridge.consent_withdraw). Setting what is already set changes
- * nothing. Withdrawal takes effect at once: the contact's link shows nothing.
+ * visit with the offering's organisation for this bridge, as a leader who manages the network
+ * (the person said so; the leader is recorded) — audited (bridge.consent /
+ * bridge.consent_withdraw). Setting what is already set changes nothing. Withdrawal takes effect
+ * at once: the contact's link shows nothing. "Not found" for anyone else.
  */
 export async function setBridgeConsent(
   user: SessionUser,
@@ -418,8 +424,38 @@ export async function setBridgeConsent(
   now: Date = new Date(),
 ): Promise<void> {
   const bridge = await managedBridge(user, bridgeId);
-  const inForce = consentState(bridge).inForce;
-  if (inForce === give) return;
+  await writeConsent(bridge, give, auditActor(user, context), { userId: user.id }, now);
+}
+
+/**
+ * The person gives or withdraws the same consent themselves, through their own personal link
+ * (`found`, current, the person's own: invitationMayWrite "plan"), for a bridge of that link's
+ * network; recorded as given by the person. Returns false when the bridge is not theirs (the
+ * route answers 404).
+ */
+export async function setBridgeConsentByPerson(
+  found: CurrentInvitation,
+  ip: string,
+  bridgeId: string,
+  give: boolean,
+  now: Date = new Date(),
+): Promise<boolean> {
+  if (!invitationMayWrite(found, "plan")) return false;
+  const [bridge] = await getDatabase().db.select().from(bridges).where(eq(bridges.id, bridgeId));
+  if (!bridge || bridge.networkId !== found.networkId) return false;
+  const actor = { label: invitationActorLabel(found), municipalityId: found.municipalityId, ip };
+  await writeConsent(bridge, give, actor, { userId: null }, now);
+  return true;
+}
+
+async function writeConsent(
+  bridge: typeof bridges.$inferSelect,
+  give: boolean,
+  actor: AuditActor,
+  by: { userId: string | null },
+  now: Date,
+): Promise<void> {
+  if (consentState(bridge).inForce === give) return;
   await getDatabase().db.transaction(async (tx) => {
     await tx
       .update(bridges)
@@ -427,20 +463,21 @@ export async function setBridgeConsent(
         give
           ? {
               consentGivenAt: now,
-              consentGivenBy: "leader",
-              consentRecordedByUserId: user.id,
+              consentGivenBy: by.userId ? "leader" : "person",
+              consentRecordedByUserId: by.userId,
               consentWithdrawnAt: null,
             }
           : { consentWithdrawnAt: now },
       )
-      .where(eq(bridges.id, bridgeId));
+      .where(eq(bridges.id, bridge.id));
     await recordAudit(
-      auditActor(user, context),
+      actor,
       {
         action: give ? "bridge.consent" : "bridge.consent_withdraw",
         subjectType: "bridge",
-        subjectId: bridgeId,
+        subjectId: bridge.id,
         personId: bridge.personId,
+        details: { by: by.userId ? "leader" : "person" },
       },
       tx,
     );
