@@ -1,5 +1,6 @@
 import type { MessageKey } from "./nb";
 import { offeringsEn } from "./offerings.en";
+import { bridgesEn } from "./bridges.en";
 
 export const en: Record<MessageKey, string> = {
   "app.name": "Broen",
@@ -1013,4 +1014,5 @@ export const en: Record<MessageKey, string> = {
   "reminders.turnedOn": "You will get reminders again.",
   "invitation.progress": "How things are going – note it and see it over time",
   ...offeringsEn,
+  ...bridgesEn,
 };

@@ -1,5 +1,6 @@
 /* Norsk bokmål: the product's first language. Every UI text has a key here. */
 import { offeringsNb } from "./offerings.nb";
+import { bridgesNb } from "./bridges.nb";
 
 export const nb = {
   "app.name": "Broen",
@@ -1007,6 +1008,7 @@ export const nb = {
   "reminders.turnedOn": "Du får påminnelser igjen.",
   "invitation.progress": "Hvordan det går – noter og se over tid",
   ...offeringsNb,
+  ...bridgesNb,
 } as const;
 
 export type MessageKey = keyof typeof nb;

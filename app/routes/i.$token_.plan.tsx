@@ -37,6 +37,7 @@ export default function PersonPlanPage() {
         <a href={`/i/${token}/plan.pdf`}>{t("plan.pdf")}</a>
         <a href={`/i/${token}/plan/history`}>{t("planHistory.title")}</a>
         <a href={`/i/${token}/progress`}>{t("invitation.progress")}</a>
+        <a href={`/i/${token}/bridges`}>{t("title.bridgesLink")}</a>
       </p>
       <PlanPanel data={plan} />
     </>

@@ -29,6 +29,8 @@ import {
   viewPerson,
 } from "../features/people/people.server";
 import { PersonPageIntent } from "../features/people/person-page-form.server";
+import { PersonBridges } from "../features/bridges/person-bridges";
+import { bridgesForPersonPage } from "../features/bridges/bridge-lists.server";
 import { issueFormToken, readFormClaim, userOwner } from "../features/forms/once.server";
 import { requirePermission } from "../features/accounts/session.server";
 import { badRequest, formFields, readForm, submittedText, validate } from "../utils/forms.server";
@@ -44,6 +46,13 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const view = await viewPerson(user, context, idFromUrl(params.personId));
   return {
     ...view,
+    bridges: await bridgesForPersonPage(
+      user,
+      context,
+      idFromUrl(params.personId),
+      view.networks.map((n) => n.id),
+      view.manage,
+    ),
     units: view.manage ? await unitChoices(user.municipalityId) : [],
     leaderChoices: view.manage ? await leaderChoices(user.municipalityId) : [],
     me: user.id,
@@ -109,7 +118,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function PersonPage() {
-  const { manage, person, networks, leaders, missingKinds, units, leaderChoices, me } =
+  const { manage, person, networks, leaders, missingKinds, units, leaderChoices, me, bridges } =
     useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const errors = result && !result.ok ? result.errors : undefined;
@@ -182,6 +191,7 @@ export default function PersonPage() {
           </Form>
         ) : null}
       </section>
+      {manage ? <PersonBridges bridges={bridges} networks={networks} /> : null}
       <section className="panel" aria-labelledby="details-title">
         <h2 id="details-title">{manage ? t("people.edit") : t("people.unit")}</h2>
         {manage ? (

@@ -36,7 +36,7 @@ export function safeError(error: unknown): { name: string; message: string; code
 }
 
 /** Paths whose last segment is a secret token: never written to a log. */
-const TOKEN_PATHS = /^\/(activate|i|calendar)\/[^/?]+/;
+const TOKEN_PATHS = /^\/(activate|i|calendar|b)\/[^/?]+/;
 
 export function redactPath(path: string): string {
   return path.replace(TOKEN_PATHS, (_match, prefix: string) => `/${prefix}/[token]`);

@@ -17,3 +17,4 @@ export * from "./minutes";
 export * from "./tasks";
 export * from "./plan";
 export * from "./offerings";
+export * from "./bridges";

@@ -1,11 +1,13 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { DateTime } from "luxon";
 import type { Browser, Page } from "playwright-core";
+import { eq } from "drizzle-orm";
 import { offerings, outbox, planActions } from "../../db/schema";
+import { bridgeLinkToken } from "../../app/features/bridges/bridge-token.server";
 import { nb, type MessageKey } from "../../app/i18n/nb";
 import { invitationToken } from "../../app/features/meetings/invitation-links.server";
 import { DEMO, startTestServer, type TestServer } from "../support/server";
-import { demoDocuments, type DemoDocuments } from "../support/realtime";
+import { demoDocuments, personLinkToken, type DemoDocuments } from "../support/realtime";
 import {
   announceSkipWithoutChromium,
   axeViolations,
@@ -63,6 +65,9 @@ describe.skipIf(!hasChromium)("every page: WCAG 2.1 AA, 320 px, one field height
   let messageId = "";
   let activationToken = "";
   let offeringId = "";
+  let bridgeId = "";
+  let bridgeLink = "";
+  let personToken = "";
 
   beforeAll(async () => {
     [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
@@ -92,6 +97,36 @@ describe.skipIf(!hasChromium)("every page: WCAG 2.1 AA, 320 px, one field height
     );
     meetingId = /\/meetings\/([0-9a-f-]{36})/.exec(planned.headers.get("location") ?? "")![1]!;
     userId = await server.userId(DEMO.leader);
+    // A bridge to an offering (issue 13) with consent, a proposed visit and the contact's link.
+    const leaderCookie = await server.cookieFor(DEMO.leader);
+    const proposed = await server.post(
+      `/networks/${docs.networkId}/bridges/new`,
+      {
+        offeringId: (
+          await server.database.db
+            .select({ id: offerings.id })
+            .from(offerings)
+            .where(eq(offerings.status, "active"))
+        )[0]!.id,
+        note: "Vil prøve en gang",
+      },
+      leaderCookie,
+    );
+    bridgeId = /\/bridges\/([0-9a-f-]{36})/.exec(proposed.headers.get("location") ?? "")![1]!;
+    const steps: Record<string, string>[] = [
+      { intent: "consent-give" },
+      {
+        intent: "step",
+        status: "visit_agreed",
+        happenedOn: DateTime.now().setZone("Europe/Oslo").toISODate()!,
+        visitOn: date,
+        companion: "peer",
+      },
+      { intent: "link" },
+    ];
+    for (const fields of steps) await server.post(`/bridges/${bridgeId}`, fields, leaderCookie);
+    bridgeLink = `/b/${bridgeLinkToken(bridgeId, 1)}`;
+    personToken = await personLinkToken(server.database.db, docs);
     messageId = String((await server.database.db.select({ id: outbox.id }).from(outbox))[0]!.id);
     activationToken = (await server.activationLinkForNewUser("ny.bruker@fjordvik.test")).token;
     // Tasks for My tasks (as the projection writes them), one overdue, one with a comment.
@@ -234,6 +269,14 @@ describe.skipIf(!hasChromium)("every page: WCAG 2.1 AA, 320 px, one field height
     { name: "meetings (partner)", path: () => "/meetings", as: DEMO.nav },
     { name: "meeting (partner)", path: () => `/meetings/${meetingId}`, as: DEMO.nav },
     { name: "networks (partner)", path: () => "/networks", as: DEMO.nav },
+    {
+      name: "propose an offering (leader)",
+      path: () => `/networks/${docs.networkId}/bridges/new`,
+      as: DEMO.leader,
+    },
+    { name: "bridge (leader)", path: () => `/bridges/${bridgeId}`, as: DEMO.leader },
+    { name: "bridge, the organisation's link", path: () => bridgeLink },
+    { name: "bridges, the person's link", path: () => `/i/${personToken}/bridges` },
     { name: "my tasks (partner)", path: () => "/tasks", as: DEMO.nav },
     { name: "my tasks (leader)", path: () => "/tasks", as: DEMO.leader },
     {

@@ -126,5 +126,8 @@ describe("logs", () => {
   it("never write a token from a link path", () => {
     expect(redactPath("/activate/AbC123_-xyz")).toBe("/activate/[token]");
     expect(redactPath("/admin/users")).toBe("/admin/users");
+    // The organisation's link to a bridge (issue 13); the bridge page itself has no secret.
+    expect(redactPath("/b/AbC123_-xyz?x=1")).toBe("/b/[token]?x=1");
+    expect(redactPath("/bridges/0b7c")).toBe("/bridges/0b7c");
   });
 });

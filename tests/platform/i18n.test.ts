@@ -41,6 +41,9 @@ const DYNAMIC_PREFIXES = [
   "plan.chime.",
   "plan.actionStatus.",
   "plan.crisis.",
+  // A bridge's status and companion: bridges/bridge-views.tsx.
+  "bridge.status.",
+  "bridge.companion.",
 ];
 
 describe("the message catalogues", () => {

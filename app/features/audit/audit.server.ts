@@ -72,7 +72,16 @@ export type AuditAction =
   | "offering.import"
   | "offering.export"
   | "offering.calendar"
-  | "offering.feed_renew";
+  | "offering.feed_renew"
+  | "bridge.create"
+  | "bridge.view"
+  | "bridge.step"
+  | "bridge.consent"
+  | "bridge.consent_withdraw"
+  | "bridge.link"
+  | "bridge.link_open"
+  | "bridge.confirm"
+  | "bridge.person_view";
 
 export interface AuditActor {
   userId?: string | null;

@@ -16,6 +16,7 @@ import { osloDayEnd, osloDayStart, osloToday } from "../../utils/oslo-time";
 import { recordAudit, type AuditActor } from "../audit/audit.server";
 import { invitationUrl, publicBaseUrl } from "../meetings/invitation-links.server";
 import { dayText, meetingTimeText } from "../meetings/meeting-time";
+import { remindStalledBridges } from "../bridges/bridge-nudge.server";
 import { enqueueEmail } from "./outbox.server";
 
 /*
@@ -27,7 +28,8 @@ import { enqueueEmail } from "./outbox.server";
  * (reminder_opt_outs) gets none.
  */
 
-export type ReminderKind = "meeting_tomorrow" | "plan_revision" | "action_due" | "action_overdue";
+export type ReminderKind =
+  "meeting_tomorrow" | "plan_revision" | "action_due" | "action_overdue" | "bridge_stalled";
 
 /** Days before a plan's revision date that its leaders are reminded. */
 export const REVISION_NOTICE_DAYS = 14;
@@ -35,7 +37,7 @@ export const REVISION_NOTICE_DAYS = 14;
 export const ACTION_NOTICE_DAYS = 3;
 
 /** Who receives a reminder: `user:<id>` or `member:<id>`, with their address. */
-interface Recipient {
+export interface Recipient {
   key: string;
   address: string;
   name: string | null;
@@ -43,7 +45,7 @@ interface Recipient {
   tasksUrl?: string;
 }
 
-interface Reminder {
+export interface Reminder {
   kind: ReminderKind;
   /** What it is about: a meeting id, `<networkId>:<date>`, `<actionId>:<due>`. */
   subject: string;
@@ -66,9 +68,10 @@ const escapeHtml = (text: string) =>
 
 /**
  * Puts one reminder in the outbox unless it was sent before: claims (kind, subject, recipient)
- * and queues the e-mail in one transaction, audited. Returns whether it was queued.
+ * and queues the e-mail in one transaction, audited. Returns whether it was queued. Also used
+ * by other features' reminders (bridges/bridge-nudge.server.ts).
  */
-async function send(db: Database, reminder: Reminder): Promise<boolean> {
+export async function sendReminder(db: Database, reminder: Reminder): Promise<boolean> {
   return db.transaction(async (tx) => {
     const [claimed] = await tx
       .insert(remindersSent)
@@ -117,7 +120,7 @@ async function send(db: Database, reminder: Reminder): Promise<boolean> {
 }
 
 /** Users and members who turned reminders off, among those given. */
-async function optedOut(
+export async function optedOut(
   db: Database,
   userIds: string[],
   memberIds: string[],
@@ -139,7 +142,7 @@ async function optedOut(
 }
 
 /** The last line of every reminder but the meeting one (which points to its own page). */
-const TURN_OFF =
+export const TURN_OFF =
   "Vil du ikke ha påminnelser? Slå dem av under «Min konto» i Broen, eller på invitasjonssiden om du bruker en lenke. / Do not want reminders? Turn them off under “My account” in Broen, or on your invitation page if you use a link.";
 
 const TOMORROW = {
@@ -206,7 +209,7 @@ export async function remindMeetingsTomorrow(now: Date, db: Database): Promise<n
     if (off.members.has(row.memberId) || (row.memberUserId && off.users.has(row.memberUserId)))
       continue;
     const url = invitationUrl(row.invitationId, row.linkVersion);
-    const sent = await send(db, {
+    const sent = await sendReminder(db, {
       kind: "meeting_tomorrow",
       subject: row.meetingId,
       to: { key: `member:${row.memberId}`, address, name: row.name },
@@ -261,7 +264,7 @@ export async function remindPlanRevisions(now: Date, db: Database): Promise<numb
     if (off.users.has(row.userId) || !row.revisionOn) continue;
     const url = new URL(`/networks/${row.networkId}`, publicBaseUrl()).href;
     const by = dayText(row.revisionOn, now);
-    const sent = await send(db, {
+    const sent = await sendReminder(db, {
       kind: "plan_revision",
       subject: `${row.networkId}:${row.revisionOn}`,
       to: { key: `user:${row.userId}`, address: row.email, name: row.name },
@@ -429,7 +432,7 @@ export async function remindActions(
     const overdue = row.due! < today;
     const when = dayText(row.due!, now);
     const url = to.tasksUrl ?? publicBaseUrl();
-    const sent = await send(db, {
+    const sent = await sendReminder(db, {
       kind: overdue ? "action_overdue" : "action_due",
       subject: `${row.actionId}:${row.due}`,
       to,
@@ -469,12 +472,13 @@ export async function remindActions(
 /**
  * One run of the reminder job at `now`: meetings tomorrow, plan revisions, and the actions of
  * the projection (ADR 019) that are due in ACTION_NOTICE_DAYS days or overdue, neither done nor
- * carried to another meeting. Idempotent. Returns how many of each were queued.
+ * carried to another meeting, and bridges without change for 14 days (bridge-nudge.server.ts).
+ * Idempotent. Returns how many of each were queued.
  */
 export async function runReminders(
   now = new Date(),
   db: Database = getDatabase().db,
-): Promise<{ meetings: number; revisions: number; actions: number }> {
+): Promise<{ meetings: number; revisions: number; actions: number; bridges: number }> {
   const today = osloToday(now);
   const actionRows = await db
     .select({
@@ -495,6 +499,7 @@ export async function runReminders(
     meetings: await remindMeetingsTomorrow(now, db),
     revisions: await remindPlanRevisions(now, db),
     actions: await remindActions(actionRows, now, db),
+    bridges: await remindStalledBridges(now, db),
   };
 }
 

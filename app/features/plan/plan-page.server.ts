@@ -16,6 +16,7 @@ import { planDocumentName, planPermissions } from "../documents/registry.server"
 import { PERSON_REF, type Ref } from "../documents/shapes";
 import { documentStateNow } from "../documents/state.server";
 import { personFirstName } from "../networks/person-member.server";
+import { bridgesForPlan, type BridgeSummary } from "../bridges/bridge-lists.server";
 import { readStatusNote, type StatusNoteView } from "../tasks/status-note";
 import { meetingActionsFor, type MeetingActionView } from "./meeting-actions.server";
 import {
@@ -76,6 +77,10 @@ export interface PlanPageData {
   /** Whether the asker may change the revision date (leaders, not the person's link). */
   mayEditRevision: boolean;
   snapshot: PlanSnapshot | null;
+  /** Bridges to offerings, shown under the goal they serve (bridges/bridges.server.ts). */
+  bridges: BridgeSummary[];
+  /** Whether the asker may propose offerings (manages the network): "Foreslå tilbud" links. */
+  proposeBridges: boolean;
 }
 
 type Purpose = "view" | "print" | "download";
@@ -182,13 +187,15 @@ async function logged(
   networkId: string,
   personId: string,
   visible: PlanPart[],
+  bridges: number,
 ) {
   await recordAuditNow(actor, {
     action: AUDIT_ACTION[purpose],
     subjectType: "network",
     subjectId: networkId,
     personId,
-    details: { parts: visible },
+    // The bridges shown under the goals are read with the plan (issue 13).
+    details: bridges > 0 ? { parts: visible, bridges } : { parts: visible },
   });
 }
 
@@ -223,12 +230,21 @@ export async function planForUser(
     revisionOn: role === "none" ? null : facts.revisionOn,
     mayEditRevision: access.level === "manage",
     meetingLinks: true,
-  } satisfies Omit<PlanPageData, "snapshot" | "meetingActions">;
-  if (role === "none") return { ...base, meetingActions: [], snapshot: null };
+    proposeBridges: access.level === "manage" && role === "edit",
+  } satisfies Omit<PlanPageData, "snapshot" | "meetingActions" | "bridges">;
+  if (role === "none") return { ...base, meetingActions: [], snapshot: null, bridges: [] };
   const meetingActions = await meetingActionsFor(networkId, role === "edit" ? "all" : user);
   const snapshot = await planSnapshot(networkId, new Set(visible));
-  await logged(auditActor(user, context), purpose, networkId, facts.personId, visible);
-  return { ...base, meetingActions, snapshot };
+  const bridges = await bridgesForPlan(networkId, new Set(visible), role === "edit");
+  await logged(
+    auditActor(user, context),
+    purpose,
+    networkId,
+    facts.personId,
+    visible,
+    bridges.length,
+  );
+  return { ...base, meetingActions, snapshot, bridges };
 }
 
 /**
@@ -247,12 +263,14 @@ export async function planForLink(
   if (!facts) return null;
   const visible = [...planParts];
   const snapshot = await planSnapshot(found.networkId, new Set(visible));
+  const bridges = await bridgesForPlan(found.networkId, new Set(visible), true);
   await logged(
     { label: invitationActorLabel(found), municipalityId: found.municipalityId, ip },
     purpose,
     found.networkId,
     found.personId,
     visible,
+    bridges.length,
   );
   return {
     networkId: found.networkId,
@@ -268,6 +286,8 @@ export async function planForLink(
     meetingActions: await meetingActionsFor(found.networkId, "all"),
     meetingLinks: false,
     snapshot,
+    bridges,
+    proposeBridges: false,
   };
 }
 

@@ -2,6 +2,7 @@ import { useEffect, useState, type ComponentType } from "react";
 import { useT } from "../../i18n";
 import type { LivePlanProps } from "./live-plan";
 import type { PlanPageData } from "./plan-page.server";
+import { PlanBridges } from "../bridges/plan-bridges";
 import { MeetingActions } from "./meeting-actions-view";
 import { PlanReadView, useNameOf } from "./plan-view";
 
@@ -52,6 +53,7 @@ export function PlanPanel({ data }: { data: PlanPageData }) {
         nameOf={nameOf}
         meetingLinks={data.meetingLinks}
       />
+      <PlanBridges data={data} />
     </>
   );
 }

@@ -1,0 +1,194 @@
+import { and, eq, isNotNull } from "drizzle-orm";
+import { getDatabase } from "../../../db/client";
+import { bridges, offerings, persons } from "../../../db/schema";
+import { osloToday } from "../../utils/oslo-time";
+import { hashToken } from "../../utils/tokens.server";
+import type { SessionUser } from "../accounts/session.server";
+import { auditActor, recordAudit, recordAuditNow, type AuditActor } from "../audit/audit.server";
+import { personFirstName } from "../networks/person-member.server";
+import { bridgeLinkToken, bridgeLinkUrl } from "./bridge-token.server";
+import {
+  BridgeClosedError,
+  consentState,
+  isClosed,
+  managedBridge,
+  recordStep,
+} from "./bridges.server";
+
+/*
+ * The organisation's personal link to one bridge (/b/<token>, issue 13; ADR 025): the contact
+ * confirms the first visit without an account. Like invitation links (ADR 005) the token is
+ * derived — HMAC(SESSION_SECRET, bridge id + link version) — and only its SHA-256 is stored, so
+ * the leader's page can show the same link again while a database leak gives no working link.
+ * A new link raises the version (the old one ends); a bridge that ended or did not start has no
+ * link. The page shows the person's first name, the offering and the proposed date, and only
+ * while the person's consent to share with this organisation for this bridge is in force.
+ */
+
+/**
+ * Issues a new link for the bridge (a leader who manages its network): raises the link version,
+ * which ends any earlier link, audited (bridge.link). Returns the new link's address. Throws
+ * "not found" for anyone else and BridgeClosedError for a closed bridge.
+ */
+export async function issueBridgeLink(
+  user: SessionUser,
+  context: { clientIp: string },
+  bridgeId: string,
+  now: Date = new Date(),
+): Promise<string> {
+  const bridge = await managedBridge(user, bridgeId);
+  return getDatabase().db.transaction(async (tx) => {
+    const [current] = await tx
+      .select({ status: bridges.status, linkVersion: bridges.linkVersion })
+      .from(bridges)
+      .where(eq(bridges.id, bridgeId))
+      .for("update");
+    if (!current || isClosed(current.status)) throw new BridgeClosedError();
+    const linkVersion = current.linkVersion + 1;
+    await tx
+      .update(bridges)
+      .set({
+        linkVersion,
+        linkTokenHash: hashToken(bridgeLinkToken(bridgeId, linkVersion)),
+        linkIssuedAt: now,
+      })
+      .where(eq(bridges.id, bridgeId));
+    await recordAudit(
+      auditActor(user, context),
+      {
+        action: "bridge.link",
+        subjectType: "bridge",
+        subjectId: bridgeId,
+        personId: bridge.personId,
+        details: { linkVersion },
+      },
+      tx,
+    );
+    return bridgeLinkUrl(bridgeId, linkVersion);
+  });
+}
+
+/** The bridge a link token opens now (current version, bridge not closed), or null. */
+async function bridgeByToken(token: string) {
+  if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return null;
+  const [row] = await getDatabase()
+    .db.select({
+      bridge: bridges,
+      offeringTitle: offerings.title,
+      personName: persons.name,
+      preferredName: persons.preferredName,
+    })
+    .from(bridges)
+    .innerJoin(offerings, eq(offerings.id, bridges.offeringId))
+    .innerJoin(persons, eq(persons.id, bridges.personId))
+    .where(and(eq(bridges.linkTokenHash, hashToken(token)), isNotNull(bridges.linkTokenHash)));
+  if (!row || isClosed(row.bridge.status)) return null;
+  return row;
+}
+
+const contactActor = (bridgeId: string, municipalityId: string, ip: string): AuditActor => ({
+  label: `bridge-contact:${bridgeId}`,
+  municipalityId,
+  ip,
+});
+
+/** What the contact's page shows: nothing without consent; else first name, offering, date. */
+export type BridgeLinkView =
+  | { consent: false }
+  | {
+      consent: true;
+      firstName: string;
+      offeringTitle: string;
+      /** The proposed first visit, YYYY-MM-DD, or null while none is agreed. */
+      firstVisitOn: string | null;
+      /** Whether the first visit may be confirmed now (a date is proposed, not yet confirmed). */
+      mayConfirm: boolean;
+      /** ISO instant of the confirmation, or null. */
+      confirmedAt: string | null;
+    };
+
+/**
+ * What the link `token` shows now, or null when it does not work (unknown, replaced, or the
+ * bridge has closed). Audited (bridge.link_open, with whether anything was shown).
+ */
+export async function openBridgeLink(token: string, ip: string): Promise<BridgeLinkView | null> {
+  const row = await bridgeByToken(token);
+  if (!row) return null;
+  const { bridge } = row;
+  const consent = consentState(bridge).inForce;
+  await recordAuditNow(contactActor(bridge.id, bridge.municipalityId, ip), {
+    action: "bridge.link_open",
+    subjectType: "bridge",
+    subjectId: bridge.id,
+    personId: bridge.personId,
+    details: { shown: consent },
+  });
+  if (!consent) return { consent: false };
+  return {
+    consent: true,
+    firstName: personFirstName({ name: row.personName, preferredName: null }),
+    offeringTitle: row.offeringTitle,
+    firstVisitOn: bridge.firstVisitOn,
+    mayConfirm:
+      bridge.status === "visit_agreed" && !!bridge.firstVisitOn && !bridge.visitConfirmedAt,
+    confirmedAt: bridge.visitConfirmedAt?.toISOString() ?? null,
+  };
+}
+
+/**
+ * The contact confirms the proposed first visit through their link: a step "visit_agreed" by
+ * "contact" with today's Oslo date, and the bridge marked confirmed; audited (bridge.confirm).
+ * "confirmed"; "already" when it was confirmed before (a second press records nothing);
+ * "nothing" without consent or without a proposed date; null when the link does not work.
+ */
+export async function confirmBridgeVisit(
+  token: string,
+  ip: string,
+  now: Date = new Date(),
+): Promise<"confirmed" | "already" | "nothing" | null> {
+  const row = await bridgeByToken(token);
+  if (!row) return null;
+  const bridgeId = row.bridge.id;
+  try {
+    return await getDatabase().db.transaction(async (tx) => {
+      const [bridge] = await tx
+        .select()
+        .from(bridges)
+        .where(and(eq(bridges.id, bridgeId), eq(bridges.linkTokenHash, hashToken(token))))
+        .for("update");
+      if (!bridge || isClosed(bridge.status)) return null;
+      if (!consentState(bridge).inForce) return "nothing" as const;
+      if (bridge.visitConfirmedAt) return "already" as const;
+      if (bridge.status !== "visit_agreed" || !bridge.firstVisitOn) return "nothing" as const;
+      await recordStep(
+        tx,
+        bridgeId,
+        {
+          status: "visit_agreed",
+          happenedOn: osloToday(now),
+          visitOn: bridge.firstVisitOn,
+          companion: bridge.companion,
+          note: "",
+        },
+        { byUserId: null, byLabel: "contact" },
+        now,
+        { visitConfirmedAt: now },
+      );
+      await recordAudit(
+        contactActor(bridgeId, bridge.municipalityId, ip),
+        {
+          action: "bridge.confirm",
+          subjectType: "bridge",
+          subjectId: bridgeId,
+          personId: bridge.personId,
+          details: { visitOn: bridge.firstVisitOn },
+        },
+        tx,
+      );
+      return "confirmed" as const;
+    });
+  } catch (error) {
+    if (error instanceof BridgeClosedError) return null;
+    throw error;
+  }
+}
