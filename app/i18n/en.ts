@@ -1,5 +1,6 @@
 import type { MessageKey } from "./nb";
 import { offeringsEn } from "./offerings.en";
+import { searchEn } from "./search.en";
 
 export const en: Record<MessageKey, string> = {
   "app.name": "Broen",
@@ -1000,4 +1001,5 @@ export const en: Record<MessageKey, string> = {
   "reminders.turnedOn": "You will get reminders again.",
   "invitation.progress": "How things are going – note it and see it over time",
   ...offeringsEn,
+  ...searchEn,
 };

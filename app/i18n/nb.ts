@@ -1,5 +1,6 @@
 /* Norsk bokmål: the product's first language. Every UI text has a key here. */
 import { offeringsNb } from "./offerings.nb";
+import { searchNb } from "./search.nb";
 
 export const nb = {
   "app.name": "Broen",
@@ -995,6 +996,7 @@ export const nb = {
   "reminders.turnedOn": "Du får påminnelser igjen.",
   "invitation.progress": "Hvordan det går – noter og se over tid",
   ...offeringsNb,
+  ...searchNb,
 } as const;
 
 export type MessageKey = keyof typeof nb;

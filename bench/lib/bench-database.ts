@@ -9,6 +9,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import postgres from "postgres";
 
 type Row = Record<string, unknown>;
@@ -111,7 +112,10 @@ function embedded(why: string): BenchDatabase {
     exclusive: true,
     async query<T extends Row>(text: string, params: unknown[] = []) {
       // The same folder the server uses (server/database.ts: <BROEN_DATA_DIR>/pglite).
-      client ??= await PGlite.create({ dataDir: path.join(dir, "pglite") });
+      client ??= await PGlite.create({
+        dataDir: path.join(dir, "pglite"),
+        extensions: { pg_trgm },
+      });
       return (await client.query<T>(text, params)).rows;
     },
     release,
