@@ -46,8 +46,12 @@ function reason(error: unknown): string {
   return [code, message].filter(Boolean).join(" ");
 }
 
-/** PostgreSQL if it answers (and BENCH_DB is not "pglite"), otherwise the embedded database. */
-export async function openBenchDatabase(): Promise<BenchDatabase> {
+/**
+ * PostgreSQL if it answers (and BENCH_DB is not "pglite"), otherwise the embedded database;
+ * `kind: "pglite"` asks for the embedded one.
+ */
+export async function openBenchDatabase(kind?: "pglite"): Promise<BenchDatabase> {
+  if (kind === "pglite") return embedded("the embedded database was asked for");
   if (process.env.BENCH_DB === "pglite") return embedded("BENCH_DB=pglite was set");
   const adminUrl = new URL(ADMIN_URL);
   const admin = postgres(ADMIN_URL, {

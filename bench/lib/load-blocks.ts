@@ -13,13 +13,21 @@ import { round1, round2, summarize } from "./stats";
 
 /**
  * GETs `url` with `connections` concurrent connections for `seconds`; `cookie` empty sends no
- * Cookie header at all. Throws a BenchError when not one answer was a 2xx.
+ * Cookie header at all. With `paths`, each connection GETs those paths (of `url`'s origin) in
+ * turn instead. Throws a BenchError when not one answer was a 2xx.
  */
-export async function loadTest(url: string, cookie: string, seconds: number, connections: number) {
+export async function loadTest(
+  url: string,
+  cookie: string,
+  seconds: number,
+  connections: number,
+  paths?: readonly string[],
+) {
   const latencies: number[] = [];
   const headers: Record<string, string> = { "accept-encoding": ACCEPT_ENCODING };
   if (cookie) headers.cookie = cookie;
-  const instance = autocannon({ url, connections, duration: seconds, headers });
+  const requests = paths?.map((path) => ({ method: "GET", path }));
+  const instance = autocannon({ url, connections, duration: seconds, headers, requests });
   instance.on("response", (_client: unknown, status: number, _bytes: number, ms: number) => {
     if (status >= 200 && status < 300) latencies.push(ms);
   });
@@ -49,13 +57,15 @@ export class Side {
     readonly url: string,
     readonly cookie: string,
     readonly connections: number,
+    /** Paths to GET in turn instead of `url` alone (see loadTest). */
+    readonly paths?: readonly string[],
   ) {}
 
   /** One block under load; the server's CPU time over it from /proc/<pid>/stat. */
   async block(pid: number, seconds: number) {
     const startedUs = process.hrtime.bigint() / 1000n;
     const cpuBefore = cpuSeconds(pid);
-    const run = await loadTest(this.url, this.cookie, seconds, this.connections);
+    const run = await loadTest(this.url, this.cookie, seconds, this.connections, this.paths);
     const cpu = cpuSeconds(pid) - cpuBefore;
     const endedUs = process.hrtime.bigint() / 1000n;
     const r = run.result;
