@@ -1,5 +1,5 @@
 import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
-import { getDatabase } from "../../../db/client";
+import { getDatabase, type Database } from "../../../db/client";
 import { offerings, organisations, type WeeklySlot } from "../../../db/schema";
 import type { SessionUser } from "../accounts/session.server";
 import { snippet, matchRanges, segmentsOf, type SearchTerm, type Segment } from "./highlight";
@@ -19,18 +19,22 @@ import {
  * - its norwegian stem is in the offering's weighted tsvector (title A, organisation B,
  *   description C, place D), so "møter" finds "møte" and "turer" finds "tur";
  * - (three letters or more) it is part of a word of the offering's text, so "møte" finds
- *   "ansvarsgruppemøte", which stemming alone does not;
- * - (three letters or more) a word of the text is similar to it by trigrams
- *   (pg_trgm's `<%`, word similarity ≥ 0.6), so "fotbal" finds "fotball".
- * Stop words ("og", "for") are left out. Both trigram tests and the tsvector have GIN indexes.
+ *   "ansvarsgruppemøte", which stemming alone does not, and "fotbal" finds "fotball";
+ * - only when the words as written find fewer than TYPO_BELOW offerings: (three letters or
+ *   more) a word of the text is similar to it by trigrams (pg_trgm's `<%`, word similarity
+ *   ≥ 0.6), so "ansvarsgrupemøte" finds "ansvarsgruppemøte". That test costs ~80 µs per row
+ *   without its index, which the planner underrates (ADR 024), so it runs as a second pass.
+ * Stop words ("og", "for") are left out. The tsvector and the trigram text have GIN indexes.
  * Every filter must hold too. Only the user's municipality; retired offerings never, paused
  * ones only when asked for. Results sort by relevance, then title in Norwegian order.
  */
 
 /** At most this many results are shown (the count says how many there are in all). */
-export const RESULT_LIMIT = 50;
+export const RESULT_LIMIT = 20;
 /** Rows a text search fetches before ranking in JS (the best by the database's own rank). */
-const FETCH_LIMIT = 200;
+const FETCH_LIMIT = 100;
+/** Typos are looked for when the words as written find fewer offerings than this. */
+export const TYPO_BELOW = 3;
 
 /** Weekly slots starting before 12:00 are morning, before 17:00 afternoon, then evening. */
 const TIME_OF_DAY: Record<TimeOfDay, [string, string]> = {
@@ -87,14 +91,18 @@ function filterConditions(filters: SearchFilters): Map<FilterName, SQL> {
   return conditions;
 }
 
-/** The condition that a word matches (see the module comment), or null for a stop word. */
-function termCondition({ term, stem }: SearchTerm): SQL | null {
+/**
+ * The condition that a word matches (see the module comment), with or without the typo test,
+ * or null for a stop word.
+ */
+function termCondition({ term, stem }: SearchTerm, typos: boolean): SQL | null {
   if (stem === "") return null;
   const stemmed = sql`${offerings.searchVector} @@ plainto_tsquery('norwegian', ${term})`;
   if (term.length < 3) return stemmed;
   // Terms are letters and digits only (search-params.ts); escaped anyway, as LIKE patterns.
   const pattern = `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  return sql`(${stemmed} or ${offerings.searchText} like ${pattern} or ${term} <% ${offerings.searchText})`;
+  const similar = typos ? sql` or ${term} <% ${offerings.searchText}` : sql``;
+  return sql`(${stemmed} or ${offerings.searchText} like ${pattern}${similar})`;
 }
 
 /** Each word with its norwegian stem, from PostgreSQL's own stemmer ("" for stop words). */
@@ -166,7 +174,6 @@ export async function searchOfferings(
   request: SearchRequest,
 ): Promise<SearchResult> {
   const terms = await stemsOf(request.terms);
-  const termConditions = terms.map(termCondition).filter((c): c is SQL => c !== null);
   const filters = filterConditions(request.filters);
   const base: SQL[] = [
     eq(offerings.municipalityId, user.municipalityId),
@@ -174,40 +181,29 @@ export async function searchOfferings(
       ? inArray(offerings.status, ["active", "paused"])
       : eq(offerings.status, "active"),
   ];
-  const searching = termConditions.length > 0;
-  const score = searching
-    ? sql<number>`(${sql.join(
-        terms
-          .filter((t) => t.stem !== "")
-          .map(
-            (t) =>
-              sql`ts_rank(${offerings.searchVector}, plainto_tsquery('norwegian', ${t.term})) + word_similarity(${t.term}, lower(${offerings.title}))`,
-          ),
-        sql` + `,
-      )})::float8`
-    : sql<number>`0::float8`;
-  const query = getDatabase()
-    .db.select({
-      id: offerings.id,
-      title: offerings.title,
-      organisation: organisations.name,
-      description: offerings.description,
-      address: offerings.address,
-      accessibilityNotes: offerings.accessibilityNotes,
-      category: offerings.category,
-      status: offerings.status,
-      costOre: offerings.costOre,
-      weeklySlots: offerings.weeklySlots,
-      dates: offerings.dates,
-      score,
-      total: sql<number>`(count(*) over ())::int`,
-    })
-    .from(offerings)
-    .innerJoin(organisations, eq(organisations.id, offerings.organisationId))
-    .where(and(...base, ...termConditions, ...filters.values()));
-  const rows = searching
-    ? await query.orderBy(sql`${score} desc`, offerings.id).limit(FETCH_LIMIT)
-    : await query;
+  const db = getDatabase().db;
+  const conditionsOf = (typos: boolean) =>
+    terms.map((t) => termCondition(t, typos)).filter((c): c is SQL => c !== null);
+  let termConditions = conditionsOf(false);
+  let rows = await findRows(db, terms, termConditions, base, filters);
+  let suggestions: Suggestion[] = [];
+  const canTypo = terms.some((t) => t.stem !== "" && t.term.length >= 3);
+  if (canTypo && Number(rows[0]?.total ?? 0) < TYPO_BELOW) {
+    // The second pass, with the trigram test. Without an index PostgreSQL would test every
+    // row (~0.3 s for 5,000), and its planner prefers that: the indexes are required here.
+    termConditions = conditionsOf(true);
+    [rows, suggestions] = await db.transaction(async (tx) => {
+      await tx.execute(sql`set local enable_seqscan = off`);
+      const found = await findRows(tx, terms, termConditions, base, filters);
+      const total = Number(found[0]?.total ?? 0);
+      return [
+        found,
+        total === 0 ? await suggest(tx, base, termConditions, filters, request.filters) : [],
+      ] as const;
+    });
+  } else if (rows.length === 0) {
+    suggestions = await suggest(db, base, termConditions, filters, request.filters);
+  }
   rows.sort((a, b) => b.score - a.score || collator.compare(a.title, b.title));
   const total = Number(rows[0]?.total ?? 0);
   const active = activeFilters(request.filters);
@@ -242,9 +238,51 @@ export async function searchOfferings(
       },
     };
   });
-  const suggestions =
-    total === 0 ? await suggest(base, termConditions, filters, request.filters) : [];
   return { total, hits, suggestions };
+}
+
+/** The matching rows: the best FETCH_LIMIT by the database's rank when there are words. */
+async function findRows(
+  db: Database,
+  terms: readonly SearchTerm[],
+  termConditions: SQL[],
+  base: SQL[],
+  filters: Map<FilterName, SQL>,
+) {
+  const searching = termConditions.length > 0;
+  const score = searching
+    ? sql<number>`(${sql.join(
+        terms
+          .filter((t) => t.stem !== "")
+          .map(
+            (t) =>
+              sql`ts_rank(${offerings.searchVector}, plainto_tsquery('norwegian', ${t.term})) + word_similarity(${t.term}, lower(${offerings.title}))`,
+          ),
+        sql` + `,
+      )})::float8`
+    : sql<number>`0::float8`;
+  const query = db
+    .select({
+      id: offerings.id,
+      title: offerings.title,
+      organisation: organisations.name,
+      description: offerings.description,
+      address: offerings.address,
+      accessibilityNotes: offerings.accessibilityNotes,
+      category: offerings.category,
+      status: offerings.status,
+      costOre: offerings.costOre,
+      weeklySlots: offerings.weeklySlots,
+      dates: offerings.dates,
+      score,
+      total: sql<number>`(count(*) over ())::int`,
+    })
+    .from(offerings)
+    .innerJoin(organisations, eq(organisations.id, offerings.organisationId))
+    .where(and(...base, ...termConditions, ...filters.values()));
+  return searching
+    ? await query.orderBy(sql`${score} desc`, offerings.id).limit(FETCH_LIMIT)
+    : await query;
 }
 
 /**
@@ -253,12 +291,12 @@ export async function searchOfferings(
  * out the weekday keeps the time of day. The three that free most results, best first.
  */
 async function suggest(
+  db: Database,
   base: SQL[],
   termConditions: SQL[],
   filters: Map<FilterName, SQL>,
   values: SearchFilters,
 ): Promise<Suggestion[]> {
-  const db = getDatabase().db;
   const count = async (conditions: SQL[]) => {
     const [row] = await db
       .select({ count: sql<number>`count(*)::int` })
