@@ -32,7 +32,7 @@ import {
 /** At most this many results are shown (the count says how many there are in all). */
 export const RESULT_LIMIT = 20;
 /** Rows a text search fetches before ranking in JS (the best by the database's own rank). */
-const FETCH_LIMIT = 100;
+const FETCH_LIMIT = 40;
 /** Typos are looked for when the words as written find fewer offerings than this. */
 export const TYPO_BELOW = 3;
 
