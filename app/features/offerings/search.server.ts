@@ -105,23 +105,35 @@ function termCondition({ term, stem }: SearchTerm, typos: boolean): SQL | null {
   return sql`(${stemmed} or ${offerings.searchText} like ${pattern}${similar})`;
 }
 
+/*
+ * Stems by word, as PostgreSQL's norwegian stemmer gave them: the stemmer never changes while
+ * the process runs, and the same words come again and again (a query grows as it is typed).
+ * Bounded: emptied when full.
+ */
+const stemCache = new Map<string, string>();
+const STEM_CACHE_SIZE = 5000;
+
 /** Each word with its norwegian stem, from PostgreSQL's own stemmer ("" for stop words). */
 async function stemsOf(terms: readonly string[]): Promise<SearchTerm[]> {
-  if (terms.length === 0) return [];
-  const list = sql.join(
-    terms.map((term) => sql`${term}::text`),
-    sql`, `,
-  );
-  const result = await getDatabase().db.execute(
-    sql`select plainto_tsquery('norwegian', term)::text as query from unnest(array[${list}]) with ordinality as t(term, n) order by n`,
-  );
-  const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as {
-    query: string;
-  }[];
-  return terms.map((term, index) => {
-    const lexeme = /'((?:[^']|'')*)'/.exec(rows[index]?.query ?? "");
-    return { term, stem: lexeme ? lexeme[1]!.replace(/''/g, "'") : "" };
-  });
+  const unknown = terms.filter((term) => !stemCache.has(term));
+  if (unknown.length > 0) {
+    const list = sql.join(
+      unknown.map((term) => sql`${term}::text`),
+      sql`, `,
+    );
+    const result = await getDatabase().db.execute(
+      sql`select plainto_tsquery('norwegian', term)::text as query from unnest(array[${list}]) with ordinality as t(term, n) order by n`,
+    );
+    const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as {
+      query: string;
+    }[];
+    if (stemCache.size + unknown.length > STEM_CACHE_SIZE) stemCache.clear();
+    unknown.forEach((term, index) => {
+      const lexeme = /'((?:[^']|'')*)'/.exec(rows[index]?.query ?? "");
+      stemCache.set(term, lexeme ? lexeme[1]!.replace(/''/g, "'") : "");
+    });
+  }
+  return terms.map((term) => ({ term, stem: stemCache.get(term) ?? "" }));
 }
 
 /** Why a result is in the list: where its words were found, and what the filters matched. */
