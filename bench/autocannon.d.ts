@@ -15,6 +15,8 @@ declare module "autocannon" {
     headers?: Record<string, string>;
     /** Seconds before a request counts as timed out (default 10). */
     timeout?: number;
+    /** A sequence each connection sends in turn, over and over (instead of GET url). */
+    requests?: { method?: string; path?: string }[];
   }
 
   interface AutocannonHistogram {

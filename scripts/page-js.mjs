@@ -27,6 +27,7 @@ export const mainPages = {
   "/tasks": "routes/tasks",
   "/i/$token/tasks": "routes/i.$token_.tasks",
   "/admin/users": "routes/admin.users._index",
+  "/offerings/search": "routes/offerings.search",
 };
 
 /**

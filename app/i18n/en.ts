@@ -1,6 +1,7 @@
 import type { MessageKey } from "./nb";
 import { offeringsEn } from "./offerings.en";
 import { bridgesEn } from "./bridges.en";
+import { searchEn } from "./search.en";
 
 export const en: Record<MessageKey, string> = {
   "app.name": "Broen",
@@ -1015,4 +1016,5 @@ export const en: Record<MessageKey, string> = {
   "invitation.progress": "How things are going – note it and see it over time",
   ...offeringsEn,
   ...bridgesEn,
+  ...searchEn,
 };

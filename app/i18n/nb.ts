@@ -1,6 +1,7 @@
 /* Norsk bokmål: the product's first language. Every UI text has a key here. */
 import { offeringsNb } from "./offerings.nb";
 import { bridgesNb } from "./bridges.nb";
+import { searchNb } from "./search.nb";
 
 export const nb = {
   "app.name": "Broen",
@@ -1009,6 +1010,7 @@ export const nb = {
   "invitation.progress": "Hvordan det går – noter og se over tid",
   ...offeringsNb,
   ...bridgesNb,
+  ...searchNb,
 } as const;
 
 export type MessageKey = keyof typeof nb;

@@ -61,9 +61,14 @@ export default function Offerings() {
       <h1>{t("title.offerings")}</h1>
       <p>{t("offering.intro")}</p>
       <ul className="actions" aria-label={t("offering.tools")}>
+        <li>
+          <Link to="/offerings/search" className="ds-button" data-variant="primary">
+            {t("search.link")}
+          </Link>
+        </li>
         {canAdd ? (
           <li>
-            <Link to="/offerings/new" className="ds-button" data-variant="primary">
+            <Link to="/offerings/new" className="ds-button" data-variant="secondary">
               {t("title.offeringNew")}
             </Link>
           </li>

@@ -9,6 +9,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import postgres from "postgres";
 
 type Row = Record<string, unknown>;
@@ -45,8 +46,12 @@ function reason(error: unknown): string {
   return [code, message].filter(Boolean).join(" ");
 }
 
-/** PostgreSQL if it answers (and BENCH_DB is not "pglite"), otherwise the embedded database. */
-export async function openBenchDatabase(): Promise<BenchDatabase> {
+/**
+ * PostgreSQL if it answers (and BENCH_DB is not "pglite"), otherwise the embedded database;
+ * `kind: "pglite"` asks for the embedded one.
+ */
+export async function openBenchDatabase(kind?: "pglite"): Promise<BenchDatabase> {
+  if (kind === "pglite") return embedded("the embedded database was asked for");
   if (process.env.BENCH_DB === "pglite") return embedded("BENCH_DB=pglite was set");
   const adminUrl = new URL(ADMIN_URL);
   const admin = postgres(ADMIN_URL, {
@@ -111,7 +116,10 @@ function embedded(why: string): BenchDatabase {
     exclusive: true,
     async query<T extends Row>(text: string, params: unknown[] = []) {
       // The same folder the server uses (server/database.ts: <BROEN_DATA_DIR>/pglite).
-      client ??= await PGlite.create({ dataDir: path.join(dir, "pglite") });
+      client ??= await PGlite.create({
+        dataDir: path.join(dir, "pglite"),
+        extensions: { pg_trgm },
+      });
       return (await client.query<T>(text, params)).rows;
     },
     release,

@@ -16,9 +16,10 @@ const MAX_ATTEMPT_SECONDS = 32;
 
 /**
  * GETs `url` with `connections` concurrent connections for `seconds`; `cookie` empty sends no
- * Cookie header at all. When not one answer was a 2xx (on a busy machine an answer can take
- * longer than a short block), the attempt is made again for twice as long, up to 32 s, and only
- * the last attempt counts; `beforeAttempt` runs before each attempt (to start measuring it).
+ * Cookie header at all. With `paths`, each connection GETs those paths (of `url`'s origin) in
+ * turn instead. When not one answer was a 2xx (on a busy machine an answer can take longer
+ * than a short block), the attempt is made again for twice as long, up to 32 s, and only the
+ * last attempt counts; `beforeAttempt` runs before each attempt (to start measuring it).
  * Throws a BenchError when even the longest attempt had no 2xx.
  */
 export async function loadTest(
@@ -26,14 +27,16 @@ export async function loadTest(
   cookie: string,
   seconds: number,
   connections: number,
+  paths?: readonly string[],
   beforeAttempt?: () => void,
 ) {
   const headers: Record<string, string> = { "accept-encoding": ACCEPT_ENCODING };
   if (cookie) headers.cookie = cookie;
+  const requests = paths?.map((path) => ({ method: "GET", path }));
   for (let attempt = seconds; ; attempt *= 2) {
     const latencies: number[] = [];
     beforeAttempt?.();
-    const instance = autocannon({ url, connections, duration: attempt, headers });
+    const instance = autocannon({ url, connections, duration: attempt, headers, requests });
     instance.on("response", (_client: unknown, status: number, _bytes: number, ms: number) => {
       if (status >= 200 && status < 300) latencies.push(ms);
     });
@@ -64,13 +67,15 @@ export class Side {
     readonly url: string,
     readonly cookie: string,
     readonly connections: number,
+    /** Paths to GET in turn instead of `url` alone (see loadTest). */
+    readonly paths?: readonly string[],
   ) {}
 
   /** One block under load; the server's CPU time over it from /proc/<pid>/stat. */
   async block(pid: number, seconds: number) {
     let startedUs = 0n;
     let cpuBefore = 0;
-    const run = await loadTest(this.url, this.cookie, seconds, this.connections, () => {
+    const run = await loadTest(this.url, this.cookie, seconds, this.connections, this.paths, () => {
       startedUs = process.hrtime.bigint() / 1000n;
       cpuBefore = cpuSeconds(pid);
     });

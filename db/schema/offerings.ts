@@ -3,6 +3,7 @@ import { sql } from "drizzle-orm";
 import {
   boolean,
   check,
+  customType,
   date,
   index,
   integer,
@@ -59,6 +60,12 @@ export const organisations = pgTable(
     check("organisations_number_digits", sql`${t.organisationNumber} ~ '^[0-9]{9}$'`),
   ],
 );
+
+/**
+ * PostgreSQL's text-search vector. Written only by the trigger of migration 0016 (ADR 024), never
+ * by the application; selected only by the search.
+ */
+const tsvector = customType<{ data: string }>({ dataType: () => "tsvector" });
 
 /** A weekly time an offering meets: ISO weekday (1 = Monday) and Oslo wall-clock times. */
 export interface WeeklySlot {
@@ -134,8 +141,20 @@ export const offerings = pgTable(
     createdByUserId: uuid("created_by_user_id").references(() => users.id),
     createdAt: createdAt(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+    /*
+     * Search (ADR 024), both kept by the trigger `offerings_search_refresh` (migration 0016)
+     * from title, organisation name, description, address and accessibility notes:
+     * `searchVector` norwegian-stemmed and weighted (A title, B organisation, C description,
+     * D place), `searchText` the same text, lower-cased, for trigram similarity and substrings.
+     */
+    searchVector: tsvector("search_vector")
+      .notNull()
+      .default(sql`''::tsvector`),
+    searchText: text("search_text").notNull().default(""),
   },
   (t) => [
+    index("offerings_search_vector_idx").using("gin", t.searchVector),
+    index("offerings_search_text_idx").using("gin", t.searchText.op("gin_trgm_ops")),
     index("offerings_municipality_status_idx").on(t.municipalityId, t.status, t.category),
     index("offerings_organisation_idx").on(t.organisationId),
     index("offerings_verified_idx").on(t.municipalityId, t.lastVerifiedAt),

@@ -238,6 +238,11 @@ describe.skipIf(!hasChromium)("every page: WCAG 2.1 AA, 320 px, one field height
     { name: "new person (leader)", path: () => "/persons/new", as: DEMO.leader },
     { name: "account (leader)", path: () => "/account", as: DEMO.leader, destructive: 1 },
     { name: "offerings (leader)", path: () => "/offerings", as: DEMO.leader },
+    {
+      name: "offerings search (leader)",
+      path: () => "/offerings/search?q=fotbal&free=on",
+      as: DEMO.leader,
+    },
     { name: "offering (leader)", path: () => `/offerings/${offeringId}`, as: DEMO.leader },
     { name: "offerings (coordinator)", path: () => "/offerings", as: DEMO.coordinator },
     {

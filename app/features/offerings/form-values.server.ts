@@ -43,7 +43,9 @@ export function newOfferingValues(organisationIds: string[]): OfferingFormValues
 const text = (value: string | number | null) => (value === null ? "" : String(value));
 
 /** A saved offering as the form shows it. */
-export function offeringValues(row: typeof offerings.$inferSelect): OfferingFormValues {
+export function offeringValues(
+  row: Omit<typeof offerings.$inferSelect, "searchVector" | "searchText">,
+): OfferingFormValues {
   return {
     organisationId: row.organisationId,
     title: row.title,

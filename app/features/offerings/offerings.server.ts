@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, lt, ne, sql, type SQL } from "drizzle-orm";
+import { and, asc, eq, getTableColumns, inArray, lt, ne, sql, type SQL } from "drizzle-orm";
 import { getDatabase, type Database } from "../../../db/client";
 import type { OfferingCategory, OfferingStatus } from "../../../db/offering-enums";
 import { offerings, organisations, users } from "../../../db/schema";
@@ -27,6 +27,9 @@ export function staleBefore(now: Date = new Date()): Date {
   limit.setMonth(limit.getMonth() - STALE_AFTER_MONTHS);
   return limit;
 }
+
+/** An offering's own columns without the search's (which only the search reads). */
+const { searchVector: _vector, searchText: _text, ...offeringColumns } = getTableColumns(offerings);
 
 export interface OfferingFilter {
   category?: OfferingCategory | null;
@@ -104,7 +107,7 @@ export async function listStaleOfferings(user: SessionUser, now: Date = new Date
 export async function getOffering(user: SessionUser, offeringId: string) {
   const [row] = await getDatabase()
     .db.select({
-      offering: offerings,
+      offering: offeringColumns,
       organisation: {
         id: organisations.id,
         name: organisations.name,

@@ -1,0 +1,119 @@
+/*
+ * Where a search's words are in a text, for showing why an offering matched (ADR 024). The
+ * database decides what matches; this only finds the places to mark, with the same three
+ * ideas: the word's stem (as PostgreSQL's norwegian stemmer gave it), the word inside a longer
+ * (compound) word, and a small typo. Pure functions, no HTML: the page renders the segments
+ * as text and <mark>, so nothing here is ever inserted as markup.
+ */
+
+/** A search word and its stem ("" for a stop word such as "og"). */
+export interface SearchTerm {
+  term: string;
+  stem: string;
+}
+
+/** A piece of text, marked when it is (part of) a match. */
+export interface Segment {
+  text: string;
+  mark?: true;
+}
+
+/** Edit distance between two short strings (by code point), stopping early past `limit`. */
+function editDistance(a: string[], b: string[], limit: number): number {
+  if (Math.abs(a.length - b.length) > limit) return limit + 1;
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    let best = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost);
+      best = Math.min(best, current[j]!);
+    }
+    if (best > limit) return limit + 1;
+    previous = current;
+  }
+  return previous[b.length]!;
+}
+
+/** Typos allowed in a word of this many letters: none below 4, one up to 6, then two. */
+const typosFor = (length: number) => (length < 4 ? 0 : length < 7 ? 1 : 2);
+
+/** The part of `word` (lower-case) that matches one of the terms, as [start, end), or null. */
+function matchInWord(word: string, terms: readonly SearchTerm[]): [number, number] | null {
+  for (const { term, stem } of terms) {
+    if (stem.length >= 2 && word.startsWith(stem)) return [0, word.length];
+    const at = term.length >= 3 ? word.indexOf(term) : word === term ? 0 : -1;
+    // Inside a compound word only the part ("møte" in "ansvarsgruppemøte"), through an
+    // ending of up to two letters ("fotbal" in "gåfotball" marks "fotball").
+    if (at >= 0) {
+      const end = word.length - (at + term.length) <= 2 ? word.length : at + term.length;
+      return [at, end];
+    }
+  }
+  for (const { term } of terms) {
+    const allowed = typosFor([...term].length);
+    if (allowed === 0) continue;
+    const letters = [...term];
+    const candidate = [...word];
+    if (
+      editDistance(candidate, letters, allowed) <= allowed ||
+      editDistance(candidate.slice(0, letters.length), letters, 1) <= 1
+    )
+      return [0, word.length];
+  }
+  return null;
+}
+
+/** The [start, end) ranges of `text` that match the terms, in order, not overlapping. */
+export function matchRanges(text: string, terms: readonly SearchTerm[]): [number, number][] {
+  if (terms.length === 0) return [];
+  const ranges: [number, number][] = [];
+  for (const found of text.matchAll(/[\p{L}\p{N}]+/gu)) {
+    const word = found[0].toLocaleLowerCase("nb");
+    // Lower-casing keeps the length of Norwegian letters, so offsets carry over.
+    const hit = word.length === found[0].length ? matchInWord(word, terms) : null;
+    if (hit) ranges.push([found.index + hit[0], found.index + hit[1]]);
+  }
+  return ranges;
+}
+
+/** `text` cut into plain and marked segments at `ranges` (from matchRanges). */
+export function segmentsOf(text: string, ranges: readonly [number, number][]): Segment[] {
+  const segments: Segment[] = [];
+  let at = 0;
+  for (const [start, end] of ranges) {
+    if (start > at) segments.push({ text: text.slice(at, start) });
+    segments.push({ text: text.slice(start, end), mark: true });
+    at = end;
+  }
+  if (at < text.length) segments.push({ text: text.slice(at) });
+  return segments;
+}
+
+/**
+ * A window of about `length` characters of `text` around its first match (or its start), cut
+ * at spaces, with "…" where text was left out, as segments.
+ */
+export function snippet(text: string, terms: readonly SearchTerm[], length = 180): Segment[] {
+  const ranges = matchRanges(text, terms);
+  if (text.length <= length) return segmentsOf(text, ranges);
+  const first = ranges[0]?.[0] ?? 0;
+  let start = Math.max(0, first - Math.floor(length / 3));
+  if (start > 0) {
+    const space = text.indexOf(" ", start);
+    start = space >= 0 && space < first ? space + 1 : start;
+  }
+  let end = Math.min(text.length, start + length);
+  if (end < text.length) {
+    const space = text.lastIndexOf(" ", end);
+    end = space > start ? space : end;
+  }
+  const inside = ranges
+    .filter(([s, e]) => s >= start && e <= end)
+    .map(([s, e]) => [s - start, e - start] as [number, number]);
+  const segments = segmentsOf(text.slice(start, end), inside);
+  if (start > 0) segments.unshift({ text: "… " });
+  if (end < text.length) segments.push({ text: " …" });
+  return segments;
+}

@@ -1,0 +1,206 @@
+import { Link } from "@remix-run/react";
+import { Fragment } from "react";
+import type { WeeklySlot } from "../../../db/schema/offerings";
+import { useLocale, useT, type Translate } from "../../i18n";
+import type { MessageKey } from "../../i18n/nb";
+import type { Segment } from "./highlight";
+import { categoryLabel, chimeLabel, formatCost, languageLabel, lifeAreaLabel } from "./labels";
+import { useWhen } from "./offering-table";
+import { formatWeeklySlot } from "./schedule";
+import {
+  searchWithout,
+  type FilterName,
+  type SearchFilters,
+  type SearchProblem,
+} from "./search-params";
+
+/*
+ * The search page's pieces (ADR 024): highlighted text as text and <mark> elements (React
+ * escapes every character of it; no HTML is ever built from user text), the results with
+ * why each matches, and the empty result's suggestions.
+ */
+
+export const weekdayLabel = {
+  1: "search.weekday.1",
+  2: "search.weekday.2",
+  3: "search.weekday.3",
+  4: "search.weekday.4",
+  5: "search.weekday.5",
+  6: "search.weekday.6",
+  7: "search.weekday.7",
+} as const satisfies Record<number, MessageKey>;
+
+export const timeOfDayLabel = {
+  morning: "search.timeOfDay.morning",
+  afternoon: "search.timeOfDay.afternoon",
+  evening: "search.timeOfDay.evening",
+} as const satisfies Record<string, MessageKey>;
+
+export const filterLabel = {
+  category: "offering.category",
+  lifeArea: "search.lifeArea",
+  chime: "search.chime",
+  weekday: "search.weekday",
+  timeOfDay: "search.timeOfDay",
+  free: "search.free",
+  noReferral: "search.noReferral",
+  welcomeWhileUsing: "search.welcomeWhileUsing",
+  accessible: "search.accessible",
+  language: "search.language",
+  age: "search.age",
+} as const satisfies Record<FilterName, MessageKey>;
+
+const foundInLabel = {
+  title: "search.foundIn.title",
+  organisation: "search.foundIn.organisation",
+  description: "search.foundIn.description",
+  place: "search.foundIn.place",
+} as const satisfies Record<string, MessageKey>;
+
+/** A filter and its value in words: "Gratis", "Kategori: Kultur", "Personens alder: 30". */
+export function filterText(t: Translate, name: FilterName, filters: SearchFilters): string {
+  const label = t(filterLabel[name]);
+  const value = (() => {
+    switch (name) {
+      case "category":
+        return filters.category && t(categoryLabel[filters.category]);
+      case "lifeArea":
+        return filters.lifeArea && t(lifeAreaLabel[filters.lifeArea]);
+      case "chime":
+        return filters.chime && t(chimeLabel[filters.chime]);
+      case "weekday":
+        return filters.weekday && t(weekdayLabel[filters.weekday as keyof typeof weekdayLabel]);
+      case "timeOfDay":
+        return filters.timeOfDay && t(timeOfDayLabel[filters.timeOfDay]);
+      case "language":
+        return filters.language && t(languageLabel[filters.language]);
+      case "age":
+        return filters.age === null ? null : String(filters.age);
+      default:
+        return null;
+    }
+  })();
+  return value ? `${label}: ${value}` : label;
+}
+
+/** Segments as text, the matched ones in <mark>. */
+export function Marked({ segments }: { segments: readonly Segment[] }) {
+  return (
+    <>
+      {segments.map((segment, index) =>
+        segment.mark ? (
+          <mark key={index}>{segment.text}</mark>
+        ) : (
+          <Fragment key={index}>{segment.text}</Fragment>
+        ),
+      )}
+    </>
+  );
+}
+
+/** What the page needs of one hit (SearchHit, as JSON). */
+export interface HitView {
+  id: string;
+  title: Segment[];
+  organisation: Segment[];
+  snippet: Segment[];
+  category: keyof typeof categoryLabel;
+  status: "active" | "paused" | "retired";
+  costOre: number;
+  weeklySlots: WeeklySlot[];
+  dates: string[];
+  reasons: {
+    foundIn: (keyof typeof foundInLabel)[];
+    filters: FilterName[];
+    slots: WeeklySlot[];
+  };
+}
+
+/** The results as a list: title (link), organisation, facts, snippet, and why it matched. */
+export function SearchHits({ hits, filters }: { hits: HitView[]; filters: SearchFilters }) {
+  const t = useT();
+  const locale = useLocale();
+  const when = useWhen();
+  return (
+    <ol className="search-hits">
+      {hits.map((hit) => {
+        const matched = hit.reasons.filters
+          .filter((name) => name !== "weekday" && name !== "timeOfDay")
+          .map((name) => filterText(t, name, filters));
+        for (const slot of hit.reasons.slots) matched.push(formatWeeklySlot(slot, locale));
+        return (
+          <li key={hit.id}>
+            <h3>
+              <Link to={`/offerings/${hit.id}`}>
+                <Marked segments={hit.title} />
+              </Link>
+            </h3>
+            <p className="search-facts">
+              <Marked segments={hit.organisation} />
+              {" · "}
+              {t(categoryLabel[hit.category])}
+              {" · "}
+              {formatCost(hit.costOre, t("offering.free"), locale)}
+              {when(hit) ? ` · ${when(hit)}` : null}
+              {hit.status === "paused" ? ` · ${t("offering.status.paused")}` : null}
+            </p>
+            <p>
+              <Marked segments={hit.snippet} />
+            </p>
+            {hit.reasons.foundIn.length > 0 || matched.length > 0 ? (
+              <p className="search-reasons">
+                {hit.reasons.foundIn.length > 0
+                  ? t("search.foundIn", {
+                      places: hit.reasons.foundIn.map((p) => t(foundInLabel[p])).join(", "),
+                    }) + (matched.length > 0 ? ". " : "")
+                  : null}
+                {matched.length > 0 ? `${t("search.matches")}: ${matched.join(", ")}` : null}
+              </p>
+            ) : null}
+          </li>
+        );
+      })}
+    </ol>
+  );
+}
+
+/** The empty result: "Ingen treff." and links to the same search without one filter. */
+export function NoHits({
+  suggestions,
+  filters,
+  search,
+}: {
+  suggestions: { without: FilterName | "q"; count: number }[];
+  filters: SearchFilters;
+  /** The current URL's query string. */
+  search: string;
+}) {
+  const t = useT();
+  const params = new URLSearchParams(search);
+  if (suggestions.length === 0) return <p>{t("search.noSuggestion")}</p>;
+  return (
+    <ul className="search-suggestions">
+      {suggestions.map(({ without, count }) => (
+        <li key={without}>
+          <Link to={`?${searchWithout(params, without)}`}>
+            {without === "q"
+              ? t("search.suggestionQuery", { count })
+              : t("search.suggestion", { filter: filterText(t, without, filters), count })}
+          </Link>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** The messages for what the URL had that the search could not use as it was. */
+export function problemText(t: Translate, problem: SearchProblem): string {
+  switch (problem.kind) {
+    case "tooLong":
+      return t("search.problem.tooLong", { max: problem.max });
+    case "tooManyWords":
+      return t("search.problem.tooManyWords", { max: problem.max });
+    case "unknownValue":
+      return t("search.problem.unknownValue", { filter: t(filterLabel[problem.filter]) });
+  }
+}

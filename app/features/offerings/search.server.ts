@@ -1,0 +1,336 @@
+import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
+import { getDatabase, type Database } from "../../../db/client";
+import { offerings, organisations, type WeeklySlot } from "../../../db/schema";
+import type { SessionUser } from "../accounts/session.server";
+import { snippet, matchRanges, segmentsOf, type SearchTerm, type Segment } from "./highlight";
+import { collator } from "./offerings.server";
+import {
+  activeFilters,
+  type FilterName,
+  type SearchFilters,
+  type SearchRequest,
+  type TimeOfDay,
+} from "./search-params";
+
+/*
+ * The offerings search (issue 13, ADR 024): the rules of what matches, in one place.
+ *
+ * A word matches an offering when one of these holds, and every word must match:
+ * - its norwegian stem is in the offering's weighted tsvector (title A, organisation B,
+ *   description C, place D), so "møter" finds "møte" and "turer" finds "tur";
+ * - (three letters or more) it is part of a word of the offering's text, so "møte" finds
+ *   "ansvarsgruppemøte", which stemming alone does not, and "fotbal" finds "fotball";
+ * - only when the words as written find fewer than TYPO_BELOW offerings: (three letters or
+ *   more) a word of the text is similar to it by trigrams (pg_trgm's `<%`, word similarity
+ *   ≥ 0.6), so "ansvarsgrupemøte" finds "ansvarsgruppemøte". That test costs ~80 µs per row
+ *   without its index, which the planner underrates (ADR 024), so it runs as a second pass.
+ * Stop words ("og", "for") are left out. The tsvector and the trigram text have GIN indexes.
+ * Every filter must hold too. Only the user's municipality; retired offerings never, paused
+ * ones only when asked for. Results sort by relevance, then title in Norwegian order.
+ */
+
+/** At most this many results are shown (the count says how many there are in all). */
+export const RESULT_LIMIT = 20;
+/** Rows a text search fetches before ranking in JS (the best by the database's own rank). */
+const FETCH_LIMIT = 40;
+/** Typos are looked for when the words as written find fewer offerings than this. */
+export const TYPO_BELOW = 3;
+
+/** Weekly slots starting before 12:00 are morning, before 17:00 afternoon, then evening. */
+const TIME_OF_DAY: Record<TimeOfDay, [string, string]> = {
+  morning: ["00:00", "12:00"],
+  afternoon: ["12:00", "17:00"],
+  evening: ["17:00", "24:00"],
+};
+
+/** Does a weekly slot fall on `weekday` (if given) and in `timeOfDay` (if given)? */
+export function slotMatches(
+  slot: WeeklySlot,
+  weekday: number | null,
+  timeOfDay: TimeOfDay | null,
+): boolean {
+  if (weekday !== null && slot.weekday !== weekday) return false;
+  if (timeOfDay === null) return true;
+  const [from, to] = TIME_OF_DAY[timeOfDay];
+  return slot.start >= from && slot.start < to;
+}
+
+/** One SQL condition per active filter, by name (so one can be left out for a suggestion). */
+function filterConditions(filters: SearchFilters): Map<FilterName, SQL> {
+  const conditions = new Map<FilterName, SQL>();
+  if (filters.category) conditions.set("category", eq(offerings.category, filters.category));
+  if (filters.lifeArea)
+    conditions.set("lifeArea", sql`${filters.lifeArea} = any(${offerings.lifeAreas})`);
+  if (filters.chime) conditions.set("chime", sql`${filters.chime} = any(${offerings.chime})`);
+  if (filters.language)
+    conditions.set("language", sql`${filters.language} = any(${offerings.languages})`);
+  // Weekday and time of day must hold for the same slot: one condition each, both on it.
+  const slotCondition = (weekday: number | null, timeOfDay: TimeOfDay | null) => {
+    const parts: SQL[] = [];
+    if (weekday !== null) parts.push(sql`(slot->>'weekday')::int = ${weekday}`);
+    if (timeOfDay !== null) {
+      const [from, to] = TIME_OF_DAY[timeOfDay];
+      parts.push(sql`slot->>'start' >= ${from} and slot->>'start' < ${to}`);
+    }
+    return sql`exists (select 1 from jsonb_array_elements(${offerings.weeklySlots}) as slot where ${sql.join(parts, sql` and `)})`;
+  };
+  if (filters.weekday !== null)
+    conditions.set("weekday", slotCondition(filters.weekday, filters.timeOfDay));
+  if (filters.timeOfDay !== null)
+    conditions.set("timeOfDay", slotCondition(filters.weekday, filters.timeOfDay));
+  if (filters.free) conditions.set("free", eq(offerings.costOre, 0));
+  if (filters.noReferral) conditions.set("noReferral", eq(offerings.noReferral, true));
+  if (filters.welcomeWhileUsing)
+    conditions.set("welcomeWhileUsing", eq(offerings.welcomeWhileUsing, true));
+  if (filters.accessible) conditions.set("accessible", eq(offerings.wheelchairAccessible, true));
+  if (filters.age !== null)
+    conditions.set(
+      "age",
+      sql`(${offerings.ageMin} is null or ${offerings.ageMin} <= ${filters.age}) and (${offerings.ageMax} is null or ${offerings.ageMax} >= ${filters.age})`,
+    );
+  return conditions;
+}
+
+/**
+ * The condition that a word matches (see the module comment), with or without the typo test,
+ * or null for a stop word.
+ */
+function termCondition({ term, stem }: SearchTerm, typos: boolean): SQL | null {
+  if (stem === "") return null;
+  const stemmed = sql`${offerings.searchVector} @@ plainto_tsquery('norwegian', ${term})`;
+  if (term.length < 3) return stemmed;
+  // Terms are letters and digits only (search-params.ts); escaped anyway, as LIKE patterns.
+  const pattern = `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const similar = typos ? sql` or ${term} <% ${offerings.searchText}` : sql``;
+  return sql`(${stemmed} or ${offerings.searchText} like ${pattern}${similar})`;
+}
+
+/*
+ * Stems by word, as PostgreSQL's norwegian stemmer gave them: the stemmer never changes while
+ * the process runs, and the same words come again and again (a query grows as it is typed).
+ * Bounded: emptied when full.
+ */
+const stemCache = new Map<string, string>();
+const STEM_CACHE_SIZE = 5000;
+
+/** Each word with its norwegian stem, from PostgreSQL's own stemmer ("" for stop words). */
+async function stemsOf(terms: readonly string[]): Promise<SearchTerm[]> {
+  const unknown = terms.filter((term) => !stemCache.has(term));
+  if (unknown.length > 0) {
+    const list = sql.join(
+      unknown.map((term) => sql`${term}::text`),
+      sql`, `,
+    );
+    const result = await getDatabase().db.execute(
+      sql`select plainto_tsquery('norwegian', term)::text as query from unnest(array[${list}]) with ordinality as t(term, n) order by n`,
+    );
+    const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as {
+      query: string;
+    }[];
+    if (stemCache.size + unknown.length > STEM_CACHE_SIZE) stemCache.clear();
+    unknown.forEach((term, index) => {
+      const lexeme = /'((?:[^']|'')*)'/.exec(rows[index]?.query ?? "");
+      stemCache.set(term, lexeme ? lexeme[1]!.replace(/''/g, "'") : "");
+    });
+  }
+  return terms.map((term) => ({ term, stem: stemCache.get(term) ?? "" }));
+}
+
+/** Why a result is in the list: where its words were found, and what the filters matched. */
+export interface MatchReasons {
+  /** The parts of the offering the words were found in. */
+  foundIn: ("title" | "organisation" | "description" | "place")[];
+  /** The filters set, each of which this offering meets. */
+  filters: FilterName[];
+  /** The weekly slots that meet the weekday and time-of-day filters (when those are set). */
+  slots: WeeklySlot[];
+}
+
+export interface SearchHit {
+  id: string;
+  title: Segment[];
+  organisation: Segment[];
+  /** Part of the description around the first match. */
+  snippet: Segment[];
+  category: (typeof offerings.$inferSelect)["category"];
+  status: (typeof offerings.$inferSelect)["status"];
+  costOre: number;
+  weeklySlots: WeeklySlot[];
+  dates: string[];
+  reasons: MatchReasons;
+}
+
+/** "Without this filter (or without the words, "q") there would be `count` results." */
+export interface Suggestion {
+  without: FilterName | "q";
+  count: number;
+}
+
+export interface SearchResult {
+  /** How many offerings match in all (at most RESULT_LIMIT are in `hits`). */
+  total: number;
+  hits: SearchHit[];
+  /** When nothing matches: what to leave out to get results, most results first (≤ 3). */
+  suggestions: Suggestion[];
+}
+
+/**
+ * Searches the catalogue of the user's municipality (anyone with "offerings.view"; the route
+ * checks that). Parameters only: the words and filter values are never part of the SQL text.
+ * Returns the best RESULT_LIMIT hits with highlighted words and the reasons they match, the
+ * total count, and, when nothing matches, which filters to relax. Throws only on database
+ * failure.
+ */
+export async function searchOfferings(
+  user: SessionUser,
+  request: SearchRequest,
+): Promise<SearchResult> {
+  const terms = await stemsOf(request.terms);
+  const filters = filterConditions(request.filters);
+  const base: SQL[] = [
+    eq(offerings.municipalityId, user.municipalityId),
+    request.includePaused
+      ? inArray(offerings.status, ["active", "paused"])
+      : eq(offerings.status, "active"),
+  ];
+  const db = getDatabase().db;
+  const conditionsOf = (typos: boolean) =>
+    terms.map((t) => termCondition(t, typos)).filter((c): c is SQL => c !== null);
+  let termConditions = conditionsOf(false);
+  let rows = await findRows(db, terms, termConditions, base, filters);
+  let suggestions: Suggestion[] = [];
+  const canTypo = terms.some((t) => t.stem !== "" && t.term.length >= 3);
+  if (canTypo && Number(rows[0]?.total ?? 0) < TYPO_BELOW) {
+    // The second pass, with the trigram test. Without an index PostgreSQL would test every
+    // row (~0.3 s for 5,000), and its planner prefers that: the indexes are required here.
+    termConditions = conditionsOf(true);
+    [rows, suggestions] = await db.transaction(async (tx) => {
+      await tx.execute(sql`set local enable_seqscan = off`);
+      const found = await findRows(tx, terms, termConditions, base, filters);
+      const total = Number(found[0]?.total ?? 0);
+      return [
+        found,
+        total === 0 ? await suggest(tx, base, termConditions, filters, request.filters) : [],
+      ] as const;
+    });
+  } else if (rows.length === 0) {
+    suggestions = await suggest(db, base, termConditions, filters, request.filters);
+  }
+  rows.sort((a, b) => b.score - a.score || collator.compare(a.title, b.title));
+  const total = Number(rows[0]?.total ?? 0);
+  const active = activeFilters(request.filters);
+  const hits = rows.slice(0, RESULT_LIMIT).map((row): SearchHit => {
+    const title = matchRanges(row.title, terms);
+    const organisation = matchRanges(row.organisation, terms);
+    const description = matchRanges(row.description, terms);
+    const place = matchRanges(`${row.address ?? ""} ${row.accessibilityNotes ?? ""}`, terms);
+    const foundIn: MatchReasons["foundIn"] = [];
+    if (title.length) foundIn.push("title");
+    if (organisation.length) foundIn.push("organisation");
+    if (description.length) foundIn.push("description");
+    if (place.length) foundIn.push("place");
+    const { weekday, timeOfDay } = request.filters;
+    return {
+      id: row.id,
+      title: segmentsOf(row.title, title),
+      organisation: segmentsOf(row.organisation, organisation),
+      snippet: snippet(row.description, terms),
+      category: row.category,
+      status: row.status,
+      costOre: row.costOre,
+      weeklySlots: row.weeklySlots,
+      dates: row.dates,
+      reasons: {
+        foundIn,
+        filters: active,
+        slots:
+          weekday !== null || timeOfDay !== null
+            ? row.weeklySlots.filter((slot) => slotMatches(slot, weekday, timeOfDay))
+            : [],
+      },
+    };
+  });
+  return { total, hits, suggestions };
+}
+
+/** The matching rows: the best FETCH_LIMIT by the database's rank when there are words. */
+async function findRows(
+  db: Database,
+  terms: readonly SearchTerm[],
+  termConditions: SQL[],
+  base: SQL[],
+  filters: Map<FilterName, SQL>,
+) {
+  const searching = termConditions.length > 0;
+  const score = searching
+    ? sql<number>`(${sql.join(
+        terms
+          .filter((t) => t.stem !== "")
+          .map(
+            (t) =>
+              sql`ts_rank(${offerings.searchVector}, plainto_tsquery('norwegian', ${t.term})) + word_similarity(${t.term}, lower(${offerings.title}))`,
+          ),
+        sql` + `,
+      )})::float8`
+    : sql<number>`0::float8`;
+  const query = db
+    .select({
+      id: offerings.id,
+      title: offerings.title,
+      organisation: organisations.name,
+      description: offerings.description,
+      address: offerings.address,
+      accessibilityNotes: offerings.accessibilityNotes,
+      category: offerings.category,
+      status: offerings.status,
+      costOre: offerings.costOre,
+      weeklySlots: offerings.weeklySlots,
+      dates: offerings.dates,
+      score,
+      total: sql<number>`(count(*) over ())::int`,
+    })
+    .from(offerings)
+    .innerJoin(organisations, eq(organisations.id, offerings.organisationId))
+    .where(and(...base, ...termConditions, ...filters.values()));
+  return searching
+    ? await query.orderBy(sql`${score} desc`, offerings.id).limit(FETCH_LIMIT)
+    : await query;
+}
+
+/**
+ * For an empty result: how many offerings each active filter (and the words, if any) keeps
+ * out, counted with all the other conditions. Weekday and time of day are one pair: leaving
+ * out the weekday keeps the time of day. The three that free most results, best first.
+ */
+async function suggest(
+  db: Database,
+  base: SQL[],
+  termConditions: SQL[],
+  filters: Map<FilterName, SQL>,
+  values: SearchFilters,
+): Promise<Suggestion[]> {
+  const count = async (conditions: SQL[]) => {
+    const [row] = await db
+      .select({ count: sql<number>`count(*)::int` })
+      .from(offerings)
+      .where(and(...base, ...conditions));
+    return Number(row?.count ?? 0);
+  };
+  const found: Suggestion[] = [];
+  for (const name of filters.keys()) {
+    const others = new Map(filters);
+    others.delete(name);
+    // The pair shares one slot test: without the weekday, test the time of day alone.
+    if (name === "weekday" && values.timeOfDay !== null)
+      others.set("timeOfDay", filterConditions({ ...values, weekday: null }).get("timeOfDay")!);
+    if (name === "timeOfDay" && values.weekday !== null)
+      others.set("weekday", filterConditions({ ...values, timeOfDay: null }).get("weekday")!);
+    const n = await count([...termConditions, ...others.values()]);
+    if (n > 0) found.push({ without: name, count: n });
+  }
+  if (termConditions.length > 0 && filters.size > 0) {
+    const n = await count([...filters.values()]);
+    if (n > 0) found.push({ without: "q", count: n });
+  }
+  return found.sort((a, b) => b.count - a.count).slice(0, 3);
+}
