@@ -37,10 +37,11 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const offeringId = idFromUrl(params.offeringId);
+  // Who asks first: a reader of the catalogue, before the body is read.
+  const reader = await requirePermission(request, context, "offerings.view");
   const form = await readForm(request);
   if (form.get("intent") === "visit") {
     // A first-visit calendar file: for every reader of the offering, not only its managers.
-    const reader = await requirePermission(request, context, "offerings.view");
     return runVisitAction(reader, offeringId, form);
   }
   const user = await requirePermission(request, context, "offerings.manage");

@@ -108,6 +108,23 @@ const lines = (ics: string) => ics.replace(/\r\n[ \t]/g, "").split("\r\n");
 describe("the feed's calendar", () => {
   const ics = offeringFeedCalendar(row(), ORGANISATION, NOW);
 
+  it("gives two slots on the same weekday and start their own UIDs", () => {
+    const twice = offeringFeedCalendar(
+      row({
+        weeklySlots: [
+          { weekday: 1, start: "18:00", end: "19:00" },
+          { weekday: 1, start: "18:00", end: "20:00" },
+        ],
+        dates: [],
+      }),
+      ORGANISATION,
+      NOW,
+    );
+    const uids = lines(twice).filter((line) => line.startsWith("UID:"));
+    expect(uids).toHaveLength(2);
+    expect(new Set(uids).size).toBe(2);
+  });
+
   it("is METHOD:PUBLISH with weekly RRULEs in Europe/Oslo, whole-day dates and stable UIDs", () => {
     const text = lines(ics);
     expect(text).toContain("METHOD:PUBLISH");
@@ -119,7 +136,7 @@ describe("the feed's calendar", () => {
     expect(text).toContain("DTSTART;TZID=Europe/Oslo:20261203T113000");
     expect(text).toContain("RRULE:FREQ=WEEKLY;BYDAY=TH");
     expect(text).toContain("DTSTART;VALUE=DATE:20270327");
-    expect(text).toContain(`UID:offering-${row().id}-w1-1800@broen`);
+    expect(text).toContain(`UID:offering-${row().id}-w1-1800-2000@broen`);
     expect(text).toContain(`UID:offering-${row().id}-d20271106@broen`);
     expect(text).toContain("SUMMARY:Kveldsmat\\, prat & spill");
     expect(text).toContain("LOCATION:Storgata 1\\, Fjordvik");

@@ -9,7 +9,8 @@ import { demoDocuments, type DemoDocuments } from "../support/realtime";
  * moves it on the plan page (issue 12), after a question that lists each meeting: an earlier
  * date cancels the meetings after it (everyone invited gets a CANCEL), a later one continues
  * the series with the last meeting's place, leaders and invitees. "Move only the date" leaves
- * the meetings; a second click moves nothing twice; partners get the 404 answer.
+ * the meetings and unties the series from the revision; a second click moves nothing twice;
+ * partners get the 404 answer.
  */
 let server: TestServer;
 let docs: DemoDocuments;
@@ -142,17 +143,8 @@ describe("the follow-up series follows the revision date", () => {
     expect(cancelled).toHaveLength(3);
   });
 
-  it("'move only the date' leaves the meetings as they are", async () => {
-    const asked = await (await revise("2027-03-08")).text();
-    expect(asked).toContain(QUESTION);
-    expect(asked).toContain("8. mars 2027");
-    expect(asked).not.toContain('data-color="danger"');
-    expect((await revise("2027-03-08", "leader", "keep")).status).toBe(200);
-    expect(await revisionOn()).toBe("2027-03-08");
-    expect(await series()).toHaveLength(5);
-  });
-
   it("a later date continues the series with the last meeting's place, leaders and invitees", async () => {
+    // Added meetings keep the leaders who may still lead.
     const asked = await (await revise("2027-03-01")).text();
     expect(asked).toContain(QUESTION);
     const response = await revise("2027-03-01", "leader", "move");
@@ -189,10 +181,25 @@ describe("the follow-up series follows the revision date", () => {
     expect(mails).toHaveLength(1);
   });
 
+  it("'move only the date' leaves the meetings, and the series no longer follows the date", async () => {
+    const asked = await (await revise("2027-03-15")).text();
+    expect(asked).toContain(QUESTION);
+    expect(asked).toContain("15. mars 2027");
+    expect(asked).not.toContain('data-color="danger"');
+    expect((await revise("2027-03-15", "leader", "keep")).status).toBe(200);
+    expect(await revisionOn()).toBe("2027-03-15");
+    expect(await series()).toHaveLength(8);
+    // Kept apart from the revision, the series is not asked about again, nor revived later.
+    const again = await revise("2027-04-12");
+    expect(await again.text()).not.toContain(QUESTION);
+    expect(await revisionOn()).toBe("2027-04-12");
+    expect(await series()).toHaveLength(8);
+  });
+
   it("refuses a partner (404) and an unknown choice (400), changing nothing", async () => {
     expect((await revise("2027-02-10", "nav", "move")).status).toBe(404);
     expect((await revise("2027-02-10", "leader", "everything")).status).toBe(400);
-    expect(await revisionOn()).toBe("2027-03-01");
+    expect(await revisionOn()).toBe("2027-04-12");
     expect(await series()).toHaveLength(8);
   });
 

@@ -28,7 +28,9 @@ import { mainPages, pageScripts, pageUrls } from "../../scripts/page-js.mjs";
 // Lowered (issue 12): only bokmål ships with every page; English is its own chunk, loaded
 // before hydration on a page in English (i18n/index.ts loadCatalogue, entry.client.tsx).
 // Measured 341.3 / 105.5 with the texts of the plan, its history and progress.
-const FRAMEWORK = { raw: 375, gzip: 116 };
+// Raised (issue 13): the bokmål texts of the catalogue, search, calendar and bridges, and
+// their routes in the manifest (35.9 kB). Measured 379.7 raw.
+const FRAMEWORK = { raw: 385, gzip: 118 };
 
 const PAGE_ALLOWANCE: Record<keyof typeof mainPages, { raw: number; gzip: number }> = {
   "/": { raw: 4, gzip: 2 }, // measured 1.3 / 0.8
@@ -65,9 +67,9 @@ const PAGE_ALLOWANCE: Record<keyof typeof mainPages, { raw: number; gzip: number
   // Issue 12: the plan as text and the loader of the live plan (which loads on demand).
   // Raised (issue 12): the revision date form and the actions from meetings. Measured 15.7 raw.
   // Raised (issue 12): the revision question and status notes in the plan as text; (issue 13)
-  // the bridges under each goal and "Foreslå tilbud". MEASURE_PLAN
+  // the bridges under each goal and "Foreslå tilbud". Measured 21.5 / 8.9.
   "/networks/$networkId/plan": { raw: 23, gzip: 9 },
-  // Raised: status notes in the plan as text; the person's bridges under their goals. MEASURE_LINK
+  // Raised: status notes in the plan as text; the person's bridges under their goals. 13.8 / 5.5.
   "/i/$token/plan": { raw: 16, gzip: 6 },
   // Issue 12: the task list, its "update status" links and the one status form they open
   // (SubmitButton, error summary). Measured 10.5 and 11.1 kB raw.

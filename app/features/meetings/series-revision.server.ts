@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNotNull, isNull } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull } from "drizzle-orm";
 import { DateTime } from "luxon";
 import type { Database } from "../../../db/client";
 import {
@@ -12,6 +12,7 @@ import { OSLO } from "../../utils/oslo-time";
 import type { SessionUser } from "../accounts/session.server";
 import { announceAccessChange } from "../access/access-events.server";
 import { cancelInTransaction, insertMeeting, MAX_SERIES } from "./changes.server";
+import { MeetingCancelledError } from "./meetings.server";
 
 /*
  * Follow-up series made "until the plan's revision" (meeting_series.until_on) follow the
@@ -33,22 +34,25 @@ export interface SeriesShift {
 export const NO_SHIFT: SeriesShift = { cancel: [], add: [], seriesIds: [] };
 
 /**
- * What moving the revision date of `networkId` to `revisionOn` (yyyy-mm-dd, an Oslo date; the
- * series run to the end of that day) would do to its series made until the revision, seen at
- * `now`. A cleared date (null) changes no series. Reads only; `tx` may be any handle.
+ * What moving the revision date of `networkId` from `currentOn` to `revisionOn` (yyyy-mm-dd,
+ * Oslo dates; a series runs to the end of its day) would do to the series that run until the
+ * current revision (until_on = `currentOn`; a series that ended at an earlier revision, or that
+ * a leader chose to keep, does not follow), seen at `now`. A cleared date (either null)
+ * changes no series. Reads only; `tx` may be any handle.
  */
 export async function seriesShift(
   tx: Database,
   networkId: string,
+  currentOn: string | null,
   revisionOn: string | null,
   now: Date,
 ): Promise<SeriesShift> {
-  if (!revisionOn) return NO_SHIFT;
+  if (!revisionOn || !currentOn) return NO_SHIFT;
   const until = DateTime.fromISO(revisionOn, { zone: OSLO }).endOf("day");
   const series = await tx
     .select({ id: meetingSeries.id, everyWeeks: meetingSeries.everyWeeks })
     .from(meetingSeries)
-    .where(and(eq(meetingSeries.networkId, networkId), isNotNull(meetingSeries.untilOn)));
+    .where(and(eq(meetingSeries.networkId, networkId), eq(meetingSeries.untilOn, currentOn)));
   if (series.length === 0) return NO_SHIFT;
   const rows = await tx
     .select({
@@ -96,7 +100,10 @@ export async function seriesShift(
 /**
  * Makes `shift` in `tx` for `user` (who manages the network; the caller checked): cancels and
  * adds the meetings, each with its e-mails and audit row (details name the revision date), and
- * sets the series' until date to `revisionOn`. Returns how many were cancelled and added.
+ * sets the series' until date to `revisionOn`. An added meeting keeps the last one's leaders
+ * who may still lead (`mayLead`: leaderChoices, read before the transaction), or else `user`.
+ * A meeting someone cancelled meanwhile is left as it is. Returns how many were cancelled and
+ * added.
  */
 export async function applySeriesShift(
   tx: Database,
@@ -105,10 +112,17 @@ export async function applySeriesShift(
   network: { networkId: string; personId: string },
   shift: SeriesShift,
   revisionOn: string,
+  mayLead: ReadonlySet<string>,
 ): Promise<{ cancelled: number; added: number }> {
   const details = { revisionOn };
+  let cancelled = 0;
   for (const { meetingId } of shift.cancel) {
-    await cancelInTransaction(tx, user, context, meetingId, network.personId, details);
+    try {
+      await cancelInTransaction(tx, user, context, meetingId, network.personId, details);
+      cancelled++;
+    } catch (error) {
+      if (!(error instanceof MeetingCancelledError)) throw error;
+    }
   }
   for (const { seriesId, templateId, startsAt } of shift.add) {
     const [template] = await tx.select().from(meetings).where(eq(meetings.id, templateId));
@@ -117,6 +131,7 @@ export async function applySeriesShift(
       .select({ userId: meetingLeaders.userId })
       .from(meetingLeaders)
       .where(eq(meetingLeaders.meetingId, templateId));
+    const leaderIds = leaders.map((l) => l.userId).filter((id) => mayLead.has(id));
     // Invitees of the last meeting who are still members of the network.
     const invited = await tx
       .select({ memberId: invitations.memberId })
@@ -143,7 +158,7 @@ export async function applySeriesShift(
         calendarTitle: template.calendarTitle,
         detailsInInvites: template.detailsInInvites,
         memberIds: invited.map((i) => i.memberId),
-        leaderIds: leaders.map((l) => l.userId),
+        leaderIds: leaderIds.length > 0 ? leaderIds : [user.id],
       },
       details: { series: true, ...details },
     });
@@ -153,6 +168,6 @@ export async function applySeriesShift(
       .update(meetingSeries)
       .set({ untilOn: revisionOn })
       .where(inArray(meetingSeries.id, shift.seriesIds));
-  if (shift.cancel.length > 0) await announceAccessChange(tx, { personId: network.personId });
-  return { cancelled: shift.cancel.length, added: shift.add.length };
+  if (cancelled > 0) await announceAccessChange(tx, { personId: network.personId });
+  return { cancelled, added: shift.add.length };
 }

@@ -39,7 +39,7 @@ type OrganisationContact = Pick<
 const offeringUrl = (id: string) => new URL(`/offerings/${id}`, publicBaseUrl()).href;
 const hhmm = (time: string) => time.replace(":", "");
 const slotUid = (offeringId: string, slot: WeeklySlot) =>
-  `offering-${offeringId}-w${slot.weekday}-${hhmm(slot.start)}@broen`;
+  `offering-${offeringId}-w${slot.weekday}-${hhmm(slot.start)}-${hhmm(slot.end)}@broen`;
 
 /**
  * The DESCRIPTION text: the offering's own description, then organisation and its contact, the

@@ -124,7 +124,12 @@ export function NewEntryForm<K extends string>(props: {
       }}
     >
       <summary>{props.legend}</summary>
-      <form className={props.className} onSubmit={submit}>
+      {/* Once someone is in the form it stays open while others change the list. */}
+      <form
+        className={props.className}
+        onSubmit={submit}
+        onFocusCapture={() => setChosen((c) => c ?? true)}
+      >
         <fieldset>
           <legend className="ds-sr-only">{props.legend}</legend>
           {props.fields.map((field) => (

@@ -7,6 +7,7 @@ import { message } from "../../utils/validation";
 import { networkAccess, notFound } from "../access/access.server";
 import type { SessionUser } from "../accounts/session.server";
 import { auditActor, recordAudit } from "../audit/audit.server";
+import { leaderChoices } from "../accounts/choices.server";
 import { applySeriesShift, NO_SHIFT, seriesShift } from "../meetings/series-revision.server";
 import { NewNetworkFields } from "../networks/networks.server";
 
@@ -78,7 +79,7 @@ export async function setPlanRevision(
     const preview =
       (current?.on ?? null) === revisionOn
         ? NO_SHIFT
-        : await seriesShift(db, networkId, revisionOn, now);
+        : await seriesShift(db, networkId, current?.on ?? null, revisionOn, now);
     if (revisionOn && (preview.cancel.length > 0 || preview.add.length > 0))
       return data<RevisionQuestion>({
         ok: false,
@@ -89,6 +90,10 @@ export async function setPlanRevision(
         },
       });
   }
+  // Read before the transaction (PGlite has one connection, which a transaction holds).
+  const mayLead = new Set(
+    choice === "move" ? (await leaderChoices(user.municipalityId)).map((u) => u.id) : [],
+  );
   const moved = await db.transaction(async (tx) => {
     const [before] = await tx
       .select({ on: networks.planRevisionOn })
@@ -100,10 +105,18 @@ export async function setPlanRevision(
     // Worked out again under the lock: what the leader was shown may have changed since.
     const shift =
       choice === "move" && revisionOn
-        ? await seriesShift(tx, networkId, revisionOn, now)
+        ? await seriesShift(tx, networkId, before?.on ?? null, revisionOn, now)
         : NO_SHIFT;
     const result = revisionOn
-      ? await applySeriesShift(tx, user, context, { networkId, personId }, shift, revisionOn)
+      ? await applySeriesShift(
+          tx,
+          user,
+          context,
+          { networkId, personId },
+          shift,
+          revisionOn,
+          mayLead,
+        )
       : { cancelled: 0, added: 0 };
     await recordAudit(
       auditActor(user, context),
