@@ -7,6 +7,11 @@ export const bridgesEn: Record<keyof typeof bridgesNb, string> = {
   "title.bridgeLink": "First visit",
   "title.bridgesLink": "Your offerings",
   "bridge.propose": "Propose an offering",
+  "bridge.searchFor": "You are looking for an offering to propose for",
+  "bridge.forPerson": "the person",
+  "bridge.proposeThis": "Propose this offering",
+  "bridge.searchWithFilters":
+    "Search the offerings with filters (day, time, free, accessibility …)",
   "bridge.back": "Back to the plan",
   "bridge.forGoal": "For the goal",
   "bridge.forAction": "For the action",

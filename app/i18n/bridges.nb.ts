@@ -5,6 +5,11 @@ export const bridgesNb = {
   "title.bridgeLink": "Første besøk",
   "title.bridgesLink": "Dine tilbud",
   "bridge.propose": "Foreslå tilbud",
+  "bridge.searchFor": "Du søker etter et tilbud å foreslå for",
+  "bridge.forPerson": "personen",
+  "bridge.proposeThis": "Foreslå dette tilbudet",
+  "bridge.searchWithFilters":
+    "Søk blant tilbudene med filtre (dag, tid, gratis, tilgjengelighet …)",
   "bridge.back": "Tilbake til planen",
   "bridge.forGoal": "For målet",
   "bridge.forAction": "For tiltaket",

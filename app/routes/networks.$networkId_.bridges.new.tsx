@@ -8,6 +8,7 @@ import { requirePermission } from "../features/accounts/session.server";
 import { proposeAction } from "../features/bridges/bridge-actions.server";
 import { NoteField } from "../features/bridges/bridge-views";
 import { proposePage, UnknownPlanEntryError } from "../features/bridges/bridges.server";
+import { servesFrom } from "../features/bridges/propose-context.server";
 import { issueFormToken, userOwner } from "../features/forms/once.server";
 import { listOfferings } from "../features/offerings/offerings.server";
 import { useFieldMessage } from "../components/forms";
@@ -24,19 +25,13 @@ import { pageTitle } from "../utils/meta";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "title.bridgePropose");
 
-const ENTRY_ID = /^[A-Za-z0-9_-]{1,64}$/;
-
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requirePermission(request, context, "people.manage");
   const networkId = idFromUrl(params.networkId);
   const url = new URL(request.url);
-  const read = (name: string) => {
-    const value = url.searchParams.get(name);
-    if (!value) return null;
-    if (!ENTRY_ID.test(value)) notFound();
-    return value;
-  };
-  const serves = { goalId: read("goalId"), actionId: read("actionId") };
+  const serves = servesFrom(url.searchParams);
+  // Chosen in the offerings search (its "Foreslå" link): shown first, already selected.
+  const chosen = url.searchParams.get("offeringId");
   const q = (url.searchParams.get("q") ?? "").trim().slice(0, 200);
   let page;
   try {
@@ -54,7 +49,14 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
         o.organisation.toLocaleLowerCase("nb").includes(needle),
     )
     .map((o) => ({ id: o.id, title: o.title, organisation: o.organisation }));
+  const chosenFirst = chosen ? offerings.findIndex((o) => o.id === chosen) : -1;
+  if (chosenFirst > 0) offerings.unshift(...offerings.splice(chosenFirst, 1));
+  const search = new URLSearchParams({ for: networkId });
+  if (serves.goalId) search.set("goalId", serves.goalId);
+  if (serves.actionId) search.set("actionId", serves.actionId);
   return {
+    chosen: chosenFirst >= 0 ? chosen : null,
+    searchHref: `/offerings/search?${search}#q`,
     ...page,
     goalIdParam: serves.goalId,
     actionIdParam: serves.actionId,
@@ -91,6 +93,9 @@ export default function ProposeBridgePage() {
           {t("bridge.forAction")}: {data.action}
         </p>
       ) : null}
+      <p>
+        <a href={data.searchHref}>{t("bridge.searchWithFilters")}</a>
+      </p>
       <Form method="get" className="panel" role="search" aria-label={t("bridge.filter")}>
         {data.goalIdParam ? <input type="hidden" name="goalId" value={data.goalIdParam} /> : null}
         {data.actionIdParam ? (
@@ -126,6 +131,7 @@ export default function ProposeBridgePage() {
           <SelectField
             name="offeringId"
             label={t("bridge.offering")}
+            defaultValue={data.chosen ?? undefined}
             options={data.offerings.map((o) => ({
               value: o.id,
               label: `${o.title} – ${o.organisation}`,

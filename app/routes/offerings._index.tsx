@@ -62,7 +62,7 @@ export default function Offerings() {
       <p>{t("offering.intro")}</p>
       <ul className="actions" aria-label={t("offering.tools")}>
         <li>
-          <Link to="/offerings/search" className="ds-button" data-variant="primary">
+          <Link to="/offerings/search#q" className="ds-button" data-variant="primary">
             {t("search.link")}
           </Link>
         </li>

@@ -15,6 +15,11 @@ import {
 import { flagFilters, parseSearchParams, timesOfDay } from "../features/offerings/search-params";
 import { searchOfferings } from "../features/offerings/search.server";
 import {
+  proposalFields,
+  proposalFromSearch,
+  proposeHrefBase,
+} from "../features/bridges/propose-context.server";
+import {
   filterLabel,
   NoHits,
   problemText,
@@ -32,8 +37,22 @@ const TYPING_PAUSE_MS = 250;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requirePermission(request, context, "offerings.view");
-  const { request: search, problems } = parseSearchParams(new URL(request.url).searchParams);
-  return { search, problems, result: await searchOfferings(user, search) };
+  const params = new URL(request.url).searchParams;
+  const { request: search, problems } = parseSearchParams(params);
+  // Opened from a goal or action of a person's plan: each hit can be proposed there.
+  const proposal = await proposalFromSearch(user, params);
+  return {
+    search,
+    problems,
+    result: await searchOfferings(user, search),
+    proposal: proposal && {
+      goal: proposal.goal,
+      action: proposal.action,
+      fields: proposalFields(proposal),
+      hrefBase: proposeHrefBase(proposal),
+      backHref: `/networks/${proposal.networkId}/plan`,
+    },
+  };
 }
 
 /**
@@ -42,7 +61,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
  * announced politely, and without JavaScript it is a plain GET form whose URL can be shared.
  */
 export default function OfferingsSearch() {
-  const { search, problems, result } = useLoaderData<typeof loader>();
+  const { search, problems, result, proposal } = useLoaderData<typeof loader>();
   const t = useT();
   const location = useLocation();
   const navigation = useNavigation();
@@ -60,12 +79,28 @@ export default function OfferingsSearch() {
   }, []);
   useEffect(() => () => clearTimeout(timer.current), []);
 
+  // One search at a time: a change made while the last one loads is sent when it has come
+  // (sending at once would abort that load, which the router reports as an error).
+  const loading = useRef(false);
+  loading.current = navigation.state !== "idle";
+  const queued = useRef<HTMLFormElement | null>(null);
+  const send = (form: HTMLFormElement) => {
+    if (loading.current) queued.current = form;
+    else submit(form, { replace: true, preventScrollReset: true });
+  };
+  useEffect(() => {
+    if (navigation.state !== "idle" || !queued.current) return;
+    const form = queued.current;
+    queued.current = null;
+    submit(form, { replace: true, preventScrollReset: true });
+  }, [navigation.state, submit]);
+
   const follow = (event: React.FormEvent<HTMLFormElement>) => {
     const form = event.currentTarget;
     clearTimeout(timer.current);
-    const send = () => submit(form, { replace: true, preventScrollReset: true });
-    if (event.target === field.current) timer.current = setTimeout(send, TYPING_PAUSE_MS);
-    else send();
+    if (event.target === field.current)
+      timer.current = setTimeout(() => send(form), TYPING_PAUSE_MS);
+    else send(form);
   };
 
   const status =
@@ -87,6 +122,17 @@ export default function OfferingsSearch() {
   return (
     <>
       <h1>{t("title.offeringsSearch")}</h1>
+      {proposal ? (
+        <div className="ds-alert" data-color="info">
+          <p>
+            {t("bridge.searchFor")}{" "}
+            {proposal.goal ? <q>{proposal.goal}</q> : (proposal.action ?? t("bridge.forPerson"))}
+          </p>
+          <p>
+            <a href={proposal.backHref}>{t("bridge.back")}</a>
+          </p>
+        </div>
+      ) : null}
       <Form
         method="get"
         action="/offerings/search"
@@ -94,6 +140,9 @@ export default function OfferingsSearch() {
         className="search-form"
         onChange={follow}
       >
+        {Object.entries(proposal?.fields ?? {}).map(([name, value]) => (
+          <input key={name} type="hidden" name={name} value={value} />
+        ))}
         <div className="ds-field search-field">
           <label className="ds-label" htmlFor="q">
             {t("search.label")}
@@ -224,7 +273,11 @@ export default function OfferingsSearch() {
         {result.total === 0 ? (
           <NoHits suggestions={result.suggestions} filters={filters} search={location.search} />
         ) : (
-          <SearchHits hits={result.hits} filters={filters} />
+          <SearchHits
+            hits={result.hits}
+            filters={filters}
+            proposeHref={proposal ? (id) => `${proposal.hrefBase}${id}` : undefined}
+          />
         )}
       </section>
     </>

@@ -19,7 +19,8 @@ announceSkipWithoutChromium("tests/browser/bridges.test.ts");
 
 /*
  * A bridge from a goal of the plan to an offering in chromium (issue 13), by keyboard alone: a
- * leader proposes an offering from a goal in the plan, records the person's consent, agrees a
+ * coordinator adds an offering; a leader, from a goal in the plan, finds it by searching with a
+ * typo and two filters and proposes it, records the person's consent, agrees a
  * first visit and makes the organisation's link; the contact confirms the visit through it; the
  * leader marks the bridge started; the plan and the person's own link show it. axe-core (WCAG
  * 2.1 A/AA) finds nothing on the propose, bridge, confirmation and person's pages. Steps share
@@ -30,6 +31,8 @@ const soon = { timeout: 15_000 };
 // Page loads, the live plan and axe scans on a busy two-core machine.
 const SLOW = 120_000;
 const NOTE = "Vil gjerne prøve torsdag";
+// Added by the coordinator in the first step; found by the leader with a typo and two filters.
+const OFFERING = "Turgruppe langs fjorden";
 
 describe.skipIf(!hasChromium)("a bridge to an offering, by keyboard", () => {
   let server: TestServer;
@@ -86,7 +89,26 @@ describe.skipIf(!hasChromium)("a bridge to an offering, by keyboard", () => {
   let leader: Page;
 
   it(
-    "a leader proposes an offering from a goal in the plan",
+    "a coordinator adds an offering",
+    async () => {
+      const coordinator = await open(DEMO.coordinator);
+      await coordinator.goto(`${server.url}/offerings/new`);
+      await waitForHydration(coordinator);
+      await coordinator.getByLabel("Organisasjon").selectOption({ label: "Fjordvik turlag" });
+      await coordinator.getByLabel("Navn på tilbudet").fill(OFFERING);
+      await coordinator
+        .getByLabel("Beskrivelse")
+        .fill("Vi går sammen i rolig tempo, og drikker kaffe ved vannet.");
+      await coordinator.getByLabel("Kategori").selectOption({ label: "Aktivitet og trening" });
+      await coordinator.getByLabel("Faste tider hver uke").fill("torsdag 17:00–19:00");
+      await press(coordinator, coordinator.getByRole("button", { name: "Legg til tilbudet" }));
+      await coordinator.getByRole("heading", { level: 1, name: OFFERING }).waitFor(soon);
+    },
+    SLOW,
+  );
+
+  it(
+    "a leader finds it from a goal in the plan with a typo and two filters, and proposes it",
     async () => {
       leader = await open(DEMO.leader);
       await leader.goto(`${server.url}/networks/${docs.networkId}/plan`);
@@ -96,23 +118,37 @@ describe.skipIf(!hasChromium)("a bridge to an offering, by keyboard", () => {
       expect(await leader.textContent("main")).toContain("Jeg vil være med på noe fast hver uke");
       await waitForHydration(leader);
       await expectNoViolations(leader, "propose page");
-      // Narrow the list by typing, then submit the plain GET form with Enter.
-      await leader.getByRole("searchbox", { name: "Filtrer tilbudene" }).focus();
-      await leader.keyboard.type("Middag");
-      await leader.keyboard.press("Enter");
-      await leader.waitForURL(/q=Middag/, soon);
+      // The full search, keeping what the proposal is for.
+      await press(leader, leader.getByRole("link", { name: /Søk blant tilbudene med filtre/ }));
+      await leader.waitForURL(/\/offerings\/search\?for=/, soon);
       await waitForHydration(leader);
-      const options = await leader.locator("#field-offeringId option").allTextContents();
-      expect(options).toHaveLength(1);
-      expect(options[0]).toContain("Middag for alle");
+      expect(await leader.textContent("main")).toContain("Jeg vil være med på noe fast hver uke");
+      // The link lands in the search field (#q); one letter missing.
+      await leader.waitForFunction(() => document.activeElement?.id === "q", null, soon);
+      await leader.keyboard.type("turgrupe");
+      await press(leader, leader.locator("summary", { hasText: "Filtre" }));
+      await leader.getByLabel("Gratis").focus();
+      await leader.keyboard.press("Space");
+      await leader.getByLabel("Ukedag").focus();
+      await leader.keyboard.type("Torsdag");
+      await leader.waitForURL(
+        /q=turgrupe.*weekday=4.*free=on|q=turgrupe.*free=on.*weekday=4/,
+        soon,
+      );
+      const hit = leader.locator(".search-hits li", { hasText: OFFERING });
+      await hit.waitFor(soon);
+      await expectNoViolations(leader, "search while proposing");
+      await press(leader, hit.getByRole("link", { name: /Foreslå dette tilbudet/ }));
+      await leader.getByRole("heading", { level: 1, name: "Foreslå tilbud" }).waitFor(soon);
+      await waitForHydration(leader);
+      const chosen = leader.locator("#field-offeringId option:checked");
+      expect(await chosen.textContent()).toContain(OFFERING);
       await leader.getByLabel("Kort notat (valgfritt)").focus();
       await leader.keyboard.type(NOTE);
       await press(leader, leader.getByRole("button", { name: "Foreslå tilbudet" }));
       await leader.waitForURL(/\/bridges\/[0-9a-f-]{36}$/, soon);
       bridgeId = /\/bridges\/([0-9a-f-]{36})$/.exec(leader.url())![1]!;
-      await leader
-        .getByRole("heading", { level: 1, name: "Tilbud: Middag for alle" })
-        .waitFor(soon);
+      await leader.getByRole("heading", { level: 1, name: `Tilbud: ${OFFERING}` }).waitFor(soon);
       expect(await leader.textContent("main")).toContain(NOTE);
       await waitForHydration(leader);
       await expectNoViolations(leader, "bridge page");
@@ -163,7 +199,7 @@ describe.skipIf(!hasChromium)("a bridge to an offering, by keyboard", () => {
       const shown = (await contact.textContent("main"))!;
       expect(shown).toContain("Siri");
       expect(shown).not.toContain("Havdal");
-      expect(shown).toContain("Middag for alle");
+      expect(shown).toContain(OFFERING);
       expect(shown).not.toContain(NOTE);
       await waitForHydration(contact);
       await expectNoViolations(contact, "confirmation page");
@@ -189,17 +225,17 @@ describe.skipIf(!hasChromium)("a bridge to an offering, by keyboard", () => {
     await leader.goto(`${server.url}/networks/${docs.networkId}/plan`);
     await waitForHydration(leader);
     const bridgesInPlan = leader.locator(".plan-bridges");
-    await bridgesInPlan.getByRole("link", { name: "Middag for alle" }).waitFor(soon);
+    await bridgesInPlan.getByRole("link", { name: OFFERING }).waitFor(soon);
     expect(await bridgesInPlan.textContent()).toContain("Startet");
 
     const person = await open();
     await person.goto(`${server.url}/i/${personToken}/plan`);
     await waitForHydration(person);
-    expect(await person.locator(".plan-bridges").textContent()).toContain("Middag for alle");
+    expect(await person.locator(".plan-bridges").textContent()).toContain(OFFERING);
     await press(person, person.getByRole("link", { name: "Dine tilbud" }));
     await person.getByRole("heading", { level: 1, name: "Dine tilbud" }).waitFor(soon);
     const own = (await person.textContent("main"))!;
-    expect(own).toContain("Middag for alle");
+    expect(own).toContain(OFFERING);
     expect(own).toContain("Startet");
     await waitForHydration(person);
     await expectNoViolations(person, "the person's bridges");

@@ -21,14 +21,15 @@ import { DEMO, startTestServer, type TestServer } from "../support/server";
  * since the previous meeting, with that meeting found in the same query; partners who may read
  * the agenda read it too (one more for them), their plan consent checked in the same query.
  * My tasks reads the user's managed networks, the tasks and writes one audit row per person
- * shown.
+ * shown. The person's page (issue 13) reads the person's bridges to offerings, with their
+ * offering and organisation, in one query (one more).
  */
 const BOUNDS: Record<string, Partial<Record<"leader" | "coordinator" | "nav", number>>> = {
   "/meetings": { leader: 3, coordinator: 4, nav: 4 },
   "/meetings/:meeting": { leader: 11, coordinator: 12, nav: 16 },
   "/meetings/:meeting/edit": { leader: 9, coordinator: 10 },
   "/networks/:network": { leader: 9, coordinator: 10, nav: 6 },
-  "/persons/:person": { leader: 8, coordinator: 9, nav: 6 },
+  "/persons/:person": { leader: 9, coordinator: 10, nav: 6 },
   "/networks": { leader: 7, coordinator: 8, nav: 5 },
   "/tasks": { leader: 3, coordinator: 4, nav: 3 },
 };

@@ -117,7 +117,16 @@ export interface HitView {
 }
 
 /** The results as a list: title (link), organisation, facts, snippet, and why it matched. */
-export function SearchHits({ hits, filters }: { hits: HitView[]; filters: SearchFilters }) {
+export function SearchHits({
+  hits,
+  filters,
+  proposeHref,
+}: {
+  hits: HitView[];
+  filters: SearchFilters;
+  /** When the search is part of a proposal: the propose page for an offering. */
+  proposeHref?: (offeringId: string) => string;
+}) {
   const t = useT();
   const locale = useLocale();
   const when = useWhen();
@@ -155,6 +164,16 @@ export function SearchHits({ hits, filters }: { hits: HitView[]; filters: Search
                     }) + (matched.length > 0 ? ". " : "")
                   : null}
                 {matched.length > 0 ? `${t("search.matches")}: ${matched.join(", ")}` : null}
+              </p>
+            ) : null}
+            {proposeHref ? (
+              <p>
+                <a className="ds-button" data-variant="secondary" href={proposeHref(hit.id)}>
+                  {t("bridge.proposeThis")}
+                  <span className="ds-sr-only">
+                    : {hit.title.map((part) => part.text).join("")}
+                  </span>
+                </a>
               </p>
             ) : null}
           </li>
