@@ -266,6 +266,38 @@ describe("actions due and overdue", () => {
     expect((await server.fetch(`/i/${token}/tasks`)).status).toBe(200);
   });
 
+  it("asks a member with no working link to get one from the leaders, with no dead link", async () => {
+    const { db } = server.database;
+    const soon = addDays(osloToday(now), 3);
+    await db
+      .update(invitations)
+      .set({ revokedAt: new Date() })
+      .where(eq(invitations.memberId, docs.relativeMemberId));
+    try {
+      const rows: ActionReminderRow[] = [
+        {
+          actionId: "act-no-link",
+          networkId: docs.networkId,
+          responsible: `member:${docs.relativeMemberId}`,
+          due: soon,
+        },
+      ];
+      expect(await remindActions(rows, now, db)).toBe(1);
+      const [mail] = (await mailTo(RELATIVE_ADDRESS)).filter((m) =>
+        m.subject.includes("frist snart"),
+      );
+      expect(mail!.textBody).toContain("Be den som leder møtene om en ny lenke");
+      expect(mail!.textBody).toContain("Ask whoever leads the meetings for a new link");
+      expect(mail!.textBody).not.toContain(publicBaseUrl());
+      neutral(mail!);
+    } finally {
+      await db
+        .update(invitations)
+        .set({ revokedAt: null })
+        .where(eq(invitations.memberId, docs.relativeMemberId));
+    }
+  });
+
   it("reminds from the action projection: open, not carried, due in three days or overdue", async () => {
     const { db } = server.database;
     const today = osloToday(now);

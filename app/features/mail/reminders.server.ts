@@ -307,7 +307,9 @@ export interface ActionReminderRow {
  * account's or their own address) or the person (the network's person member). Neutral: no
  * text of the action, only that one is due (the date in words, "fredag 4. desember") and a link to
  * the recipient's own My tasks (/tasks with an account, /i/<token>/tasks through their newest
- * working personal link, the front page when they have none). Returns how many were queued.
+ * working personal link; when they have none, the mail asks them to get a new link from whoever
+ * leads the meetings rather than pointing at a page they cannot use). Returns how many were
+ * queued.
  * Takes the rows from the caller so it can be wired to the projection of actions.
  */
 export async function remindActions(
@@ -382,11 +384,10 @@ export async function remindActions(
         )
         .orderBy(desc(invitations.expiresAt))
     : [];
-  const tasksUrlOf = (member: { id: string; userId: string | null }): string => {
+  const tasksUrlOf = (member: { id: string; userId: string | null }): string | undefined => {
     if (member.userId) return new URL("/tasks", publicBaseUrl()).href;
     const link = links.find((l) => l.memberId === member.id);
-    // No working link: the front page, where they can ask for a new one.
-    return link ? `${invitationUrl(link.id, link.linkVersion)}/tasks` : publicBaseUrl();
+    return link ? `${invitationUrl(link.id, link.linkVersion)}/tasks` : undefined;
   };
   const networkRows = await db
     .select({
@@ -431,7 +432,14 @@ export async function remindActions(
     if (!to || !network) continue;
     const overdue = row.due! < today;
     const when = dayText(row.due!, now);
-    const url = to.tasksUrl ?? publicBaseUrl();
+    const url = to.tasksUrl;
+    // Without a working link nothing in Broen opens their tasks: say who can give them one.
+    const see = url
+      ? { nb: `Se oppgavene dine: ${url}`, en: `See your tasks: ${url}` }
+      : {
+          nb: "Be den som leder møtene om en ny lenke til oppgavene dine.",
+          en: "Ask whoever leads the meetings for a new link to your tasks.",
+        };
     const sent = await sendReminder(db, {
       kind: overdue ? "action_overdue" : "action_due",
       subject: `${row.actionId}:${row.due}`,
@@ -443,10 +451,10 @@ export async function remindActions(
             subject: "Påminnelse: en oppgave har passert fristen / Reminder: a task is overdue",
             text: [
               `En oppgave du har ansvar for, hadde frist ${when.nb}.`,
-              `Se oppgavene dine: ${url}`,
+              see.nb,
               "",
               `A task you are responsible for was due ${when.en}.`,
-              `See your tasks: ${url}`,
+              see.en,
               "",
               TURN_OFF,
             ].join("\n"),
@@ -455,10 +463,10 @@ export async function remindActions(
             subject: "Påminnelse: en oppgave har frist snart / Reminder: a task is due soon",
             text: [
               `En oppgave du har ansvar for, har frist ${when.nb}.`,
-              `Se oppgavene dine: ${url}`,
+              see.nb,
               "",
               `A task you are responsible for is due ${when.en}.`,
-              `See your tasks: ${url}`,
+              see.en,
               "",
               TURN_OFF,
             ].join("\n"),
