@@ -95,10 +95,17 @@ describe("who may connect", () => {
   });
 
   it("logs every opening in the audit log, with the person concerned", async () => {
-    const rows = await server.database.db
-      .select()
-      .from(auditLog)
-      .where(and(eq(auditLog.action, "document.open"), eq(auditLog.subjectId, docs.meetingId)));
+    // An opening's row is written after its handshake: wait for the link holder's to be there.
+    const rows = await until(async () => {
+      const found = await server.database.db
+        .select()
+        .from(auditLog)
+        .where(and(eq(auditLog.action, "document.open"), eq(auditLog.subjectId, docs.meetingId)));
+      return found.some((r) => r.actorLabel === `invitation:${docs.relativeInvitationId}`) &&
+        found.length >= 2
+        ? found
+        : undefined;
+    }, "the openings' audit rows");
     expect(rows.length).toBeGreaterThanOrEqual(2);
     expect(rows.every((r) => r.personId === docs.personId)).toBe(true);
     expect(rows.map((r) => r.actorLabel).sort()).toContain(

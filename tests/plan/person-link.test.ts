@@ -90,10 +90,14 @@ describe("the person's plan through their link", () => {
     }, "the person's words are stored");
     expect(person.closeCodes).toEqual([]);
     // Opened as the person, in the audit log.
-    const opened = await server.database.db
-      .select({ actor: auditLog.actorLabel })
-      .from(auditLog)
-      .where(and(eq(auditLog.action, "document.open"), eq(auditLog.subjectId, docs.networkId)));
+    // (The opening's row is written after its handshake: wait for it.)
+    const opened = await until(async () => {
+      const rows = await server.database.db
+        .select({ actor: auditLog.actorLabel })
+        .from(auditLog)
+        .where(and(eq(auditLog.action, "document.open"), eq(auditLog.subjectId, docs.networkId)));
+      return rows.some((row) => row.actor === `person:${docs.personId}`) ? rows : undefined;
+    }, "the person's opening in the audit log");
     expect(opened.map((row) => row.actor)).toContain(`person:${docs.personId}`);
     // The crisis plan and the overview too.
     for (const document of [planDocumentName(docs.networkId, "crisis_plan"), docs.plan]) {
