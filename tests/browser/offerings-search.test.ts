@@ -57,8 +57,8 @@ describe.skipIf(!hasChromium)("the offerings search in a browser", () => {
     const page = await open();
     await page.goto(`${server.url}/offerings/search`);
     await waitForHydration(page);
-    // The field has focus from the start: a leader can type at once.
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe("q");
+    // The field has focus from the start (set as the page hydrates): a leader can type at once.
+    await page.waitForFunction(() => document.activeElement?.id === "q", null, soon);
     await page.keyboard.type("fotbal");
     await page.getByRole("link", { name: "Gåfotball" }).waitFor(soon);
     await page.waitForURL(/q=fotbal/, soon);
@@ -83,6 +83,7 @@ describe.skipIf(!hasChromium)("the offerings search in a browser", () => {
     const page = await open();
     await page.goto(`${server.url}/offerings/search?q=gangfart`);
     await waitForHydration(page);
+    await page.waitForFunction(() => document.activeElement?.id === "q", null, soon);
     await status(page).filter({ hasText: "1 treff" }).waitFor(soon);
     // Tab to the filters, open them, and on along the tab order to "Velkommen også ved rus",
     // which Gåfotball is not: the result is empty and suggests leaving the filter out.
