@@ -67,6 +67,7 @@ import {
   killChildren,
   runScript,
   startServer,
+  positiveInt,
 } from "./lib/processes";
 import type { ServerProcess } from "./lib/processes";
 import { describeSummary, round1, round2, summarize, verdict, type Summary } from "./lib/stats";
@@ -97,11 +98,6 @@ const BROEN_NODE_ARGS = (process.env.BENCH_BROEN_NODE_ARGS ?? "").split(/\s+/).f
 
 /** The 1-minute load average: on a shared machine other work competes for the CPUs. */
 const loadAverage = () => round2(os.loadavg()[0]!);
-
-function positiveInt(value: string | undefined, fallback: number): number {
-  const parsed = Number(value);
-  return Number.isInteger(parsed) && parsed > 0 ? parsed : fallback;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Measurements

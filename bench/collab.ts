@@ -72,6 +72,7 @@ import {
   runScript,
   startServer,
   type ServerProcess,
+  positiveInt,
 } from "./lib/processes";
 import { createAgendaDocuments, demoNetwork, insertUpdates } from "./lib/realtime-data";
 import { describeSummary, round1, round2, summarize, verdict } from "./lib/stats";
@@ -79,11 +80,6 @@ import { describeSummary, round1, round2, summarize, verdict } from "./lib/stats
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const TSX = path.join(root, "node_modules/.bin/tsx");
 const LEADER = { email: "leder@fjordvik.test", password: "broen-demo-2026" };
-
-function positiveInt(value: string | undefined, fallback: number): number {
-  const parsed = Number(value);
-  return Number.isInteger(parsed) && parsed > 0 ? parsed : fallback;
-}
 
 const PLAN: KeystrokePlan = {
   evenKeys: positiveInt(process.env.BENCH_EVEN_KEYS, 50),

@@ -43,6 +43,7 @@ import {
   runScript,
   startServer,
   type ServerProcess,
+  positiveInt,
 } from "./lib/processes";
 import { describeSummary, round1, round2, summarize, verdict, type Summary } from "./lib/stats";
 
@@ -51,11 +52,6 @@ const TSX = path.join(root, "node_modules/.bin/tsx");
 const PASSWORD = "broen-demo-2026";
 const LEADER = "leder@fjordvik.test";
 const COORDINATOR = "koordinator@fjordvik.test";
-
-function positiveInt(value: string | undefined, fallback: number): number {
-  const parsed = Number(value);
-  return Number.isInteger(parsed) && parsed > 0 ? parsed : fallback;
-}
 
 const OFFERINGS = positiveInt(process.env.BENCH_OFFERINGS, 5000);
 const SEARCH_ROUNDS = positiveInt(process.env.BENCH_SEARCH_ROUNDS, 20);

@@ -52,6 +52,7 @@ import {
   sleep,
   startServer,
   type ServerProcess,
+  positiveInt,
 } from "./lib/processes";
 import { connectAll, openClient, type BenchClient, type Target } from "./lib/realtime-clients";
 import { describeSummary, round1, round2, summarize, verdict } from "./lib/stats";
@@ -62,11 +63,6 @@ const PASSWORD = "broen-demo-2026";
 const LEADER = "leder@fjordvik.test";
 const PARTNER = "nav@fjordvik.test";
 const AREAS = 7;
-
-function positiveInt(value: string | undefined, fallback: number): number {
-  const parsed = Number(value);
-  return Number.isInteger(parsed) && parsed > 0 ? parsed : fallback;
-}
 
 const NETWORKS = positiveInt(process.env.BENCH_NETWORKS, 200);
 const USER_NETWORKS = Math.min(positiveInt(process.env.BENCH_USER_NETWORKS, 50), NETWORKS);

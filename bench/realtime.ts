@@ -73,6 +73,7 @@ import {
   runScript,
   sleep,
   startServer,
+  positiveInt,
 } from "./lib/processes";
 import type { ServerProcess } from "./lib/processes";
 import { upgradeStatus, type Target } from "./lib/realtime-clients";
@@ -99,11 +100,6 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const TSX = path.join(root, "node_modules/.bin/tsx");
 const LEADER = { email: "leder@fjordvik.test", password: "broen-demo-2026" };
 const ADMIN = { email: "admin@fjordvik.test", password: "broen-demo-2026" };
-
-function positiveInt(value: string | undefined, fallback: number): number {
-  const parsed = Number(value);
-  return Number.isInteger(parsed) && parsed > 0 ? parsed : fallback;
-}
 
 export const SETTINGS = {
   fanoutReaders: 50,

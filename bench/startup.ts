@@ -20,7 +20,7 @@ import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
-import { BenchError, reportBenchFailure } from "./lib/processes";
+import { BenchError, reportBenchFailure, positiveInt } from "./lib/processes";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const TSX = path.join(root, "node_modules/.bin/tsx");
@@ -42,11 +42,6 @@ interface StartResult {
   stopMs: number;
   exitCode: number | null;
   exitSignal: NodeJS.Signals | null;
-}
-
-function positiveInt(value: string | undefined, fallback: number): number {
-  const parsed = Number(value);
-  return Number.isInteger(parsed) && parsed > 0 ? parsed : fallback;
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -322,3 +322,9 @@ export async function runBench(
   }
   await cleanUp();
 }
+
+/** A bench knob from the environment: `value` as a whole number above 0, else `fallback`. */
+export function positiveInt(value: string | undefined, fallback: number): number {
+  const parsed = Number(value);
+  return Number.isInteger(parsed) && parsed > 0 ? parsed : fallback;
+}
