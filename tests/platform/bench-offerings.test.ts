@@ -1,6 +1,5 @@
-import { spawn } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { root, tsx } from "../support/processes";
+import { benchPgUrl, runBenchSmall } from "../support/bench";
 
 /*
  * `npm run bench:offerings` run small (bench/offerings.ts): it seeds, imports a CSV file
@@ -10,41 +9,15 @@ import { root, tsx } from "../support/processes";
  * PostgreSQL run, against the server TEST_DATABASE_URL names (the bench creates and drops its
  * own database there).
  */
-const testDatabase = process.env.TEST_DATABASE_URL;
-
-function adminUrl(url: string): string {
-  const admin = new URL(url);
-  admin.pathname = "/postgres";
-  return admin.href;
-}
-
-describe.skipIf(!testDatabase)("bench:offerings, run small", () => {
+describe.skipIf(!benchPgUrl)("bench:offerings, run small", () => {
   it("prints the four figures as finite numbers on its last line", async () => {
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      BENCH_PG_URL: adminUrl(testDatabase!),
+    const { out, last, figures } = await runBenchSmall("bench/offerings.ts", {
       BENCH_OFFERINGS: "40",
       BENCH_SEARCH_ROUNDS: "1",
       BENCH_LOAD_SECONDS: "1",
       BENCH_LOAD_WARMUP_SECONDS: "1",
       BENCH_LOAD_ROUNDS: "1",
-    };
-    for (const name of ["TEST_DATABASE_URL", "DATABASE_URL", "NODE_ENV", "BROEN_DATA_DIR"]) {
-      delete env[name];
-    }
-    const child = spawn(tsx, ["bench/offerings.ts"], {
-      cwd: root,
-      env,
-      stdio: ["ignore", "pipe", "pipe"],
     });
-    let out = "";
-    let err = "";
-    child.stdout!.on("data", (chunk) => (out += chunk));
-    child.stderr!.on("data", (chunk) => (err += chunk));
-    const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
-    expect(code, `${err}\n${out}`).toBe(0);
-    const last = out.trim().split("\n").at(-1)!;
-    const figures = JSON.parse(last) as Record<string, unknown>;
     for (const key of [
       "search_p95_ms",
       "search_p95_pglite_ms",
