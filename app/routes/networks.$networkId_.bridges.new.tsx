@@ -8,7 +8,7 @@ import { requirePermission } from "../features/accounts/session.server";
 import { proposeAction } from "../features/bridges/bridge-actions.server";
 import { NoteField } from "../features/bridges/bridge-views";
 import { proposePage, UnknownPlanEntryError } from "../features/bridges/bridges.server";
-import { servesFrom } from "../features/bridges/propose-context.server";
+import { proposalSearchHref, servesFrom } from "../features/bridges/propose-context.server";
 import { issueFormToken, userOwner } from "../features/forms/once.server";
 import { listOfferings } from "../features/offerings/offerings.server";
 import { useFieldMessage } from "../components/forms";
@@ -51,12 +51,9 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     .map((o) => ({ id: o.id, title: o.title, organisation: o.organisation }));
   const chosenFirst = chosen ? offerings.findIndex((o) => o.id === chosen) : -1;
   if (chosenFirst > 0) offerings.unshift(...offerings.splice(chosenFirst, 1));
-  const search = new URLSearchParams({ for: networkId });
-  if (serves.goalId) search.set("goalId", serves.goalId);
-  if (serves.actionId) search.set("actionId", serves.actionId);
   return {
     chosen: chosenFirst >= 0 ? chosen : null,
-    searchHref: `/offerings/search?${search}#q`,
+    searchHref: proposalSearchHref(networkId, serves),
     ...page,
     goalIdParam: serves.goalId,
     actionIdParam: serves.actionId,

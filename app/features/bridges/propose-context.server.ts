@@ -63,12 +63,25 @@ export async function proposalFromSearch(
   }
 }
 
+/** A plan entry's ids as URL parameters (those that are set). */
+function servesParams(serves: { goalId: string | null; actionId: string | null }) {
+  const params = new URLSearchParams();
+  if (serves.goalId) params.set("goalId", serves.goalId);
+  if (serves.actionId) params.set("actionId", serves.actionId);
+  return params;
+}
+
 /** The search's parameters that keep a proposal's context (hidden fields of its form). */
 export function proposalFields(context: ProposalContext): Record<string, string> {
-  const fields: Record<string, string> = { for: context.networkId };
-  if (context.goalId) fields.goalId = context.goalId;
-  if (context.actionId) fields.actionId = context.actionId;
-  return fields;
+  return { for: context.networkId, ...Object.fromEntries(servesParams(context)) };
+}
+
+/** The offerings search opened for a proposal, landing in its field (#q). */
+export function proposalSearchHref(
+  networkId: string,
+  serves: { goalId: string | null; actionId: string | null },
+): string {
+  return `/offerings/search?${new URLSearchParams({ for: networkId, ...Object.fromEntries(servesParams(serves)) })}#q`;
 }
 
 /**
@@ -76,8 +89,7 @@ export function proposalFields(context: ProposalContext): Record<string, string>
  * the browser adds the chosen offering's id to it (it ends in "offeringId=").
  */
 export function proposeHrefBase(context: ProposalContext): string {
-  const params = new URLSearchParams(proposalFields(context));
-  params.delete("for");
+  const params = servesParams(context);
   params.set("offeringId", "");
   return `/networks/${context.networkId}/bridges/new?${params}`;
 }
