@@ -12,6 +12,7 @@ import { OSLO } from "../../utils/oslo-time";
 import type { SessionUser } from "../accounts/session.server";
 import { announceAccessChange } from "../access/access-events.server";
 import { cancelInTransaction, insertMeeting, MAX_SERIES } from "./changes.server";
+import type { MeetingInput } from "./meeting-form.server";
 import { MeetingCancelledError } from "./meetings.server";
 
 /*
@@ -124,33 +125,32 @@ export async function applySeriesShift(
       if (!(error instanceof MeetingCancelledError)) throw error;
     }
   }
-  for (const { seriesId, templateId, startsAt } of shift.add) {
+  // What a series' new meetings copy from its last one, read once per series.
+  const copied = new Map<string, Omit<MeetingInput, "startsAt"> | null>();
+  const copyOf = async (templateId: string) => {
+    if (copied.has(templateId)) return copied.get(templateId)!;
     const [template] = await tx.select().from(meetings).where(eq(meetings.id, templateId));
-    if (!template) continue;
-    const leaders = await tx
-      .select({ userId: meetingLeaders.userId })
-      .from(meetingLeaders)
-      .where(eq(meetingLeaders.meetingId, templateId));
-    const leaderIds = leaders.map((l) => l.userId).filter((id) => mayLead.has(id));
-    // Invitees of the last meeting who are still members of the network.
-    const invited = await tx
-      .select({ memberId: invitations.memberId })
-      .from(invitations)
-      .innerJoin(networkMembers, eq(networkMembers.id, invitations.memberId))
-      .where(
-        and(
-          eq(invitations.meetingId, templateId),
-          isNull(invitations.revokedAt),
-          isNull(networkMembers.removedAt),
-        ),
-      );
-    await insertMeeting(tx, user, context, {
-      networkId: network.networkId,
-      personId: network.personId,
-      seriesId,
-      input: {
+    let copy: Omit<MeetingInput, "startsAt"> | null = null;
+    if (template) {
+      const leaders = await tx
+        .select({ userId: meetingLeaders.userId })
+        .from(meetingLeaders)
+        .where(eq(meetingLeaders.meetingId, templateId));
+      const leaderIds = leaders.map((l) => l.userId).filter((id) => mayLead.has(id));
+      // Invitees of the last meeting who are still members of the network.
+      const invited = await tx
+        .select({ memberId: invitations.memberId })
+        .from(invitations)
+        .innerJoin(networkMembers, eq(networkMembers.id, invitations.memberId))
+        .where(
+          and(
+            eq(invitations.meetingId, templateId),
+            isNull(invitations.revokedAt),
+            isNull(networkMembers.removedAt),
+          ),
+        );
+      copy = {
         kind: template.kind,
-        startsAt,
         durationMinutes: template.durationMinutes,
         place: template.place,
         videoLink: template.videoLink,
@@ -159,7 +159,19 @@ export async function applySeriesShift(
         detailsInInvites: template.detailsInInvites,
         memberIds: invited.map((i) => i.memberId),
         leaderIds: leaderIds.length > 0 ? leaderIds : [user.id],
-      },
+      };
+    }
+    copied.set(templateId, copy);
+    return copy;
+  };
+  for (const { seriesId, templateId, startsAt } of shift.add) {
+    const copy = await copyOf(templateId);
+    if (!copy) continue;
+    await insertMeeting(tx, user, context, {
+      networkId: network.networkId,
+      personId: network.personId,
+      seriesId,
+      input: { ...copy, startsAt },
       details: { series: true, ...details },
     });
   }
