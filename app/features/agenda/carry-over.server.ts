@@ -12,6 +12,7 @@ import { once, type FormClaim } from "../forms/once.server";
 import type { MeetingInput } from "../meetings/meeting-form.server";
 import { managedMeeting } from "../meetings/meetings.server";
 import { agendaClosedByMinutes } from "../minutes/agenda-lock.server";
+import { osloToday } from "../../utils/oslo-time";
 import { itemMap, LIMITS, PARTS, readAgenda, type Ref } from "./document";
 
 /*
@@ -56,10 +57,6 @@ export function carriedItemId(sourceMeetingId: string, itemId: string): string {
     .digest("base64url")
     .slice(0, 22);
 }
-
-/** The Oslo calendar date (YYYY-MM-DD) of an instant. */
-export const osloDate = (instant: Date) =>
-  new Intl.DateTimeFormat("sv-SE", { timeZone: "Europe/Oslo" }).format(instant);
 
 /**
  * The next meeting of the same series after `meeting` that is not cancelled, or null (no
@@ -171,7 +168,7 @@ export async function carryItems(
     markCarried(doc, [...new Set(itemIds)], targetId),
   );
   if (copies.length === 0) throw new CarryRefusedError("nothingToCarry");
-  const from: CarriedFrom = { meetingId: sourceId, date: osloDate(source.found.meeting.startsAt) };
+  const from: CarriedFrom = { meetingId: sourceId, date: osloToday(source.found.meeting.startsAt) };
   const added = await changeDocumentNow(`agenda:${targetId}`, (doc) =>
     addCopies(doc, copies, sourceId, from, note(from.date), by),
   );
