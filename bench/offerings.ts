@@ -22,7 +22,9 @@
  * Timings are only reported, never asserted. The last line printed is one JSON object.
  * Knobs: BENCH_OFFERINGS (5000), BENCH_SEARCH_ROUNDS (20), BENCH_LOAD_SECONDS (10 per page, in
  * all), BENCH_LOAD_WARMUP_SECONDS (5), BENCH_LOAD_ROUNDS (2), BENCH_SKIP_PGLITE=1 (PostgreSQL
- * only), BENCH_PG_URL (postgres://postgres@127.0.0.1:5432/postgres).
+ * only), BENCH_BROEN_NODE_ARGS (extra node flags for the server, e.g. "--cpu-prof
+ * --cpu-prof-dir=DIR"; the measured blocks are then printed to cut the profile with
+ * bench/lib/profile.ts), BENCH_PG_URL (postgres://postgres@127.0.0.1:5432/postgres).
  */
 import crypto from "node:crypto";
 import fs from "node:fs";
@@ -53,6 +55,7 @@ const PASSWORD = "broen-demo-2026";
 const LEADER = "leder@fjordvik.test";
 const COORDINATOR = "koordinator@fjordvik.test";
 
+const BROEN_NODE_ARGS = (process.env.BENCH_BROEN_NODE_ARGS ?? "").split(/\s+/).filter(Boolean);
 const OFFERINGS = positiveInt(process.env.BENCH_OFFERINGS, 5000);
 const SEARCH_ROUNDS = positiveInt(process.env.BENCH_SEARCH_ROUNDS, 20);
 const SEARCH_WARMUP_ROUNDS = 2;
@@ -177,7 +180,7 @@ async function runOn(db: BenchDatabase, organisationNames: () => Promise<string[
   await db.release();
   server = await startServer({
     command: process.execPath,
-    args: ["--import", "tsx", "server.ts"],
+    args: [...BROEN_NODE_ARGS, "--import", "tsx", "server.ts"],
     cwd: root,
     env,
     origin,
@@ -208,9 +211,17 @@ async function runOn(db: BenchDatabase, organisationNames: () => Promise<string[
     const search = new Side(searchUrl, leader.cookie, LOAD_CONNECTIONS, searchPaths);
     const meetings = new Side(meetingsUrl, leader.cookie, LOAD_CONNECTIONS);
     const blockSeconds = LOAD_SECONDS / LOAD_ROUNDS;
+    const windows: string[] = [];
     for (let round = 0; round < LOAD_ROUNDS; round++) {
-      for (const side of round % 2 === 0 ? [search, meetings] : [meetings, search])
-        await side.block(running.pid, blockSeconds);
+      for (const side of round % 2 === 0 ? [search, meetings] : [meetings, search]) {
+        const { startedUs, endedUs } = await side.block(running.pid, blockSeconds);
+        windows.push(`${side === search ? "search" : "meetings"} ${startedUs}-${endedUs}`);
+      }
+    }
+    if (BROEN_NODE_ARGS.some((a) => a.startsWith("--cpu-prof"))) {
+      console.log(
+        `  measured blocks (CLOCK_MONOTONIC µs, to cut the profile): ${windows.join(", ")}`,
+      );
     }
     load = {
       search,

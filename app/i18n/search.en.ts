@@ -34,6 +34,8 @@ export const searchEn: Record<keyof typeof searchNb, string> = {
   "search.count": "{count} results",
   "search.countShown": "{count} results, showing the best {shown}",
   "search.results": "Search results",
+  "search.more": "Show more results",
+  "search.moreLimit": "The best {max} results are shown. Add a word or a filter to find others.",
   "search.none": "No results.",
   "search.suggestion": "Without “{filter}” there are {count} offerings.",
   "search.suggestionQuery": "Without the search words there are {count} offerings.",

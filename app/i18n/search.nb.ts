@@ -32,6 +32,9 @@ export const searchNb = {
   "search.count": "{count} treff",
   "search.countShown": "{count} treff, viser de {shown} beste",
   "search.results": "Søkeresultater",
+  "search.more": "Vis flere treff",
+  "search.moreLimit":
+    "De {max} beste treffene vises. Legg til et ord eller et filter for å finne andre.",
   "search.none": "Ingen treff.",
   "search.suggestion": "Uten «{filter}» finnes {count} tilbud.",
   "search.suggestionQuery": "Uten søkeordene finnes {count} tilbud.",

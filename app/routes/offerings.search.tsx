@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, useLoaderData, useLocation, useNavigation, useSubmit } from "@remix-run/react";
+import { Form, Link, useLoaderData, useLocation, useNavigation, useSubmit } from "@remix-run/react";
 import { useEffect, useRef } from "react";
 import { chimeElements, lifeAreas } from "../../db/enums";
 import { offeringCategories, offeringLanguages } from "../../db/offering-enums";
@@ -12,7 +12,14 @@ import {
   languageLabel,
   lifeAreaLabel,
 } from "../features/offerings/labels";
-import { flagFilters, parseSearchParams, timesOfDay } from "../features/offerings/search-params";
+import {
+  flagFilters,
+  parseSearchParams,
+  SEARCH_MAX_SHOWN,
+  SEARCH_PAGE,
+  searchShowing,
+  timesOfDay,
+} from "../features/offerings/search-params";
 import { searchOfferings } from "../features/offerings/search.server";
 import {
   proposalFields,
@@ -273,11 +280,28 @@ export default function OfferingsSearch() {
         {result.total === 0 ? (
           <NoHits suggestions={result.suggestions} filters={filters} search={location.search} />
         ) : (
-          <SearchHits
-            hits={result.hits}
-            filters={filters}
-            proposeHref={proposal ? (id) => `${proposal.hrefBase}${id}` : undefined}
-          />
+          <>
+            <SearchHits
+              hits={result.hits}
+              filters={filters}
+              proposeHref={proposal ? (id) => `${proposal.hrefBase}${id}` : undefined}
+            />
+            {/* The fragment names the first new result: the route announcer moves focus to it. */}
+            {result.total <= result.hits.length ? null : search.shown < SEARCH_MAX_SHOWN ? (
+              <p>
+                <Link
+                  to={`?${searchShowing(new URLSearchParams(location.search), search.shown + SEARCH_PAGE)}#hit-${search.shown + 1}`}
+                  replace
+                  className="ds-button"
+                  data-variant="secondary"
+                >
+                  {t("search.more")}
+                </Link>
+              </p>
+            ) : (
+              <p>{t("search.moreLimit", { max: SEARCH_MAX_SHOWN })}</p>
+            )}
+          </>
         )}
       </section>
     </>

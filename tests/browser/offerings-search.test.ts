@@ -122,6 +122,27 @@ describe.skipIf(!hasChromium)("the offerings search in a browser", () => {
     await page.getByRole("heading", { level: 1, name: "Gåfotball" }).waitFor(soon);
   });
 
+  it("shows ten more results by keyboard, and moves focus to the first of them", async () => {
+    const page = await open();
+    await page.goto(`${server.url}/offerings/search?q=&free=on`);
+    await waitForHydration(page);
+    await status(page)
+      .filter({ hasText: /treff, viser de 10 beste$/ })
+      .waitFor(soon);
+    expect(await page.locator(".search-hits > li").count()).toBe(10);
+    const more = page.getByRole("link", { name: "Vis flere treff" });
+    await more.focus();
+    await page.keyboard.press("Enter");
+    await page.waitForURL(/shown=20#hit-11$/, soon);
+    await page.waitForFunction(() => document.activeElement?.id === "hit-11", null, soon);
+    expect(await page.locator(".search-hits > li").count()).toBeGreaterThan(10);
+    // The search itself is kept; a new word starts again from the first ten.
+    expect(new URL(page.url()).searchParams.get("free")).toBe("on");
+    await page.locator("#q").fill("kor");
+    await page.waitForURL((url) => url.searchParams.get("q") === "kor", soon);
+    expect(new URL(page.url()).searchParams.has("shown")).toBe(false);
+  });
+
   it("has no axe violations and no sideways scrolling on a tablet and a phone", async () => {
     const found: string[] = [];
     for (const width of [1280, 768, 320]) {

@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { count, eq } from "drizzle-orm";
+import { count, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditLog, offerings } from "../../db/schema";
 import { decodeCsv, delimiterOf, neutralised } from "../../app/features/offerings/csv.server";
@@ -21,6 +21,10 @@ const offeringCount = async () =>
   (await server.database.db.select({ n: count() }).from(offerings))[0]!.n;
 const byTitle = async (title: string) =>
   (await server.database.db.select().from(offerings).where(eq(offerings.title, title)))[0];
+
+/** The rows of db.execute's answer (an array from postgres.js, `{ rows }` from PGlite). */
+const rowsOf = <T>(result: unknown): T[] =>
+  Array.isArray(result) ? (result as T[]) : (result as { rows: T[] }).rows;
 
 async function upload(bytes: Uint8Array, as: string, token?: string) {
   const form = new FormData();
@@ -135,6 +139,32 @@ describe("import", () => {
     expect(page).toContain('<a href="/offerings/import">Tilbake til importen</a>');
     expect(page).toContain("The file is too large");
     expect(await offeringCount()).toBe(before);
+  });
+
+  it("tidies the search's indexes and statistics after a large import", async () => {
+    const header = "Organisasjon;Navn på tilbudet;Beskrivelse;Kategori\r\n";
+    const rows = Array.from(
+      { length: 150 },
+      (_, i) =>
+        `Fjordvik frivilligsentral;Turgruppe nr. ${i};Vi går tur sammen.;Sosial møteplass\r\n`,
+    );
+    const response = await upload(Buffer.from(header + rows.join("")), "coordinator");
+    expect(response.headers.get("location")).toBe("/offerings/import?created=150");
+    const { db } = server.database;
+    // Nothing is left in the GIN indexes' pending lists (each search would read them) ...
+    for (const index of ["offerings_search_vector_idx", "offerings_search_text_idx"]) {
+      const result = await db.execute(
+        sql`select gin_clean_pending_list(${index}::regclass)::int as pages`,
+      );
+      const [row] = rowsOf<{ pages: number }>(result);
+      expect(row!.pages, index).toBe(0);
+    }
+    // ... and the planner knows how many offerings there are now.
+    const stats = await db.execute(
+      sql`select reltuples::int as estimate from pg_class where relname = 'offerings'`,
+    );
+    const [estimate] = rowsOf<{ estimate: number }>(stats);
+    expect(estimate!.estimate).toBe(await offeringCount());
   });
 
   it("takes a file larger than other forms may be: the page, not the server's limit, answers", async () => {

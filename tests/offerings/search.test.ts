@@ -17,9 +17,9 @@ const cookie: Record<string, string> = {};
 const ids: Record<string, string> = {};
 let fjordvik: SessionUser;
 
-/** The search's rules called directly, as the page's loader calls them. */
+/** The search's rules called directly, as the page's loader calls them (the first 100). */
 const search = async (query: string) => {
-  const { request } = parseSearchParams(new URLSearchParams(query));
+  const { request } = parseSearchParams(new URLSearchParams(`shown=100&${query}`));
   return searchOfferings(fjordvik, request);
 };
 const titles = (hits: SearchHit[]) => hits.map((hit) => hit.title.map((s) => s.text).join(""));
@@ -232,6 +232,9 @@ describe("why a result matches", () => {
     expect(hit.reasons.slots).toEqual([{ weekday: 2, start: "18:00", end: "20:00" }]);
     const typo = (await search("q=fotbal")).hits.find((h) => titles([h])[0] === "Gåfotball")!;
     expect(typo.title.filter((s) => s.mark).map((s) => s.text)).toEqual(["fotball"]);
+    // Found by trigrams only (the second pass): the word with the typo is marked too.
+    const trigram = (await search("q=bærplukkng")).hits.find((h) => titles([h])[0] === BERRIES)!;
+    expect(trigram.title.filter((s) => s.mark).map((s) => s.text)).toEqual(["Bærplukking"]);
   });
 
   it("suggests which filter to leave out when nothing matches", async () => {
@@ -253,6 +256,44 @@ describe("why a result matches", () => {
     expect(shown.text).not.toContain("<script>alert");
     expect(shown.text).toContain("&lt;<mark>script</mark>&gt;alert(1)&lt;/<mark>script</mark>&gt;");
     expect(shown.text).toContain("&lt;b&gt;<mark>kurs</mark>&lt;/b&gt;");
+  });
+});
+
+describe("more results", () => {
+  it("shows ten at first, ten more for each press of the link, and at most a hundred", async () => {
+    const first = await searchOfferings(
+      fjordvik,
+      parseSearchParams(new URLSearchParams("q=")).request,
+    );
+    expect(first.total).toBeGreaterThan(20);
+    expect(first.hits).toHaveLength(10);
+    const twenty = parseSearchParams(new URLSearchParams("q=&shown=20")).request;
+    const more = await searchOfferings(fjordvik, twenty);
+    expect(more.hits).toHaveLength(20);
+    expect(titles(more.hits).slice(0, 10)).toEqual(titles(first.hits));
+    // The link's parameter is never typed; a value that is not a page is read as one.
+    const shownOf = (value: string) =>
+      parseSearchParams(new URLSearchParams(`shown=${value}`)).request.shown;
+    expect(["", "x", "-5", "0", "7", "10"].map(shownOf)).toEqual([10, 10, 10, 10, 10, 10]);
+    expect(["11", "20", "99", "100", "5000", "99999"].map(shownOf)).toEqual([
+      20, 20, 100, 100, 100, 10,
+    ]);
+  });
+
+  it("orders results without words by title in Norwegian order", async () => {
+    const all = titles((await search("q=")).hits);
+    const sorted = [...all].sort(
+      new Intl.Collator("nb", { sensitivity: "base", numeric: true }).compare,
+    );
+    expect(all).toEqual(sorted);
+  });
+
+  it("offers the link while there are more results, with the same search in it", async () => {
+    const shown = await page("/offerings/search?q=&free=on", "leader");
+    expect(shown.text).toContain("Vis flere treff");
+    expect(shown.text).toContain('href="/offerings/search?q=&amp;free=on&amp;shown=20#hit-11"');
+    const last = await page("/offerings/search?q=fotball&shown=100", "leader");
+    expect(last.text).not.toContain("Vis flere treff");
   });
 });
 

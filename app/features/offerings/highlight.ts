@@ -18,20 +18,36 @@ export interface Segment {
   mark?: true;
 }
 
-/** Edit distance between two short strings (by code point), stopping early past `limit`. */
-function editDistance(a: string[], b: string[], limit: number): number {
+/*
+ * Strings are compared by UTF-16 code unit: every letter of Norwegian, Sami and the other
+ * languages of the catalogue is one unit, and no array of letters is built for each word
+ * (this runs for every word of twenty results on every keystroke).
+ */
+let previousRow = new Uint16Array(64);
+let currentRow = new Uint16Array(64);
+
+/** Edit distance between two short strings, stopping early past `limit`. */
+function editDistance(a: string, b: string, limit: number): number {
   if (Math.abs(a.length - b.length) > limit) return limit + 1;
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  if (b.length + 1 > previousRow.length) {
+    previousRow = new Uint16Array(b.length + 1);
+    currentRow = new Uint16Array(b.length + 1);
+  }
+  let previous = previousRow;
+  let current = currentRow;
+  for (let j = 0; j <= b.length; j++) previous[j] = j;
   for (let i = 1; i <= a.length; i++) {
-    const current = [i];
+    current[0] = i;
     let best = i;
+    const letter = a.charCodeAt(i - 1);
     for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost);
-      best = Math.min(best, current[j]!);
+      const cost = letter === b.charCodeAt(j - 1) ? 0 : 1;
+      const value = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost);
+      current[j] = value;
+      if (value < best) best = value;
     }
     if (best > limit) return limit + 1;
-    previous = current;
+    [previous, current] = [current, previous];
   }
   return previous[b.length]!;
 }
@@ -39,9 +55,18 @@ function editDistance(a: string[], b: string[], limit: number): number {
 /** Typos allowed in a word of this many letters: none below 4, one up to 6, then two. */
 const typosFor = (length: number) => (length < 4 ? 0 : length < 7 ? 1 : 2);
 
-/** The part of `word` (lower-case) that matches one of the terms, as [start, end), or null. */
-function matchInWord(word: string, terms: readonly SearchTerm[]): [number, number] | null {
+/**
+ * The part of `word` (lower-case) that matches one of the terms, as [start, end), or null.
+ * Small typos count only when `typos` is set: when the database found the offering by
+ * trigram similarity; otherwise the stem or the word itself is what matched.
+ */
+function matchInWord(
+  word: string,
+  terms: readonly SearchTerm[],
+  typos: boolean,
+): [number, number] | null {
   for (const { term, stem } of terms) {
+    if (stem === "") continue; // a stop word: the search left it out too
     if (stem.length >= 2 && word.startsWith(stem)) return [0, word.length];
     const at = term.length >= 3 ? word.indexOf(term) : word === term ? 0 : -1;
     // Inside a compound word only the part ("møte" in "ansvarsgruppemøte"), through an
@@ -51,28 +76,42 @@ function matchInWord(word: string, terms: readonly SearchTerm[]): [number, numbe
       return [at, end];
     }
   }
-  for (const { term } of terms) {
-    const allowed = typosFor([...term].length);
+  if (!typos) return null;
+  for (const { term, stem } of terms) {
+    const allowed = stem === "" ? 0 : typosFor(term.length);
     if (allowed === 0) continue;
-    const letters = [...term];
-    const candidate = [...word];
     if (
-      editDistance(candidate, letters, allowed) <= allowed ||
-      editDistance(candidate.slice(0, letters.length), letters, 1) <= 1
+      editDistance(word, term, allowed) <= allowed ||
+      editDistance(word.slice(0, term.length), term, 1) <= 1
     )
       return [0, word.length];
   }
   return null;
 }
 
-/** The [start, end) ranges of `text` that match the terms, in order, not overlapping. */
-export function matchRanges(text: string, terms: readonly SearchTerm[]): [number, number][] {
-  if (terms.length === 0) return [];
+const WORD = /[\p{L}\p{N}]+/gu;
+
+/**
+ * The [start, end) ranges of `text` that match the terms, in order, not overlapping. With
+ * `typos`, a word within a small edit distance of a term matches too (the search's second
+ * pass, ADR 024).
+ */
+export function matchRanges(
+  text: string,
+  terms: readonly SearchTerm[],
+  typos = false,
+): [number, number][] {
+  if (terms.length === 0 || text === "") return [];
   const ranges: [number, number][] = [];
-  for (const found of text.matchAll(/[\p{L}\p{N}]+/gu)) {
-    const word = found[0].toLocaleLowerCase("nb");
-    // Lower-casing keeps the length of Norwegian letters, so offsets carry over.
-    const hit = word.length === found[0].length ? matchInWord(word, terms) : null;
+  // Lower-casing keeps the length of Norwegian letters, so offsets carry over; a text where
+  // it does not (a rare letter such as "İ") is lower-cased word by word and such words skipped.
+  // toLowerCase, not toLocaleLowerCase("nb"): the same for every Norwegian letter, and it does
+  // not look up locale data for every call.
+  const lower = text.toLowerCase();
+  const whole = lower.length === text.length;
+  for (const found of (whole ? lower : text).matchAll(WORD)) {
+    const word = whole ? found[0] : found[0].toLowerCase();
+    const hit = word.length === found[0].length ? matchInWord(word, terms, typos) : null;
     if (hit) ranges.push([found.index + hit[0], found.index + hit[1]]);
   }
   return ranges;
@@ -93,10 +132,14 @@ export function segmentsOf(text: string, ranges: readonly [number, number][]): S
 
 /**
  * A window of about `length` characters of `text` around its first match (or its start), cut
- * at spaces, with "…" where text was left out, as segments.
+ * at spaces, with "…" where text was left out, as segments. `ranges` are the text's matches
+ * (from matchRanges).
  */
-export function snippet(text: string, terms: readonly SearchTerm[], length = 180): Segment[] {
-  const ranges = matchRanges(text, terms);
+export function snippet(
+  text: string,
+  ranges: readonly [number, number][],
+  length = 180,
+): Segment[] {
   if (text.length <= length) return segmentsOf(text, ranges);
   const first = ranges[0]?.[0] ?? 0;
   let start = Math.max(0, first - Math.floor(length / 3));

@@ -16,6 +16,10 @@ import {
 export const SEARCH_MAX_LENGTH = 200;
 /** At most this many words of a query are searched for (and the page says so). */
 export const SEARCH_MAX_TERMS = 8;
+/** Results shown at first, and how many more "Vis flere treff" adds. */
+export const SEARCH_PAGE = 10;
+/** At most this many results are shown; the page asks for more words or filters beyond it. */
+export const SEARCH_MAX_SHOWN = 100;
 
 export const timesOfDay = ["morning", "afternoon", "evening"] as const;
 export type TimeOfDay = (typeof timesOfDay)[number];
@@ -61,6 +65,8 @@ export interface SearchRequest {
   filters: SearchFilters;
   /** Paused offerings too (retired ones are never search results). */
   includePaused: boolean;
+  /** How many results to show: SEARCH_PAGE, or more after "Vis flere treff". */
+  shown: number;
 }
 
 /** Something in the URL the search could not use as it was; the page shows each one. */
@@ -148,7 +154,25 @@ export function parseSearchParams(params: URLSearchParams): {
     age: whole("age", 0, 130),
   };
   const includePaused = FLAG_ON.has((params.get("includePaused") ?? "").toLowerCase());
-  return { request: { q, terms, filters, includePaused }, problems };
+  return { request: { q, terms, filters, includePaused, shown: shownOf(params) }, problems };
+}
+
+/**
+ * The `shown` parameter (set by the "more" link, never typed): a whole number, rounded up to
+ * whole pages of SEARCH_PAGE, at most SEARCH_MAX_SHOWN; SEARCH_PAGE when missing or not a number.
+ */
+function shownOf(params: URLSearchParams): number {
+  const value = params.get("shown") ?? "";
+  const number = /^\d{1,4}$/.test(value) ? Number(value) : SEARCH_PAGE;
+  const pages = Math.max(1, Math.ceil(number / SEARCH_PAGE));
+  return Math.min(pages * SEARCH_PAGE, SEARCH_MAX_SHOWN);
+}
+
+/** The same search showing `shown` results (the "Vis flere treff" link), as URL parameters. */
+export function searchShowing(params: URLSearchParams, shown: number): string {
+  const next = new URLSearchParams(params);
+  next.set("shown", String(shown));
+  return next.toString();
 }
 
 /** The filters that are set (a flag that is on, a choice that is made), in form order. */
@@ -163,5 +187,6 @@ export function activeFilters(filters: SearchFilters): FilterName[] {
 export function searchWithout(params: URLSearchParams, name: FilterName | "q"): string {
   const next = new URLSearchParams(params);
   next.delete(name);
+  next.delete("shown");
   return next.toString();
 }

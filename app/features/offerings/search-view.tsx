@@ -130,9 +130,20 @@ export function SearchHits({
   const t = useT();
   const locale = useLocale();
   const when = useWhen();
+  // The rest of the facts line as one text (one text node, not one per part).
+  const facts = (hit: HitView) => {
+    const parts = [
+      t(categoryLabel[hit.category]),
+      formatCost(hit.costOre, t("offering.free"), locale),
+    ];
+    const time = when(hit);
+    if (time) parts.push(time);
+    if (hit.status === "paused") parts.push(t("offering.status.paused"));
+    return ` · ${parts.join(" · ")}`;
+  };
   return (
     <ol className="search-hits">
-      {hits.map((hit) => {
+      {hits.map((hit, index) => {
         const matched = hit.reasons.filters
           .filter((name) => name !== "weekday" && name !== "timeOfDay")
           .map((name) => filterText(t, name, filters));
@@ -140,30 +151,29 @@ export function SearchHits({
         return (
           <li key={hit.id}>
             <h3>
-              <Link to={`/offerings/${hit.id}`}>
+              <Link to={`/offerings/${hit.id}`} id={`hit-${index + 1}`}>
                 <Marked segments={hit.title} />
               </Link>
             </h3>
             <p className="search-facts">
               <Marked segments={hit.organisation} />
-              {" · "}
-              {t(categoryLabel[hit.category])}
-              {" · "}
-              {formatCost(hit.costOre, t("offering.free"), locale)}
-              {when(hit) ? ` · ${when(hit)}` : null}
-              {hit.status === "paused" ? ` · ${t("offering.status.paused")}` : null}
+              {facts(hit)}
             </p>
             <p>
               <Marked segments={hit.snippet} />
             </p>
             {hit.reasons.foundIn.length > 0 || matched.length > 0 ? (
               <p className="search-reasons">
-                {hit.reasons.foundIn.length > 0
-                  ? t("search.foundIn", {
-                      places: hit.reasons.foundIn.map((p) => t(foundInLabel[p])).join(", "),
-                    }) + (matched.length > 0 ? ". " : "")
-                  : null}
-                {matched.length > 0 ? `${t("search.matches")}: ${matched.join(", ")}` : null}
+                {[
+                  hit.reasons.foundIn.length > 0
+                    ? t("search.foundIn", {
+                        places: hit.reasons.foundIn.map((p) => t(foundInLabel[p])).join(", "),
+                      })
+                    : null,
+                  matched.length > 0 ? `${t("search.matches")}: ${matched.join(", ")}` : null,
+                ]
+                  .filter(Boolean)
+                  .join(". ")}
               </p>
             ) : null}
             {proposeHref ? (
@@ -171,7 +181,7 @@ export function SearchHits({
                 <a className="ds-button" data-variant="secondary" href={proposeHref(hit.id)}>
                   {t("bridge.proposeThis")}
                   <span className="ds-sr-only">
-                    : {hit.title.map((part) => part.text).join("")}
+                    {`: ${hit.title.map((part) => part.text).join("")}`}
                   </span>
                 </a>
               </p>

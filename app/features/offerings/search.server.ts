@@ -29,10 +29,11 @@ import {
  * ones only when asked for. Results sort by relevance, then title in Norwegian order.
  */
 
-/** At most this many results are shown (the count says how many there are in all). */
-export const RESULT_LIMIT = 20;
-/** Rows a text search fetches before ranking in JS (the best by the database's own rank). */
-const FETCH_LIMIT = 40;
+/*
+ * A text search fetches the best `shown + RERANK_MARGIN` rows by the database's rank, and
+ * sorts those in JS (equal ranks by title in Norwegian order, which PGlite cannot do).
+ */
+const RERANK_MARGIN = 20;
 /** Typos are looked for when the words as written find fewer offerings than this. */
 export const TYPO_BELOW = 3;
 
@@ -167,7 +168,7 @@ export interface Suggestion {
 }
 
 export interface SearchResult {
-  /** How many offerings match in all (at most RESULT_LIMIT are in `hits`). */
+  /** How many offerings match in all (at most `shown` of the request are in `hits`). */
   total: number;
   hits: SearchHit[];
   /** When nothing matches: what to leave out to get results, most results first (≤ 3). */
@@ -197,16 +198,19 @@ export async function searchOfferings(
   const conditionsOf = (typos: boolean) =>
     terms.map((t) => termCondition(t, typos)).filter((c): c is SQL => c !== null);
   let termConditions = conditionsOf(false);
-  let rows = await findRows(db, terms, termConditions, base, filters);
+  const { shown } = request;
+  let rows = await findRows(db, termConditions, base, filters, scoreOf(terms, false), shown);
   let suggestions: Suggestion[] = [];
+  let typos = false;
   const canTypo = terms.some((t) => t.stem !== "" && t.term.length >= 3);
   if (canTypo && Number(rows[0]?.total ?? 0) < TYPO_BELOW) {
     // The second pass, with the trigram test. Without an index PostgreSQL would test every
     // row (~0.3 s for 5,000), and its planner prefers that: the indexes are required here.
     termConditions = conditionsOf(true);
+    typos = true;
     [rows, suggestions] = await db.transaction(async (tx) => {
       await tx.execute(sql`set local enable_seqscan = off`);
-      const found = await findRows(tx, terms, termConditions, base, filters);
+      const found = await findRows(tx, termConditions, base, filters, scoreOf(terms, true), shown);
       const total = Number(found[0]?.total ?? 0);
       return [
         found,
@@ -219,11 +223,11 @@ export async function searchOfferings(
   rows.sort((a, b) => b.score - a.score || collator.compare(a.title, b.title));
   const total = Number(rows[0]?.total ?? 0);
   const active = activeFilters(request.filters);
-  const hits = rows.slice(0, RESULT_LIMIT).map((row): SearchHit => {
-    const title = matchRanges(row.title, terms);
-    const organisation = matchRanges(row.organisation, terms);
-    const description = matchRanges(row.description, terms);
-    const place = matchRanges(`${row.address ?? ""} ${row.accessibilityNotes ?? ""}`, terms);
+  const hits = rows.slice(0, shown).map((row): SearchHit => {
+    const title = matchRanges(row.title, terms, typos);
+    const organisation = matchRanges(row.organisation, terms, typos);
+    const description = matchRanges(row.description, terms, typos);
+    const place = matchRanges(`${row.address ?? ""} ${row.accessibilityNotes ?? ""}`, terms, typos);
     const foundIn: MatchReasons["foundIn"] = [];
     if (title.length) foundIn.push("title");
     if (organisation.length) foundIn.push("organisation");
@@ -234,7 +238,7 @@ export async function searchOfferings(
       id: row.id,
       title: segmentsOf(row.title, title),
       organisation: segmentsOf(row.organisation, organisation),
-      snippet: snippet(row.description, terms),
+      snippet: snippet(row.description, description),
       category: row.category,
       status: row.status,
       costOre: row.costOre,
@@ -253,48 +257,87 @@ export async function searchOfferings(
   return { total, hits, suggestions };
 }
 
-/** The matching rows: the best FETCH_LIMIT by the database's rank when there are words. */
+/**
+ * How well an offering matches one word: its text rank (title weighs most), plus 1 when the
+ * title holds the word as written. In the typo pass, the title's trigram word similarity
+ * instead (1 for the word as written, less for a near miss). Every match is scored, so this
+ * runs for hundreds of rows: word_similarity costs ~4 µs a row, strpos next to nothing.
+ */
+function termScore({ term }: SearchTerm, typos: boolean): SQL {
+  const rank = sql`ts_rank(${offerings.searchVector}, plainto_tsquery('norwegian', ${term}))`;
+  return typos
+    ? sql`${rank} + word_similarity(${term}, lower(${offerings.title}))`
+    : sql`${rank} + (strpos(lower(${offerings.title}), ${term}) > 0)::int`;
+}
+
+/** The score of a text search: the sum of its words' scores (termScore). */
+function scoreOf(terms: readonly SearchTerm[], typos: boolean): SQL<number> {
+  return sql<number>`(${sql.join(
+    terms.filter((t) => t.stem !== "").map((t) => termScore(t, typos)),
+    sql` + `,
+  )})::float8`;
+}
+
+/** The columns a result is shown with. */
+const hitColumns = {
+  id: offerings.id,
+  title: offerings.title,
+  organisation: organisations.name,
+  description: offerings.description,
+  address: offerings.address,
+  accessibilityNotes: offerings.accessibilityNotes,
+  category: offerings.category,
+  status: offerings.status,
+  costOre: offerings.costOre,
+  weeklySlots: offerings.weeklySlots,
+  dates: offerings.dates,
+};
+
+/**
+ * The matching rows with their score and the total count: with words, the best
+ * `shown + RERANK_MARGIN` by the database's rank; without, the first `shown` by title.
+ */
 async function findRows(
   db: Database,
-  terms: readonly SearchTerm[],
   termConditions: SQL[],
   base: SQL[],
   filters: Map<FilterName, SQL>,
+  score: SQL<number>,
+  shown: number,
 ) {
-  const searching = termConditions.length > 0;
-  const score = searching
-    ? sql<number>`(${sql.join(
-        terms
-          .filter((t) => t.stem !== "")
-          .map(
-            (t) =>
-              sql`ts_rank(${offerings.searchVector}, plainto_tsquery('norwegian', ${t.term})) + word_similarity(${t.term}, lower(${offerings.title}))`,
-          ),
-        sql` + `,
-      )})::float8`
-    : sql<number>`0::float8`;
-  const query = db
-    .select({
-      id: offerings.id,
-      title: offerings.title,
-      organisation: organisations.name,
-      description: offerings.description,
-      address: offerings.address,
-      accessibilityNotes: offerings.accessibilityNotes,
-      category: offerings.category,
-      status: offerings.status,
-      costOre: offerings.costOre,
-      weeklySlots: offerings.weeklySlots,
-      dates: offerings.dates,
-      score,
-      total: sql<number>`(count(*) over ())::int`,
-    })
+  const where = and(...base, ...termConditions, ...filters.values());
+  if (termConditions.length === 0) return firstByTitle(db, where, shown);
+  return db
+    .select({ ...hitColumns, score, total: sql<number>`(count(*) over ())::int` })
     .from(offerings)
     .innerJoin(organisations, eq(organisations.id, offerings.organisationId))
-    .where(and(...base, ...termConditions, ...filters.values()));
-  return searching
-    ? await query.orderBy(sql`${score} desc`, offerings.id).limit(FETCH_LIMIT)
-    : await query;
+    .where(where)
+    .orderBy(sql`${score} desc`, offerings.id)
+    .limit(shown + RERANK_MARGIN);
+}
+
+/**
+ * Without words every match is as good as the next: the first `shown` in Norwegian title order.
+ * PGlite has no Norwegian collation, so only ids and titles of all matches are read and sorted
+ * here, and then only the rows shown are read whole (a filter alone can match thousands).
+ */
+async function firstByTitle(db: Database, where: SQL | undefined, shown: number) {
+  const titles = await db
+    .select({ id: offerings.id, title: offerings.title })
+    .from(offerings)
+    .where(where);
+  titles.sort((a, b) => collator.compare(a.title, b.title) || (a.id < b.id ? -1 : 1));
+  const ids = titles.slice(0, shown).map((row) => row.id);
+  if (ids.length === 0) return [];
+  const rows = await db
+    .select(hitColumns)
+    .from(offerings)
+    .innerJoin(organisations, eq(organisations.id, offerings.organisationId))
+    .where(inArray(offerings.id, ids));
+  const order = new Map(ids.map((id, index) => [id, index]));
+  return rows
+    .sort((a, b) => order.get(a.id)! - order.get(b.id)!)
+    .map((row) => ({ ...row, score: 0, total: titles.length }));
 }
 
 /**
