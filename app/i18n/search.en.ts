@@ -33,6 +33,7 @@ export const searchEn: Record<keyof typeof searchNb, string> = {
   "search.includePaused": "Also show paused offerings",
   "search.count": "{count} results",
   "search.countShown": "{count} results, showing the best {shown}",
+  "search.countShownFirst": "{count} results, showing the first {shown}",
   "search.results": "Search results",
   "search.more": "Show more results",
   "search.moreLimit": "The best {max} results are shown. Add a word or a filter to find others.",

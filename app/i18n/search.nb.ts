@@ -31,6 +31,7 @@ export const searchNb = {
   "search.includePaused": "Vis også tilbud som er satt på pause",
   "search.count": "{count} treff",
   "search.countShown": "{count} treff, viser de {shown} beste",
+  "search.countShownFirst": "{count} treff, viser de {shown} første",
   "search.results": "Søkeresultater",
   "search.more": "Vis flere treff",
   "search.moreLimit":

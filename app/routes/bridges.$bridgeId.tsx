@@ -37,7 +37,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function BridgePage() {
-  const { bridge, today } = useLoaderData<typeof loader>();
+  const { bridge, today, formToken } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const errors = result && !result.ok ? result.errors : undefined;
   const t = useT();
@@ -63,6 +63,7 @@ export default function BridgePage() {
           visitOn: t("bridge.visitOn"),
           companion: t("bridge.companionLabel"),
           note: t("bridge.note"),
+          link: t("bridge.linkTitle"),
         }}
       />
       <dl className="facts">
@@ -177,6 +178,24 @@ export default function BridgePage() {
             </>
           ) : (
             <p>{t("bridge.linkNone")}</p>
+          )}
+          {!bridge.consent.inForce ? (
+            <p>{t("bridge.linkNeedsConsent")}</p>
+          ) : bridge.linkSendTo ? (
+            <Form method="post">
+              <input type="hidden" name="formToken" value={formToken} />
+              <button
+                type="submit"
+                className="ds-button"
+                data-variant="primary"
+                name="intent"
+                value="link-send"
+              >
+                {t("bridge.linkSend", { address: bridge.linkSendTo })}
+              </button>
+            </Form>
+          ) : (
+            <p>{t("bridge.linkNoEmail")}</p>
           )}
           <Form method="post">
             <button

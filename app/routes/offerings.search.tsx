@@ -114,7 +114,10 @@ export default function OfferingsSearch() {
     result.total === 0
       ? t("search.none")
       : result.total > result.hits.length
-        ? t("search.countShown", { count: result.total, shown: result.hits.length })
+        ? t(search.terms.length > 0 ? "search.countShown" : "search.countShownFirst", {
+            count: result.total,
+            shown: result.hits.length,
+          })
         : t("search.count", { count: result.total });
   const anyFilter = flagFilters.some((name) => filters[name]) || search.includePaused;
   const anyChoice =

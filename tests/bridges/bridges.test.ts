@@ -380,6 +380,65 @@ describe("the organisation's link", () => {
     token = fresh;
   });
 
+  it("is e-mailed to the offering's contact with consent, once per form, neutrally, with the current link", async () => {
+    const { db } = server.database;
+    const { offeringId: offered } = await bridgeRow();
+    const [offering] = await db.select().from(offerings).where(eq(offerings.id, offered));
+    await db
+      .update(offerings)
+      .set({ contactEmail: "kontakt@middag.test", contactName: "Kari Kontakt" })
+      .where(eq(offerings.id, offered));
+    // Not without the person's agreement (withdrawn in the test before).
+    expect((await text(bridgePath(), "leader")).html).toContain("når personen har sagt ja");
+    const early = await server.post(
+      bridgePath(),
+      { intent: "link-send", formToken: await server.formToken(cookie.leader!) },
+      cookie.leader,
+    );
+    expect(early.status).toBe(409);
+    expect(await audits("bridge.link_sent")).toBe(0);
+    await server.post(bridgePath(), { intent: "consent-give" }, cookie.leader);
+    const page = await text(bridgePath(), "leader");
+    expect(page.html).toContain("Send lenken på e-post til kontakt@middag.test");
+    const formToken = await server.formToken(cookie.leader!);
+    const send = () => server.post(bridgePath(), { intent: "link-send", formToken }, cookie.leader);
+    const [one, two] = await Promise.all([send(), send()]);
+    expect([one.status, two.status]).toEqual([200, 200]);
+    expect(await one.text()).toContain("sendes på e-post til kontaktpersonen");
+    const mail = await db.select().from(outbox).where(eq(outbox.toAddress, "kontakt@middag.test"));
+    expect(mail).toHaveLength(1);
+    // The link that works now (no new one made), neutral text: the person is never named.
+    expect((await bridgeRow()).linkVersion).toBe(2);
+    expect(mail[0]!.textBody).toContain(`/b/${token}`);
+    expect(mail[0]!.htmlBody).toMatch(new RegExp(`<a href="http[^"]+/b/${token}">`));
+    expect(mail[0]!.textBody).toContain(offering!.title);
+    for (const secret of ["Siri", "Havdal", NOTE])
+      expect(`${mail[0]!.subject}\n${mail[0]!.textBody}`).not.toContain(secret);
+    expect(await audits("bridge.link_sent")).toBe(1);
+    // Others cannot send it.
+    const other = await server.post(
+      bridgePath(),
+      { intent: "link-send", formToken: await server.formToken(cookie.leader2!) },
+      cookie.leader2,
+    );
+    expect(other.status).toBe(404);
+    // Without an address for the contact or the organisation: said on the page, 400 on a post.
+    await db.update(offerings).set({ contactEmail: null }).where(eq(offerings.id, offered));
+    await db
+      .update(organisations)
+      .set({ email: null })
+      .where(eq(organisations.id, offering!.organisationId));
+    expect((await text(bridgePath(), "leader")).html).toContain("Kopier lenken og send den selv");
+    const none = await server.post(
+      bridgePath(),
+      { intent: "link-send", formToken: await server.formToken(cookie.leader!) },
+      cookie.leader,
+    );
+    expect(none.status).toBe(400);
+    expect(await none.text()).toContain("ingen e-postadresse");
+    expect(await audits("bridge.link_sent")).toBe(1);
+  });
+
   it("ends when the bridge ends; a closed bridge takes no more steps", async () => {
     await server.post(bridgePath(), { intent: "consent-give" }, cookie.leader);
     await server.post(

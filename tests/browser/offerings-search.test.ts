@@ -127,7 +127,7 @@ describe.skipIf(!hasChromium)("the offerings search in a browser", () => {
     await page.goto(`${server.url}/offerings/search?q=&free=on`);
     await waitForHydration(page);
     await status(page)
-      .filter({ hasText: /treff, viser de 10 beste$/ })
+      .filter({ hasText: /treff, viser de 10 første$/ })
       .waitFor(soon);
     expect(await page.locator(".search-hits > li").count()).toBe(10);
     const more = page.getByRole("link", { name: "Vis flere treff" });

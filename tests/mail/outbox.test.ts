@@ -6,6 +6,7 @@ import {
   getOutboxMessage,
   InvalidEmailError,
   listOutbox,
+  textAsHtml,
   type OutgoingEmail,
 } from "../../app/features/mail/outbox.server";
 import { getDatabase, installDatabase, type DatabaseHandle } from "../../db/client";
@@ -153,6 +154,23 @@ beforeEach(async () => {
   smtp.refuse = null;
   smtp.refusals = 0;
   smtp.onReceive = null;
+});
+
+describe("textAsHtml", () => {
+  it("escapes every line, links web addresses, and leaves out empty lines", () => {
+    const html = textAsHtml(
+      "Møte om <script>alert(\"x\")</script> & 'ting'\n\nSe https://broen.invalid/i/a-b_c?x=1&y=2 nå.\n   ",
+    );
+    expect(html).toBe(
+      [
+        "<p>Møte om &#60;script&#62;alert(&#34;x&#34;)&#60;/script&#62; &#38; &#39;ting&#39;</p>",
+        "",
+        '<p>Se <a href="https://broen.invalid/i/a-b_c?x=1&#38;y=2">https://broen.invalid/i/a-b_c?x=1&#38;y=2</a> nå.</p>',
+        "",
+      ].join("\n"),
+    );
+    expect(textAsHtml("javascript:alert(1) ftp://x")).toBe("<p>javascript:alert(1) ftp://x</p>");
+  });
 });
 
 describe("enqueueEmail", () => {

@@ -80,6 +80,7 @@ export type AuditAction =
   | "bridge.consent_withdraw"
   | "bridge.link"
   | "bridge.link_open"
+  | "bridge.link_sent"
   | "bridge.confirm"
   | "bridge.person_view";
 

@@ -5,7 +5,12 @@ import { message } from "../../utils/validation";
 import type { SessionUser } from "../accounts/session.server";
 import { readFormClaim, userOwner } from "../forms/once.server";
 import { BridgeIntent, bridgeStepForm, ProposeBridgeForm } from "./bridge-form.server";
-import { issueBridgeLink } from "./bridge-link.server";
+import {
+  issueBridgeLink,
+  NoBridgeConsentError,
+  NoContactEmailError,
+  sendBridgeLink,
+} from "./bridge-link.server";
 import {
   addBridgeStep,
   BridgeClosedError,
@@ -53,13 +58,19 @@ export async function proposeAction(
 
 export type BridgePageDone = {
   ok: true;
-  notice: "bridge.stepSaved" | "bridge.consentSaved" | "bridge.consentRemoved" | "bridge.linkMade";
+  notice:
+    | "bridge.stepSaved"
+    | "bridge.consentSaved"
+    | "bridge.consentRemoved"
+    | "bridge.linkMade"
+    | "bridge.linkSent";
 };
 
 /**
  * The bridge page's forms by intent: the next step (once per token), consent given or
- * withdrawn, a new link for the contact. 400 with field errors for bad input, 409 when the
- * bridge has closed. Access is checked by the functions called (404 for anyone else).
+ * withdrawn, a new link for the contact, the link sent to the contact by e-mail (once per
+ * token). 400 with field errors for bad input or no address to send to, 409 when the bridge
+ * has closed. Access is checked by the functions called (404 for anyone else).
  */
 export async function bridgePageAction(
   user: SessionUser,
@@ -97,8 +108,25 @@ export async function bridgePageAction(
       case "link":
         await issueBridgeLink(user, context, bridgeId, now);
         return data<BridgePageDone>({ ok: true, notice: "bridge.linkMade" });
+      case "link-send": {
+        const claim = await readFormClaim<string>(
+          form,
+          userOwner(user),
+          `bridge-link-send:${bridgeId}`,
+        );
+        if (!claim.ok) return badRequest(claim.errors);
+        if (!claim.earlier) await sendBridgeLink(user, context, bridgeId, claim.claim, now);
+        return data<BridgePageDone>({ ok: true, notice: "bridge.linkSent" });
+      }
     }
   } catch (error) {
+    if (error instanceof NoContactEmailError)
+      return badRequest({ link: [message("bridge.linkNoEmail")] });
+    if (error instanceof NoBridgeConsentError)
+      return data(
+        { ok: false as const, errors: { link: [message("bridge.linkNeedsConsent")] } },
+        { status: 409 },
+      );
     if (error instanceof BridgeClosedError)
       return data(
         { ok: false as const, errors: { status: [message("bridge.closed")] } },

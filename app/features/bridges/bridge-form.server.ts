@@ -115,7 +115,7 @@ export function bridgeStepForm(today: string) {
 
 /** The bridge page's forms, by the button they were sent with. */
 export const BridgeIntent = z.object({
-  intent: z.enum(["step", "consent-give", "consent-withdraw", "link"], {
+  intent: z.enum(["step", "consent-give", "consent-withdraw", "link", "link-send"], {
     error: message("form.unknownIntent"),
   }),
 });

@@ -1,14 +1,17 @@
 import { and, eq, isNotNull } from "drizzle-orm";
-import { getDatabase } from "../../../db/client";
-import { bridges, offerings, persons } from "../../../db/schema";
+import { getDatabase, type Database } from "../../../db/client";
+import { bridges, offerings, persons, users } from "../../../db/schema";
 import { osloToday } from "../../utils/oslo-time";
 import { hashToken } from "../../utils/tokens.server";
 import type { SessionUser } from "../accounts/session.server";
 import { auditActor, recordAudit, recordAuditNow, type AuditActor } from "../audit/audit.server";
+import { once, type FormClaim } from "../forms/once.server";
+import { enqueueEmail, textAsHtml } from "../mail/outbox.server";
 import { personFirstName } from "../networks/person-member.server";
 import { bridgeLinkToken, bridgeLinkUrl } from "./bridge-token.server";
 import {
   BridgeClosedError,
+  bridgeContactAddress,
   consentState,
   isClosed,
   managedBridge,
@@ -38,21 +41,8 @@ export async function issueBridgeLink(
 ): Promise<string> {
   const bridge = await managedBridge(user, bridgeId);
   return getDatabase().db.transaction(async (tx) => {
-    const [current] = await tx
-      .select({ status: bridges.status, linkVersion: bridges.linkVersion })
-      .from(bridges)
-      .where(eq(bridges.id, bridgeId))
-      .for("update");
-    if (!current || isClosed(current.status)) throw new BridgeClosedError();
-    const linkVersion = current.linkVersion + 1;
-    await tx
-      .update(bridges)
-      .set({
-        linkVersion,
-        linkTokenHash: hashToken(bridgeLinkToken(bridgeId, linkVersion)),
-        linkIssuedAt: now,
-      })
-      .where(eq(bridges.id, bridgeId));
+    const current = await lockedLinkState(tx, bridgeId);
+    const linkVersion = await raiseLinkVersion(tx, bridgeId, current.linkVersion, now);
     await recordAudit(
       auditActor(user, context),
       {
@@ -66,6 +56,123 @@ export async function issueBridgeLink(
     );
     return bridgeLinkUrl(bridgeId, linkVersion);
   });
+}
+
+/** The person's consent to share with the organisation is not in force. */
+export class NoBridgeConsentError extends Error {
+  constructor() {
+    super("The person has not agreed to share with the organisation");
+  }
+}
+
+/** The offering has no e-mail address for its contact (nor its organisation one). */
+export class NoContactEmailError extends Error {
+  constructor() {
+    super("The offering has no contact e-mail address");
+  }
+}
+
+/**
+ * E-mails the organisation's link to the offering's contact through the outbox (a leader who
+ * manages the bridge's network), once per form claim (a second post of the same form sends
+ * nothing more). Sends the current link, or makes one when there is none. The text is neutral
+ * like invitations: the offering and the leader, never the person (the page shows their first
+ * name, and only with consent). Audited (bridge.link_sent, with the address). Returns the
+ * address. Throws "not found" for anyone else, BridgeClosedError for a closed bridge,
+ * NoBridgeConsentError without the person's consent to share with the organisation, and
+ * NoContactEmailError when there is no address to send to.
+ */
+export async function sendBridgeLink(
+  user: SessionUser,
+  context: { clientIp: string },
+  bridgeId: string,
+  claim?: FormClaim,
+  now: Date = new Date(),
+): Promise<string> {
+  const bridge = await managedBridge(user, bridgeId);
+  return getDatabase().db.transaction((tx) =>
+    once(tx, claim, async () => {
+      const current = await lockedLinkState(tx, bridgeId);
+      // Contacting a third party about the person needs the person's agreement first.
+      if (!current.consentGivenAt || current.consentWithdrawnAt) throw new NoBridgeConsentError();
+      const contact = await bridgeContactAddress(tx, bridgeId);
+      if (!contact) throw new NoContactEmailError();
+      const linkVersion = current.linkTokenHash
+        ? current.linkVersion
+        : await raiseLinkVersion(tx, bridgeId, current.linkVersion, now);
+      const url = bridgeLinkUrl(bridgeId, linkVersion);
+      const [leader] = await tx
+        .select({ name: users.name, email: users.email })
+        .from(users)
+        .where(eq(users.id, user.id));
+      const text = linkMail(contact.offeringTitle, url, leader!);
+      await enqueueEmail(tx, {
+        municipalityId: bridge.municipalityId,
+        to: { address: contact.address, name: contact.name ?? undefined },
+        subject: "Et første besøk hos dere / A first visit to your offering",
+        text,
+        html: textAsHtml(text),
+      });
+      await recordAudit(
+        auditActor(user, context),
+        {
+          action: "bridge.link_sent",
+          subjectType: "bridge",
+          subjectId: bridgeId,
+          personId: bridge.personId,
+          details: { linkVersion, to: contact.address },
+        },
+        tx,
+      );
+      return contact.address;
+    }),
+  );
+}
+
+/** The e-mail's text, bokmål then English: the offering, the link, and whom to ask. */
+function linkMail(offering: string, url: string, leader: { name: string; email: string }) {
+  return [
+    `${leader.name} ønsker å avtale et første besøk på «${offering}» for en deltaker.`,
+    `Åpne lenken for å se forslaget og bekrefte besøket: ${url}`,
+    "Du trenger ingen konto. Lenken viser deltakerens fornavn bare når deltakeren har sagt ja til det.",
+    `Spørsmål? Kontakt ${leader.name} på ${leader.email}.`,
+    "",
+    `${leader.name} would like to arrange a first visit to “${offering}” for a participant.`,
+    `Open the link to see the proposal and confirm the visit: ${url}`,
+    "You need no account. The link shows the participant's first name only when they have agreed to it.",
+    `Questions? Contact ${leader.name} at ${leader.email}.`,
+  ].join("\n");
+}
+
+/** The bridge's link state, locked for the transaction. Throws BridgeClosedError when closed. */
+async function lockedLinkState(tx: Database, bridgeId: string) {
+  const [current] = await tx
+    .select({
+      status: bridges.status,
+      linkVersion: bridges.linkVersion,
+      linkTokenHash: bridges.linkTokenHash,
+      consentGivenAt: bridges.consentGivenAt,
+      consentWithdrawnAt: bridges.consentWithdrawnAt,
+    })
+    .from(bridges)
+    .where(eq(bridges.id, bridgeId))
+    .for("update");
+  if (!current || isClosed(current.status)) throw new BridgeClosedError();
+  return current;
+}
+
+/** Makes the next link version current (the one before stops working); returns it. */
+async function raiseLinkVersion(tx: Database, bridgeId: string, version: number, now: Date) {
+  const linkVersion = version + 1;
+  await tx
+    .update(bridges)
+    .set({
+      linkVersion,
+      linkTokenHash: hashToken(bridgeLinkToken(bridgeId, linkVersion)),
+      linkIssuedAt: now,
+    })
+    .where(eq(bridges.id, bridgeId));
+  return linkVersion;
 }
 
 /** The bridge a link token opens now (current version, bridge not closed), or null. */

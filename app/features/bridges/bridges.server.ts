@@ -309,11 +309,47 @@ export async function viewBridge(user: SessionUser, context: Context, bridgeId: 
     goal: entry.goal,
     action: entry.action,
     consent: consentState(bridge),
+    /** Where "send the link" sends it (the contact, else the organisation), or null. */
+    linkSendTo: (await bridgeContactAddress(db, bridgeId))?.address ?? null,
     /** The contact's current link (shown again like invitation links), or null. */
     link: bridge.linkTokenHash ? bridgeLinkUrl(bridge.id, bridge.linkVersion) : null,
     linkIssuedAt: bridge.linkTokenHash ? (bridge.linkIssuedAt?.toISOString() ?? null) : null,
     history,
   };
+}
+
+/**
+ * The address the organisation's link is sent to: the offering's contact, or else the
+ * organisation's own address; null when neither has one.
+ */
+export async function bridgeContactAddress(
+  db: Database,
+  bridgeId: string,
+): Promise<{ address: string; name: string | null; offeringTitle: string } | null> {
+  const [row] = await db
+    .select({
+      contactEmail: offerings.contactEmail,
+      contactName: offerings.contactName,
+      organisationEmail: organisations.email,
+      organisation: organisations.name,
+      offeringTitle: offerings.title,
+    })
+    .from(bridges)
+    .innerJoin(offerings, eq(offerings.id, bridges.offeringId))
+    .innerJoin(organisations, eq(organisations.id, offerings.organisationId))
+    .where(eq(bridges.id, bridgeId));
+  if (!row) return null;
+  if (row.contactEmail) {
+    return { address: row.contactEmail, name: row.contactName, offeringTitle: row.offeringTitle };
+  }
+  if (row.organisationEmail) {
+    return {
+      address: row.organisationEmail,
+      name: row.organisation,
+      offeringTitle: row.offeringTitle,
+    };
+  }
+  return null;
 }
 
 /** The consent to share with the organisation, as pages show it. */

@@ -79,6 +79,26 @@ export function calendarPart(ics: string): { method: CalendarMethod; ics: string
 }
 
 /**
+ * An e-mail's HTML part from its plain text: one <p> per non-empty line, every character that
+ * means something in HTML escaped, and web addresses (http/https) as links. The one way Broen's
+ * e-mails get their HTML, so no text ever reaches the HTML part unescaped.
+ */
+export function textAsHtml(text: string): string {
+  return text
+    .split("\n")
+    .map((line) =>
+      line.trim() === ""
+        ? ""
+        : `<p>${escapeHtml(line).replace(/https?:\/\/[^\s<]+/g, (url) => `<a href="${url}">${url}</a>`)}</p>`,
+    )
+    .join("\n");
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/**
  * Puts an e-mail in the outbox inside the caller's transaction and returns its id.
  * Throws InvalidEmailError for a line break in the subject or name, or anything but one address.
  */

@@ -17,7 +17,7 @@ import { recordAudit, type AuditActor } from "../audit/audit.server";
 import { invitationUrl, publicBaseUrl } from "../meetings/invitation-links.server";
 import { dayText, meetingTimeText } from "../meetings/meeting-time";
 import { remindStalledBridges } from "../bridges/bridge-nudge.server";
-import { enqueueEmail } from "./outbox.server";
+import { enqueueEmail, textAsHtml } from "./outbox.server";
 
 /*
  * Reminders through the outbox (issue 12, ADR 020): a meeting tomorrow, a plan whose revision
@@ -63,9 +63,6 @@ const addDays = (date: string, days: number) => {
   return at.toISOString().slice(0, 10);
 };
 
-const escapeHtml = (text: string) =>
-  text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
-
 /**
  * Puts one reminder in the outbox unless it was sent before: claims (kind, subject, recipient)
  * and queues the e-mail in one transaction, audited. Returns whether it was queued. Also used
@@ -79,12 +76,7 @@ export async function sendReminder(db: Database, reminder: Reminder): Promise<bo
       .onConflictDoNothing()
       .returning({ kind: remindersSent.kind });
     if (!claimed) return false;
-    const html = reminder.mail.text
-      .split("\n")
-      .map(
-        (line) => `<p>${escapeHtml(line).replace(/(https?:\/\/\S+)/g, '<a href="$1">$1</a>')}</p>`,
-      )
-      .join("\n");
+    const html = textAsHtml(reminder.mail.text);
     const outboxId = await enqueueEmail(tx, {
       municipalityId: reminder.municipalityId,
       to: { address: reminder.to.address, name: reminder.to.name },

@@ -14,7 +14,7 @@ import { nb } from "../../i18n/nb";
 import { meetingTimeText } from "./meeting-time";
 import { invitationCalendar, type CalendarMeeting } from "../calendar/ical.server";
 import { invitationUrl } from "./invitation-links.server";
-import { calendarPart, enqueueEmail, InvalidEmailError } from "../mail/outbox.server";
+import { calendarPart, enqueueEmail, InvalidEmailError, textAsHtml } from "../mail/outbox.server";
 
 /** What an invitation e-mail and calendar file may say about a meeting. */
 export interface MailMeeting {
@@ -243,7 +243,7 @@ export async function queueInvitationMail(
       to: { address: invitee.email, name: invitee.name },
       subject,
       text: lines.join("\n"),
-      html: lines.map((line) => (line ? `<p>${escapeHtml(line)}</p>` : "")).join("\n"),
+      html: textAsHtml(lines.join("\n")),
       // The part's method is read from the calendar itself (RFC 6047 §2.4).
       calendar: calendarPart(ics),
       meetingId: meeting.id,
@@ -252,8 +252,4 @@ export async function queueInvitationMail(
       if (!(error instanceof InvalidEmailError)) throw error;
     });
   }
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }

@@ -3,7 +3,7 @@ import type { Database } from "../../../db/client";
 import { consents, invitations, networkMembers, users } from "../../../db/schema";
 import { invitationIsCurrent } from "../access/invitations.server";
 import { consentInForce } from "../consent/consent.server";
-import { enqueueEmail, InvalidEmailError } from "../mail/outbox.server";
+import { enqueueEmail, InvalidEmailError, textAsHtml } from "../mail/outbox.server";
 import { invitationUrl, publicBaseUrl } from "../meetings/invitation-links.server";
 
 /*
@@ -74,7 +74,7 @@ export async function tellMembers(
         to: { address: row.email, name: row.name },
         subject: SUBJECT,
         text: lines.join("\n"),
-        html: lines.map((line) => (line ? `<p>${escapeHtml(line)}</p>` : "")).join("\n"),
+        html: textAsHtml(lines.join("\n")),
         meetingId: meeting.id,
         invitationId: row.invitationId,
       });
@@ -85,8 +85,4 @@ export async function tellMembers(
     }
   }
   return queued;
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
