@@ -181,33 +181,36 @@ export default function BridgePage() {
           )}
           {!bridge.consent.inForce ? (
             <p>{t("bridge.linkNeedsConsent")}</p>
-          ) : bridge.linkSendTo ? (
+          ) : !bridge.linkSendTo ? (
+            <p>{t("bridge.linkNoEmail")}</p>
+          ) : null}
+          <div className="actions">
+            {bridge.consent.inForce && bridge.linkSendTo ? (
+              <Form method="post">
+                <input type="hidden" name="formToken" value={formToken} />
+                <button
+                  type="submit"
+                  className="ds-button"
+                  data-variant="primary"
+                  name="intent"
+                  value="link-send"
+                >
+                  {t("bridge.linkSend", { address: bridge.linkSendTo })}
+                </button>
+              </Form>
+            ) : null}
             <Form method="post">
-              <input type="hidden" name="formToken" value={formToken} />
               <button
                 type="submit"
                 className="ds-button"
-                data-variant="primary"
+                data-variant="secondary"
                 name="intent"
-                value="link-send"
+                value="link"
               >
-                {t("bridge.linkSend", { address: bridge.linkSendTo })}
+                {t("bridge.linkNew")}
               </button>
             </Form>
-          ) : (
-            <p>{t("bridge.linkNoEmail")}</p>
-          )}
-          <Form method="post">
-            <button
-              type="submit"
-              className="ds-button"
-              data-variant="secondary"
-              name="intent"
-              value="link"
-            >
-              {t("bridge.linkNew")}
-            </button>
-          </Form>
+          </div>
         </section>
       ) : null}
     </>
