@@ -67,11 +67,13 @@ export const bridgesEn: Record<keyof typeof bridgesNb, string> = {
     "Send the link to the contact; they need no account. A new link ends the old one.",
   "bridge.linkNone": "No link yet.",
   "bridge.linkSend": "E-mail the link to {address}",
-  "bridge.linkSent": "The link is in the outbox and will be e-mailed to the contact.",
+  "bridge.linkSent": "The link is in the outbox and will be e-mailed.",
   "bridge.linkNeedsConsent":
     "The link can be e-mailed once the person has agreed that the organisation may know about the referral.",
   "bridge.linkNoEmail":
-    "The offering has no e-mail address for its contact or organisation. Copy the link and send it yourself.",
+    "The offering has no e-mail address for its contact or organisation. Copy the link (make one first if there is none) and send it yourself.",
+  "bridge.linkBadEmail":
+    "The offering's e-mail address cannot be used. Correct it on the offering, or copy the link and send it yourself.",
   "bridge.linkNew": "Make a new link",
   "bridge.linkIssued": "The link was made {when}.",
   "bridge.linkMade": "A new link is made. Any older link no longer works.",
@@ -112,7 +114,7 @@ export const bridgesEn: Record<keyof typeof bridgesNb, string> = {
   "auditAction.bridge.consent": "Consent to share with an offering recorded",
   "auditAction.bridge.consent_withdraw": "Consent to share with an offering withdrawn",
   "auditAction.bridge.link": "Link for an offering's contact made",
-  "auditAction.bridge.link_sent": "Link e-mailed to an offering's contact",
+  "auditAction.bridge.link_sent": "Link e-mailed to an offering",
   "auditAction.bridge.link_open": "Offering's link opened",
   "auditAction.bridge.confirm": "First visit confirmed by the offering",
   "auditAction.bridge.person_view": "The person viewed their offerings",

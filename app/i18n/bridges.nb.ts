@@ -65,11 +65,13 @@ export const bridgesNb = {
     "Send lenken til kontaktpersonen; de trenger ingen konto. En ny lenke gjør den gamle ugyldig.",
   "bridge.linkNone": "Ingen lenke ennå.",
   "bridge.linkSend": "Send lenken på e-post til {address}",
-  "bridge.linkSent": "Lenken er lagt i utboksen og sendes på e-post til kontaktpersonen.",
+  "bridge.linkSent": "Lenken er lagt i utboksen og sendes på e-post.",
   "bridge.linkNeedsConsent":
     "Lenken kan sendes på e-post når personen har sagt ja til at organisasjonen får vite om henvisningen.",
   "bridge.linkNoEmail":
-    "Tilbudet har ingen e-postadresse til kontaktpersonen eller organisasjonen. Kopier lenken og send den selv.",
+    "Tilbudet har ingen e-postadresse til kontaktpersonen eller organisasjonen. Kopier lenken (lag en først om det ikke finnes en) og send den selv.",
+  "bridge.linkBadEmail":
+    "E-postadressen til tilbudet kan ikke brukes. Rett den på tilbudet, eller kopier lenken og send den selv.",
   "bridge.linkNew": "Lag ny lenke",
   "bridge.linkIssued": "Lenken ble laget {when}.",
   "bridge.linkMade": "Ny lenke er laget. En eldre lenke virker ikke lenger.",
@@ -110,7 +112,7 @@ export const bridgesNb = {
   "auditAction.bridge.consent": "Samtykke til å dele med tilbud registrert",
   "auditAction.bridge.consent_withdraw": "Samtykke til å dele med tilbud trukket",
   "auditAction.bridge.link": "Lenke til tilbudets kontaktperson laget",
-  "auditAction.bridge.link_sent": "Lenke sendt på e-post til tilbudets kontaktperson",
+  "auditAction.bridge.link_sent": "Lenke sendt på e-post til tilbudet",
   "auditAction.bridge.link_open": "Tilbudets lenke åpnet",
   "auditAction.bridge.confirm": "Første besøk bekreftet av tilbudet",
   "auditAction.bridge.person_view": "Personen så sine tilbud",

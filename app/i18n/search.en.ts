@@ -36,6 +36,8 @@ export const searchEn: Record<keyof typeof searchNb, string> = {
   "search.countShownFirst": "{count} results, showing the first {shown}",
   "search.results": "Search results",
   "search.more": "Show more results",
+  "search.moreLimitFirst":
+    "The first {max} results are shown. Add a word or a filter to find others.",
   "search.moreLimit": "The best {max} results are shown. Add a word or a filter to find others.",
   "search.none": "No results.",
   "search.suggestion": "Without “{filter}” there are {count} offerings.",

@@ -34,6 +34,8 @@ export const searchNb = {
   "search.countShownFirst": "{count} treff, viser de {shown} første",
   "search.results": "Søkeresultater",
   "search.more": "Vis flere treff",
+  "search.moreLimitFirst":
+    "De {max} første treffene vises. Legg til et ord eller et filter for å finne andre.",
   "search.moreLimit":
     "De {max} beste treffene vises. Legg til et ord eller et filter for å finne andre.",
   "search.none": "Ingen treff.",

@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { CopyButton } from "../components/copy-button";
+import { FormTokenField, SubmitButton } from "../components/submit-button";
 import { GeneralErrorBoundary } from "../components/error-boundary";
 import { ErrorSummary } from "../components/forms";
 import { idFromUrl } from "../features/access/access.server";
@@ -184,19 +185,19 @@ export default function BridgePage() {
           ) : !bridge.linkSendTo ? (
             <p>{t("bridge.linkNoEmail")}</p>
           ) : null}
-          <div className="actions">
+          {/* The error summary's link for a refused "send" leads here. */}
+          <div className="actions" id="field-link" tabIndex={-1}>
             {bridge.consent.inForce && bridge.linkSendTo ? (
               <Form method="post">
-                <input type="hidden" name="formToken" value={formToken} />
-                <button
-                  type="submit"
+                <FormTokenField token={formToken} />
+                <SubmitButton
                   className="ds-button"
                   data-variant="primary"
                   name="intent"
                   value="link-send"
                 >
                   {t("bridge.linkSend", { address: bridge.linkSendTo })}
-                </button>
+                </SubmitButton>
               </Form>
             ) : null}
             <Form method="post">

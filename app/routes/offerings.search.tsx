@@ -114,7 +114,7 @@ export default function OfferingsSearch() {
     result.total === 0
       ? t("search.none")
       : result.total > result.hits.length
-        ? t(search.terms.length > 0 ? "search.countShown" : "search.countShownFirst", {
+        ? t(result.ranked ? "search.countShown" : "search.countShownFirst", {
             count: result.total,
             shown: result.hits.length,
           })
@@ -302,7 +302,11 @@ export default function OfferingsSearch() {
                 </Link>
               </p>
             ) : (
-              <p>{t("search.moreLimit", { max: SEARCH_MAX_SHOWN })}</p>
+              <p>
+                {t(result.ranked ? "search.moreLimit" : "search.moreLimitFirst", {
+                  max: SEARCH_MAX_SHOWN,
+                })}
+              </p>
             )}
           </>
         )}

@@ -404,7 +404,7 @@ describe("the organisation's link", () => {
     const send = () => server.post(bridgePath(), { intent: "link-send", formToken }, cookie.leader);
     const [one, two] = await Promise.all([send(), send()]);
     expect([one.status, two.status]).toEqual([200, 200]);
-    expect(await one.text()).toContain("sendes på e-post til kontaktpersonen");
+    expect(await one.text()).toContain("Lenken er lagt i utboksen og sendes på e-post.");
     const mail = await db.select().from(outbox).where(eq(outbox.toAddress, "kontakt@middag.test"));
     expect(mail).toHaveLength(1);
     // The link that works now (no new one made), neutral text: the person is never named.
@@ -422,13 +422,26 @@ describe("the organisation's link", () => {
       cookie.leader2,
     );
     expect(other.status).toBe(404);
+    // An address that cannot be used: 400 with a message, nothing queued.
+    await db
+      .update(offerings)
+      .set({ contactEmail: "kari kontakt@middag" })
+      .where(eq(offerings.id, offered));
+    const bad = await server.post(
+      bridgePath(),
+      { intent: "link-send", formToken: await server.formToken(cookie.leader!) },
+      cookie.leader,
+    );
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toContain("kan ikke brukes");
+    expect(await audits("bridge.link_sent")).toBe(1);
     // Without an address for the contact or the organisation: said on the page, 400 on a post.
     await db.update(offerings).set({ contactEmail: null }).where(eq(offerings.id, offered));
     await db
       .update(organisations)
       .set({ email: null })
       .where(eq(organisations.id, offering!.organisationId));
-    expect((await text(bridgePath(), "leader")).html).toContain("Kopier lenken og send den selv");
+    expect((await text(bridgePath(), "leader")).html).toContain("og send den selv");
     const none = await server.post(
       bridgePath(),
       { intent: "link-send", formToken: await server.formToken(cookie.leader!) },

@@ -157,19 +157,21 @@ beforeEach(async () => {
 });
 
 describe("textAsHtml", () => {
-  it("escapes every line, links web addresses, and leaves out empty lines", () => {
-    const html = textAsHtml(
-      "Møte om <script>alert(\"x\")</script> & 'ting'\n\nSe https://broen.invalid/i/a-b_c?x=1&y=2 nå.\n   ",
-    );
-    expect(html).toBe(
+  it("escapes every line, leaves out empty lines, and links only Broen's own addresses", () => {
+    const text =
+      "Møte om <script>alert(\"x\")</script> & 'ting'\n\nSe https://broen.invalid/i/a-b_c?x=1&y=2.\n" +
+      "Sted: https://evil.example/login (skrevet inn)\n   ";
+    expect(textAsHtml(text, "https://broen.invalid/")).toBe(
       [
         "<p>Møte om &#60;script&#62;alert(&#34;x&#34;)&#60;/script&#62; &#38; &#39;ting&#39;</p>",
         "",
-        '<p>Se <a href="https://broen.invalid/i/a-b_c?x=1&#38;y=2">https://broen.invalid/i/a-b_c?x=1&#38;y=2</a> nå.</p>',
+        '<p>Se <a href="https://broen.invalid/i/a-b_c?x=1&#38;y=2">https://broen.invalid/i/a-b_c?x=1&#38;y=2</a>.</p>',
+        "<p>Sted: https://evil.example/login (skrevet inn)</p>",
         "",
       ].join("\n"),
     );
-    expect(textAsHtml("javascript:alert(1) ftp://x")).toBe("<p>javascript:alert(1) ftp://x</p>");
+    // Without a prefix nothing is a link.
+    expect(textAsHtml("Se https://broen.invalid/i/x")).toBe("<p>Se https://broen.invalid/i/x</p>");
   });
 });
 

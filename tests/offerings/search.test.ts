@@ -280,6 +280,23 @@ describe("more results", () => {
     ]);
   });
 
+  it("never reorders the results already shown when more are shown, ties included", async () => {
+    for (const q of ["q=tur", "q=kafe", "q=gruppe", "q=fjordvik", "q=", "q=&free=on"]) {
+      const ten = titles(
+        (await searchOfferings(fjordvik, parseSearchParams(new URLSearchParams(q)).request)).hits,
+      );
+      const more = titles(
+        (
+          await searchOfferings(
+            fjordvik,
+            parseSearchParams(new URLSearchParams(`${q}&shown=30`)).request,
+          )
+        ).hits,
+      );
+      expect(more.slice(0, ten.length), q).toEqual(ten);
+    }
+  });
+
   it("orders results without words by title in Norwegian order", async () => {
     const all = titles((await search("q=")).hits);
     const sorted = [...all].sort(
@@ -360,5 +377,31 @@ describe("access", () => {
     const anonymous = await page("/offerings/search?q=fotball");
     expect(anonymous.status).toBe(302);
     expect(anonymous.location).toMatch(/^\/login/);
+  });
+});
+
+describe("a hundred at most", () => {
+  it("shows the first hundred and asks for a word or a filter instead of more", async () => {
+    const [organisation] = await server.database.db
+      .select({ id: organisations.id })
+      .from(organisations)
+      .where(eq(organisations.municipalityId, fjordvik.municipalityId))
+      .limit(1);
+    const many = Array.from({ length: 105 }, (_, i) => ({
+      municipalityId: fjordvik.municipalityId,
+      organisationId: organisation!.id,
+      title: `Massetesttilbud ${i}`,
+      description: "Et av mange.",
+      category: "other" as const,
+    }));
+    await server.database.db.insert(offerings).values(many);
+    const words = await page("/offerings/search?q=massetesttilbud&shown=100", "leader");
+    expect(words.text).toContain("105 treff, viser de 100 beste");
+    expect(words.text).toContain("De 100 beste treffene vises.");
+    expect(words.text).not.toContain("Vis flere treff");
+    const filters = await page("/offerings/search?q=&category=other&shown=100", "leader");
+    expect(filters.text).toContain("viser de 100 første");
+    expect(filters.text).toContain("De 100 første treffene vises.");
+    expect(filters.text).not.toContain("Vis flere treff");
   });
 });

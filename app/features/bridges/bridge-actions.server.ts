@@ -6,6 +6,7 @@ import type { SessionUser } from "../accounts/session.server";
 import { readFormClaim, userOwner } from "../forms/once.server";
 import { BridgeIntent, bridgeStepForm, ProposeBridgeForm } from "./bridge-form.server";
 import {
+  BadContactEmailError,
   issueBridgeLink,
   NoBridgeConsentError,
   NoContactEmailError,
@@ -122,6 +123,8 @@ export async function bridgePageAction(
   } catch (error) {
     if (error instanceof NoContactEmailError)
       return badRequest({ link: [message("bridge.linkNoEmail")] });
+    if (error instanceof BadContactEmailError)
+      return badRequest({ link: [message("bridge.linkBadEmail")] });
     if (error instanceof NoBridgeConsentError)
       return data(
         { ok: false as const, errors: { link: [message("bridge.linkNeedsConsent")] } },

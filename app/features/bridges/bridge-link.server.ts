@@ -6,7 +6,8 @@ import { hashToken } from "../../utils/tokens.server";
 import type { SessionUser } from "../accounts/session.server";
 import { auditActor, recordAudit, recordAuditNow, type AuditActor } from "../audit/audit.server";
 import { once, type FormClaim } from "../forms/once.server";
-import { enqueueEmail, textAsHtml } from "../mail/outbox.server";
+import { enqueueEmail, InvalidEmailError, textAsHtml } from "../mail/outbox.server";
+import { publicBaseUrl } from "../meetings/invitation-links.server";
 import { personFirstName } from "../networks/person-member.server";
 import { bridgeLinkToken, bridgeLinkUrl } from "./bridge-token.server";
 import {
@@ -72,6 +73,13 @@ export class NoContactEmailError extends Error {
   }
 }
 
+/** The contact's address (or name) cannot be written into an e-mail's header. */
+export class BadContactEmailError extends Error {
+  constructor() {
+    super("The contact's e-mail address cannot be used");
+  }
+}
+
 /**
  * E-mails the organisation's link to the offering's contact through the outbox (a leader who
  * manages the bridge's network), once per form claim (a second post of the same form sends
@@ -80,7 +88,8 @@ export class NoContactEmailError extends Error {
  * name, and only with consent). Audited (bridge.link_sent, with the address). Returns the
  * address. Throws "not found" for anyone else, BridgeClosedError for a closed bridge,
  * NoBridgeConsentError without the person's consent to share with the organisation, and
- * NoContactEmailError when there is no address to send to.
+ * NoContactEmailError when there is no address to send to, BadContactEmailError when it cannot
+ * be used (nothing is stored then).
  */
 export async function sendBridgeLink(
   user: SessionUser,
@@ -111,7 +120,9 @@ export async function sendBridgeLink(
         to: { address: contact.address, name: contact.name ?? undefined },
         subject: "Et første besøk hos dere / A first visit to your offering",
         text,
-        html: textAsHtml(text),
+        html: textAsHtml(text, publicBaseUrl()),
+      }).catch((error: unknown) => {
+        throw error instanceof InvalidEmailError ? new BadContactEmailError() : error;
       });
       await recordAudit(
         auditActor(user, context),

@@ -80,18 +80,30 @@ export function calendarPart(ics: string): { method: CalendarMethod; ics: string
 
 /**
  * An e-mail's HTML part from its plain text: one <p> per non-empty line, every character that
- * means something in HTML escaped, and web addresses (http/https) as links. The one way Broen's
- * e-mails get their HTML, so no text ever reaches the HTML part unescaped.
+ * means something in HTML escaped. Web addresses that start with `linkPrefix` (Broen's own
+ * public address, when given) become links; others stay text, so an address typed into a
+ * title or a place never becomes a link in a message from the municipality. A trailing
+ * full stop, comma, bracket or quote is not part of a link. The one way Broen's e-mails get
+ * their HTML.
  */
-export function textAsHtml(text: string): string {
+export function textAsHtml(text: string, linkPrefix?: string): string {
   return text
     .split("\n")
-    .map((line) =>
-      line.trim() === ""
-        ? ""
-        : `<p>${escapeHtml(line).replace(/https?:\/\/[^\s<]+/g, (url) => `<a href="${url}">${url}</a>`)}</p>`,
-    )
+    .map((line) => (line.trim() === "" ? "" : `<p>${linked(line, linkPrefix)}</p>`))
     .join("\n");
+}
+
+function linked(line: string, prefix: string | undefined): string {
+  if (!prefix) return escapeHtml(line);
+  let html = "";
+  let at = 0;
+  for (const found of line.matchAll(/https?:\/\/\S+/g)) {
+    const url = found[0].replace(/[.,;:!?)»”"']+$/, "");
+    if (!url.startsWith(prefix)) continue;
+    html += `${escapeHtml(line.slice(at, found.index))}<a href="${escapeHtml(url)}">${escapeHtml(url)}</a>`;
+    at = found.index + url.length;
+  }
+  return html + escapeHtml(line.slice(at));
 }
 
 function escapeHtml(text: string): string {

@@ -76,7 +76,7 @@ export async function sendReminder(db: Database, reminder: Reminder): Promise<bo
       .onConflictDoNothing()
       .returning({ kind: remindersSent.kind });
     if (!claimed) return false;
-    const html = textAsHtml(reminder.mail.text);
+    const html = textAsHtml(reminder.mail.text, publicBaseUrl());
     const outboxId = await enqueueEmail(tx, {
       municipalityId: reminder.municipalityId,
       to: { address: reminder.to.address, name: reminder.to.name },

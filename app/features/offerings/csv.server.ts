@@ -11,6 +11,7 @@ import {
 } from "../../../db/offering-enums";
 import { offerings, organisations } from "../../../db/schema";
 import { nb, type MessageKey } from "../../i18n/nb";
+import { logger, safeError } from "../../utils/logger.server";
 import { osloToday } from "../../utils/oslo-time";
 import { message } from "../../utils/validation";
 import type { SessionUser } from "../accounts/session.server";
@@ -360,7 +361,13 @@ export async function importOfferings(
       return { ok: true as const, created: read.offerings.length };
     }),
   );
-  if (result.ok && result.created >= TIDY_AFTER_ROWS) await tidySearchIndexes();
+  if (result.ok && result.created >= TIDY_AFTER_ROWS) {
+    // The import is saved: a failed tidy (a role that does not own the table) waits for
+    // autovacuum rather than failing the answer.
+    await tidySearchIndexes().catch((error: unknown) =>
+      logger().warn({ err: safeError(error) }, "search indexes not tidied after an import"),
+    );
+  }
   return result;
 }
 

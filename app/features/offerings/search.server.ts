@@ -26,14 +26,11 @@ import {
  *   without its index, which the planner underrates (ADR 024), so it runs as a second pass.
  * Stop words ("og", "for") are left out. The tsvector and the trigram text have GIN indexes.
  * Every filter must hold too. Only the user's municipality; retired offerings never, paused
- * ones only when asked for. Results sort by relevance, then title in Norwegian order.
+ * ones only when asked for. With words, results sort by relevance, equal ones by title in the
+ * database's order, then id: one total order in SQL, so showing ten more never reorders the
+ * first ten. Without words, by title in Norwegian order (Intl.Collator, firstByTitle).
  */
 
-/*
- * A text search fetches the best `shown + RERANK_MARGIN` rows by the database's rank, and
- * sorts those in JS (equal ranks by title in Norwegian order, which PGlite cannot do).
- */
-const RERANK_MARGIN = 20;
 /** Typos are looked for when the words as written find fewer offerings than this. */
 export const TYPO_BELOW = 3;
 
@@ -173,12 +170,14 @@ export interface SearchResult {
   hits: SearchHit[];
   /** When nothing matches: what to leave out to get results, most results first (≤ 3). */
   suggestions: Suggestion[];
+  /** Whether the hits are in order of relevance (there were words), not of title. */
+  ranked: boolean;
 }
 
 /**
  * Searches the catalogue of the user's municipality (anyone with "offerings.view"; the route
  * checks that). Parameters only: the words and filter values are never part of the SQL text.
- * Returns the best RESULT_LIMIT hits with highlighted words and the reasons they match, the
+ * Returns the best `request.shown` hits with highlighted words and the reasons they match, the
  * total count, and, when nothing matches, which filters to relax. Throws only on database
  * failure.
  */
@@ -220,7 +219,6 @@ export async function searchOfferings(
   } else if (rows.length === 0) {
     suggestions = await suggest(db, base, termConditions, filters, request.filters);
   }
-  rows.sort((a, b) => b.score - a.score || collator.compare(a.title, b.title));
   const total = Number(rows[0]?.total ?? 0);
   const active = activeFilters(request.filters);
   const hits = rows.slice(0, shown).map((row): SearchHit => {
@@ -254,7 +252,7 @@ export async function searchOfferings(
       },
     };
   });
-  return { total, hits, suggestions };
+  return { total, hits, suggestions, ranked: termConditions.length > 0 };
 }
 
 /**
@@ -294,8 +292,8 @@ const hitColumns = {
 };
 
 /**
- * The matching rows with their score and the total count: with words, the best
- * `shown + RERANK_MARGIN` by the database's rank; without, the first `shown` by title.
+ * The matching rows with their score and the total count: with words, the best `shown` by the
+ * database's rank (then title, then id); without, the first `shown` by title.
  */
 async function findRows(
   db: Database,
@@ -312,8 +310,8 @@ async function findRows(
     .from(offerings)
     .innerJoin(organisations, eq(organisations.id, offerings.organisationId))
     .where(where)
-    .orderBy(sql`${score} desc`, offerings.id)
-    .limit(shown + RERANK_MARGIN);
+    .orderBy(sql`${score} desc`, offerings.title, offerings.id)
+    .limit(shown);
 }
 
 /**
