@@ -254,10 +254,7 @@ export async function viewBridge(user: SessionUser, context: Context, bridgeId: 
   const { db } = getDatabase();
   const [facts] = await db
     .select({
-      offeringTitle: offerings.title,
-      organisation: organisations.name,
-      contactName: offerings.contactName,
-      contactEmail: offerings.contactEmail,
+      ...contactColumns,
       personName: persons.name,
       preferredName: persons.preferredName,
     })
@@ -310,7 +307,7 @@ export async function viewBridge(user: SessionUser, context: Context, bridgeId: 
     action: entry.action,
     consent: consentState(bridge),
     /** Where "send the link" sends it (the contact, else the organisation), or null. */
-    linkSendTo: (await bridgeContactAddress(db, bridgeId))?.address ?? null,
+    linkSendTo: contactOf(facts!)?.address ?? null,
     /** The contact's current link (shown again like invitation links), or null. */
     link: bridge.linkTokenHash ? bridgeLinkUrl(bridge.id, bridge.linkVersion) : null,
     linkIssuedAt: bridge.linkTokenHash ? (bridge.linkIssuedAt?.toISOString() ?? null) : null,
@@ -318,38 +315,43 @@ export async function viewBridge(user: SessionUser, context: Context, bridgeId: 
   };
 }
 
+/** The columns contactOf reads, for a query joining the bridge's offering and organisation. */
+const contactColumns = {
+  contactEmail: offerings.contactEmail,
+  contactName: offerings.contactName,
+  organisationEmail: organisations.email,
+  organisation: organisations.name,
+  offeringTitle: offerings.title,
+};
+
 /**
  * The address the organisation's link is sent to: the offering's contact, or else the
  * organisation's own address; null when neither has one.
  */
+function contactOf(row: {
+  contactEmail: string | null;
+  contactName: string | null;
+  organisationEmail: string | null;
+  organisation: string;
+}): { address: string; name: string | null } | null {
+  if (row.contactEmail) return { address: row.contactEmail, name: row.contactName };
+  if (row.organisationEmail) return { address: row.organisationEmail, name: row.organisation };
+  return null;
+}
+
+/** The bridge's contact address (contactOf) with its offering's title, or null. */
 export async function bridgeContactAddress(
   db: Database,
   bridgeId: string,
 ): Promise<{ address: string; name: string | null; offeringTitle: string } | null> {
   const [row] = await db
-    .select({
-      contactEmail: offerings.contactEmail,
-      contactName: offerings.contactName,
-      organisationEmail: organisations.email,
-      organisation: organisations.name,
-      offeringTitle: offerings.title,
-    })
+    .select(contactColumns)
     .from(bridges)
     .innerJoin(offerings, eq(offerings.id, bridges.offeringId))
     .innerJoin(organisations, eq(organisations.id, offerings.organisationId))
     .where(eq(bridges.id, bridgeId));
-  if (!row) return null;
-  if (row.contactEmail) {
-    return { address: row.contactEmail, name: row.contactName, offeringTitle: row.offeringTitle };
-  }
-  if (row.organisationEmail) {
-    return {
-      address: row.organisationEmail,
-      name: row.organisation,
-      offeringTitle: row.offeringTitle,
-    };
-  }
-  return null;
+  const contact = row ? contactOf(row) : null;
+  return contact && { ...contact, offeringTitle: row!.offeringTitle };
 }
 
 /** The consent to share with the organisation, as pages show it. */
