@@ -214,4 +214,70 @@ describe("projection of agendas", () => {
     await projectionsSettled();
     expect(await actionRow(name, actionId)).toMatchObject({ what: "Ringe" });
   });
+  it("an edit that changes no projected row writes nothing again; a change is written", async () => {
+    const runs: boolean[] = [];
+    const hooks = projectionHooks({
+      debounceMs: 5,
+      maxWaitMs: 5,
+      ran: (_name, written) => runs.push(written),
+    });
+    const doc = new Y.Doc();
+    const name = planDocumentName(docs.networkId, "work_activity");
+    const actionId = addPlanAction(doc, {
+      what: "Søke praksisplass",
+      responsible: null,
+      due: null,
+      goalId: null,
+      by: null,
+    });
+    hooks.changed(name, doc);
+    await until(() => (runs.length === 1 ? true : undefined), "the first run", 10_000);
+    await projectionsSettled();
+    expect(runs).toEqual([true]);
+    expect(await actionRow(name, actionId)).toMatchObject({ what: "Søke praksisplass" });
+    // Something outside the projected fields (a note, presence, an order key) changes.
+    doc.getMap("other").set("typed", "notater");
+    hooks.changed(name, doc);
+    await until(() => (runs.length === 2 ? true : undefined), "the second run", 10_000);
+    expect(runs).toEqual([true, false]);
+    const second = addPlanAction(doc, {
+      what: "Ringe NAV",
+      responsible: null,
+      due: null,
+      goalId: null,
+      by: null,
+    });
+    hooks.changed(name, doc);
+    await until(() => (runs.length === 3 ? true : undefined), "the third run", 10_000);
+    await projectionsSettled();
+    expect(runs).toEqual([true, false, true]);
+    expect(await actionRow(name, second)).toMatchObject({ what: "Ringe NAV" });
+    hooks.unloading(name, doc);
+    await projectionsSettled();
+  });
+
+  it("a document changed without pause is still projected within the longest wait", async () => {
+    const hooks = projectionHooks({ debounceMs: 50, maxWaitMs: 150 });
+    const doc = new Y.Doc();
+    const name = planDocumentName(docs.networkId, "mental_health");
+    const actionId = addPlanAction(doc, {
+      what: "Bestille time hos fastlegen",
+      responsible: null,
+      due: null,
+      goalId: null,
+      by: null,
+    });
+    // Changes keep coming more often than the debounce, until the row is there.
+    const typing = setInterval(() => hooks.changed(name, doc), 5);
+    try {
+      hooks.changed(name, doc);
+      expect(
+        await until(() => actionRow(name, actionId), "the row while changes go on", 10_000),
+      ).toMatchObject({ what: "Bestille time hos fastlegen" });
+    } finally {
+      clearInterval(typing);
+      hooks.unloading(name, doc);
+      await projectionsSettled();
+    }
+  });
 });

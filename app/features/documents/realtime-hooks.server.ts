@@ -1,4 +1,5 @@
 import type { IncomingMessage } from "node:http";
+import type * as Y from "yjs";
 import type { DatabaseHandle } from "../../../db/client";
 import type { Authorisation, RealtimeHooks, RecheckAnswer } from "../../../realtime/hooks";
 import type { RealtimeLogger } from "../../../realtime/log";
@@ -15,6 +16,7 @@ import { refusedChange, type AgendaRole } from "../agenda/policy";
 import {
   documentPermission,
   parseDocumentName,
+  type DocumentName,
   type DocumentAsker,
   type DocumentGrant,
   type DocumentOwner,
@@ -63,6 +65,15 @@ function rolesOf(grant: DocumentGrant, asker: DocumentAsker) {
           ? `member:${grant.memberId}`
           : null;
   return { permission: role === "read" ? ("read" as const) : ("edit" as const), role, self };
+}
+
+/** Each live document's parsed name: every change is checked by kind, so it is parsed once. */
+const parsedNames = new WeakMap<Y.Doc, DocumentName | null>();
+
+function nameOf(doc: Y.Doc, documentName: string): DocumentName | null {
+  let name = parsedNames.get(doc);
+  if (name === undefined) parsedNames.set(doc, (name = parseDocumentName(documentName)));
+  return name;
 }
 
 /** The hooks for attachRealtime, bound to this process's environment and database. */
@@ -121,7 +132,7 @@ export function documentHooks(env: Env, database: DatabaseHandle): RealtimeHooks
     acceptUpdate({ documentName, identity }, doc, update) {
       // Agendas and the plan's areas have parts that belong to different writers (ADR 014,
       // plan/policy.ts); other documents are edited whole by those who may edit them.
-      const document = parseDocumentName(documentName);
+      const document = nameOf(doc, documentName);
       if (document?.kind === "agenda")
         return refusedChange(doc, update, identity.role, identity.self);
       if (document?.kind === "plan" && document.part !== null && document.part !== "crisis_plan")

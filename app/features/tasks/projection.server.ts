@@ -342,21 +342,41 @@ function logProblems(projection: Projection): void {
 /** Writes in flight per document: one after the other, so an older one never lands last. */
 const writes = new Map<string, Promise<unknown>>();
 
-function enqueue(projection: Projection): Promise<void> {
+/**
+ * What this process last wrote per document, as the rows' JSON: a document edited without
+ * pause is projected every second, and most edits (typing notes, presence, an item's order)
+ * change no projected row, so the same rows are not written again. Forgotten when a write
+ * fails and when the document is unloaded (that write always goes), so the tables are
+ * rewritten from the document at least then.
+ */
+const lastWritten = new Map<string, string>();
+
+function rowsKey(projection: Projection): string {
+  const { networkId, meetingId, goals, actions } = projection;
+  return JSON.stringify([networkId, meetingId, goals, actions]);
+}
+
+/** Writes the projection after the document's earlier writes; false when it was skipped. */
+function enqueue(projection: Projection, always = false): boolean {
   logProblems(projection);
   const name = projection.documentName;
+  const key = rowsKey(projection);
+  if (!always && lastWritten.get(name) === key) return false;
+  lastWritten.set(name, key);
   const next = (writes.get(name) ?? Promise.resolve())
     .then(() => writeProjection(projection))
     .then(
       () => undefined,
-      (error: unknown) =>
-        logger().error({ err: safeError(error), document: name }, "projection: write failed"),
+      (error: unknown) => {
+        if (lastWritten.get(name) === key) lastWritten.delete(name);
+        logger().error({ err: safeError(error), document: name }, "projection: write failed");
+      },
     );
   writes.set(name, next);
   void next.then(() => {
     if (writes.get(name) === next) writes.delete(name);
   });
-  return next;
+  return true;
 }
 
 /**
@@ -372,8 +392,11 @@ export async function projectDocumentNow(documentName: string): Promise<void> {
     const projection = readProjection(documentName, doc);
     if (!projection) return;
     logProblems(projection);
-    await writes.get(projection.documentName);
+    const name = projection.documentName;
+    await writes.get(name);
+    lastWritten.delete(name);
     await writeProjection(projection);
+    lastWritten.set(name, rowsKey(projection));
   } finally {
     doc.destroy();
   }
@@ -389,39 +412,56 @@ export interface ProjectionTiming {
   debounceMs: number;
   /** A document edited without pause is still projected this often. */
   maxWaitMs: number;
+  /** Told after each debounced run whether it wrote (false: the rows were unchanged). For tests. */
+  ran?: (documentName: string, written: boolean) => void;
 }
 
 /**
  * The realtime hooks that keep the tables in step: `changed` projects a document `debounceMs`
  * after its last change (at most `maxWaitMs` after the first one not yet projected), and
- * `unloading` projects it at once before it is destroyed.
+ * `unloading` projects it at once before it is destroyed. `changed` is called for every
+ * update, so it only notes the time: one timer per document, re-armed when it fires early.
  */
 export function projectionHooks(timing: ProjectionTiming = { debounceMs: 200, maxWaitMs: 1000 }): {
   changed(documentName: string, doc: Y.Doc): void;
   unloading(documentName: string, doc: Y.Doc): void;
 } {
-  const pending = new Map<string, { timer: NodeJS.Timeout; first: number }>();
-  const run = (documentName: string, doc: Y.Doc) => {
+  const pending = new Map<string, { timer: NodeJS.Timeout; first: number; last: number }>();
+  const run = (documentName: string, doc: Y.Doc, always: boolean) => {
     pending.delete(documentName);
     const projection = readProjection(documentName, doc);
-    if (projection) void enqueue(projection);
+    const written = projection ? enqueue(projection, always) : false;
+    timing.ran?.(documentName, written);
+  };
+  const arm = (documentName: string, doc: Y.Doc, delay: number) => {
+    const timer = setTimeout(() => {
+      const waiting = pending.get(documentName);
+      if (!waiting) return;
+      const due = Math.min(waiting.last + timing.debounceMs, waiting.first + timing.maxWaitMs);
+      const now = Date.now();
+      if (now < due) waiting.timer = arm(documentName, doc, due - now);
+      else run(documentName, doc, false);
+    }, delay);
+    timer.unref();
+    return timer;
   };
   return {
     changed(documentName, doc) {
-      if (!isProjected(documentName)) return;
       const now = Date.now();
       const waiting = pending.get(documentName);
-      if (waiting) clearTimeout(waiting.timer);
-      const first = waiting?.first ?? now;
-      const delay = Math.max(0, Math.min(timing.debounceMs, first + timing.maxWaitMs - now));
-      const timer = setTimeout(() => run(documentName, doc), delay);
-      timer.unref();
-      pending.set(documentName, { timer, first });
+      if (waiting) {
+        waiting.last = now;
+        return;
+      }
+      if (!isProjected(documentName)) return;
+      const delay = Math.min(timing.debounceMs, timing.maxWaitMs);
+      pending.set(documentName, { timer: arm(documentName, doc, delay), first: now, last: now });
     },
     unloading(documentName, doc) {
       const waiting = pending.get(documentName);
       if (waiting) clearTimeout(waiting.timer);
-      if (isProjected(documentName)) run(documentName, doc);
+      if (isProjected(documentName)) run(documentName, doc, true);
+      lastWritten.delete(documentName);
     },
   };
 }
