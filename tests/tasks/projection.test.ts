@@ -1,6 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import * as Y from "yjs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { planActions, planGoals } from "../../db/schema";
 import { addAction, addItem } from "../../app/features/agenda/document";
 import { planDocumentName } from "../../app/features/documents/registry.server";
@@ -256,28 +256,49 @@ describe("projection of agendas", () => {
     await projectionsSettled();
   });
 
-  it("a document changed without pause is still projected within the longest wait", async () => {
-    const hooks = projectionHooks({ debounceMs: 50, maxWaitMs: 150 });
+  it("a document changed without pause is projected at the longest wait; unchanged rows are skipped, then written again after 30 s", async () => {
+    const runs: { at: number; written: boolean }[] = [];
     const doc = new Y.Doc();
     const name = planDocumentName(docs.networkId, "mental_health");
-    const actionId = addPlanAction(doc, {
+    addPlanAction(doc, {
       what: "Bestille time hos fastlegen",
       responsible: null,
       due: null,
       goalId: null,
       by: null,
     });
-    // Changes keep coming more often than the debounce, until the row is there.
-    const typing = setInterval(() => hooks.changed(name, doc), 5);
+    // Timers and the monotonic clock faked, and nothing awaited meanwhile: the writes the runs
+    // start go to the database once the real timers are back.
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "performance"] });
     try {
+      const start = performance.now();
+      const hooks = projectionHooks({
+        debounceMs: 50,
+        maxWaitMs: 150,
+        ran: (_name, written) => runs.push({ at: performance.now() - start, written }),
+      });
+      // A change every 10 ms for 200 ms: more often than the debounce.
+      for (let i = 0; i < 20; i++) {
+        hooks.changed(name, doc);
+        vi.advanceTimersByTime(10);
+      }
+      vi.advanceTimersByTime(100); // quiet: the changes since 150 ms, which change no row
+      vi.advanceTimersByTime(30_000);
       hooks.changed(name, doc);
-      expect(
-        await until(() => actionRow(name, actionId), "the row while changes go on", 10_000),
-      ).toMatchObject({ what: "Bestille time hos fastlegen" });
-    } finally {
-      clearInterval(typing);
+      vi.advanceTimersByTime(60);
       hooks.unloading(name, doc);
-      await projectionsSettled();
+    } finally {
+      vi.useRealTimers();
     }
+    expect(runs).toEqual([
+      { at: 150, written: true }, // the longest wait, although changes went on
+      { at: 240, written: false }, // 50 ms after the last change; the same rows
+      { at: 30_350, written: true }, // the same rows, but 30 s after they were written
+      { at: 30_360, written: true }, // unloaded: always written
+    ]);
+    await projectionsSettled();
+    expect(await actionRow(name, readProjection(name, doc)!.actions[0]!.actionId)).toMatchObject({
+      what: "Bestille time hos fastlegen",
+    });
   });
 });

@@ -343,13 +343,17 @@ function logProblems(projection: Projection): void {
 const writes = new Map<string, Promise<unknown>>();
 
 /**
- * What this process last wrote per document, as the rows' JSON: a document edited without
- * pause is projected every second, and most edits (typing notes, presence, an item's order)
- * change no projected row, so the same rows are not written again. Forgotten when a write
- * fails and when the document is unloaded (that write always goes), so the tables are
- * rewritten from the document at least then.
+ * What this process last wrote per document (the rows' JSON) and when (performance.now(), ms):
+ * a document edited without pause is projected every second, and most edits (typing notes,
+ * presence, an item's order) change no projected row, so the same rows are not written again
+ * for REWRITE_UNCHANGED_MS. Forgotten when a write fails and when the document is unloaded
+ * (that write always goes). The rewrite bounds how long the tables can disagree with a live
+ * document after a write from elsewhere landed last (another process's unload, or a change
+ * Broen made itself: projectDocumentNow, which runs in the request handler's copy of this
+ * module and does not see this map).
  */
-const lastWritten = new Map<string, string>();
+const lastWritten = new Map<string, { key: string; at: number }>();
+const REWRITE_UNCHANGED_MS = 30_000;
 
 function rowsKey(projection: Projection): string {
   const { networkId, meetingId, goals, actions } = projection;
@@ -361,14 +365,17 @@ function enqueue(projection: Projection, always = false): boolean {
   logProblems(projection);
   const name = projection.documentName;
   const key = rowsKey(projection);
-  if (!always && lastWritten.get(name) === key) return false;
-  lastWritten.set(name, key);
+  const last = lastWritten.get(name);
+  const now = performance.now();
+  if (!always && last?.key === key && now - last.at < REWRITE_UNCHANGED_MS) return false;
+  const written = { key, at: now };
+  lastWritten.set(name, written);
   const next = (writes.get(name) ?? Promise.resolve())
     .then(() => writeProjection(projection))
     .then(
       () => undefined,
       (error: unknown) => {
-        if (lastWritten.get(name) === key) lastWritten.delete(name);
+        if (lastWritten.get(name) === written) lastWritten.delete(name);
         logger().error({ err: safeError(error), document: name }, "projection: write failed");
       },
     );
@@ -392,11 +399,8 @@ export async function projectDocumentNow(documentName: string): Promise<void> {
     const projection = readProjection(documentName, doc);
     if (!projection) return;
     logProblems(projection);
-    const name = projection.documentName;
-    await writes.get(name);
-    lastWritten.delete(name);
+    await writes.get(projection.documentName);
     await writeProjection(projection);
-    lastWritten.set(name, rowsKey(projection));
   } finally {
     doc.destroy();
   }
@@ -438,7 +442,7 @@ export function projectionHooks(timing: ProjectionTiming = { debounceMs: 200, ma
       const waiting = pending.get(documentName);
       if (!waiting) return;
       const due = Math.min(waiting.last + timing.debounceMs, waiting.first + timing.maxWaitMs);
-      const now = Date.now();
+      const now = performance.now();
       if (now < due) waiting.timer = arm(documentName, doc, due - now);
       else run(documentName, doc, false);
     }, delay);
@@ -447,7 +451,8 @@ export function projectionHooks(timing: ProjectionTiming = { debounceMs: 200, ma
   };
   return {
     changed(documentName, doc) {
-      const now = Date.now();
+      // A monotonic clock: a wall clock set back must not hold a projection for that long.
+      const now = performance.now();
       const waiting = pending.get(documentName);
       if (waiting) {
         waiting.last = now;
