@@ -380,6 +380,14 @@ describe("the organisation's link", () => {
     token = fresh;
   });
 
+  /** "Send the link by e-mail" posted as `who`, with a form token of its own. */
+  const sendLinkWithFreshForm = async (who: string) =>
+    server.post(
+      bridgePath(),
+      { intent: "link-send", formToken: await server.formToken(cookie[who]!) },
+      cookie[who],
+    );
+
   it("is e-mailed to the offering's contact with consent, once per form, neutrally, with the current link", async () => {
     const { db } = server.database;
     const { offeringId: offered } = await bridgeRow();
@@ -390,11 +398,7 @@ describe("the organisation's link", () => {
       .where(eq(offerings.id, offered));
     // Not without the person's agreement (withdrawn in the test before).
     expect((await text(bridgePath(), "leader")).html).toContain("når personen har sagt ja");
-    const early = await server.post(
-      bridgePath(),
-      { intent: "link-send", formToken: await server.formToken(cookie.leader!) },
-      cookie.leader,
-    );
+    const early = await sendLinkWithFreshForm("leader");
     expect(early.status).toBe(409);
     expect(await audits("bridge.link_sent")).toBe(0);
     await server.post(bridgePath(), { intent: "consent-give" }, cookie.leader);
@@ -416,22 +420,14 @@ describe("the organisation's link", () => {
       expect(`${mail[0]!.subject}\n${mail[0]!.textBody}`).not.toContain(secret);
     expect(await audits("bridge.link_sent")).toBe(1);
     // Others cannot send it.
-    const other = await server.post(
-      bridgePath(),
-      { intent: "link-send", formToken: await server.formToken(cookie.leader2!) },
-      cookie.leader2,
-    );
+    const other = await sendLinkWithFreshForm("leader2");
     expect(other.status).toBe(404);
     // An address that cannot be used: 400 with a message, nothing queued.
     await db
       .update(offerings)
       .set({ contactEmail: "kari kontakt@middag" })
       .where(eq(offerings.id, offered));
-    const bad = await server.post(
-      bridgePath(),
-      { intent: "link-send", formToken: await server.formToken(cookie.leader!) },
-      cookie.leader,
-    );
+    const bad = await sendLinkWithFreshForm("leader");
     expect(bad.status).toBe(400);
     expect(await bad.text()).toContain("kan ikke brukes");
     expect(await audits("bridge.link_sent")).toBe(1);
@@ -442,11 +438,7 @@ describe("the organisation's link", () => {
       .set({ email: null })
       .where(eq(organisations.id, offering!.organisationId));
     expect((await text(bridgePath(), "leader")).html).toContain("og send den selv");
-    const none = await server.post(
-      bridgePath(),
-      { intent: "link-send", formToken: await server.formToken(cookie.leader!) },
-      cookie.leader,
-    );
+    const none = await sendLinkWithFreshForm("leader");
     expect(none.status).toBe(400);
     expect(await none.text()).toContain("ingen e-postadresse");
     expect(await audits("bridge.link_sent")).toBe(1);

@@ -49,6 +49,10 @@ async function open(name: string) {
   return client;
 }
 
+/** An action with only its text (nobody responsible, no date, no goal), added to `doc`. */
+const plainAction = (doc: Y.Doc, what: string) =>
+  addPlanAction(doc, { what, responsible: null, due: null, goalId: null, by: null });
+
 const actionRow = async (documentName: string, actionId: string) =>
   (
     await server.database.db
@@ -113,13 +117,7 @@ describe("projection of the plan's area documents", () => {
 
   it("parts of a wrong shape are left out and named; the rest is projected", async () => {
     const client = await open(name());
-    const good = addPlanAction(client.doc, {
-      what: "Møte med boligkontoret",
-      responsible: null,
-      due: null,
-      goalId: null,
-      by: null,
-    });
+    const good = plainAction(client.doc, "Møte med boligkontoret");
     client.doc.transact(() => {
       const actions = client.doc.getMap(PLAN_PARTS.actions);
       actions.set("notAnEntry-1234", "just a string");
@@ -152,13 +150,7 @@ describe("projection of the plan's area documents", () => {
 
   it("an action deleted from the document loses its row", async () => {
     const client = await open(name());
-    const actionId = addPlanAction(client.doc, {
-      what: "Midlertidig",
-      responsible: null,
-      due: null,
-      goalId: null,
-      by: null,
-    });
+    const actionId = plainAction(client.doc, "Midlertidig");
     await until(() => actionRow(name(), actionId), "the row", 10_000);
     client.doc.getMap(PLAN_PARTS.actions).delete(actionId);
     await until(
@@ -200,13 +192,7 @@ describe("projection of agendas", () => {
   it("a document being unloaded is projected at once, without waiting for the debounce", async () => {
     const hooks = projectionHooks({ debounceMs: 600_000, maxWaitMs: 600_000 });
     const doc = new Y.Doc();
-    const actionId = addPlanAction(doc, {
-      what: "Ringe",
-      responsible: null,
-      due: null,
-      goalId: null,
-      by: null,
-    });
+    const actionId = plainAction(doc, "Ringe");
     const name = planDocumentName(docs.networkId, "economy");
     hooks.changed(name, doc);
     expect(await actionRow(name, actionId)).toBeUndefined();
@@ -223,13 +209,7 @@ describe("projection of agendas", () => {
     });
     const doc = new Y.Doc();
     const name = planDocumentName(docs.networkId, "work_activity");
-    const actionId = addPlanAction(doc, {
-      what: "Søke praksisplass",
-      responsible: null,
-      due: null,
-      goalId: null,
-      by: null,
-    });
+    const actionId = plainAction(doc, "Søke praksisplass");
     hooks.changed(name, doc);
     await until(() => (runs.length === 1 ? true : undefined), "the first run", 10_000);
     await projectionsSettled();
@@ -240,13 +220,7 @@ describe("projection of agendas", () => {
     hooks.changed(name, doc);
     await until(() => (runs.length === 2 ? true : undefined), "the second run", 10_000);
     expect(runs).toEqual([true, false]);
-    const second = addPlanAction(doc, {
-      what: "Ringe NAV",
-      responsible: null,
-      due: null,
-      goalId: null,
-      by: null,
-    });
+    const second = plainAction(doc, "Ringe NAV");
     hooks.changed(name, doc);
     await until(() => (runs.length === 3 ? true : undefined), "the third run", 10_000);
     await projectionsSettled();
@@ -260,13 +234,7 @@ describe("projection of agendas", () => {
     const runs: { at: number; written: boolean }[] = [];
     const doc = new Y.Doc();
     const name = planDocumentName(docs.networkId, "mental_health");
-    addPlanAction(doc, {
-      what: "Bestille time hos fastlegen",
-      responsible: null,
-      due: null,
-      goalId: null,
-      by: null,
-    });
+    plainAction(doc, "Bestille time hos fastlegen");
     // Timers and the monotonic clock faked, and nothing awaited meanwhile: the writes the runs
     // start go to the database once the real timers are back.
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "performance"] });
