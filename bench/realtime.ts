@@ -13,7 +13,7 @@
  * The peer is y-websocket 2.1's own server code (the dev dependency `y-websocket-v2`, see
  * bench/lib/reference-server.mjs): no auth, no persistence, in memory, on the same ws 8.
  * Both run on this machine, with the same clients and the same workload, at the same time
- * (each idles while the other is measured), in the order A B B A for the fan-out.
+ * (each idles while the other is measured), in the order A B B A (repeated) for the fan-out.
  *
  * Clients are real y-websocket 3 `WebsocketProvider`s in this process (ws WebSocketPolyfill with
  * the demo leader's session cookie and Origin for Broen, plain ws for the peer; disableBc).
@@ -26,8 +26,12 @@
  * without a break, with a core idle) dominated both servers' tails.
  *
  *   1. fan-out: 1 writer and 50 readers on one document; 20 warm-up edits, then
- *      BENCH_FANOUT_EDITS (300) edits at BENCH_FANOUT_RATE (50) a second per server, in two
- *      rounds A B B A on fresh documents; latency at every reader (p50/p99).
+ *      BENCH_FANOUT_EDITS (1200) edits at BENCH_FANOUT_RATE (50) a second per server, in
+ *      BENCH_FANOUT_PAIRS (4) times A B B A rounds on fresh documents; latency at every reader
+ *      (p50/p99 of all rounds together). Why so many: the p99 of one round (150 edits, 7,500
+ *      arrivals) swung between 3.0 and 8.4 ms for either server within one run, so with the
+ *      earlier 300 edits in one A B B A the ratio of two such p99s ranged 0.96–1.43 between
+ *      runs of the same build (ADR 028).
  *   2. load: 200 clients over 40 documents (5 each), each 5 small edits a second for
  *      BENCH_LOAD_SECONDS (30) after a 2 s warm-up; latency send → arrival at the 4 others;
  *      server CPU (user+sys from /proc/<pid>/stat) and RSS (VmRSS, sampled every 200 ms: peak
@@ -104,8 +108,9 @@ const ADMIN = { email: "admin@fjordvik.test", password: "broen-demo-2026" };
 export const SETTINGS = {
   fanoutReaders: 50,
   fanoutWarmup: 20,
-  fanoutEdits: positiveInt(process.env.BENCH_FANOUT_EDITS, 300),
+  fanoutEdits: positiveInt(process.env.BENCH_FANOUT_EDITS, 1200),
   fanoutRate: positiveInt(process.env.BENCH_FANOUT_RATE, 50),
+  fanoutPairs: positiveInt(process.env.BENCH_FANOUT_PAIRS, 4),
   loadDocs: 40,
   loadPerDoc: 5,
   loadRate: 5,
@@ -191,7 +196,7 @@ async function main() {
 
   // Documents: meetings of the demo network, each agenda:<id> editable by the demo leader.
   const { leaderId, networkId } = await demoNetwork(db, LEADER.email);
-  const needed = 4 + 2 * S.loadDocs * S.loadRounds + S.rssWarmupDocs + S.rssDocs + 2 * S.coldDocs;
+  const needed = 4 * S.fanoutPairs + 2 * S.loadDocs * S.loadRounds + S.rssWarmupDocs + S.rssDocs + 2 * S.coldDocs;
   const pool = await createAgendaDocuments(db, needed, networkId, leaderId);
   const take = (n: number) => {
     if (pool.length < n) throw new BenchError("the document pool ran out");
@@ -290,8 +295,11 @@ async function main() {
 
   const fanout = { ours: [] as number[], peer: [] as number[] };
   const fanoutDeliveries: Record<"ours" | "peer", Deliveries[]> = { ours: [], peer: [] };
-  const perRound = Math.ceil(S.fanoutEdits / 2);
-  for (const who of ["ours", "peer", "peer", "ours"] as const) {
+  const perRound = Math.ceil(S.fanoutEdits / (2 * S.fanoutPairs));
+  const fanoutOrder = Array.from({ length: S.fanoutPairs }, () =>
+    ["ours", "peer", "peer", "ours"] as const,
+  ).flat();
+  for (const who of fanoutOrder) {
     const target = who === "ours" ? ours.target : peer.target;
     const result = await fanoutRound(target, take(1)[0]!, {
       readers: S.fanoutReaders,
