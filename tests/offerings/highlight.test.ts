@@ -3,13 +3,42 @@
  * the price text on a result: pure functions, no database.
  */
 import { describe, expect, it } from "vitest";
-import { matchRanges, segmentsOf, snippet } from "../../app/features/offerings/highlight";
+import {
+  markedParts,
+  markedText,
+  matchRanges,
+  segmentsOf,
+  snippet,
+} from "../../app/features/offerings/highlight";
 import { formatCost } from "../../app/features/offerings/labels";
 
 const marked = (text: string, ranges: [number, number][]) =>
   segmentsOf(text, ranges)
     .filter((s) => s.mark)
     .map((s) => s.text);
+
+describe("markedText", () => {
+  it("gives plain and marked parts in turn, starting plain", () => {
+    expect(markedText(segmentsOf("Tur og prat", [[0, 3]]))).toEqual(["", "Tur", " og prat"]);
+    expect(markedText(segmentsOf("Kor og korps", [[0, 3], [7, 10]]))).toEqual([
+      "",
+      "Kor",
+      " og ",
+      "kor",
+      "ps",
+    ]);
+    expect(markedText(segmentsOf("Strikkekafé", []))).toEqual(["Strikkekafé"]);
+    expect(markedText([])).toEqual([""]);
+  });
+
+  it("joins adjacent plain parts (a snippet's ellipses) and keeps the marks", () => {
+    const text = `${"lang tekst ".repeat(30)}med korps til slutt`;
+    const parts = markedText(snippet(text, matchRanges(text, [{ term: "korps", stem: "korps" }])));
+    expect(parts[0]!.startsWith("… ")).toBe(true);
+    expect(markedParts(parts)).toEqual(["korps"]);
+    expect(parts.join("")).toContain("med korps til slutt");
+  });
+});
 
 describe("matchRanges", () => {
   it("marks a word by its stem, and a part of a compound word", () => {

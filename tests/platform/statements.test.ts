@@ -22,7 +22,9 @@ import { DEMO, startTestServer, type TestServer } from "../support/server";
  * the agenda read it too (one more for them), their plan consent checked in the same query.
  * My tasks reads the user's managed networks, the tasks and writes one audit row per person
  * shown. The person's page (issue 13) reads the person's bridges to offerings, with their
- * offering and organisation, in one query (one more).
+ * offering and organisation, in one query (one more). The offerings search (issue 13): the
+ * session, the words' stems (only for words this process has not stemmed before) and one query
+ * for the hits with their count.
  */
 const BOUNDS: Record<string, Partial<Record<"leader" | "coordinator" | "nav", number>>> = {
   "/meetings": { leader: 3, coordinator: 4, nav: 4 },
@@ -32,6 +34,7 @@ const BOUNDS: Record<string, Partial<Record<"leader" | "coordinator" | "nav", nu
   "/persons/:person": { leader: 9, coordinator: 10, nav: 6 },
   "/networks": { leader: 7, coordinator: 8, nav: 5 },
   "/tasks": { leader: 3, coordinator: 4, nav: 3 },
+  "/offerings/search?q=fotbal&free=on": { leader: 3, coordinator: 3 },
 };
 
 let server: TestServer;

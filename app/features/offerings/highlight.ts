@@ -131,6 +131,30 @@ export function segmentsOf(text: string, ranges: readonly [number, number][]): S
 }
 
 /**
+ * Segments as the page gets them: one array of strings, plain and marked in turn (even
+ * indexes plain, odd ones marked; a text that starts with a match starts with ""). One string
+ * per segment instead of an object per segment: the search page's data for ten hits had
+ * ~100 such objects to encode, send and decode on every keystroke (ADR 024).
+ */
+export type MarkedText = string[];
+
+/** Segments as MarkedText (adjacent plain segments joined). */
+export function markedText(segments: readonly Segment[]): MarkedText {
+  const parts: MarkedText = [""];
+  for (const segment of segments) {
+    const marked = parts.length % 2 === 0; // the last part is marked
+    if (Boolean(segment.mark) === marked) parts[parts.length - 1] += segment.text;
+    else parts.push(segment.text);
+  }
+  return parts;
+}
+
+/** The marked parts of a MarkedText, in order. */
+export function markedParts(text: MarkedText): string[] {
+  return text.filter((_, index) => index % 2 === 1);
+}
+
+/**
  * A window of about `length` characters of `text` around its first match (or its start), cut
  * at spaces, with "…" where text was left out, as segments. `ranges` are the text's matches
  * (from matchRanges).

@@ -3,7 +3,7 @@ import { Fragment } from "react";
 import type { WeeklySlot } from "../../../db/schema/offerings";
 import { useLocale, useT, type Translate } from "../../i18n";
 import type { MessageKey } from "../../i18n/nb";
-import type { Segment } from "./highlight";
+import type { MarkedText } from "./highlight";
 import { categoryLabel, chimeLabel, formatCost, languageLabel, lifeAreaLabel } from "./labels";
 import { useWhen } from "./offering-table";
 import { formatWeeklySlot } from "./schedule";
@@ -83,15 +83,15 @@ export function filterText(t: Translate, name: FilterName, filters: SearchFilter
   return value ? `${label}: ${value}` : label;
 }
 
-/** Segments as text, the matched ones in <mark>. */
-export function Marked({ segments }: { segments: readonly Segment[] }) {
+/** Highlighted text (MarkedText: plain and marked parts in turn), the marked ones in <mark>. */
+export function Marked({ text }: { text: MarkedText }) {
   return (
     <>
-      {segments.map((segment, index) =>
-        segment.mark ? (
-          <mark key={index}>{segment.text}</mark>
-        ) : (
-          <Fragment key={index}>{segment.text}</Fragment>
+      {text.map((part, index) =>
+        index % 2 === 1 ? (
+          <mark key={index}>{part}</mark>
+        ) : part === "" ? null : (
+          <Fragment key={index}>{part}</Fragment>
         ),
       )}
     </>
@@ -101,9 +101,9 @@ export function Marked({ segments }: { segments: readonly Segment[] }) {
 /** What the page needs of one hit (SearchHit, as JSON). */
 export interface HitView {
   id: string;
-  title: Segment[];
-  organisation: Segment[];
-  snippet: Segment[];
+  title: MarkedText;
+  organisation: MarkedText;
+  snippet: MarkedText;
   category: keyof typeof categoryLabel;
   status: "active" | "paused" | "retired";
   costOre: number;
@@ -152,15 +152,15 @@ export function SearchHits({
           <li key={hit.id}>
             <h3>
               <Link to={`/offerings/${hit.id}`} id={`hit-${index + 1}`}>
-                <Marked segments={hit.title} />
+                <Marked text={hit.title} />
               </Link>
             </h3>
             <p className="search-facts">
-              <Marked segments={hit.organisation} />
+              <Marked text={hit.organisation} />
               {facts(hit)}
             </p>
             <p>
-              <Marked segments={hit.snippet} />
+              <Marked text={hit.snippet} />
             </p>
             {hit.reasons.foundIn.length > 0 || matched.length > 0 ? (
               <p className="search-reasons">
@@ -181,7 +181,7 @@ export function SearchHits({
                 <a className="ds-button" data-variant="secondary" href={proposeHref(hit.id)}>
                   {t("bridge.proposeThis")}
                   <span className="ds-sr-only">
-                    {`: ${hit.title.map((part) => part.text).join("")}`}
+                    {`: ${hit.title.join("")}`}
                   </span>
                 </a>
               </p>

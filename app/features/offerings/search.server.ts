@@ -2,7 +2,14 @@ import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
 import { getDatabase, type Database } from "../../../db/client";
 import { offerings, organisations, type WeeklySlot } from "../../../db/schema";
 import type { SessionUser } from "../accounts/session.server";
-import { snippet, matchRanges, segmentsOf, type SearchTerm, type Segment } from "./highlight";
+import {
+  markedText,
+  matchRanges,
+  segmentsOf,
+  snippet,
+  type MarkedText,
+  type SearchTerm,
+} from "./highlight";
 import { collator } from "./offerings.server";
 import {
   activeFilters,
@@ -146,14 +153,15 @@ export interface MatchReasons {
 
 export interface SearchHit {
   id: string;
-  title: Segment[];
-  organisation: Segment[];
+  title: MarkedText;
+  organisation: MarkedText;
   /** Part of the description around the first match. */
-  snippet: Segment[];
+  snippet: MarkedText;
   category: (typeof offerings.$inferSelect)["category"];
   status: (typeof offerings.$inferSelect)["status"];
   costOre: number;
   weeklySlots: WeeklySlot[];
+  /** The first dates, when there are no weekly slots (the page shows at most three). */
   dates: string[];
   reasons: MatchReasons;
 }
@@ -234,14 +242,14 @@ export async function searchOfferings(
     const { weekday, timeOfDay } = request.filters;
     return {
       id: row.id,
-      title: segmentsOf(row.title, title),
-      organisation: segmentsOf(row.organisation, organisation),
-      snippet: snippet(row.description, description),
+      title: markedText(segmentsOf(row.title, title)),
+      organisation: markedText(segmentsOf(row.organisation, organisation)),
+      snippet: markedText(snippet(row.description, description)),
       category: row.category,
       status: row.status,
       costOre: row.costOre,
       weeklySlots: row.weeklySlots,
-      dates: row.dates,
+      dates: row.weeklySlots.length > 0 ? [] : row.dates.slice(0, 3),
       reasons: {
         foundIn,
         filters: active,
