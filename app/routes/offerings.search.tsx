@@ -28,6 +28,7 @@ import {
 } from "../features/bridges/propose-context.server";
 import {
   filterLabel,
+  hitView,
   NoHits,
   problemText,
   SearchHits,
@@ -35,6 +36,7 @@ import {
   weekdayLabel,
 } from "../features/offerings/search-view";
 import { useT } from "../i18n";
+import { getLocale } from "../i18n/locale.server";
 import { pageTitle } from "../utils/meta";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "title.offeringsSearch");
@@ -47,11 +49,15 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const params = new URL(request.url).searchParams;
   const { request: search, problems } = parseSearchParams(params);
   // Opened from a goal or action of a person's plan: each hit can be proposed there.
-  const proposal = await proposalFromSearch(user, params);
+  const [proposal, result, locale] = await Promise.all([
+    proposalFromSearch(user, params),
+    searchOfferings(user, search),
+    getLocale(request),
+  ]);
   return {
     search,
     problems,
-    result: await searchOfferings(user, search),
+    result: { ...result, hits: result.hits.map((hit) => hitView(hit, search.filters, locale)) },
     proposal: proposal && {
       goal: proposal.goal,
       action: proposal.action,
@@ -286,7 +292,6 @@ export default function OfferingsSearch() {
           <>
             <SearchHits
               hits={result.hits}
-              filters={filters}
               proposeHref={proposal ? (id) => `${proposal.hrefBase}${id}` : undefined}
             />
             {/* The fragment names the first new result: the route announcer moves focus to it. */}

@@ -1,6 +1,6 @@
 import { Link } from "@remix-run/react";
 import type { WeeklySlot } from "../../../db/schema/offerings";
-import { formatDate, useLocale, useT } from "../../i18n";
+import { formatDate, useLocale, useT, type Locale } from "../../i18n";
 import { categoryLabel, formatCost, statusLabel } from "./labels";
 import { formatWeeklySlot } from "./schedule";
 
@@ -16,15 +16,19 @@ export interface OfferingRow {
 }
 
 /** When an offering meets, as one short line: its weekly times, else its next dates. */
+export function whenText(row: Pick<OfferingRow, "weeklySlots" | "dates">, locale: Locale): string {
+  return row.weeklySlots.length > 0
+    ? row.weeklySlots.map((slot) => formatWeeklySlot(slot, locale)).join(", ")
+    : row.dates
+        .slice(0, 3)
+        .map((date) => formatDate(locale, date))
+        .join(", ");
+}
+
+/** whenText in the page's language. */
 export function useWhen() {
   const locale = useLocale();
-  return (row: Pick<OfferingRow, "weeklySlots" | "dates">) =>
-    row.weeklySlots.length > 0
-      ? row.weeklySlots.map((slot) => formatWeeklySlot(slot, locale)).join(", ")
-      : row.dates
-          .slice(0, 3)
-          .map((date) => formatDate(locale, date))
-          .join(", ");
+  return (row: Pick<OfferingRow, "weeklySlots" | "dates">) => whenText(row, locale);
 }
 
 /** Offerings as a table: title (link), organisation, category, when, price and status in words. */

@@ -1,11 +1,10 @@
 import { Link } from "@remix-run/react";
 import { Fragment } from "react";
-import type { WeeklySlot } from "../../../db/schema/offerings";
-import { useLocale, useT, type Translate } from "../../i18n";
+import { translator, useT, type Locale, type Translate } from "../../i18n";
 import type { MessageKey } from "../../i18n/nb";
 import type { MarkedText } from "./highlight";
 import { categoryLabel, chimeLabel, formatCost, languageLabel, lifeAreaLabel } from "./labels";
-import { useWhen } from "./offering-table";
+import { whenText } from "./offering-table";
 import { formatWeeklySlot } from "./schedule";
 import {
   searchWithout,
@@ -13,6 +12,7 @@ import {
   type SearchFilters,
   type SearchProblem,
 } from "./search-params";
+import type { SearchHit } from "./search.server";
 
 /*
  * The search page's pieces (ADR 024): highlighted text as text and <mark> elements (React
@@ -98,97 +98,91 @@ export function Marked({ text }: { text: MarkedText }) {
   );
 }
 
-/** What the page needs of one hit (SearchHit, as JSON). */
+/** What the page shows of one hit: its texts, ready to show (hitView). */
 export interface HitView {
   id: string;
   title: MarkedText;
   organisation: MarkedText;
   snippet: MarkedText;
-  category: keyof typeof categoryLabel;
-  status: "active" | "paused" | "retired";
-  costOre: number;
-  weeklySlots: WeeklySlot[];
-  dates: string[];
-  reasons: {
-    foundIn: (keyof typeof foundInLabel)[];
-    filters: FilterName[];
-    slots: WeeklySlot[];
+  /** " · category · price · when · paused", after the organisation. */
+  facts: string;
+  /** Why it matched: where the words were found and which filters it meets (null: nothing). */
+  reasons: string | null;
+}
+
+/**
+ * One search hit as the page shows it, in `locale`: the facts line and the reasons written
+ * out here, in the loader, so the page's data holds a few strings per hit, not the slots,
+ * dates, prices and filter names to format (less to encode and send on every keystroke).
+ * Takes the hit as searchOfferings returns it and the search's filters.
+ */
+export function hitView(hit: SearchHit, filters: SearchFilters, locale: Locale): HitView {
+  const t = translator(locale);
+  const parts = [t(categoryLabel[hit.category]), formatCost(hit.costOre, t("offering.free"), locale)];
+  const time = whenText(hit, locale);
+  if (time) parts.push(time);
+  if (hit.status === "paused") parts.push(t("offering.status.paused"));
+  const matched = hit.reasons.filters
+    .filter((name) => name !== "weekday" && name !== "timeOfDay")
+    .map((name) => filterText(t, name, filters));
+  for (const slot of hit.reasons.slots) matched.push(formatWeeklySlot(slot, locale));
+  const reasons = [
+    hit.reasons.foundIn.length > 0
+      ? t("search.foundIn", {
+          places: hit.reasons.foundIn.map((p) => t(foundInLabel[p])).join(", "),
+        })
+      : null,
+    matched.length > 0 ? `${t("search.matches")}: ${matched.join(", ")}` : null,
+  ]
+    .filter(Boolean)
+    .join(". ");
+  return {
+    id: hit.id,
+    title: hit.title,
+    organisation: hit.organisation,
+    snippet: hit.snippet,
+    facts: ` · ${parts.join(" · ")}`,
+    reasons: reasons || null,
   };
 }
 
 /** The results as a list: title (link), organisation, facts, snippet, and why it matched. */
 export function SearchHits({
   hits,
-  filters,
   proposeHref,
 }: {
   hits: HitView[];
-  filters: SearchFilters;
   /** When the search is part of a proposal: the propose page for an offering. */
   proposeHref?: (offeringId: string) => string;
 }) {
   const t = useT();
-  const locale = useLocale();
-  const when = useWhen();
-  // The rest of the facts line as one text (one text node, not one per part).
-  const facts = (hit: HitView) => {
-    const parts = [
-      t(categoryLabel[hit.category]),
-      formatCost(hit.costOre, t("offering.free"), locale),
-    ];
-    const time = when(hit);
-    if (time) parts.push(time);
-    if (hit.status === "paused") parts.push(t("offering.status.paused"));
-    return ` · ${parts.join(" · ")}`;
-  };
   return (
     <ol className="search-hits">
-      {hits.map((hit, index) => {
-        const matched = hit.reasons.filters
-          .filter((name) => name !== "weekday" && name !== "timeOfDay")
-          .map((name) => filterText(t, name, filters));
-        for (const slot of hit.reasons.slots) matched.push(formatWeeklySlot(slot, locale));
-        return (
-          <li key={hit.id}>
-            <h3>
-              <Link to={`/offerings/${hit.id}`} id={`hit-${index + 1}`}>
-                <Marked text={hit.title} />
-              </Link>
-            </h3>
-            <p className="search-facts">
-              <Marked text={hit.organisation} />
-              {facts(hit)}
-            </p>
+      {hits.map((hit, index) => (
+        <li key={hit.id}>
+          <h3>
+            <Link to={`/offerings/${hit.id}`} id={`hit-${index + 1}`}>
+              <Marked text={hit.title} />
+            </Link>
+          </h3>
+          <p className="search-facts">
+            <Marked text={hit.organisation} />
+            {hit.facts}
+          </p>
+          <p>
+            <Marked text={hit.snippet} />
+          </p>
+          {hit.reasons ? <p className="search-reasons">{hit.reasons}</p> : null}
+          {proposeHref ? (
             <p>
-              <Marked text={hit.snippet} />
+              <a className="ds-button" data-variant="secondary" href={proposeHref(hit.id)}>
+                {t("bridge.proposeThis")}
+                <span className="ds-sr-only">{`: ${hit.title.join("")}`}</span>
+              </a>
             </p>
-            {hit.reasons.foundIn.length > 0 || matched.length > 0 ? (
-              <p className="search-reasons">
-                {[
-                  hit.reasons.foundIn.length > 0
-                    ? t("search.foundIn", {
-                        places: hit.reasons.foundIn.map((p) => t(foundInLabel[p])).join(", "),
-                      })
-                    : null,
-                  matched.length > 0 ? `${t("search.matches")}: ${matched.join(", ")}` : null,
-                ]
-                  .filter(Boolean)
-                  .join(". ")}
-              </p>
-            ) : null}
-            {proposeHref ? (
-              <p>
-                <a className="ds-button" data-variant="secondary" href={proposeHref(hit.id)}>
-                  {t("bridge.proposeThis")}
-                  <span className="ds-sr-only">
-                    {`: ${hit.title.join("")}`}
-                  </span>
-                </a>
-              </p>
-            ) : null}
-          </li>
-        );
-      })}
+          ) : null}
+        </li>
+      ))}
     </ol>
   );
 }
