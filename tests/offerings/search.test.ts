@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { eq, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SessionUser } from "../../app/features/accounts/session.server";
 import { parseSearchParams } from "../../app/features/offerings/search-params";
@@ -210,6 +210,54 @@ describe("filters", () => {
     // Age: offerings with no age range take everyone.
     expect(await only("age=17")).toEqual([BERRIES, QUIZ].sort());
     expect(await only("age=40")).toEqual([BERRIES, MEETING].sort());
+  });
+
+  it("with words too: every search of one shape answers for its own values", async () => {
+    // The words-as-written pass is prepared once per shape (which words, which filters set):
+    // a value from an earlier search of the same shape must never stick. Three offerings per
+    // weekday, so that each search finds three and no typo pass (built afresh) takes over.
+    const db = server.database.db;
+    const [org] = await db
+      .insert(organisations)
+      .values({
+        municipalityId: fjordvik.municipalityId,
+        name: "Ukedagslaget",
+        kind: "association",
+      })
+      .returning();
+    const rows = [2, 4, 6].flatMap((weekday) =>
+      [1, 2, 3].map((n) => ({
+        municipalityId: fjordvik.municipalityId,
+        organisationId: org!.id,
+        title: `Ukedag ${weekday} nr ${n}`,
+        description: "Samling.",
+        category: weekday === 4 ? ("culture" as const) : ("other" as const),
+        weeklySlots: [{ weekday, start: weekday === 2 ? "09:00" : "19:00", end: "21:00" }],
+        ageMin: weekday === 6 ? 30 : null,
+      })),
+    );
+    const inserted = await db.insert(offerings).values(rows).returning({ id: offerings.id });
+    try {
+      const days = async (query: string) =>
+        [...new Set((await found(`q=ukedagslaget&${query}`)).map((t) => t.split(" ")[1]))].sort();
+      expect(await days("weekday=2")).toEqual(["2"]);
+      expect(await days("weekday=4")).toEqual(["4"]);
+      expect(await days("weekday=6")).toEqual(["6"]);
+      expect(await days("timeOfDay=morning")).toEqual(["2"]);
+      expect(await days("timeOfDay=evening")).toEqual(["4", "6"]);
+      expect(await days("category=culture")).toEqual(["4"]);
+      expect(await days("category=other")).toEqual(["2", "6"]);
+      expect(await days("age=40")).toEqual(["2", "4", "6"]);
+      expect(await days("age=20")).toEqual(["2", "4"]);
+    } finally {
+      await db.delete(offerings).where(
+        inArray(
+          offerings.id,
+          inserted.map((row) => row.id),
+        ),
+      );
+      await db.delete(organisations).where(eq(organisations.id, org!.id));
+    }
   });
 
   it("leaves out retired offerings, and paused ones unless asked", async () => {

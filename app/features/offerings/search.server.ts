@@ -60,22 +60,38 @@ export function slotMatches(
   return slot.start >= from && slot.start < to;
 }
 
+/**
+ * How a value goes into a query: as itself (a parameter of this one query), or as a named
+ * placeholder of a prepared query whose values are given when it runs (firstPass).
+ */
+type Bind = (name: string, value: unknown) => unknown;
+const asValue: Bind = (_name, value) => value;
+const asPlaceholder: Bind = (name) => sql.placeholder(name);
+
 /** One SQL condition per active filter, by name (so one can be left out for a suggestion). */
-function filterConditions(filters: SearchFilters): Map<FilterName, SQL> {
+function filterConditions(filters: SearchFilters, bind: Bind = asValue): Map<FilterName, SQL> {
   const conditions = new Map<FilterName, SQL>();
-  if (filters.category) conditions.set("category", eq(offerings.category, filters.category));
+  if (filters.category)
+    conditions.set("category", sql`${offerings.category} = ${bind("category", filters.category)}`);
   if (filters.lifeArea)
-    conditions.set("lifeArea", sql`${filters.lifeArea} = any(${offerings.lifeAreas})`);
-  if (filters.chime) conditions.set("chime", sql`${filters.chime} = any(${offerings.chime})`);
+    conditions.set(
+      "lifeArea",
+      sql`${bind("lifeArea", filters.lifeArea)} = any(${offerings.lifeAreas})`,
+    );
+  if (filters.chime)
+    conditions.set("chime", sql`${bind("chime", filters.chime)} = any(${offerings.chime})`);
   if (filters.language)
-    conditions.set("language", sql`${filters.language} = any(${offerings.languages})`);
+    conditions.set(
+      "language",
+      sql`${bind("language", filters.language)} = any(${offerings.languages})`,
+    );
   // Weekday and time of day must hold for the same slot: one condition each, both on it.
   const slotCondition = (weekday: number | null, timeOfDay: TimeOfDay | null) => {
     const parts: SQL[] = [];
-    if (weekday !== null) parts.push(sql`(slot->>'weekday')::int = ${weekday}`);
+    if (weekday !== null) parts.push(sql`(slot->>'weekday')::int = ${bind("weekday", weekday)}`);
     if (timeOfDay !== null) {
       const [from, to] = TIME_OF_DAY[timeOfDay];
-      parts.push(sql`slot->>'start' >= ${from} and slot->>'start' < ${to}`);
+      parts.push(sql`slot->>'start' >= ${bind("from", from)} and slot->>'start' < ${bind("to", to)}`);
     }
     return sql`exists (select 1 from jsonb_array_elements(${offerings.weeklySlots}) as slot where ${sql.join(parts, sql` and `)})`;
   };
@@ -83,16 +99,19 @@ function filterConditions(filters: SearchFilters): Map<FilterName, SQL> {
     conditions.set("weekday", slotCondition(filters.weekday, filters.timeOfDay));
   if (filters.timeOfDay !== null)
     conditions.set("timeOfDay", slotCondition(filters.weekday, filters.timeOfDay));
-  if (filters.free) conditions.set("free", eq(offerings.costOre, 0));
-  if (filters.noReferral) conditions.set("noReferral", eq(offerings.noReferral, true));
+  if (filters.free) conditions.set("free", sql`${offerings.costOre} = 0`);
+  if (filters.noReferral) conditions.set("noReferral", sql`${offerings.noReferral} = true`);
   if (filters.welcomeWhileUsing)
-    conditions.set("welcomeWhileUsing", eq(offerings.welcomeWhileUsing, true));
-  if (filters.accessible) conditions.set("accessible", eq(offerings.wheelchairAccessible, true));
-  if (filters.age !== null)
+    conditions.set("welcomeWhileUsing", sql`${offerings.welcomeWhileUsing} = true`);
+  if (filters.accessible)
+    conditions.set("accessible", sql`${offerings.wheelchairAccessible} = true`);
+  if (filters.age !== null) {
+    const age = bind("age", filters.age);
     conditions.set(
       "age",
-      sql`(${offerings.ageMin} is null or ${offerings.ageMin} <= ${filters.age}) and (${offerings.ageMax} is null or ${offerings.ageMax} >= ${filters.age})`,
+      sql`(${offerings.ageMin} is null or ${offerings.ageMin} <= ${age}) and (${offerings.ageMax} is null or ${offerings.ageMax} >= ${age})`,
     );
+  }
   return conditions;
 }
 
@@ -100,14 +119,23 @@ function filterConditions(filters: SearchFilters): Map<FilterName, SQL> {
  * The condition that a word matches (see the module comment), with or without the typo test,
  * or null for a stop word.
  */
-function termCondition({ term, stem }: SearchTerm, typos: boolean): SQL | null {
+function termCondition(
+  { term, stem }: SearchTerm,
+  typos: boolean,
+  index: number,
+  bind: Bind = asValue,
+): SQL | null {
   if (stem === "") return null;
-  const stemmed = sql`${offerings.searchVector} @@ plainto_tsquery('norwegian', ${term})`;
+  const word = bind(`t${index}`, term);
+  const stemmed = sql`${offerings.searchVector} @@ plainto_tsquery('norwegian', ${word})`;
   if (term.length < 3) return stemmed;
-  // Terms are letters and digits only (search-params.ts); escaped anyway, as LIKE patterns.
-  const pattern = `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  const similar = typos ? sql` or ${term} <% ${offerings.searchText}` : sql``;
-  return sql`(${stemmed} or ${offerings.searchText} like ${pattern}${similar})`;
+  const similar = typos ? sql` or ${word} <% ${offerings.searchText}` : sql``;
+  return sql`(${stemmed} or ${offerings.searchText} like ${bind(`p${index}`, likePattern(term))}${similar})`;
+}
+
+/** `%term%` for LIKE. Terms are letters and digits only (search-params.ts); escaped anyway. */
+function likePattern(term: string): string {
+  return `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
 /*
@@ -195,18 +223,16 @@ export async function searchOfferings(
 ): Promise<SearchResult> {
   const terms = await stemsOf(request.terms);
   const filters = filterConditions(request.filters);
-  const base: SQL[] = [
-    eq(offerings.municipalityId, user.municipalityId),
-    request.includePaused
-      ? inArray(offerings.status, ["active", "paused"])
-      : eq(offerings.status, "active"),
-  ];
+  const base = baseConditions(user, request);
   const db = getDatabase().db;
   const conditionsOf = (typos: boolean) =>
-    terms.map((t) => termCondition(t, typos)).filter((c): c is SQL => c !== null);
+    terms.map((t, i) => termCondition(t, typos, i)).filter((c): c is SQL => c !== null);
   let termConditions = conditionsOf(false);
   const { shown } = request;
-  let rows = await findRows(db, termConditions, base, filters, scoreOf(terms, false), shown);
+  let rows =
+    termConditions.length > 0
+      ? await firstPass(db, user, request, terms)
+      : await firstByTitle(db, and(...base, ...filters.values()), shown);
   let suggestions: Suggestion[] = [];
   let typos = false;
   const canTypo = terms.some((t) => t.stem !== "" && t.term.length >= 3);
@@ -217,7 +243,7 @@ export async function searchOfferings(
     typos = true;
     [rows, suggestions] = await db.transaction(async (tx) => {
       await tx.execute(sql`set local enable_seqscan = off`);
-      const found = await findRows(tx, termConditions, base, filters, scoreOf(terms, true), shown);
+      const found = await rankedRows(tx, termConditions, base, filters, scoreOf(terms, true), shown);
       const total = Number(found[0]?.total ?? 0);
       return [
         found,
@@ -269,19 +295,28 @@ export async function searchOfferings(
  * instead (1 for the word as written, less for a near miss). Every match is scored, so this
  * runs for hundreds of rows: word_similarity costs ~4 µs a row, strpos next to nothing.
  */
-function termScore({ term }: SearchTerm, typos: boolean): SQL {
-  const rank = sql`ts_rank(${offerings.searchVector}, plainto_tsquery('norwegian', ${term}))`;
+function termScore({ term }: SearchTerm, typos: boolean, index: number, bind: Bind): SQL {
+  const word = bind(`t${index}`, term);
+  const rank = sql`ts_rank(${offerings.searchVector}, plainto_tsquery('norwegian', ${word}))`;
   return typos
-    ? sql`${rank} + word_similarity(${term}, lower(${offerings.title}))`
-    : sql`${rank} + (strpos(lower(${offerings.title}), ${term}) > 0)::int`;
+    ? sql`${rank} + word_similarity(${word}, lower(${offerings.title}))`
+    : sql`${rank} + (strpos(lower(${offerings.title}), ${word}) > 0)::int`;
 }
 
 /** The score of a text search: the sum of its words' scores (termScore). */
-function scoreOf(terms: readonly SearchTerm[], typos: boolean): SQL<number> {
-  return sql<number>`(${sql.join(
-    terms.filter((t) => t.stem !== "").map((t) => termScore(t, typos)),
-    sql` + `,
-  )})::float8`;
+function scoreOf(terms: readonly SearchTerm[], typos: boolean, bind: Bind = asValue): SQL<number> {
+  const scores = terms.flatMap((t, i) => (t.stem === "" ? [] : [termScore(t, typos, i, bind)]));
+  return sql<number>`(${sql.join(scores, sql` + `)})::float8`;
+}
+
+/** The user's municipality and the statuses searched (active, and paused when asked for). */
+function baseConditions(user: SessionUser, request: SearchRequest, bind: Bind = asValue): SQL[] {
+  return [
+    sql`${offerings.municipalityId} = ${bind("municipality", user.municipalityId)}`,
+    request.includePaused
+      ? inArray(offerings.status, ["active", "paused"])
+      : eq(offerings.status, "active"),
+  ];
 }
 
 /** The columns a result is shown with. */
@@ -299,27 +334,84 @@ const hitColumns = {
   dates: offerings.dates,
 };
 
-/**
- * The matching rows with their score and the total count: with words, the best `shown` by the
- * database's rank (then title, then id); without, the first `shown` by title.
- */
-async function findRows(
+/** The best `shown` matching rows by the database's rank (then title, then id), with the count. */
+function rankedRows(
   db: Database,
   termConditions: SQL[],
   base: SQL[],
   filters: Map<FilterName, SQL>,
   score: SQL<number>,
-  shown: number,
+  shown: unknown,
 ) {
-  const where = and(...base, ...termConditions, ...filters.values());
-  if (termConditions.length === 0) return firstByTitle(db, where, shown);
   return db
     .select({ ...hitColumns, score, total: sql<number>`(count(*) over ())::int` })
     .from(offerings)
     .innerJoin(organisations, eq(organisations.id, offerings.organisationId))
-    .where(where)
+    .where(and(...base, ...termConditions, ...filters.values()))
     .orderBy(sql`${score} desc`, offerings.title, offerings.id)
-    .limit(shown);
+    .limit(shown as number);
+}
+
+type FirstPass = ReturnType<ReturnType<typeof rankedRows>["prepare"]>;
+
+/*
+ * The first pass (words as written) as prepared queries, one per shape of search: which words
+ * are stop words or short, which filters are set, paused or not. Building the query with
+ * drizzle cost about a fifth of a millisecond per search (ADR 024, Figures); a search of a shape
+ * seen before only fills in its values. Per database handle; bounded (emptied when full).
+ */
+const firstPasses = new WeakMap<Database, Map<string, FirstPass>>();
+const FIRST_PASS_SHAPES = 500;
+let firstPassesMade = 0;
+
+/** The first pass's rows for words that are not all stop words (see searchOfferings). */
+async function firstPass(
+  db: Database,
+  user: SessionUser,
+  request: SearchRequest,
+  terms: readonly SearchTerm[],
+) {
+  const filters = request.filters;
+  const shape = [
+    request.includePaused ? "paused" : "active",
+    terms.map((t) => (t.stem === "" ? "-" : t.term.length < 3 ? "s" : "w")).join(""),
+    [...filterConditions(filters, () => null).keys()].join(","),
+  ].join("|");
+  let cache = firstPasses.get(db);
+  if (!cache) firstPasses.set(db, (cache = new Map()));
+  let query = cache.get(shape);
+  if (!query) {
+    const bind = asPlaceholder;
+    const termConditions = terms
+      .map((t, i) => termCondition(t, false, i, bind))
+      .filter((c): c is SQL => c !== null);
+    query = rankedRows(
+      db,
+      termConditions,
+      baseConditions(user, request, bind),
+      filterConditions(filters, bind),
+      scoreOf(terms, false, bind),
+      bind("shown", request.shown),
+    ).prepare(`offerings_search_${++firstPassesMade}`);
+    if (cache.size >= FIRST_PASS_SHAPES) cache.clear();
+    cache.set(shape, query);
+  }
+  const values: Record<string, unknown> = {
+    municipality: user.municipalityId,
+    shown: request.shown,
+    category: filters.category,
+    lifeArea: filters.lifeArea,
+    chime: filters.chime,
+    language: filters.language,
+    weekday: filters.weekday,
+    age: filters.age,
+  };
+  if (filters.timeOfDay !== null) [values.from, values.to] = TIME_OF_DAY[filters.timeOfDay];
+  terms.forEach(({ term }, i) => {
+    values[`t${i}`] = term;
+    values[`p${i}`] = likePattern(term);
+  });
+  return query.execute(values);
 }
 
 /**
