@@ -30,7 +30,7 @@
  *      BENCH_FANOUT_PAIRS (4) times A B B A rounds on fresh documents; latency at every reader
  *      (p50/p99 of all rounds together). Why so many: the p99 of one round (150 edits, 7,500
  *      arrivals) swung between 3.0 and 8.4 ms for either server within one run, so with the
- *      earlier 300 edits in one A B B A the ratio of two such p99s ranged 0.96–1.43 between
+ *      earlier 300 edits in one A B B A the ratio of two such p99s ranged 0.96–1.26 between
  *      runs of the same build (ADR 028).
  *   2. load: 200 clients over 40 documents (5 each), each 5 small edits a second for
  *      BENCH_LOAD_SECONDS (30) after a 2 s warm-up; latency send → arrival at the 4 others;
@@ -196,7 +196,12 @@ async function main() {
 
   // Documents: meetings of the demo network, each agenda:<id> editable by the demo leader.
   const { leaderId, networkId } = await demoNetwork(db, LEADER.email);
-  const needed = 4 * S.fanoutPairs + 2 * S.loadDocs * S.loadRounds + S.rssWarmupDocs + S.rssDocs + 2 * S.coldDocs;
+  const needed =
+    4 * S.fanoutPairs +
+    2 * S.loadDocs * S.loadRounds +
+    S.rssWarmupDocs +
+    S.rssDocs +
+    2 * S.coldDocs;
   const pool = await createAgendaDocuments(db, needed, networkId, leaderId);
   const take = (n: number) => {
     if (pool.length < n) throw new BenchError("the document pool ran out");
@@ -296,8 +301,9 @@ async function main() {
   const fanout = { ours: [] as number[], peer: [] as number[] };
   const fanoutDeliveries: Record<"ours" | "peer", Deliveries[]> = { ours: [], peer: [] };
   const perRound = Math.ceil(S.fanoutEdits / (2 * S.fanoutPairs));
-  const fanoutOrder = Array.from({ length: S.fanoutPairs }, () =>
-    ["ours", "peer", "peer", "ours"] as const,
+  const fanoutOrder = Array.from(
+    { length: S.fanoutPairs },
+    () => ["ours", "peer", "peer", "ours"] as const,
   ).flat();
   for (const who of fanoutOrder) {
     const target = who === "ours" ? ours.target : peer.target;

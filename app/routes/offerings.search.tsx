@@ -49,11 +49,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const params = new URL(request.url).searchParams;
   const { request: search, problems } = parseSearchParams(params);
   // Opened from a goal or action of a person's plan: each hit can be proposed there.
-  const [proposal, result, locale] = await Promise.all([
-    proposalFromSearch(user, params),
-    searchOfferings(user, search),
-    getLocale(request),
-  ]);
+  const proposal = await proposalFromSearch(user, params);
+  const [result, locale] = await Promise.all([searchOfferings(user, search), getLocale(request)]);
   return {
     search,
     problems,

@@ -20,13 +20,14 @@ const marked = (text: string, ranges: [number, number][]) =>
 describe("markedText", () => {
   it("gives plain and marked parts in turn, starting plain", () => {
     expect(markedText(segmentsOf("Tur og prat", [[0, 3]]))).toEqual(["", "Tur", " og prat"]);
-    expect(markedText(segmentsOf("Kor og korps", [[0, 3], [7, 10]]))).toEqual([
-      "",
-      "Kor",
-      " og ",
-      "kor",
-      "ps",
-    ]);
+    expect(
+      markedText(
+        segmentsOf("Kor og korps", [
+          [0, 3],
+          [7, 10],
+        ]),
+      ),
+    ).toEqual(["", "Kor", " og ", "kor", "ps"]);
     expect(markedText(segmentsOf("Strikkekafé", []))).toEqual(["Strikkekafé"]);
     expect(markedText([])).toEqual([""]);
   });

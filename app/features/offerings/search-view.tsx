@@ -118,7 +118,10 @@ export interface HitView {
  */
 export function hitView(hit: SearchHit, filters: SearchFilters, locale: Locale): HitView {
   const t = translator(locale);
-  const parts = [t(categoryLabel[hit.category]), formatCost(hit.costOre, t("offering.free"), locale)];
+  const parts = [
+    t(categoryLabel[hit.category]),
+    formatCost(hit.costOre, t("offering.free"), locale),
+  ];
   const time = whenText(hit, locale);
   if (time) parts.push(time);
   if (hit.status === "paused") parts.push(t("offering.status.paused"));

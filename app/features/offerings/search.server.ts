@@ -91,7 +91,9 @@ function filterConditions(filters: SearchFilters, bind: Bind = asValue): Map<Fil
     if (weekday !== null) parts.push(sql`(slot->>'weekday')::int = ${bind("weekday", weekday)}`);
     if (timeOfDay !== null) {
       const [from, to] = TIME_OF_DAY[timeOfDay];
-      parts.push(sql`slot->>'start' >= ${bind("from", from)} and slot->>'start' < ${bind("to", to)}`);
+      parts.push(
+        sql`slot->>'start' >= ${bind("from", from)} and slot->>'start' < ${bind("to", to)}`,
+      );
     }
     return sql`exists (select 1 from jsonb_array_elements(${offerings.weeklySlots}) as slot where ${sql.join(parts, sql` and `)})`;
   };
@@ -243,7 +245,14 @@ export async function searchOfferings(
     typos = true;
     [rows, suggestions] = await db.transaction(async (tx) => {
       await tx.execute(sql`set local enable_seqscan = off`);
-      const found = await rankedRows(tx, termConditions, base, filters, scoreOf(terms, true), shown);
+      const found = await rankedRows(
+        tx,
+        termConditions,
+        base,
+        filters,
+        scoreOf(terms, true),
+        shown,
+      );
       const total = Number(found[0]?.total ?? 0);
       return [
         found,
