@@ -146,6 +146,11 @@ async function stop(server: ServerProcess | undefined) {
   return server.stop();
 }
 
+/** `pairs` times A B B A (Broen, reference, reference, Broen): slow stretches fall on both. */
+function alternated(pairs: number): ("ours" | "peer")[] {
+  return Array.from({ length: pairs }, () => ["ours", "peer", "peer", "ours"] as const).flat();
+}
+
 async function main() {
   const began = performance.now();
   if (!fs.existsSync(TSX)) throw new BenchError(`${TSX} not found; run npm install first`);
@@ -301,11 +306,7 @@ async function main() {
   const fanout = { ours: [] as number[], peer: [] as number[] };
   const fanoutDeliveries: Record<"ours" | "peer", Deliveries[]> = { ours: [], peer: [] };
   const perRound = Math.ceil(S.fanoutEdits / (2 * S.fanoutPairs));
-  const fanoutOrder = Array.from(
-    { length: S.fanoutPairs },
-    () => ["ours", "peer", "peer", "ours"] as const,
-  ).flat();
-  for (const who of fanoutOrder) {
+  for (const who of alternated(S.fanoutPairs)) {
     const target = who === "ours" ? ours.target : peer.target;
     const result = await fanoutRound(target, take(1)[0]!, {
       readers: S.fanoutReaders,
@@ -323,10 +324,10 @@ async function main() {
   }
 
   const load: Record<"ours" | "peer", LoadResult[]> = { ours: [], peer: [] };
-  const order = S.loadRounds === 1 ? ["ours", "peer"] : ["ours", "peer", "peer", "ours"];
-  const loadOrder = Array.from({ length: Math.ceil(S.loadRounds / 2) }, () => order)
-    .flat()
-    .slice(0, 2 * S.loadRounds) as ("ours" | "peer")[];
+  const loadOrder =
+    S.loadRounds === 1
+      ? (["ours", "peer"] as const)
+      : alternated(Math.ceil(S.loadRounds / 2)).slice(0, 2 * S.loadRounds);
   for (const who of loadOrder) {
     const side = who === "ours" ? ours : peer;
     // Broen's PostgreSQL backends (its pool and LISTEN connections), for their CPU time.

@@ -233,7 +233,7 @@ export async function searchOfferings(
   const { shown } = request;
   let rows =
     termConditions.length > 0
-      ? await firstPass(db, user, request, terms)
+      ? await firstPass(db, user, request, terms, filters.keys())
       : await firstByTitle(db, and(...base, ...filters.values()), shown);
   let suggestions: Suggestion[] = [];
   let typos = false;
@@ -379,12 +379,14 @@ async function firstPass(
   user: SessionUser,
   request: SearchRequest,
   terms: readonly SearchTerm[],
+  /** The filters that have a condition (the keys of filterConditions for this request). */
+  filterNames: Iterable<FilterName>,
 ) {
   const filters = request.filters;
   const shape = [
     request.includePaused ? "paused" : "active",
     terms.map((t) => (t.stem === "" ? "-" : t.term.length < 3 ? "s" : "w")).join(""),
-    [...filterConditions(filters, () => null).keys()].join(","),
+    [...filterNames].join(","),
   ].join("|");
   let cache = firstPasses.get(db);
   if (!cache) firstPasses.set(db, (cache = new Map()));
