@@ -11,6 +11,15 @@ import type { Announcer, UpdateLog } from "./update-log";
  * the others apply it to the documents they have loaded. Small updates travel inline; larger
  * ones are read back from the update log. Awareness (who is here, cursors) travels inline and
  * is never stored. On the embedded database there is one process and none of this runs.
+ *
+ * A process that is alone announces nothing: under load the announcements were a fifth of
+ * PostgreSQL's work and came back to this process's own listening connection (ADR 029). So the
+ * processes on a channel keep track of each other (the peer protocol, below) and announce while
+ * they know of another, and while they have just started or reconnected and may not know yet.
+ * What a process stored unannounced is in the log: whoever hears of a process it did not know,
+ * or a hello, reads its loaded documents back from the log (catch-up), and a process that was
+ * silent sends its hello only after its last unannounced write has committed, so that catch-up
+ * finds it.
  */
 export const DOCUMENTS_CHANNEL = "broen_documents";
 /** NOTIFY payloads must stay under 8000 bytes. */
@@ -30,7 +39,22 @@ interface StoredAnnouncement {
   s?: string | null;
   u?: string | null;
 }
-type Message = { k: "u"; l: StoredAnnouncement[] } | { k: "a"; d: string; a: string };
+/**
+ * The peer protocol: `h` hello (I start, reconnected, or was silent: read what I stored, and say
+ * you are here), `p` present (the answer to a hello, and every heartbeat), `b` bye (I stop).
+ */
+type PeerMessage = { k: "h" } | { k: "p" } | { k: "b" };
+type Message = { k: "u"; l: StoredAnnouncement[] } | { k: "a"; d: string; a: string } | PeerMessage;
+
+/** The peer protocol's clock and timings (tests shorten them). */
+export interface PeerTimings {
+  /** How long a process announces after its hello before it concludes it is alone (ms). */
+  helloMs: number;
+  /** How often a process says it is present (ms); a peer not heard for three is gone. */
+  heartbeatMs: number;
+}
+
+const PEER_TIMINGS: PeerTimings = { helloMs: 5_000, heartbeatMs: 10_000 };
 
 export class Fanout implements CrossProcess, Announcer {
   readonly processId = crypto.randomUUID();
@@ -43,6 +67,11 @@ export class Fanout implements CrossProcess, Announcer {
   private presence: string[] = [];
   private presenceTimer: NodeJS.Timeout | null = null;
   private stopped = false;
+  /** The other processes on the channel, by process id: when each was last heard (ms). */
+  private readonly peers = new Map<string, number>();
+  /** Until then this process announces even if it knows of no other (its hello phase, ms). */
+  private helloUntil = -Infinity;
+  private heartbeat: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly database: DatabaseHandle,
@@ -50,18 +79,38 @@ export class Fanout implements CrossProcess, Announcer {
     private readonly log: () => UpdateLog,
     /** How long presence announcements gather before one statement sends them all. */
     private readonly gatherMs = 10,
+    private readonly timings: PeerTimings = PEER_TIMINGS,
+    private readonly now: () => number = () => performance.now(),
   ) {}
 
+  /**
+   * Whether this process's writes and presence changes are announced now: while it knows of
+   * another process on the channel, or in its hello phase. Read by the update log per write.
+   */
+  get announcing(): boolean {
+    return this.peers.size > 0 || this.now() < this.helloUntil;
+  }
+
+  /** Other processes this one knows of (for the metrics route). */
+  get peerCount(): number {
+    return this.peers.size;
+  }
+
   async start(): Promise<void> {
+    this.helloUntil = this.now() + this.timings.helloMs;
     this.unlisten = await this.database.listen(
       DOCUMENTS_CHANNEL,
       (payload) => this.receive(payload),
       () => {
-        // After a lost connection to the database: catch up on everything stored meanwhile.
+        // After a lost connection to the database: catch up on everything stored meanwhile,
+        // and say hello again (others may have dropped this process, or come meanwhile).
         if (this.listenedBefore) void this.catchUp();
         this.listenedBefore = true;
+        void this.helloAfterSettling();
       },
     );
+    this.heartbeat = setInterval(() => this.beat(), this.timings.heartbeatMs);
+    this.heartbeat.unref();
   }
 
   async stop(): Promise<void> {
@@ -69,8 +118,61 @@ export class Fanout implements CrossProcess, Announcer {
     if (this.presenceTimer) clearTimeout(this.presenceTimer);
     this.presenceTimer = null;
     this.presence = []; // presence is not stored: clients announce it again when they reconnect
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.heartbeat = null;
+    // Whatever the log still writes after this is announced: the others may not have heard
+    // the bye yet, and those who did read the log when they hear from this process again.
+    this.helloUntil = Infinity;
+    await this.send({ k: "b" });
     await this.unlisten?.();
     this.unlisten = null;
+  }
+
+  /**
+   * Starts announcing, waits until everything this process stored before is committed (some of
+   * it perhaps unannounced), then says hello: whoever hears it reads the log, so nothing stored
+   * in silence is missed.
+   */
+  private async helloAfterSettling(): Promise<void> {
+    this.helloUntil = this.now() + this.timings.helloMs;
+    await this.log().flush();
+    await this.send({ k: "h" });
+  }
+
+  /** Every heartbeat: say this process is here, and forget peers not heard for three beats. */
+  private beat(): void {
+    const oldest = this.now() - 3 * this.timings.heartbeatMs;
+    for (const [peer, heard] of this.peers) if (heard < oldest) this.peers.delete(peer);
+    void this.send({ k: "p" });
+  }
+
+  private async send(message: PeerMessage): Promise<void> {
+    try {
+      await this.database.db.execute(
+        sql`select pg_notify(${DOCUMENTS_CHANNEL}, ${this.prefix + JSON.stringify(message)})`,
+      );
+    } catch (error) {
+      // A lost hello or heartbeat is repaired by the next one, or by the reconnect's hello.
+      logger().warn({ err: safeError(error) }, "realtime: telling other processes failed");
+    }
+  }
+
+  private heard(from: string, message: PeerMessage): void {
+    if (this.stopped) return;
+    if (message.k === "b") {
+      this.peers.delete(from);
+      return;
+    }
+    const known = this.peers.has(from);
+    const wasAnnouncing = this.announcing;
+    this.peers.set(from, this.now());
+    if (message.k === "p" && known) return; // a heartbeat
+    // A hello, or a process not known until now: what it stored unannounced is in the log.
+    void this.catchUp();
+    // This process may have stored unannounced: once that is committed, a hello makes the
+    // others read it. Otherwise a hello is answered: the newcomer then knows of this process.
+    if (!wasAnnouncing) void this.helloAfterSettling();
+    else if (message.k === "h") void this.send({ k: "p" });
   }
 
   /**
@@ -80,6 +182,9 @@ export class Fanout implements CrossProcess, Announcer {
    */
   publishAwareness(documentName: string, update: Uint8Array): void {
     if (this.stopped) return; // shutting down: the clients announce themselves elsewhere
+    // Alone: nobody to tell. A process that comes later gets every client's presence within
+    // y-protocols' renewal (each client sends its state again every 15 s).
+    if (!this.announcing) return;
     const encoded = Buffer.from(update.buffer, update.byteOffset, update.byteLength).toString(
       "base64",
     );
@@ -106,10 +211,15 @@ export class Fanout implements CrossProcess, Announcer {
 
   private receive(payload: string): void {
     if (payload.startsWith(this.prefix)) return; // our own
+    const space = payload.indexOf(" ");
     let message: Message;
     try {
-      message = JSON.parse(payload.slice(payload.indexOf(" ") + 1)) as Message;
+      message = JSON.parse(payload.slice(space + 1)) as Message;
     } catch {
+      return;
+    }
+    if (message.k === "h" || message.k === "p" || message.k === "b") {
+      if (space > 0) this.heard(payload.slice(0, space), message);
       return;
     }
     if (message.k === "a") {
@@ -125,6 +235,7 @@ export class Fanout implements CrossProcess, Announcer {
         );
       return;
     }
+    if (message.k !== "u" || !Array.isArray(message.l)) return; // a kind of a later version
     for (const stored of message.l) this.applyStored(stored);
   }
 
@@ -153,8 +264,8 @@ export class Fanout implements CrossProcess, Announcer {
 
   private async catchUp(): Promise<void> {
     for (const document of this.registry().all()) {
-      if (!document.isReady) continue;
       try {
+        await document.ready; // one still loading may have read the log before the change
         document.foreignRowsStored();
         document.applyRemote(await this.log().since(document.name, 0));
       } catch (error) {

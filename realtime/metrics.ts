@@ -18,6 +18,8 @@ export class RealtimeMetrics {
   droppedFrames = { readOnly: 0, rateLimited: 0, queueFull: 0, presenceNotOwned: 0 };
   closed = { malformed: 0, tooLarge: 0, rateLimited: 0, revoked: 0, heartbeat: 0, refused: 0 };
   refusedUpgrades = 0;
+  /** The cross-process fan-out (PostgreSQL only): other processes known, announcing or not. */
+  crossProcess: { readonly peerCount: number; readonly announcing: boolean } | null = null;
   /** The last 1,000 persistence lags, as a ring (this runs for every stored update). */
   private lagWindow: number[] = [];
   private lagNext = 0;
@@ -86,6 +88,8 @@ export class RealtimeMetrics {
       droppedFrames: { ...this.droppedFrames },
       closedConnections: { ...this.closed },
       refusedUpgrades: this.refusedUpgrades,
+      otherProcesses: this.crossProcess?.peerCount ?? 0,
+      announcing: this.crossProcess?.announcing ?? false,
       eventLoopDelayMs: {
         p99: round(Math.max(0, ...this.loopSeconds.map((s) => s.p99))),
         max: round(Math.max(0, ...this.loopSeconds.map((s) => s.max))),

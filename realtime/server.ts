@@ -67,6 +67,7 @@ export async function attachRealtime<I extends Identity>(
           settings.REALTIME_WRITE_GATHER_MS,
         )
       : null;
+  metrics.crossProcess = fanout;
   const log: UpdateLog = new UpdateLog(
     database.db,
     metrics,

@@ -36,6 +36,8 @@ export interface Announcer {
   channel: string;
   prefix: string;
   maxInline: number;
+  /** False while no other process listens: then the rows are stored without a NOTIFY. */
+  readonly announcing: boolean;
 }
 
 export interface StoredDocument {
@@ -203,7 +205,7 @@ export class UpdateLog {
     const names = batch.map((p) => p.documentName);
     const updates = batch.map((p) => base64(p.update));
     let stored: { document_name: string; ids: string }[];
-    if (!this.announcer) {
+    if (!this.announcer?.announcing) {
       stored = resultRows(await this.run(STORE, [names, updates]));
     } else {
       const { documents, groups, heads, tails } = announcements(

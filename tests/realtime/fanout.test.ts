@@ -1,10 +1,10 @@
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import * as awarenessProtocol from "y-protocols/awareness";
 import * as Y from "yjs";
 import type { DatabaseHandle } from "../../db/client";
 import { LiveDocument, REMOTE, type DocumentRegistry } from "../../realtime/documents";
-import { DOCUMENTS_CHANNEL, Fanout } from "../../realtime/fanout";
+import { DOCUMENTS_CHANNEL, Fanout, type PeerTimings } from "../../realtime/fanout";
 import { RealtimeMetrics } from "../../realtime/metrics";
 import { UpdateLog } from "../../realtime/update-log";
 import { openTestDatabase } from "../support/database";
@@ -28,8 +28,14 @@ afterAll(async () => {
   await database?.drop();
 });
 
-/** One process's engine: its fan-out, update log and loaded documents; statements counted. */
-async function engine() {
+/** Timings for engines that should not hear from each other's heartbeats during a test. */
+const QUIET: PeerTimings = { helloMs: 5_000, heartbeatMs: 60_000 };
+
+/**
+ * One process's engine: its fan-out, update log and loaded documents; statements counted.
+ * `start: false` leaves its fan-out stopped until the test starts it.
+ */
+async function engine(timings: PeerTimings = QUIET, { start = true } = {}) {
   let statements = 0;
   const db = new Proxy(database.db, {
     get(target, property, receiver) {
@@ -53,9 +59,10 @@ async function engine() {
     () => registry,
     () => log,
     10,
+    timings,
   );
   const log: UpdateLog = new UpdateLog(db, metrics, fanout, 5);
-  await fanout.start();
+  if (start) await fanout.start();
   stops.push(() => fanout.stop());
   const load = async (name: string) => {
     const document = new LiveDocument(
@@ -79,6 +86,7 @@ describe("fan-out between processes", () => {
     const a = await engine();
     const b = await engine();
     const onB = await b.load(name);
+    await until(() => (a.fanout.peerCount && b.fanout.peerCount ? true : undefined), "peers");
     const before = a.statements();
     // Twenty clients show up at once (a meeting starting), all on process A.
     for (let i = 0; i < 20; i++) {
@@ -139,6 +147,104 @@ describe("fan-out between processes", () => {
       () => (onB.doc.getText("t").toString() === "fra en eldre prosess" ? true : undefined),
       "the update on B",
     );
+    onB.destroy();
+  });
+});
+
+describe("a process alone", () => {
+  // Every engine of an earlier test is another process on the channel: stop them first.
+  beforeEach(async () => {
+    for (const stop of stops.splice(0).reverse()) await stop();
+  });
+
+  /** Every payload on the channel from now on, and a way to know all earlier ones arrived. */
+  async function overhear() {
+    const payloads: string[] = [];
+    const unlisten = await database.listen(DOCUMENTS_CHANNEL, (p) => payloads.push(p));
+    stops.push(unlisten);
+    let marks = 0;
+    return {
+      /** The documents announced as stored since the last call (NOTIFYs arrive in commit order). */
+      async storedSince(): Promise<string[]> {
+        const mark = `mark-${++marks}`;
+        await database.db.execute(sql`select pg_notify(${DOCUMENTS_CHANNEL}, ${mark})`);
+        await until(() => (payloads.includes(mark) ? true : undefined), "the mark");
+        const taken = payloads.splice(0, payloads.indexOf(mark) + 1);
+        return taken.flatMap((p) => {
+          if (!p.includes(" ")) return []; // a mark
+          const message = JSON.parse(p.slice(p.indexOf(" ") + 1)) as { k?: string };
+          return message.k === "u" ? (message as { l: { d: string }[] }).l.map((e) => e.d) : [];
+        });
+      },
+    };
+  }
+
+  const edit = (text: string) => {
+    const source = new Y.Doc();
+    let update: Uint8Array | null = null;
+    source.on("update", (u: Uint8Array) => (update = u));
+    source.getText("t").insert(0, text);
+    return update!;
+  };
+
+  it("announces nothing; a process that comes later reads what it stored in silence, and both announce from then on", async () => {
+    const name = "agenda:fanout-alone";
+    const ear = await overhear();
+    const a = await engine({ helloMs: 50, heartbeatMs: 60_000 });
+    await until(() => (a.fanout.announcing ? undefined : true), "A concludes it is alone");
+
+    // B has the document loaded before A stores in silence, and hears of A only afterwards.
+    const b = await engine({ helloMs: 50, heartbeatMs: 60_000 }, { start: false });
+    const onB = await b.load(name);
+    a.log.append(name, edit("i stillhet "));
+    await a.log.flush();
+    expect(await ear.storedSince()).toEqual([]);
+    expect(onB.doc.getText("t").toString()).toBe("");
+
+    await b.fanout.start();
+    await until(
+      () => (onB.doc.getText("t").toString() === "i stillhet " ? true : undefined),
+      "B reads what A stored in silence",
+    );
+    await until(() => (a.fanout.peerCount === 1 ? true : undefined), "A knows B");
+    expect(a.fanout.announcing).toBe(true);
+
+    a.log.append(name, edit("hørt "));
+    await a.log.flush();
+    expect(await ear.storedSince()).toEqual([name]);
+    await until(
+      () => (onB.doc.getText("t").toString().includes("hørt") ? true : undefined),
+      "B has A's next edit",
+    );
+
+    // B stops (it says so): A is alone again.
+    await b.fanout.stop();
+    await until(() => (a.fanout.announcing ? undefined : true), "A alone again");
+    a.log.append(name, edit("igjen "));
+    await a.log.flush();
+    expect(await ear.storedSince()).toEqual([]);
+    onB.destroy();
+  });
+
+  it("forgets a process not heard for three heartbeats, and when it is heard again that one reads what was stored meanwhile", async () => {
+    const name = "agenda:fanout-forgotten";
+    const a = await engine({ helloMs: 50, heartbeatMs: 20 });
+    const b = await engine({ helloMs: 50, heartbeatMs: 60_000 });
+    const onB = await b.load(name);
+    await until(() => (a.fanout.peerCount === 1 ? true : undefined), "A knows B");
+    // B says nothing for more than three of A's heartbeats (as a stuck or cut-off process).
+    await until(
+      () => (a.fanout.peerCount === 0 && !a.fanout.announcing ? true : undefined),
+      "A forgets B",
+    );
+    a.log.append(name, edit("mens B var borte "));
+    await a.log.flush();
+    (b.fanout as unknown as { beat(): void }).beat(); // B's next heartbeat
+    await until(
+      () => (onB.doc.getText("t").toString() === "mens B var borte " ? true : undefined),
+      "B reads what A stored while it had forgotten B",
+    );
+    expect(a.fanout.peerCount).toBe(1);
     onB.destroy();
   });
 });

@@ -353,6 +353,7 @@ describe.runIf(!!process.env.TEST_DATABASE_URL)("announcing to other processes",
         channel: "broen_test_announce",
         prefix: "test ",
         maxInline: 6000,
+        announcing: true,
       },
       5,
     );
