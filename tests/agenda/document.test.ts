@@ -6,6 +6,8 @@ import {
   addItem,
   addVoice,
   itemMap,
+  itemNotes,
+  keepUnchangedItems,
   moveItem,
   PARTS,
   readAgenda,
@@ -170,6 +172,33 @@ describe("the agenda document", () => {
     const doc = new Y.Doc();
     addItem(doc, { title: "x".repeat(5000), createdBy: LEADER });
     expect(titles(doc)[0]).toHaveLength(200);
+  });
+});
+
+describe("reading again after a change (keepUnchangedItems)", () => {
+  it("keeps the objects of the items that did not change, and only those", () => {
+    const doc = new Y.Doc();
+    const one = addItem(doc, { title: "Én", createdBy: LEADER });
+    const two = addItem(doc, { title: "To", createdBy: LEADER });
+    const first = keepUnchangedItems(null, readAgenda(doc).agenda);
+
+    // Notes are not part of an item's reading: typing in them changes no item.
+    itemNotes(doc, one)!.insert(0, [new Y.XmlText("skriver")]);
+    const afterNotes = keepUnchangedItems(first, readAgenda(doc).agenda);
+    expect(afterNotes.items[0]).toBe(first.items[0]);
+    expect(afterNotes.items[1]).toBe(first.items[1]);
+
+    setItemFields(doc, two, { plannedMinutes: 15 });
+    const afterMinutes = keepUnchangedItems(afterNotes, readAgenda(doc).agenda);
+    expect(afterMinutes.items[0]).toBe(first.items[0]);
+    expect(afterMinutes.items[1]).not.toBe(first.items[1]);
+    expect(afterMinutes.items[1]!.plannedMinutes).toBe(15);
+
+    // A move keeps both objects, in the new order.
+    shiftItem(doc, two, -1);
+    const afterMove = keepUnchangedItems(afterMinutes, readAgenda(doc).agenda);
+    expect(afterMove.items).toEqual([afterMinutes.items[1], afterMinutes.items[0]]);
+    expect(afterMove.items[0]).toBe(afterMinutes.items[1]);
   });
 });
 

@@ -123,6 +123,30 @@ describe.skipIf(!hasChromium)("a long live agenda's notes", () => {
     expect(text.trimEnd().endsWith("Skrevet med tastatur.")).toBe(true);
   });
 
+  it("shows the live agenda before its connection answers, from the state the page came with", async () => {
+    const session = await openSession(browser, server, { as: DEMO.leader });
+    try {
+      // The socket is held: it opens but the server never answers (as on a slow line).
+      await session.page.routeWebSocket(/\/realtime/, () => {});
+      await session.page.goto(`${server.url}/meetings/${docs.meetingId}`);
+      await waitForHydration(session.page);
+      const live = session.page.locator(".live-agenda");
+      await live.waitFor({ timeout: 30_000 });
+      expect(await live.getAttribute("data-state")).not.toBe("connected");
+      await until(
+        async () =>
+          (await live.locator("article.agenda-item").count()) === ITEMS ? true : undefined,
+        "all items in the live agenda, unsynced",
+      );
+      expect(await live.locator("article.agenda-item").last().innerText()).toContain(
+        "Notat til tema 30.",
+      );
+      expect(session.problems).toEqual([]);
+    } finally {
+      await session.close();
+    }
+  });
+
   it("gives an item its editor when it is scrolled to, so others' carets show there", async () => {
     await lastItem(partner.page).scrollIntoViewIfNeeded();
     await lastItem(partner.page).locator(".ProseMirror").waitFor({ timeout: 20_000 });

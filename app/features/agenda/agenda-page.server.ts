@@ -28,6 +28,12 @@ export interface AgendaSnapshot {
   agenda: Agenda;
   notes: AgendaContent[];
   itemNotes: Record<string, AgendaContent[]>;
+  /**
+   * The same state as one Yjs update (base64), for the live agenda to start from: it shows the
+   * agenda while its connection opens instead of after (issue 11: editable within a second).
+   * The content is what the socket would send this reader anyway.
+   */
+  state: string;
 }
 
 export interface AgendaPageData {
@@ -51,14 +57,20 @@ export const agendaMode = (kind: MeetingKind): AgendaPageData["mode"] =>
 export async function agendaSnapshot(meetingId: string): Promise<AgendaSnapshot> {
   const doc = new Y.Doc();
   try {
-    Y.applyUpdate(doc, await documentStateNow(`agenda:${meetingId}`));
+    const state = await documentStateNow(`agenda:${meetingId}`);
+    Y.applyUpdate(doc, state);
     const { agenda } = readAgenda(doc);
     const notes: Record<string, AgendaContent[]> = {};
     for (const item of agenda.items) {
       const fragment = itemNotes(doc, item.id);
       notes[item.id] = fragment ? fragmentContent(fragment) : [];
     }
-    return { agenda, notes: fragmentContent(doc.getXmlFragment(PARTS.notes)), itemNotes: notes };
+    return {
+      agenda,
+      notes: fragmentContent(doc.getXmlFragment(PARTS.notes)),
+      itemNotes: notes,
+      state: Buffer.from(state.buffer, state.byteOffset, state.byteLength).toString("base64"),
+    };
   } finally {
     doc.destroy();
   }

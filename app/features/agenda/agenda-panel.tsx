@@ -50,6 +50,7 @@ export function AgendaPanel({ data, run = false }: { data: AgendaPageData; run?:
           ticketUrl={data.ticketUrl}
           people={data.people}
           run={run}
+          initialState={data.snapshot?.state}
         />
       ) : data.snapshot ? (
         <AgendaReadView snapshot={data.snapshot} people={data.people} />

@@ -109,6 +109,22 @@ export interface Agenda {
 // ---- reading ---------------------------------------------------------------------------------
 
 /**
+ * `next` with every item that is the same as the item of that id in `previous` (equal as JSON)
+ * replaced by the earlier object, so that a view drawn per item (memoised) is drawn again only
+ * for the items that changed: a keystroke in one item's notes changes no item. Takes the
+ * earlier reading (or null) and the new one; returns the new one. Never throws.
+ */
+export function keepUnchangedItems(previous: Agenda | null, next: Agenda): Agenda {
+  if (!previous) return next;
+  const before = new Map(previous.items.map((item) => [item.id, item]));
+  const items = next.items.map((item) => {
+    const earlier = before.get(item.id);
+    return earlier && JSON.stringify(earlier) === JSON.stringify(item) ? earlier : item;
+  });
+  return { ...next, items };
+}
+
+/**
  * The agenda as plain data, in order, with every part of a wrong type or shape left out and
  * named in `problems` (a modified client must never break the page or the minutes for anyone
  * else). Text fields are cut to LIMITS. Never throws.

@@ -1,6 +1,15 @@
-import { useEffect, useId, useRef, useState, type FormEvent } from "react";
+import {
+  memo,
+  useCallback,
+  useEffect,
+  useId,
+  useMemo,
+  useRef,
+  useState,
+  type FormEvent,
+} from "react";
 import type * as Y from "yjs";
-import { formatDate, useLocale, useT } from "../../i18n";
+import { formatDate, translator, useLocale, useT } from "../../i18n";
 import {
   addAction,
   addDecision,
@@ -9,6 +18,7 @@ import {
   itemMap,
   itemNotes,
   itemStatuses,
+  keepUnchangedItems,
   LIMITS,
   PARTS,
   PERSON_REF,
@@ -26,7 +36,13 @@ import {
   type ItemStatus,
   type Ref,
 } from "./document";
-import { colourFor, useDocValue, usePresence, type ConnectionState } from "./live";
+import {
+  colourFor,
+  useDocValue,
+  usePresence,
+  type ConnectionState,
+  type LiveDocument,
+} from "./live";
 import { KeepLocalCopyCheckbox, useKeepLocalCopy, useLiveDocumentAs } from "./live-session";
 import type { AgendaRole } from "./policy";
 import { LazyRichText } from "./lazy-rich-text";
@@ -62,6 +78,8 @@ export interface LiveAgendaProps {
   run?: boolean;
   /** Another realtime server (the benchmark page only; see useLiveDocument). */
   serverUrl?: string;
+  /** The agenda as the page's server read it (base64 Yjs update): shown until synced. */
+  initialState?: string;
 }
 
 export default function LiveAgenda(props: LiveAgendaProps) {
@@ -74,26 +92,46 @@ export default function LiveAgenda(props: LiveAgendaProps) {
       ticketUrl: props.ticketUrl,
       keepLocal,
       serverUrl: props.serverUrl,
+      initialState: props.initialState,
     },
     props.self,
   );
   const { doc, provider } = live;
-  const agenda = useDocValue(doc, (d) => readAgenda(d).agenda);
+  const previous = useRef<Agenda | null>(null);
+  const agenda = useDocValue(doc, (d) => {
+    previous.current = keepUnchangedItems(previous.current, readAgenda(d).agenda);
+    return previous.current;
+  });
   const present = usePresence(provider);
   const [announcement, setAnnouncement] = useState("");
-  const announce = (text: string) => setAnnouncement(text);
-  const colour = colourFor(props.self.ref);
-  const user = { name: props.self.name, color: colour, ref: props.self.ref };
+  const announce = useCallback((text: string) => setAnnouncement(text), []);
+  const { ref: selfRef, name: selfName } = props.self;
+  const user = useMemo(
+    () => ({ name: selfName, color: colourFor(selfRef), ref: selfRef }),
+    [selfName, selfRef],
+  );
 
   const role: AgendaRole =
     live.ended || (agenda.meta.locked && props.role === "contribute") ? "read" : props.role;
-  const names = new Map(props.people.map((p) => [p.ref, p.name]));
-  const nameOf = (ref: Ref | null) => (ref ? (names.get(ref) ?? t("agenda.someone")) : "");
+  const locale = useLocale();
+  const { people } = props;
+  // Items are memoised (a keystroke in one item's notes must not render all 30 again), so
+  // what they are given keeps its identity between renders.
+  const nameOf = useMemo(() => {
+    const names = new Map(people.map((p) => [p.ref, p.name]));
+    const someone = translator(locale)("agenda.someone");
+    return (ref: Ref | null) => (ref ? (names.get(ref) ?? someone) : "");
+  }, [people, locale]);
   const mayEditItem = (item: AgendaItem) =>
     role === "lead" || (role === "contribute" && item.createdBy === props.self.ref);
 
-  const onRefused = (reason: "paste" | "size") =>
-    announce(t(reason === "paste" ? "agenda.pasteTooLarge" : "agenda.textTooLarge"));
+  const onRefused = useCallback(
+    (reason: "paste" | "size") =>
+      announce(
+        translator(locale)(reason === "paste" ? "agenda.pasteTooLarge" : "agenda.textTooLarge"),
+      ),
+    [announce, locale],
+  );
 
   return (
     <div className="live-agenda" data-state={live.state}>
@@ -169,27 +207,9 @@ export default function LiveAgenda(props: LiveAgendaProps) {
               people={props.people}
               nameOf={nameOf}
               announce={announce}
-              cards={
-                role === "lead" && itemNotes(doc, item.id) ? (
-                  <PromptCardPicker
-                    fragment={itemNotes(doc, item.id)!}
-                    itemTitle={item.title.trim() || t("agenda.untitled")}
-                    announce={announce}
-                  />
-                ) : null
-              }
-              editor={
-                itemNotes(doc, item.id) ? (
-                  <LazyRichText
-                    fragment={itemNotes(doc, item.id)!}
-                    provider={provider}
-                    user={user}
-                    editable={role !== "read"}
-                    label={t("agenda.notesFor", { title: item.title })}
-                    onRefused={onRefused}
-                  />
-                ) : null
-              }
+              provider={provider}
+              user={user}
+              onRefused={onRefused}
             />
           </li>
         ))}
@@ -461,17 +481,20 @@ interface ItemViewProps {
   people: AgendaPerson[];
   nameOf(ref: Ref | null): string;
   announce(text: string): void;
-  editor: React.ReactNode;
-  /** The prompt-card button of the item (those who lead the agenda), or null. */
-  cards?: React.ReactNode;
+  /** For the notes' editor: the connection (carets), who is writing, and a refusal's message. */
+  provider: LiveDocument["provider"];
+  user: { name: string; color: string; ref: string };
+  onRefused(reason: "paste" | "size"): void;
 }
 
-function AgendaItemView(props: ItemViewProps) {
+/** One item; rendered again only when its own props change (see LiveAgenda). */
+const AgendaItemView = memo(function AgendaItemView(props: ItemViewProps) {
   const t = useT();
   const { doc, item, role, mayEdit } = props;
   const titleId = useId();
   const map = itemMap(doc, item.id);
   const title = sharedText(map, "title");
+  const notes = itemNotes(doc, item.id);
   const [confirmRemove, setConfirmRemove] = useState(false);
   const displayTitle = item.title.trim() || t("agenda.untitled");
 
@@ -569,8 +592,21 @@ function AgendaItemView(props: ItemViewProps) {
         </div>
       ) : null}
 
-      <div className="agenda-item-notes">{props.editor}</div>
-      {props.cards}
+      <div className="agenda-item-notes">
+        {notes ? (
+          <LazyRichText
+            fragment={notes}
+            provider={props.provider}
+            user={props.user}
+            editable={role !== "read"}
+            label={t("agenda.notesFor", { title: item.title })}
+            onRefused={props.onRefused}
+          />
+        ) : null}
+      </div>
+      {role === "lead" && notes ? (
+        <PromptCardPicker fragment={notes} itemTitle={displayTitle} announce={props.announce} />
+      ) : null}
 
       {props.mode === "network" || item.voices.length > 0 ? <Voices {...props} /> : null}
       {props.mode === "responsibility" ||
@@ -654,7 +690,7 @@ function AgendaItemView(props: ItemViewProps) {
       ) : null}
     </article>
   );
-}
+});
 
 /** Each participant's contributions in their own words (network meetings). */
 function Voices(props: ItemViewProps) {

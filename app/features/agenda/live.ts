@@ -30,6 +30,12 @@ export interface LiveDocumentOptions {
    * Only the benchmark page (routes/bench.collab.tsx, BROEN_BENCH_FLOOR=1) sets it.
    */
   serverUrl?: string;
+  /**
+   * The document as the page's server read it (a Yjs update, base64), applied before the
+   * connection opens, so the page shows and edits it at once; the sync then only brings what
+   * changed since.
+   */
+  initialState?: string;
 }
 
 export interface LiveDocument {
@@ -103,6 +109,26 @@ export function sendAwarenessCalmly(provider: WebsocketProvider): () => void {
   };
 }
 
+/** A new document holding `state` (a base64 Yjs update), if given and readable. */
+function seeded(state: string | undefined): Y.Doc {
+  const doc = new Y.Doc();
+  if (!state) return doc;
+  try {
+    // Applied before the provider listens: it is not sent back to the server.
+    Y.applyUpdate(
+      doc,
+      Uint8Array.from(atob(state), (c) => c.charCodeAt(0)),
+      SEED,
+    );
+  } catch {
+    // Unreadable: start empty, as without it; the sync brings everything.
+  }
+  return doc;
+}
+
+/** The origin of the state a page starts from (not a local edit). */
+const SEED = Symbol("seed");
+
 async function fetchTicket(url: string): Promise<string | null> {
   try {
     const response = await fetch(url, { credentials: "same-origin", cache: "no-store" });
@@ -121,7 +147,7 @@ async function fetchTicket(url: string): Promise<string | null> {
 export function useLiveDocument(options: LiveDocumentOptions): LiveDocument {
   const { documentName, ownerKey, ticketUrl, keepLocal, serverUrl } = options;
   const [generation, setGeneration] = useState(0);
-  const [doc, setDoc] = useState(() => new Y.Doc());
+  const [doc, setDoc] = useState(() => seeded(options.initialState));
   const [provider, setProvider] = useState<WebsocketProvider | null>(null);
   const [state, setState] = useState<ConnectionState>("connecting");
   const [ended, setEnded] = useState<EndReason | null>(null);
