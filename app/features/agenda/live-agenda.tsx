@@ -3,6 +3,7 @@ import {
   useCallback,
   useEffect,
   useId,
+  useLayoutEffect,
   useMemo,
   useRef,
   useState,
@@ -103,6 +104,11 @@ export default function LiveAgenda(props: LiveAgendaProps) {
     return previous.current;
   });
   const present = usePresence(provider);
+  // The items are drawn in a second render, right after the first (before the browser paints):
+  // React runs the first render's effects before it, so the connection opens while the items
+  // are drawn, not after (drawing 30 items takes the main thread for a good while).
+  const [drawItems, setDrawItems] = useState(false);
+  useLayoutEffect(() => setDrawItems(true), []);
   const [announcement, setAnnouncement] = useState("");
   const announce = useCallback((text: string) => setAnnouncement(text), []);
   const { ref: selfRef, name: selfName } = props.self;
@@ -192,7 +198,7 @@ export default function LiveAgenda(props: LiveAgendaProps) {
       </h3>
       {agenda.items.length === 0 ? <p className="muted">{t("agenda.noItems")}</p> : null}
       <ol className="agenda-items" aria-labelledby="items-title">
-        {agenda.items.map((item, index) => (
+        {(drawItems ? agenda.items : []).map((item, index) => (
           <li key={item.id}>
             <AgendaItemView
               doc={doc}
