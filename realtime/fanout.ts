@@ -12,7 +12,7 @@ import type { Announcer, UpdateLog } from "./update-log";
  * ones are read back from the update log. Awareness (who is here, cursors) travels inline and
  * is never stored. On the embedded database there is one process and none of this runs.
  *
- * A process that is alone announces nothing: under load the announcements were a fifth of
+ * A process that is alone announces nothing: under load the announcements were about a quarter of
  * PostgreSQL's work and came back to this process's own listening connection (ADR 029). So the
  * processes on a channel keep track of each other (the peer protocol, below) and announce while
  * they know of another, and while they have just started or reconnected and may not know yet.
@@ -55,6 +55,7 @@ export interface PeerTimings {
 }
 
 const PEER_TIMINGS: PeerTimings = { helloMs: 5_000, heartbeatMs: 10_000 };
+const HEARTBEAT = JSON.stringify({ k: "p" });
 
 export class Fanout implements CrossProcess, Announcer {
   readonly processId = crypto.randomUUID();
@@ -72,6 +73,14 @@ export class Fanout implements CrossProcess, Announcer {
   /** Until then this process announces even if it knows of no other (its hello phase, ms). */
   private helloUntil = -Infinity;
   private heartbeat: NodeJS.Timeout | null = null;
+  /** A hello that could not be sent: the next heartbeat sends it instead of `p`. */
+  private helloOwed = false;
+  /**
+   * When this process last heard its own heartbeat come back (ms). If they stop coming back,
+   * its listening connection may be dead without anyone noticing yet: then it cannot know
+   * whether it is alone, and announces.
+   */
+  private ownHeardAt = -Infinity;
 
   constructor(
     private readonly database: DatabaseHandle,
@@ -88,7 +97,12 @@ export class Fanout implements CrossProcess, Announcer {
    * another process on the channel, or in its hello phase. Read by the update log per write.
    */
   get announcing(): boolean {
-    return this.peers.size > 0 || this.now() < this.helloUntil;
+    const now = this.now();
+    return (
+      this.peers.size > 0 ||
+      now < this.helloUntil ||
+      now - this.ownHeardAt > 2 * this.timings.heartbeatMs
+    );
   }
 
   /** Other processes this one knows of (for the metrics route). */
@@ -98,6 +112,7 @@ export class Fanout implements CrossProcess, Announcer {
 
   async start(): Promise<void> {
     this.helloUntil = this.now() + this.timings.helloMs;
+    this.ownHeardAt = this.now();
     this.unlisten = await this.database.listen(
       DOCUMENTS_CHANNEL,
       (payload) => this.receive(payload),
@@ -123,6 +138,7 @@ export class Fanout implements CrossProcess, Announcer {
     // Whatever the log still writes after this is announced: the others may not have heard
     // the bye yet, and those who did read the log when they hear from this process again.
     this.helloUntil = Infinity;
+    await this.log().flush(); // what was stored in silence is committed before the bye
     await this.send({ k: "b" });
     await this.unlisten?.();
     this.unlisten = null;
@@ -134,26 +150,36 @@ export class Fanout implements CrossProcess, Announcer {
    * in silence is missed.
    */
   private async helloAfterSettling(): Promise<void> {
+    this.helloOwed = true;
     this.helloUntil = this.now() + this.timings.helloMs;
     await this.log().flush();
-    await this.send({ k: "h" });
+    this.helloUntil = this.now() + this.timings.helloMs; // the phase counts from the hello
+    if (await this.send({ k: "h" })) this.helloOwed = false;
   }
 
-  /** Every heartbeat: say this process is here, and forget peers not heard for three beats. */
+  /**
+   * Every heartbeat: forget peers not heard for three heartbeats (checked once a heartbeat, so
+   * a silent peer is forgotten after three to four), and say this process is here — with a
+   * hello if the last one could not be sent.
+   */
   private beat(): void {
     const oldest = this.now() - 3 * this.timings.heartbeatMs;
     for (const [peer, heard] of this.peers) if (heard < oldest) this.peers.delete(peer);
-    void this.send({ k: "p" });
+    if (this.helloOwed) void this.helloAfterSettling();
+    else void this.send({ k: "p" });
   }
 
-  private async send(message: PeerMessage): Promise<void> {
+  /** Sends one peer message; false if it could not be sent (logged). */
+  private async send(message: PeerMessage): Promise<boolean> {
     try {
       await this.database.db.execute(
         sql`select pg_notify(${DOCUMENTS_CHANNEL}, ${this.prefix + JSON.stringify(message)})`,
       );
+      return true;
     } catch (error) {
-      // A lost hello or heartbeat is repaired by the next one, or by the reconnect's hello.
+      // A lost heartbeat is repaired by the next one; a lost hello is owed (see beat).
       logger().warn({ err: safeError(error) }, "realtime: telling other processes failed");
+      return false;
     }
   }
 
@@ -161,6 +187,8 @@ export class Fanout implements CrossProcess, Announcer {
     if (this.stopped) return;
     if (message.k === "b") {
       this.peers.delete(from);
+      // Its last writes may have been made in silence (committed before its bye).
+      void this.catchUp();
       return;
     }
     const known = this.peers.has(from);
@@ -210,7 +238,11 @@ export class Fanout implements CrossProcess, Announcer {
   }
 
   private receive(payload: string): void {
-    if (payload.startsWith(this.prefix)) return; // our own
+    if (payload.startsWith(this.prefix)) {
+      // Our own: skipped, but our heartbeat coming back shows that we still hear the channel.
+      if (payload === this.prefix + HEARTBEAT) this.ownHeardAt = this.now();
+      return;
+    }
     const space = payload.indexOf(" ");
     let message: Message;
     try {
@@ -218,11 +250,15 @@ export class Fanout implements CrossProcess, Announcer {
     } catch {
       return;
     }
+    // Anything else is ignored: this runs in the driver's data handler, so a malformed payload
+    // must not throw (that would drop the shared listening connection).
+    if (typeof message !== "object" || message === null) return;
     if (message.k === "h" || message.k === "p" || message.k === "b") {
       if (space > 0) this.heard(payload.slice(0, space), message);
       return;
     }
     if (message.k === "a") {
+      if (typeof message.d !== "string" || typeof message.a !== "string") return;
       const document = this.registry().get(message.d);
       // Loading may have read the log before this commit: apply once loading is done.
       void document?.ready
@@ -236,7 +272,11 @@ export class Fanout implements CrossProcess, Announcer {
       return;
     }
     if (message.k !== "u" || !Array.isArray(message.l)) return; // a kind of a later version
-    for (const stored of message.l) this.applyStored(stored);
+    for (const stored of message.l) {
+      if (typeof stored === "object" && stored !== null && typeof stored.d === "string") {
+        this.applyStored(stored);
+      }
+    }
   }
 
   private applyStored(stored: StoredAnnouncement): void {
@@ -262,18 +302,27 @@ export class Fanout implements CrossProcess, Announcer {
       );
   }
 
+  /** Reads every loaded document's log again (each on its own: one slow load holds up none). */
   private async catchUp(): Promise<void> {
-    for (const document of this.registry().all()) {
-      try {
-        await document.ready; // one still loading may have read the log before the change
-        document.foreignRowsStored();
-        document.applyRemote(await this.log().since(document.name, 0));
-      } catch (error) {
-        logger().warn(
-          { err: safeError(error), document: document.name },
-          "realtime: catch-up failed",
-        );
-      }
-    }
+    await Promise.all(
+      this.registry()
+        .all()
+        .map(async (document) => {
+          try {
+            await document.ready; // one still loading may have read the log before the change
+          } catch {
+            return; // it failed to load: its connections were refused, nothing to catch up
+          }
+          try {
+            document.foreignRowsStored();
+            document.applyRemote(await this.log().since(document.name, 0));
+          } catch (error) {
+            logger().warn(
+              { err: safeError(error), document: document.name },
+              "realtime: catch-up failed",
+            );
+          }
+        }),
+    );
   }
 }

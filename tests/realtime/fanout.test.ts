@@ -35,13 +35,25 @@ const QUIET: PeerTimings = { helloMs: 5_000, heartbeatMs: 60_000 };
  * One process's engine: its fan-out, update log and loaded documents; statements counted.
  * `start: false` leaves its fan-out stopped until the test starts it.
  */
-async function engine(timings: PeerTimings = QUIET, { start = true } = {}) {
+async function engine(
+  timings: PeerTimings = QUIET,
+  {
+    start = true,
+    now,
+    failNotify,
+  }: { start?: boolean; now?: () => number; failNotify?: () => boolean } = {},
+) {
   let statements = 0;
+  let failed = 0;
   const db = new Proxy(database.db, {
     get(target, property, receiver) {
       if (property === "execute") {
         return (...args: Parameters<typeof target.execute>) => {
           statements++;
+          if (failNotify?.()) {
+            failed++;
+            return Promise.reject(new Error("the database is not answering (test)"));
+          }
           return target.execute(...args);
         };
       }
@@ -60,6 +72,7 @@ async function engine(timings: PeerTimings = QUIET, { start = true } = {}) {
     () => log,
     10,
     timings,
+    now,
   );
   const log: UpdateLog = new UpdateLog(db, metrics, fanout, 5);
   if (start) await fanout.start();
@@ -77,7 +90,7 @@ async function engine(timings: PeerTimings = QUIET, { start = true } = {}) {
     await document.ready;
     return document;
   };
-  return { fanout, log, load, statements: () => statements };
+  return { fanout, log, load, statements: () => statements, statementsFailed: () => failed };
 }
 
 describe("fan-out between processes", () => {
@@ -157,6 +170,9 @@ describe("a process alone", () => {
     for (const stop of stops.splice(0).reverse()) await stop();
   });
 
+  /** Runs a fan-out's heartbeat now (its timer is set far off in these tests). */
+  const beat = (fanout: Fanout) => (fanout as unknown as { beat(): void }).beat();
+
   /** Every payload on the channel from now on, and a way to know all earlier ones arrived. */
   async function overhear() {
     const payloads: string[] = [];
@@ -228,23 +244,85 @@ describe("a process alone", () => {
 
   it("forgets a process not heard for three heartbeats, and when it is heard again that one reads what was stored meanwhile", async () => {
     const name = "agenda:fanout-forgotten";
-    const a = await engine({ helloMs: 50, heartbeatMs: 20 });
+    // A's clock and heartbeats are driven by hand here (its own timer would fire after 60 s).
+    let aNow = 0;
+    const a = await engine({ helloMs: 50, heartbeatMs: 60_000 }, { now: () => aNow });
     const b = await engine({ helloMs: 50, heartbeatMs: 60_000 });
     const onB = await b.load(name);
     await until(() => (a.fanout.peerCount === 1 ? true : undefined), "A knows B");
-    // B says nothing for more than three of A's heartbeats (as a stuck or cut-off process).
-    await until(
-      () => (a.fanout.peerCount === 0 && !a.fanout.announcing ? true : undefined),
-      "A forgets B",
-    );
+    // More than three heartbeats without a word from B (a stuck or cut-off process).
+    aNow += 4 * 60_000;
+    beat(a.fanout); // A forgets B, and its own heartbeat coming back shows it still hears
+    await until(() => (a.fanout.announcing ? undefined : true), "A forgets B and is silent");
+    expect(a.fanout.peerCount).toBe(0);
     a.log.append(name, edit("mens B var borte "));
     await a.log.flush();
-    (b.fanout as unknown as { beat(): void }).beat(); // B's next heartbeat
+    beat(b.fanout); // B's next heartbeat: A hears of B again and says hello once settled
     await until(
       () => (onB.doc.getText("t").toString() === "mens B var borte " ? true : undefined),
       "B reads what A stored while it had forgotten B",
     );
     expect(a.fanout.peerCount).toBe(1);
+    onB.destroy();
+  });
+
+  it("sends a hello it could not send with its next heartbeat", async () => {
+    const name = "agenda:fanout-owed";
+    let failing = false;
+    let aNow = 0;
+    const a = await engine(
+      { helloMs: 50, heartbeatMs: 60_000 },
+      { now: () => aNow, failNotify: () => failing },
+    );
+    const b = await engine({ helloMs: 50, heartbeatMs: 60_000 });
+    const onB = await b.load(name);
+    await until(() => (a.fanout.peerCount && b.fanout.peerCount ? true : undefined), "peers");
+    aNow += 4 * 60_000;
+    beat(a.fanout); // A forgets B; B still knows A
+    await until(() => (a.fanout.announcing ? undefined : true), "A is silent");
+    a.log.append(name, edit("stille "));
+    await a.log.flush();
+    failing = true; // the hello A sends when it hears of B again is lost
+    beat(b.fanout);
+    await until(() => (a.fanout.peerCount === 1 ? true : undefined), "A knows B again");
+    await until(() => (a.statementsFailed() > 0 ? true : undefined), "A's hello failed");
+    failing = false;
+    // B knew A all along, so nothing but A's hello makes it read what A stored in silence.
+    beat(a.fanout);
+    await until(
+      () => (onB.doc.getText("t").toString() === "stille " ? true : undefined),
+      "B reads what A stored in silence once the owed hello arrives",
+    );
+    onB.destroy();
+  });
+
+  it("ignores payloads it cannot use, and keeps hearing the others", async () => {
+    const name = "agenda:fanout-garbage";
+    const a = await engine({ helloMs: 50, heartbeatMs: 60_000 });
+    const b = await engine({ helloMs: 50, heartbeatMs: 60_000 });
+    const onB = await b.load(name);
+    const garbage = [
+      "x null",
+      "x 42",
+      'x {"k":"u","l":[null,7,{"d":3}]}',
+      'x {"k":"a","d":null}',
+      'x {"k":"zz"}',
+      "no-space-at-all",
+    ];
+    // Handled where the driver hands them over: nothing may throw there.
+    const receive = (b.fanout as unknown as { receive(payload: string): void }).receive.bind(
+      b.fanout,
+    );
+    for (const payload of garbage) expect(() => receive(payload)).not.toThrow();
+    for (const payload of garbage) {
+      await database.db.execute(sql`select pg_notify(${DOCUMENTS_CHANNEL}, ${payload})`);
+    }
+    a.log.append(name, edit("etterpå "));
+    await a.log.flush();
+    await until(
+      () => (onB.doc.getText("t").toString() === "etterpå " ? true : undefined),
+      "B still hears A",
+    );
     onB.destroy();
   });
 });
