@@ -10,8 +10,13 @@ export default defineConfig({
     isolate: false,
     fileParallelism: true,
     maxWorkers: 2,
-    testTimeout: 30_000,
+    // Browser tests take 15–35 s when the two CPUs are busy with both workers and their
+    // browsers; a limit near that failed a passing test in CI.
+    testTimeout: 60_000,
     hookTimeout: 60_000,
+    // expect.poll waits for a condition (never a fixed sleep); its default of 1 s failed in CI
+    // while the machine was busy (a member's card updated after the poll gave up).
+    expect: { poll: { timeout: 20_000 } },
     env: { NODE_ENV: "test", LOG_LEVEL: "silent" },
   },
 });

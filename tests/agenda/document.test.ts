@@ -7,6 +7,7 @@ import {
   addVoice,
   itemMap,
   itemNotes,
+  itemParts,
   keepUnchangedItems,
   moveItem,
   PARTS,
@@ -199,6 +200,39 @@ describe("reading again after a change (keepUnchangedItems)", () => {
     const afterMove = keepUnchangedItems(afterMinutes, readAgenda(doc).agenda);
     expect(afterMove.items).toEqual([afterMinutes.items[1], afterMinutes.items[0]]);
     expect(afterMove.items[0]).toBe(afterMinutes.items[1]);
+  });
+});
+
+describe("what an item's view reads from the document (itemParts)", () => {
+  const same = (a: unknown[], b: unknown[]) =>
+    a.length === b.length && a.every((part, i) => Object.is(part, b[i]));
+
+  it("stays the same while only the notes are typed in, and changes with what the view reads", () => {
+    const doc = new Y.Doc();
+    const id = addItem(doc, { title: "Bolig", createdBy: LEADER });
+    const actionId = addAction(
+      doc,
+      id,
+      { what: "Ringe utleier", responsible: MEMBER, due: null },
+      LEADER,
+    )!;
+    const first = itemParts(doc, id);
+    itemNotes(doc, id)!.insert(0, [new Y.XmlText("notat")]);
+    expect(same(first, itemParts(doc, id))).toBe(true);
+
+    // A status note (tasks/status-note.tsx) is not part of the action's reading, but is shown.
+    const actions = itemMap(doc, id)!.get("actions") as Y.Map<Y.Map<unknown>>;
+    actions.get(actionId)!.set("statusNote", { status: "blocked", comment: "Venter" });
+    const afterNote = itemParts(doc, id);
+    expect(same(first, afterNote)).toBe(false);
+
+    // A title text replaced by another with the same words (a modified client).
+    const title = new Y.Text();
+    title.insert(0, "Bolig");
+    itemMap(doc, id)!.set("title", title);
+    expect(readAgenda(doc).agenda.items[0]!.title).toBe("Bolig");
+    expect(same(afterNote, itemParts(doc, id))).toBe(false);
+    expect(itemParts(doc, "no-such-item")).toEqual([]);
   });
 });
 

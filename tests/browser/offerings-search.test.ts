@@ -165,7 +165,7 @@ describe.skipIf(!hasChromium)("the offerings search in a browser", () => {
       expect(problems, problems.join("\n")).toEqual([]);
     }
     expect(found, found.join("\n")).toEqual([]);
-  });
+  }, 180_000); // twelve pages and axe on each: minutes on a busy machine
 
   it("is a plain GET form without JavaScript, the search in the URL", async () => {
     const page = await open({ javaScript: false });

@@ -256,6 +256,30 @@ export function itemMap(doc: Y.Doc, id: string): Y.Map<unknown> | null {
   return value instanceof Y.Map ? (value as Y.Map<unknown>) : null;
 }
 
+/**
+ * Every shared object and value that an item's view reads straight from the document: the
+ * item's map and its values (title text, notes fragment, the maps of its voices, actions and
+ * decisions), and each of those entries' maps and values (a voice's text, an action's status
+ * note). Not the notes' content. If any of them is another object than at the last drawing,
+ * the view must draw again even when the item reads the same (keepUnchangedItems): e.g. a
+ * replaced title text would otherwise keep receiving the typing. Returns [] for no item.
+ */
+export function itemParts(doc: Y.Doc, id: string): unknown[] {
+  const map = itemMap(doc, id);
+  if (!map) return [];
+  const parts: unknown[] = [map];
+  for (const value of map.values()) {
+    parts.push(value);
+    if (value instanceof Y.Map) {
+      for (const entry of (value as Y.Map<unknown>).values()) {
+        parts.push(entry);
+        if (entry instanceof Y.Map) parts.push(...(entry as Y.Map<unknown>).values());
+      }
+    }
+  }
+  return parts;
+}
+
 /** The rich-text notes of one item (created with the item). */
 export function itemNotes(doc: Y.Doc, id: string): Y.XmlFragment | null {
   const value = itemMap(doc, id)?.get("notes");

@@ -18,6 +18,7 @@ import {
   addVoice,
   itemMap,
   itemNotes,
+  itemParts,
   itemStatuses,
   keepUnchangedItems,
   LIMITS,
@@ -216,6 +217,7 @@ export default function LiveAgenda(props: LiveAgendaProps) {
               provider={provider}
               user={user}
               onRefused={onRefused}
+              parts={itemParts(doc, item.id)}
             />
           </li>
         ))}
@@ -491,9 +493,21 @@ interface ItemViewProps {
   provider: LiveDocument["provider"];
   user: { name: string; color: string; ref: string };
   onRefused(reason: "paste" | "size"): void;
+  /** The shared objects the view reads from the document (itemParts), compared one by one. */
+  parts: unknown[];
 }
 
-/** One item; rendered again only when its own props change (see LiveAgenda). */
+/** Props equal for an item's view: the same values, and the same shared objects in `parts`. */
+function sameItemProps(before: ItemViewProps, after: ItemViewProps): boolean {
+  for (const key of Object.keys(after) as (keyof ItemViewProps)[]) {
+    if (key === "parts") continue;
+    if (!Object.is(before[key], after[key])) return false;
+  }
+  const [a, b] = [before.parts, after.parts];
+  return a.length === b.length && a.every((part, i) => Object.is(part, b[i]));
+}
+
+/** One item; rendered again only when its own props or parts change (see LiveAgenda). */
 const AgendaItemView = memo(function AgendaItemView(props: ItemViewProps) {
   const t = useT();
   const { doc, item, role, mayEdit } = props;
@@ -696,7 +710,7 @@ const AgendaItemView = memo(function AgendaItemView(props: ItemViewProps) {
       ) : null}
     </article>
   );
-});
+}, sameItemProps);
 
 /** Each participant's contributions in their own words (network meetings). */
 function Voices(props: ItemViewProps) {
