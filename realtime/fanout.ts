@@ -171,6 +171,7 @@ export class Fanout implements CrossProcess, Announcer {
 
   /** Sends one peer message; false if it could not be sent (logged). */
   private async send(message: PeerMessage): Promise<boolean> {
+    if (this.stopped && message.k !== "b") return false; // e.g. a hello still settling
     try {
       await this.database.db.execute(
         sql`select pg_notify(${DOCUMENTS_CHANNEL}, ${this.prefix + JSON.stringify(message)})`,
