@@ -119,9 +119,17 @@ export function keepUnchangedItems(previous: Agenda | null, next: Agenda): Agend
   const before = new Map(previous.items.map((item) => [item.id, item]));
   const items = next.items.map((item) => {
     const earlier = before.get(item.id);
-    return earlier && JSON.stringify(earlier) === JSON.stringify(item) ? earlier : item;
+    return earlier && jsonOf(earlier) === jsonOf(item) ? earlier : item;
   });
   return { ...next, items };
+}
+
+/** An item's JSON, written once per item object (a kept item is compared again and again). */
+const itemJson = new WeakMap<AgendaItem, string>();
+function jsonOf(item: AgendaItem): string {
+  let json = itemJson.get(item);
+  if (json === undefined) itemJson.set(item, (json = JSON.stringify(item)));
+  return json;
 }
 
 /**
