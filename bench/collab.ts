@@ -6,6 +6,7 @@
  * run (`broen_bench_<random>`, dropped at the end, also on failure), seeded with the demo data.
  * The peer is y-websocket 2.1's own server (bench/lib/reference-server.mjs, as bench:realtime
  * runs it: no auth, no persistence, in memory). Browser: Debian's chromium via playwright-core,
+ * its headless shell where installed (scripts/chromium.mjs, ADR 030; CHROMIUM_PATH to choose),
  * with --disable-renderer-backgrounding, --disable-background-timer-throttling and
  * --disable-backgrounding-occluded-windows. Timings are reported, never asserted.
  *
@@ -47,6 +48,7 @@ import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import type { Browser } from "playwright-core";
 import { openBenchDatabase, type BenchDatabase } from "./lib/bench-database";
+import { CHROMIUM_INSTALL } from "../scripts/chromium.mjs";
 import { BroenClient } from "./lib/broen-client";
 import {
   agendaEditable,
@@ -121,7 +123,7 @@ async function main() {
     );
   }
   if (!fs.existsSync(CHROMIUM_PATH)) {
-    throw new BenchError(`${CHROMIUM_PATH} is missing: apt-get install -y chromium`);
+    throw new BenchError(`${CHROMIUM_PATH} is missing: ${CHROMIUM_INSTALL}`);
   }
   const loadStart = loadAverage();
   database = await openBenchDatabase();
@@ -209,7 +211,7 @@ async function main() {
     `setup: seeded in ${round1(seed.ms / 1000)} s; agenda of ${seeded.items} items with ` +
       `${seeded.characters} characters of notes (${round1(agenda.length / 1024)} KiB) in ` +
       `${AGENDA.runs} meetings; Broen healthy after ${round1(server.healthyMs / 1000)} s, ` +
-      `reference after ${round1(reference.healthyMs / 1000)} s; chromium ` +
+      `reference after ${round1(reference.healthyMs / 1000)} s; ${CHROMIUM_PATH} ` +
       `${browser.version()}; ready after ${round1((performance.now() - began) / 1000)} s`,
   );
 

@@ -19,9 +19,10 @@
  */
 import fs from "node:fs";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { chromiumPath } from "../../scripts/chromium.mjs";
 import { BenchError, sleep } from "./processes";
 
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+export const CHROMIUM_PATH = chromiumPath();
 const TIMEOUT_MS = 30_000;
 const LETTERS = "abcdefghijklmnopqrstuvwxyz";
 

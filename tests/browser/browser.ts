@@ -2,14 +2,16 @@ import fs from "node:fs";
 import { createRequire } from "node:module";
 import type { AxeResults } from "axe-core";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { CHROMIUM_INSTALL, chromiumPath } from "../../scripts/chromium.mjs";
 import type { TestServer } from "../support/server";
 
 /*
- * Browser-test helpers: Debian's chromium driven by playwright-core (never a downloaded
- * browser), the fixture login, a console/CSP watcher and an axe-core WCAG scan.
+ * Browser-test helpers: Debian's chromium (its headless shell where installed, ADR 030)
+ * driven by playwright-core (never a downloaded browser), the fixture login, a console/CSP
+ * watcher and an axe-core WCAG scan.
  */
 
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+export const CHROMIUM_PATH = chromiumPath();
 export const hasChromium = fs.existsSync(CHROMIUM_PATH);
 
 /** Call at the top of a browser test file, next to `describe.skipIf(!hasChromium)`. */
@@ -17,7 +19,7 @@ export function announceSkipWithoutChromium(file: string) {
   if (!hasChromium)
     console.warn(
       `[browser tests] ${file} skipped: ${CHROMIUM_PATH} is missing. ` +
-        "Install it with `apt-get install -y chromium` (never `npx playwright install`).",
+        `Install it with \`${CHROMIUM_INSTALL}\` (never \`npx playwright install\`).`,
     );
 }
 
