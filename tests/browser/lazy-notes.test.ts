@@ -147,6 +147,25 @@ describe.skipIf(!hasChromium)("a long live agenda's notes", () => {
     }
   });
 
+  it("fetches the live editor's chunk while the page is parsed, from the page's preload link", async () => {
+    const { starts, parsed } = await leader.page.evaluate(() => {
+      const [navigation] = performance.getEntriesByType(
+        "navigation",
+      ) as PerformanceNavigationTiming[];
+      return {
+        starts: performance
+          .getEntriesByType("resource")
+          .filter((entry) => entry.name.includes("/build/_shared/live-agenda-"))
+          .map((entry) => entry.startTime),
+        parsed: navigation!.domInteractive,
+      };
+    });
+    // An import() runs only in a module, and modules run after the parser is done: fetched
+    // before that, the chunk came from the <link rel="modulepreload"> in the page.
+    expect(starts).toHaveLength(1);
+    expect(starts[0]).toBeLessThan(parsed);
+  });
+
   it("gives an item its editor when it is scrolled to, so others' carets show there", async () => {
     await lastItem(partner.page).scrollIntoViewIfNeeded();
     await lastItem(partner.page).locator(".ProseMirror").waitFor({ timeout: 20_000 });

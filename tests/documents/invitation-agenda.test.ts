@@ -66,6 +66,10 @@ const serverHasBlocks = (count: number) =>
     `the server's agenda to hold ${count} blocks`,
   );
 
+/** The live agenda's own chunk, named for the browser to preload (module-preload.server.ts). */
+const PRELOAD_LIVE_AGENDA =
+  /<link rel="modulepreload" href="\/build\/_shared\/live-agenda-[\w-]+\.js"\/>/;
+
 const relativePage = () =>
   server.fetch(`/i/${invitationToken(docs.relativeInvitationId, 1)}`).then((r) => r.text());
 
@@ -148,6 +152,8 @@ describe("the agenda on the invitation page", () => {
       async () => ((await relativePage()).includes("Hemmelig sak") ? true : undefined),
       "the item is on the page",
     );
+    // With the agenda, the page names the live editor's chunks for the browser to preload.
+    expect(await relativePage()).toMatch(PRELOAD_LIVE_AGENDA);
     leader.destroy();
     const [consent] = await server.database.db
       .select({ id: consents.id })
@@ -169,6 +175,7 @@ describe("the agenda on the invitation page", () => {
     expect(html).toContain("Fjordvik bibliotek"); // the rest of the page is still there
     expect(html).not.toContain("Hemmelig sak");
     expect(html).toContain("det ikke er gitt samtykke til at den deles med deg");
+    expect(html).not.toContain('rel="modulepreload" href="/build/_shared/live-agenda-');
     expect(await lastOpening()).toEqual({ agendaShown: false });
   });
 });

@@ -11,6 +11,7 @@ import { fragmentContent } from "../documents/agenda.server";
 import { documentPermission, parseDocumentName } from "../documents/registry.server";
 import { documentStateNow } from "../documents/state.server";
 import { invitedMembers, leaderNames } from "../minutes/attendance.server";
+import { chunkUrls } from "../../utils/module-preload.server";
 import { itemNotes, PARTS, PERSON_REF, readAgenda, type Agenda, type Ref } from "./document";
 import type { AgendaPerson } from "./live-agenda";
 import type { AgendaRole } from "./policy";
@@ -47,7 +48,12 @@ export interface AgendaPageData {
   people: AgendaPerson[];
   ticketUrl?: string;
   snapshot: AgendaSnapshot | null;
+  /** The live editor's chunks, for the page to preload (module-preload.server.ts); [] for "none". */
+  preload: string[];
 }
+
+/** Where the live agenda's chunk is built from (agenda-panel.tsx imports it on demand). */
+const LIVE_AGENDA_MODULE = "app/features/agenda/live-agenda.tsx";
 
 /** Network meetings keep each voice; the other kinds work with decisions and actions. */
 export const agendaMode = (kind: MeetingKind): AgendaPageData["mode"] =>
@@ -120,6 +126,7 @@ export async function agendaForUser(
       reason: meeting.status === "cancelled" ? "cancelled" : "noConsent",
       people: [],
       snapshot: null,
+      preload: [],
     };
   }
   return {
@@ -130,6 +137,7 @@ export async function agendaForUser(
       ? peopleFrom(options.known, options.personLabel)
       : await agendaPeople(meeting.id, options.personLabel),
     snapshot: await agendaSnapshot(meeting.id),
+    preload: chunkUrls(LIVE_AGENDA_MODULE),
   };
 }
 
@@ -171,6 +179,7 @@ export async function agendaForInvitation(
       reason: cancelled ? "cancelled" : "noConsent",
       people: [],
       snapshot: null,
+      preload: [],
     };
   }
   return {
@@ -180,5 +189,6 @@ export async function agendaForInvitation(
     reason: null,
     people: await agendaPeople(meeting.id, options.personLabel),
     snapshot: await agendaSnapshot(meeting.id),
+    preload: chunkUrls(LIVE_AGENDA_MODULE),
   };
 }

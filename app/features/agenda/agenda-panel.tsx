@@ -36,6 +36,10 @@ export function AgendaPanel({ data, run = false }: { data: AgendaPageData; run?:
   return (
     <section className="panel agenda-panel" aria-labelledby="agenda-title">
       <h2 id="agenda-title">{t("invitation.agenda")}</h2>
+      {/* The live editor's chunks, fetched with the page's scripts (module-preload.server.ts). */}
+      {data.preload.map((url) => (
+        <link key={url} rel="modulepreload" href={url} />
+      ))}
       {data.role === "none" ? (
         <p className="ds-alert" data-color="info">
           {t(`agenda.hidden.${data.reason ?? "noConsent"}`)}

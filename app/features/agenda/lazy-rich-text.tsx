@@ -11,13 +11,43 @@ import { RichTextEditor, type RichTextEditorProps } from "./rich-text-editor";
  * second (CPU profile of `BENCH_PROFILE=… npm run bench:collab`). Until then the text is shown
  * read-only from the live document itself (kept current on every change), in the same tags the
  * editor renders, and the box is already a focusable text box: the editor replaces it when it
- * comes near the viewport (so carets of others show where one looks), or at once on focus,
- * click or a key, with the caret placed where the click was (else at the end) and any letters
- * typed in between kept.
+ * comes near the viewport and the page is idle (so carets of others show where one looks), or
+ * at once on focus, click or a key, with the caret placed where the click was (else at the end)
+ * and any letters typed in between kept.
  */
 
 /** How far outside the viewport a box gets its editor ahead of being scrolled to. */
 const NEAR_VIEWPORT = "400px 0px";
+
+/*
+ * Editors for boxes near the viewport are created one at a time when the page is idle
+ * (requestIdleCallback, at the latest after 2 s), not at once: while the page opens, the
+ * connection's answers and a first key come before them (issue 11; created at once, the first
+ * few editors held the socket's "open" and the sync by ~200 ms on a 2-CPU machine).
+ */
+const idleTasks: (() => void)[] = [];
+let idleScheduled = false;
+
+/** Runs `task` in a later idle period, after the tasks queued before it; returns a cancel. */
+function whenIdle(task: () => void): () => void {
+  idleTasks.push(task);
+  scheduleIdle();
+  return () => {
+    const at = idleTasks.indexOf(task);
+    if (at >= 0) idleTasks.splice(at, 1);
+  };
+}
+function scheduleIdle(): void {
+  if (idleScheduled || idleTasks.length === 0) return;
+  idleScheduled = true;
+  const run = () => {
+    idleScheduled = false;
+    idleTasks.shift()?.();
+    scheduleIdle();
+  };
+  if (typeof requestIdleCallback === "function") requestIdleCallback(run, { timeout: 2000 });
+  else setTimeout(run, 50);
+}
 
 /** Either the editor or, until it exists, the read-only text (see above). */
 export function LazyRichText(props: RichTextEditorProps) {
@@ -37,14 +67,23 @@ export function LazyRichText(props: RichTextEditorProps) {
       setWanted(true);
       return;
     }
+    let cancel: (() => void) | null = null;
     const observer = new IntersectionObserver(
       (entries) => {
-        if (entries.some((entry) => entry.isIntersecting)) setWanted(true);
+        const near = entries.some((entry) => entry.isIntersecting);
+        if (near && !cancel) cancel = whenIdle(() => setWanted(true));
+        else if (!near && cancel) {
+          cancel();
+          cancel = null;
+        }
       },
       { rootMargin: NEAR_VIEWPORT },
     );
     observer.observe(element);
-    return () => observer.disconnect();
+    return () => {
+      observer.disconnect();
+      cancel?.();
+    };
   }, [wanted]);
 
   const onReady = (editor: Editor) => {

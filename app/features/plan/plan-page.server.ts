@@ -18,6 +18,7 @@ import { documentStateNow } from "../documents/state.server";
 import { personFirstName } from "../networks/person-member.server";
 import { bridgesForPlan, type BridgeSummary } from "../bridges/bridge-lists.server";
 import { readStatusNote, type StatusNoteView } from "../tasks/status-note";
+import { chunkUrls } from "../../utils/module-preload.server";
 import { meetingActionsFor, type MeetingActionView } from "./meeting-actions.server";
 import {
   PLAN_PARTS,
@@ -81,7 +82,13 @@ export interface PlanPageData {
   bridges: BridgeSummary[];
   /** Whether the asker may propose offerings (manages the network): "Foreslå tilbud" links. */
   proposeBridges: boolean;
+  /** The live plan's chunks, for the page to preload (module-preload.server.ts); [] unless live. */
+  preload: string[];
 }
+
+/** The live plan's chunks when the page will open it: a live view that is not "none". */
+const livePlanChunks = (purpose: Purpose, role: PlanPageData["role"]) =>
+  purpose === "view" && role !== "none" ? chunkUrls("app/features/plan/live-plan.tsx") : [];
 
 type Purpose = "view" | "print" | "download";
 
@@ -231,8 +238,10 @@ export async function planForUser(
     mayEditRevision: access.level === "manage",
     meetingLinks: true,
     proposeBridges: access.level === "manage" && role === "edit",
-  } satisfies Omit<PlanPageData, "snapshot" | "meetingActions" | "bridges">;
-  if (role === "none") return { ...base, meetingActions: [], snapshot: null, bridges: [] };
+  } satisfies Omit<PlanPageData, "snapshot" | "meetingActions" | "bridges" | "preload">;
+  if (role === "none") {
+    return { ...base, meetingActions: [], snapshot: null, bridges: [], preload: [] };
+  }
   const meetingActions = await meetingActionsFor(networkId, role === "edit" ? "all" : user);
   const snapshot = await planSnapshot(networkId, new Set(visible));
   const bridges = await bridgesForPlan(networkId, new Set(visible), role === "edit");
@@ -244,7 +253,7 @@ export async function planForUser(
     visible,
     bridges.length,
   );
-  return { ...base, meetingActions, snapshot, bridges };
+  return { ...base, meetingActions, snapshot, bridges, preload: livePlanChunks(purpose, role) };
 }
 
 /**
@@ -288,6 +297,7 @@ export async function planForLink(
     snapshot,
     bridges,
     proposeBridges: false,
+    preload: livePlanChunks(purpose, "edit"),
   };
 }
 

@@ -42,6 +42,10 @@ export function PlanPanel({ data }: { data: PlanPageData }) {
   const { snapshot, ...props } = data;
   return (
     <>
+      {/* The live editor's chunks, fetched with the page's scripts (module-preload.server.ts). */}
+      {data.preload.map((url) => (
+        <link key={url} rel="modulepreload" href={url} />
+      ))}
       {Live ? (
         <Live {...props} />
       ) : (
