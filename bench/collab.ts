@@ -48,7 +48,7 @@ import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import type { Browser } from "playwright-core";
 import { openBenchDatabase, type BenchDatabase } from "./lib/bench-database";
-import { CHROMIUM_INSTALL } from "../scripts/chromium.mjs";
+import { chromiumMissing } from "../scripts/chromium.mjs";
 import { BroenClient } from "./lib/broen-client";
 import {
   agendaEditable,
@@ -123,7 +123,7 @@ async function main() {
     );
   }
   if (!fs.existsSync(CHROMIUM_PATH)) {
-    throw new BenchError(`${CHROMIUM_PATH} is missing: ${CHROMIUM_INSTALL}`);
+    throw new BenchError(chromiumMissing(CHROMIUM_PATH));
   }
   const loadStart = loadAverage();
   database = await openBenchDatabase();
@@ -205,6 +205,7 @@ async function main() {
   const readerLogin = new BroenClient(origin);
   await readerLogin.logIn(LEADER.email, LEADER.password);
   browser = await launchBrowser();
+  const browserVersion = browser.version();
   const writer = await (await openContext(browser, origin, writerLogin.cookie)).newPage();
   const reader = await (await openContext(browser, origin, readerLogin.cookie)).newPage();
   console.log(
@@ -212,7 +213,7 @@ async function main() {
       `${seeded.characters} characters of notes (${round1(agenda.length / 1024)} KiB) in ` +
       `${AGENDA.runs} meetings; Broen healthy after ${round1(server.healthyMs / 1000)} s, ` +
       `reference after ${round1(reference.healthyMs / 1000)} s; ${CHROMIUM_PATH} ` +
-      `${browser.version()}; ready after ${round1((performance.now() - began) / 1000)} s`,
+      `${browserVersion}; ready after ${round1((performance.now() - began) / 1000)} s`,
   );
 
   // 1. Keystrokes, A B B A.
@@ -345,6 +346,7 @@ async function main() {
       ...(minutes.reason ? { minutes_reason: minutes.reason } : {}),
       load_average_start: loadStart,
       load_average_end: loadEnd,
+      browser: `${CHROMIUM_PATH} ${browserVersion}`,
     }),
   );
 }

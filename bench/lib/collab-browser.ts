@@ -19,7 +19,7 @@
  */
 import fs from "node:fs";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
-import { chromiumPath } from "../../scripts/chromium.mjs";
+import { CHROMIUM_ARGS, chromiumPath } from "../../scripts/chromium.mjs";
 import { BenchError, sleep } from "./processes";
 
 export const CHROMIUM_PATH = chromiumPath();
@@ -31,14 +31,7 @@ export function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
     args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
+      ...CHROMIUM_ARGS,
       "--disable-renderer-backgrounding",
       "--disable-background-timer-throttling",
       "--disable-backgrounding-occluded-windows",

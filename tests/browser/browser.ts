@@ -2,7 +2,7 @@ import fs from "node:fs";
 import { createRequire } from "node:module";
 import type { AxeResults } from "axe-core";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
-import { CHROMIUM_INSTALL, chromiumPath } from "../../scripts/chromium.mjs";
+import { CHROMIUM_ARGS, chromiumMissing, chromiumPath } from "../../scripts/chromium.mjs";
 import type { TestServer } from "../support/server";
 
 /*
@@ -18,24 +18,15 @@ export const hasChromium = fs.existsSync(CHROMIUM_PATH);
 export function announceSkipWithoutChromium(file: string) {
   if (!hasChromium)
     console.warn(
-      `[browser tests] ${file} skipped: ${CHROMIUM_PATH} is missing. ` +
-        `Install it with \`${CHROMIUM_INSTALL}\` (never \`npx playwright install\`).`,
+      `[browser tests] ${file} skipped: ${chromiumMissing(CHROMIUM_PATH)} ` +
+        "(never `npx playwright install`).",
     );
 }
 
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
+    args: CHROMIUM_ARGS,
   });
 }
 

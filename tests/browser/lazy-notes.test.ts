@@ -93,6 +93,24 @@ describe.skipIf(!hasChromium)("a long live agenda's notes", () => {
     expect(await axeViolations(leader.page)).toEqual([]);
   }, 120_000); // axe on a page of 30 items takes long on a loaded machine
 
+  it("gives every item its fields and buttons, the far ones once the page is idle", async () => {
+    for (const item of [
+      leader.page.locator("article.agenda-item").first(),
+      lastItem(leader.page),
+    ]) {
+      await item.getByLabel("Status").waitFor({ state: "attached" });
+      await item.getByLabel("Planlagte minutter").waitFor({ state: "attached" });
+      await item
+        .getByRole("button", { name: /^Fjern/ })
+        .first()
+        .waitFor({ state: "attached" });
+    }
+    const withStatus = leader.page.locator("article.agenda-item", {
+      has: leader.page.getByLabel("Status"),
+    });
+    expect(await withStatus.count()).toBe(ITEMS);
+  });
+
   it("turns into the editor when reached by Tab, with the caret in it; the text arrives at the other page", async () => {
     const page = leader.page;
     // The field before the notes in the tab order: the item's status. Focused without

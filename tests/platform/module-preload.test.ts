@@ -20,7 +20,7 @@ describe("chunkUrls", () => {
         expect(fs.existsSync(path.join(root, "public", url)), url).toBe(true);
         // Static imports only: each named chunk imports nothing that is not named as well.
         const source = fs.readFileSync(path.join(root, "public", url), "utf8");
-        for (const [, imported] of source.matchAll(/from\s*"(\/build\/[^"]+)"/g)) {
+        for (const [, imported] of source.matchAll(/(?:from|import)\s*"(\/build\/[^"]+)"/g)) {
           expect(urls, `${url} imports ${imported}`).toContain(imported);
         }
       }

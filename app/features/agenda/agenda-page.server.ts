@@ -49,7 +49,7 @@ export interface AgendaPageData {
   ticketUrl?: string;
   snapshot: AgendaSnapshot | null;
   /** The live editor's chunks, for the page to preload (module-preload.server.ts); [] for "none". */
-  preload: string[];
+  preload: readonly string[];
 }
 
 /** Where the live agenda's chunk is built from (agenda-panel.tsx imports it on demand). */

@@ -1,6 +1,7 @@
 import type { Editor } from "@tiptap/react";
 import { createElement, useEffect, useRef, useState, type ReactNode } from "react";
 import * as Y from "yjs";
+import { whenIdle } from "../../utils/idle";
 import { RichTextEditor, type RichTextEditorProps } from "./rich-text-editor";
 
 /*
@@ -21,33 +22,11 @@ const NEAR_VIEWPORT = "400px 0px";
 
 /*
  * Editors for boxes near the viewport are created one at a time when the page is idle
- * (requestIdleCallback, at the latest after 2 s), not at once: while the page opens, the
+ * (utils/idle.ts), not at once, and only once the connection exists (the editor needs it for
+ * the carets; a link holder's page fetches a ticket first): while the page opens, the
  * connection's answers and a first key come before them (issue 11; created at once, the first
  * few editors held the socket's "open" and the sync by ~200 ms on a 2-CPU machine).
  */
-const idleTasks: (() => void)[] = [];
-let idleScheduled = false;
-
-/** Runs `task` in a later idle period, after the tasks queued before it; returns a cancel. */
-function whenIdle(task: () => void): () => void {
-  idleTasks.push(task);
-  scheduleIdle();
-  return () => {
-    const at = idleTasks.indexOf(task);
-    if (at >= 0) idleTasks.splice(at, 1);
-  };
-}
-function scheduleIdle(): void {
-  if (idleScheduled || idleTasks.length === 0) return;
-  idleScheduled = true;
-  const run = () => {
-    idleScheduled = false;
-    idleTasks.shift()?.();
-    scheduleIdle();
-  };
-  if (typeof requestIdleCallback === "function") requestIdleCallback(run, { timeout: 2000 });
-  else setTimeout(run, 50);
-}
 
 /** Either the editor or, until it exists, the read-only text (see above). */
 export function LazyRichText(props: RichTextEditorProps) {
@@ -60,9 +39,10 @@ export function LazyRichText(props: RichTextEditorProps) {
     text: "",
   });
 
+  const connected = props.provider !== null;
   useEffect(() => {
     const element = box.current;
-    if (wanted || !element) return;
+    if (wanted || !element || !connected) return;
     if (typeof IntersectionObserver === "undefined") {
       setWanted(true);
       return;
@@ -84,7 +64,7 @@ export function LazyRichText(props: RichTextEditorProps) {
       observer.disconnect();
       cancel?.();
     };
-  }, [wanted]);
+  }, [wanted, connected]);
 
   const onReady = (editor: Editor) => {
     const { focus, at, text } = pending.current;

@@ -1,5 +1,6 @@
 import {
   memo,
+  startTransition,
   useCallback,
   useEffect,
   useId,
@@ -51,6 +52,7 @@ import { LazyRichText } from "./lazy-rich-text";
 import { PromptCardPicker } from "./prompt-card-picker";
 import { TemplatePicker } from "./template-picker";
 import { Checkbox } from "../../components/forms";
+import { whenIdle } from "../../utils/idle";
 import { readStatusNote, StatusNoteText } from "../tasks/status-note";
 
 /*
@@ -110,6 +112,15 @@ export default function LiveAgenda(props: LiveAgendaProps) {
   // are drawn, not after (drawing 30 items takes the main thread for a good while).
   const [drawItems, setDrawItems] = useState(false);
   useLayoutEffect(() => setDrawItems(true), []);
+  // Items past the first few come first without their controls (fields, voices, outcomes,
+  // buttons), which follow when the page is first idle, drawn in a transition (in slices):
+  // the connection's answers and a first key come before them (issue 11: editable within a
+  // second; with every item complete at once, the agenda was editable ~150 ms later).
+  const [complete, setComplete] = useState(false);
+  useEffect(() => {
+    if (!drawItems || complete) return;
+    return whenIdle(() => startTransition(() => setComplete(true)));
+  }, [drawItems, complete]);
   const [announcement, setAnnouncement] = useState("");
   const announce = useCallback((text: string) => setAnnouncement(text), []);
   const { ref: selfRef, name: selfName } = props.self;
@@ -218,6 +229,7 @@ export default function LiveAgenda(props: LiveAgendaProps) {
               user={user}
               onRefused={onRefused}
               parts={itemParts(doc, item.id)}
+              light={!complete && index >= COMPLETE_FIRST && item.id !== agenda.meta.currentItemId}
             />
           </li>
         ))}
@@ -265,6 +277,12 @@ export default function LiveAgenda(props: LiveAgendaProps) {
     </div>
   );
 }
+
+/**
+ * How many items are drawn complete from the start, besides the current one of a running
+ * meeting (the rest follow: see `complete`).
+ */
+const COMPLETE_FIRST = 3;
 
 /** For everyone following the meeting: which item is being discussed now. */
 function NowShowing({ agenda }: { agenda: Agenda }) {
@@ -495,6 +513,8 @@ interface ItemViewProps {
   onRefused(reason: "paste" | "size"): void;
   /** The shared objects the view reads from the document (itemParts), compared one by one. */
   parts: unknown[];
+  /** Only the title, what is known about the item and its notes: the rest comes a moment later. */
+  light: boolean;
 }
 
 /** Props equal for an item's view: the same values, and the same shared objects in `parts`. */
@@ -550,7 +570,7 @@ const AgendaItemView = memo(function AgendaItemView(props: ItemViewProps) {
         </p>
       </header>
 
-      {mayEdit ? (
+      {mayEdit && !props.light ? (
         <div className="agenda-item-fields">
           {role === "lead" ? (
             <label className="ds-label agenda-field">
@@ -624,19 +644,22 @@ const AgendaItemView = memo(function AgendaItemView(props: ItemViewProps) {
           />
         ) : null}
       </div>
-      {role === "lead" && notes ? (
-        <PromptCardPicker fragment={notes} itemTitle={displayTitle} announce={props.announce} />
-      ) : null}
+      {props.light ? null : (
+        <>
+          {role === "lead" && notes ? (
+            <PromptCardPicker fragment={notes} itemTitle={displayTitle} announce={props.announce} />
+          ) : null}
+          {props.mode === "network" || item.voices.length > 0 ? <Voices {...props} /> : null}
+          {props.mode === "responsibility" ||
+          role === "lead" ||
+          item.decisions.length > 0 ||
+          item.actions.length > 0 ? (
+            <Outcomes {...props} />
+          ) : null}
+        </>
+      )}
 
-      {props.mode === "network" || item.voices.length > 0 ? <Voices {...props} /> : null}
-      {props.mode === "responsibility" ||
-      role === "lead" ||
-      item.decisions.length > 0 ||
-      item.actions.length > 0 ? (
-        <Outcomes {...props} />
-      ) : null}
-
-      {mayEdit ? (
+      {mayEdit && !props.light ? (
         <div className="agenda-item-actions">
           {role === "lead" ? (
             <>

@@ -83,12 +83,12 @@ export interface PlanPageData {
   /** Whether the asker may propose offerings (manages the network): "Foreslå tilbud" links. */
   proposeBridges: boolean;
   /** The live plan's chunks, for the page to preload (module-preload.server.ts); [] unless live. */
-  preload: string[];
+  preload: readonly string[];
 }
 
-/** The live plan's chunks when the page will open it: a live view that is not "none". */
-const livePlanChunks = (purpose: Purpose, role: PlanPageData["role"]) =>
-  purpose === "view" && role !== "none" ? chunkUrls("app/features/plan/live-plan.tsx") : [];
+/** The live plan's chunks for a page that will open it (the live view, not print or PDF). */
+const livePlanChunks = (purpose: Purpose) =>
+  purpose === "view" ? chunkUrls("app/features/plan/live-plan.tsx") : [];
 
 type Purpose = "view" | "print" | "download";
 
@@ -253,7 +253,7 @@ export async function planForUser(
     visible,
     bridges.length,
   );
-  return { ...base, meetingActions, snapshot, bridges, preload: livePlanChunks(purpose, role) };
+  return { ...base, meetingActions, snapshot, bridges, preload: livePlanChunks(purpose) };
 }
 
 /**
@@ -297,7 +297,7 @@ export async function planForLink(
     snapshot,
     bridges,
     proposeBridges: false,
-    preload: livePlanChunks(purpose, "edit"),
+    preload: livePlanChunks(purpose),
   };
 }
 
