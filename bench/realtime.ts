@@ -28,7 +28,8 @@
  *   1. fan-out: 1 writer and 50 readers on one document; 20 warm-up edits, then
  *      BENCH_FANOUT_EDITS (1200) edits at BENCH_FANOUT_RATE (50) a second per server, in
  *      BENCH_FANOUT_PAIRS (4) times A B B A rounds on fresh documents; latency at every reader
- *      (p50/p99 of all rounds together). Why so many: the p99 of one round (150 edits, 7,500
+ *      (p50/p99 of all rounds together), after BENCH_FANOUT_WARMUP_ROUNDS (1) uncounted
+ *      round per server (Broen then the reference). Why so many: the p99 of one round (150 edits, 7,500
  *      arrivals) swung between 3.0 and 8.4 ms for either server within one run, so with the
  *      earlier 300 edits in one A B B A the ratio of two such p99s ranged 0.96–1.26 between
  *      runs of the same build (ADR 028).
@@ -111,6 +112,9 @@ export const SETTINGS = {
   fanoutEdits: positiveInt(process.env.BENCH_FANOUT_EDITS, 1200),
   fanoutRate: positiveInt(process.env.BENCH_FANOUT_RATE, 50),
   fanoutPairs: positiveInt(process.env.BENCH_FANOUT_PAIRS, 4),
+  fanoutWarmupRounds: /^\d+$/.test(process.env.BENCH_FANOUT_WARMUP_ROUNDS ?? "")
+    ? Number(process.env.BENCH_FANOUT_WARMUP_ROUNDS)
+    : 1,
   loadDocs: 40,
   loadPerDoc: 5,
   loadRate: 5,
@@ -203,6 +207,7 @@ async function main() {
   const { leaderId, networkId } = await demoNetwork(db, LEADER.email);
   const needed =
     4 * S.fanoutPairs +
+    2 * S.fanoutWarmupRounds +
     2 * S.loadDocs * S.loadRounds +
     S.rssWarmupDocs +
     S.rssDocs +
@@ -306,6 +311,23 @@ async function main() {
   const fanout = { ours: [] as number[], peer: [] as number[] };
   const fanoutDeliveries: Record<"ours" | "peer", Deliveries[]> = { ours: [], peer: [] };
   const perRound = Math.ceil(S.fanoutEdits / (2 * S.fanoutPairs));
+  // First a round per server that is not counted: each server's first round after its start
+  // was its worst (ADR 028, 2026-12-01), the cost of a fresh process, not of its steady state.
+  for (let i = 0; i < S.fanoutWarmupRounds; i++) {
+    for (const who of ["ours", "peer"] as const) {
+      const result = await fanoutRound(who === "ours" ? ours.target : peer.target, take(1)[0]!, {
+        readers: S.fanoutReaders,
+        warmup: S.fanoutWarmup,
+        edits: perRound,
+        perSecond: S.fanoutRate,
+      });
+      console.log(
+        `  fan-out warm-up round, not counted (${who === "ours" ? "Broen" : "reference"}): ` +
+          `p50 ${round2(summarize(result.samples, round2).median)} ms, ` +
+          `p99 ${summarize(result.samples, round2).p99} ms, load average ${loadAverage()}`,
+      );
+    }
+  }
   for (const who of alternated(S.fanoutPairs)) {
     const target = who === "ours" ? ours.target : peer.target;
     const result = await fanoutRound(target, take(1)[0]!, {
